@@ -1,0 +1,52 @@
+/*
+ * command: the local ':' commands shared by the entry line and scripts.
+ * One table holds each command's name, usage, help and handler.  Output
+ * goes through the context's callbacks, so the same handler serves the UI
+ * (a note in the transcript) and script mode (a line on stdout).
+ */
+#ifndef SMTPSCOPE_COMMAND_H
+#define SMTPSCOPE_COMMAND_H
+
+#include <stddef.h>
+
+struct session;
+
+#define CMD_UI		0x01	/* makes sense in the UI */
+#define CMD_SCRIPT	0x02	/* makes sense in a script */
+
+struct command_ctx {
+	struct session	*s;
+	int		 script;	/* running from a script */
+	int		 quit;		/* set by :quit */
+	int		 failed;	/* an :expect did not hold */
+	int		 pipelining;	/* between :pipeline and :sync */
+	const char	*user;		/* --user */
+	char		*password;	/* from --password-env/-file, or NULL */
+	/* Ask the user for a secret; returns malloc'd text or NULL. */
+	char		*(*ask_secret)(void *, const char *);
+	/* Show a message (not a transcript line) to the user. */
+	void		 (*say)(void *, const char *);
+	void		*arg;
+};
+
+struct command_entry {
+	const char	*name;
+	const char	*usage;
+	const char	*help;
+	int		 flags;
+	/* 0 done, -1 failed (a note says why). */
+	int		(*fn)(struct command_ctx *, int, char **);
+};
+
+extern const struct command_entry command_table[];
+
+/* Run a line that begins with ':'.  Returns 0 or -1. */
+int	 command_run(struct command_ctx *, const char *);
+const struct command_entry *command_find(const char *);
+/*
+ * Names beginning with prefix (without ':'): stores up to max of them in
+ * out and returns how many matched.
+ */
+size_t	 command_complete(const char *, const char **, size_t);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * kb: the knowledge base.  Every reply code, enhanced status code, EHLO
+ * keyword and SASL mechanism smtpscope knows, explained for a person who is
+ * debugging, with the RFC section each fact comes from.  Data is compiled
+ * in (src/kb_data.c).  No curses, no I/O.
+ *
+ * Explanations are appended to a struct buf as plain UTF-8 text laid out
+ * for a narrow pane: a line "## Title" starts a section, a line "- text"
+ * is a list item, any other non-empty line is a paragraph to be wrapped,
+ * and an empty line separates blocks.
+ */
+#ifndef SMTPSCOPE_KB_H
+#define SMTPSCOPE_KB_H
+
+#include <stddef.h>
+
+struct buf;
+struct reply;
+struct transcript;
+
+struct kb_reply {
+	int		 code;
+	const char	*title;		/* a few words */
+	const char	*meaning;	/* what the server is saying */
+	const char	*retry;		/* whether and when to try again */
+	const char	*next;		/* what to try next */
+	const char	*ref;		/* "RFC 5321 4.2.3" */
+};
+
+struct kb_enh {
+	const char	*code;		/* "X.7.8", "X.7.0", or "X.7" subject */
+	const char	*title;
+	const char	*meaning;
+	const char	*ref;
+};
+
+struct kb_keyword {
+	const char	*keyword;
+	const char	*title;
+	const char	*meaning;	/* including what parameters mean */
+	const char	*ref;
+};
+
+struct kb_mech {
+	const char	*name;
+	const char	*usage;		/* COMMON, LIMITED, OBSOLETE */
+	const char	*meaning;	/* incl. whether safe without TLS */
+	int		 plaintext_safe;
+	const char	*ref;
+};
+
+/* Exact lookups; NULL when unknown. */
+const struct kb_reply	*kb_reply(int);
+const struct kb_enh	*kb_enh(const char *);	/* "5.7.8" or "X.7.8" */
+const struct kb_enh	*kb_enh_subject(int);	/* the X.N.* subject */
+const struct kb_keyword	*kb_keyword(const char *);
+const struct kb_mech	*kb_mech(const char *);
+/* "success", "intermediate", "temporary failure", "permanent failure". */
+const char		*kb_class_name(int);
+
+/* Explain a whole reply (multi-line too), with vendor hints. */
+void	 kb_explain_reply(struct buf *, const struct reply *);
+/* Explain one EHLO keyword line ("SIZE 35882577", "AUTH PLAIN LOGIN"). */
+void	 kb_explain_keyword(struct buf *, const char *, const char *);
+/* Explain a 334 challenge's text: decoded base64, what it asks for. */
+void	 kb_explain_challenge(struct buf *, const char *, size_t);
+/*
+ * Explain transcript line i with its context (the reply it belongs to,
+ * the command it answers, the EHLO keyword on it, warnings): the
+ * sidebar's text.
+ */
+void	 kb_explain_tline(struct buf *, const struct transcript *, size_t);
+/*
+ * --explain: "250", "5.7.8", "535 5.7.8 text", a pasted multi-line reply,
+ * or a keyword/mechanism.  Returns 0, or -1 with a message in out.
+ */
+int	 kb_explain_arg(struct buf *, const char *);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * lineedit: the entry line's editor, without any terminal code so it can be
+ * unit tested.  Text is UTF-8; the cursor is a byte offset that always sits
+ * on a character boundary.  History keeps submitted lines (never secrets).
+ */
+#ifndef SMTPSCOPE_LINEEDIT_H
+#define SMTPSCOPE_LINEEDIT_H
+
+#include <stddef.h>
+
+#include "smtpscope/buf.h"
+
+struct lineedit {
+	struct buf	  text;
+	size_t		  cursor;
+	char		**hist;
+	size_t		  nhist;
+	size_t		  hpos;	   /* == nhist when not browsing */
+	struct buf	  saved;   /* the line being typed before browsing */
+	size_t		  histmax;
+};
+
+void	 lineedit_init(struct lineedit *, size_t);
+void	 lineedit_free(struct lineedit *);
+void	 lineedit_insert(struct lineedit *, const char *, size_t);
+void	 lineedit_left(struct lineedit *);
+void	 lineedit_right(struct lineedit *);
+void	 lineedit_home(struct lineedit *);
+void	 lineedit_end(struct lineedit *);
+void	 lineedit_backspace(struct lineedit *);
+void	 lineedit_delete(struct lineedit *);
+void	 lineedit_kill_end(struct lineedit *);	/* Ctrl-K */
+void	 lineedit_kill_start(struct lineedit *);/* Ctrl-U */
+void	 lineedit_kill_word(struct lineedit *);	/* Ctrl-W */
+void	 lineedit_hist_prev(struct lineedit *);	/* Up */
+void	 lineedit_hist_next(struct lineedit *);	/* Down */
+/* Replace the text; cursor to the end. */
+void	 lineedit_set(struct lineedit *, const char *);
+/*
+ * Take the line (malloc'd) and clear the editor; add it to history unless
+ * secret or empty or equal to the last entry.
+ */
+char	*lineedit_take(struct lineedit *, int);
+/* Clear the text and wipe its memory (after a secret). */
+void	 lineedit_clear(struct lineedit *);
+/* Display columns of text[0..cursor) (wide characters count 2). */
+size_t	 lineedit_cursor_col(const struct lineedit *);
+
+#endif

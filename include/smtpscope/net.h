@@ -1,0 +1,35 @@
+/*
+ * net: TCP connect and listen.  Errors come back as plain sentences in the
+ * caller's buffer, one for each way a connection fails.
+ */
+#ifndef SMTPSCOPE_NET_H
+#define SMTPSCOPE_NET_H
+
+#include <stddef.h>
+
+enum net_err {
+	NET_OK,
+	NET_E_RESOLVE,		/* unknown host */
+	NET_E_REFUSED,		/* nothing listens there */
+	NET_E_UNREACHABLE,	/* no route */
+	NET_E_TIMEOUT,		/* no answer in time */
+	NET_E_OTHER
+};
+
+/*
+ * Connect to host:port (family AF_UNSPEC, AF_INET or AF_INET6) trying each
+ * address within timeout_ms in all.  Returns a connected non-blocking fd
+ * with TCP_NODELAY set, or -1 with *kind and err set.
+ */
+int	 net_connect(const char *, const char *, int, int, enum net_err *,
+	    char *, size_t);
+/* Listen on addr:port (addr NULL: 127.0.0.1); port "0" picks one. */
+int	 net_listen(const char *, const char *, char *, size_t);
+/* The local port of a bound socket, or -1. */
+int	 net_local_port(int);
+/* Set O_NONBLOCK and TCP_NODELAY on an accepted or connected socket. */
+void	 net_tune(int);
+/* Ask the kernel to ACK at once (before a read we wait on). */
+void	 net_quickack(int);
+
+#endif

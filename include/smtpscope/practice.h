@@ -1,0 +1,60 @@
+/*
+ * practice: the built-in practice server.  An ESMTP server on loopback,
+ * non-blocking, that runs inside another program's poll() loop (the UI, a
+ * script) or alone (--serve).  It offers STARTTLS and implicit TLS with a
+ * certificate made at start, AUTH PLAIN/LOGIN/CRAM-MD5 against demo
+ * credentials, and teaching scenarios chosen by recipient address.
+ */
+#ifndef SMTPSCOPE_PRACTICE_H
+#define SMTPSCOPE_PRACTICE_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+
+#define PRACTICE_USER		"demo"
+#define PRACTICE_PASSWORD	"demo"
+
+struct practice;
+
+struct practice_params {
+	const char	*addr;		/* NULL: 127.0.0.1 */
+	const char	*port;		/* "0": pick a free one */
+	const char	*tls_port;	/* implicit TLS listener, or NULL */
+	const char	*cert_file;	/* NULL: generate */
+	const char	*key_file;
+	const char	*maildir;	/* write accepted messages as .eml */
+	int		 verbose;	/* log sessions on stderr (--serve) */
+};
+
+struct practice_msg {
+	char		 *from;
+	char		**rcpt;
+	size_t		  nrcpt;
+	char		 *data;		/* unstuffed, CRLF line ends */
+	size_t		  len;
+};
+
+struct practice *practice_new(const struct practice_params *, char *,
+	    size_t);
+void	 practice_free(struct practice *);
+/* The port the plain (STARTTLS) listener got, and the implicit TLS one. */
+int	 practice_port(const struct practice *);
+int	 practice_tls_port(const struct practice *);
+/* Write the server certificate as PEM (to trust it with --ca-file). */
+int	 practice_write_cert(struct practice *, const char *);
+
+/* For a host loop: fill up to max pollfds, returns how many. */
+size_t	 practice_pollfds(struct practice *, struct pollfd *, size_t);
+/* After poll(): handle the revents of the pollfds it filled. */
+void	 practice_handle(struct practice *, const struct pollfd *, size_t);
+/* Milliseconds until the next timer (slow replies), -1 for none. */
+int	 practice_timeout(const struct practice *);
+/* Run alone until *stop becomes non-zero; returns 0 or -1. */
+int	 practice_run(struct practice *, volatile sig_atomic_t *);
+
+/* Messages accepted so far, in order. */
+size_t	 practice_nmsgs(const struct practice *);
+const struct practice_msg *practice_msg(const struct practice *, size_t);
+
+#endif

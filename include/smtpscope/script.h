@@ -1,0 +1,33 @@
+/*
+ * script: run a file of command lines without the UI and print the
+ * transcript.  Exit codes are documented in smtpscope(1).
+ */
+#ifndef SMTPSCOPE_SCRIPT_H
+#define SMTPSCOPE_SCRIPT_H
+
+#include <stdio.h>
+
+#include "smtpscope/session.h"
+
+#define EXIT_OK		0
+#define EXIT_EXPECT	1	/* an :expect did not hold */
+#define EXIT_USAGE	2	/* bad options or a bad script */
+#define EXIT_CONNECT	3	/* could not connect, or connection lost */
+#define EXIT_TLS	4	/* TLS handshake or verification failed */
+#define EXIT_TIMEOUT	5	/* the server did not answer in time */
+
+struct script_params {
+	const char		*path;		/* "-" for stdin */
+	struct session_params	 sp;
+	const char		*user;
+	char			*password;	/* owned, wiped */
+	int			 color;		/* ANSI colour on stdout */
+	int			 timing;	/* [+0.012s] prefixes */
+	int			 show_secrets;
+	FILE			*out;
+};
+
+/* Run the script; returns an exit code. */
+int	 script_run(struct script_params *);
+
+#endif

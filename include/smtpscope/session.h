@@ -1,0 +1,137 @@
+/*
+ * session: one SMTP client session, the object both the UI and script mode
+ * drive.  It owns the connection, parses replies, tracks the phase, keeps
+ * the transcript, upgrades to TLS on a 220 to STARTTLS, runs AUTH helpers
+ * and the entry modes (command, data after 354, answer after 334).
+ *
+ * It never prints and never blocks except in session_connect() and
+ * session_wait(), which are bounded by the timeout.  The caller polls
+ * session_fd() for session_poll_events() and calls session_io().
+ */
+#ifndef SMTPSCOPE_SESSION_H
+#define SMTPSCOPE_SESSION_H
+
+#include <stddef.h>
+
+#include "smtpscope/auth.h"
+#include "smtpscope/ehlo.h"
+#include "smtpscope/phase.h"
+#include "smtpscope/reply.h"
+#include "smtpscope/tls.h"
+#include "smtpscope/transcript.h"
+
+struct session;
+
+enum session_mode {
+	SMODE_COMMAND,	/* lines are SMTP commands */
+	SMODE_DATA,	/* after 354: lines are message content */
+	SMODE_ANSWER	/* after 334: lines are AUTH answers */
+};
+
+/* Failure classes; script mode maps them to exit codes. */
+enum session_err {
+	SERR_NONE,
+	SERR_CONNECT,	/* could not connect, or connection lost */
+	SERR_TLS,	/* handshake or verification failed */
+	SERR_TIMEOUT,	/* no reply in time */
+	SERR_PROTO,	/* nothing sensible to send in this state */
+	SERR_LOCAL	/* a local problem: file, usage */
+};
+
+struct session_params {
+	const char		*host;
+	const char		*port;
+	int			 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
+	int			 timeout_ms;	/* connect and each reply */
+	int			 implicit_tls;	/* smtps:// */
+	int			 starttls;	/* STARTTLS right after EHLO */
+	struct tls_params	 tls;
+	const char		*log_path;	/* --log */
+	int			 show_secrets;	/* in log and saves */
+};
+
+/* What the status bar and sidebar read. */
+struct session_info {
+	const char		*host;
+	const char		*port;
+	int			 connected;
+	int			 tls;		/* TLS is up */
+	int			 have_tls_info;
+	struct tls_info		 tls_info;
+	struct phase_state	 ph;
+	const char		*auth_user;	/* after 235, else NULL */
+	double			 last_latency_ms; /* < 0: none yet */
+	int			 have_caps;
+	struct ehlo_caps	 caps;		/* latest EHLO */
+	size_t			 waiting;	/* replies still due */
+	enum session_mode	 mode;
+	int			 answer_secret;	/* answer mode wants masking */
+	int			 answer_raw;	/* next answer sent verbatim */
+	const char		*challenge;	/* decoded last 334 text, or NULL */
+	unsigned long long	 data_octets;	/* message octets sent */
+};
+
+struct session *session_new(const struct session_params *);
+void	 session_free(struct session *);
+/* Call fn(arg, index) whenever a transcript line is added. */
+void	 session_set_callback(struct session *, transcript_cb, void *);
+/*
+ * Connect (and for smtps:// handshake) within the timeout.  Returns 0, or
+ * -1 with session_error()/session_errclass() set; a note is in the
+ * transcript either way.
+ */
+int	 session_connect(struct session *);
+/* Close and connect again with the same parameters. */
+int	 session_reconnect(struct session *);
+void	 session_close(struct session *);
+const char *session_error(const struct session *);
+enum session_err session_errclass(const struct session *);
+
+/* The fd to poll (-1 when closed) and the events to ask for. */
+int	 session_fd(const struct session *);
+short	 session_poll_events(const struct session *);
+/* 1 when bytes are already waiting (call session_io without polling). */
+int	 session_pending(const struct session *);
+/*
+ * Do the I/O poll() reported (revents may be 0 to just drain pending).
+ * Returns 0, or -1 when the connection ended or failed (see
+ * session_error); the transcript says what happened.
+ */
+int	 session_io(struct session *, short);
+
+/*
+ * A line from the user or a script that does not begin with ':'.  In
+ * command mode it is sent with CRLF; in data mode it is dot-stuffed and a
+ * lone "." ends the message; in answer mode it is base64-encoded (unless
+ * :raw) and masked when the challenge asks for a password.  Returns 0 or
+ * -1 (closed connection: session_error says why).
+ */
+int	 session_input(struct session *, const char *, size_t);
+/* The next answer goes out verbatim (:raw). */
+void	 session_set_raw(struct session *);
+/*
+ * Run an AUTH exchange: sends "AUTH MECH [initial]" and answers each 334
+ * from user/secret.  The secret is copied and wiped after use.
+ */
+int	 session_auth(struct session *, enum auth_mech, const char *,
+	    const char *);
+/* Send a file as message content (after 354, or sends DATA first). */
+int	 session_send_file(struct session *, const char *);
+/* Add a local note (TDIR_INFO, TDIR_WARN or TDIR_TLS). */
+void	 session_note(struct session *, enum tdir, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Block until every reply due has arrived (or the timeout passes, or the
+ * connection ends).  Returns 0, or -1 with session_error set.
+ */
+int	 session_wait(struct session *);
+
+struct transcript *session_transcript(struct session *);
+const struct session_info *session_info(const struct session *);
+/* The latest complete reply, or NULL. */
+const struct reply *session_last_reply(const struct session *);
+/* How many replies have arrived so far. */
+size_t	 session_reply_count(const struct session *);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * tls: the GnuTLS session object, client and server side.  Library types
+ * stay inside src/tls.c.  All I/O is non-blocking: calls that cannot finish
+ * return TLS_AGAIN and tls_want_write() tells which way to poll().
+ */
+#ifndef SMTPSCOPE_TLS_H
+#define SMTPSCOPE_TLS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define TLS_AGAIN	(-2)
+
+struct tls;
+struct tls_server_ctx;
+
+struct tls_params {
+	const char	*sni;		/* server name to send and check */
+	const char	*ca_file;	/* trust these instead of the system */
+	const char	*priority;	/* GnuTLS priority string */
+	const char	*cert_file;	/* client certificate */
+	const char	*key_file;
+	int		 insecure;	/* do not fail on verification */
+};
+
+/* What a handshake gave us, for the transcript and the status bar. */
+struct tls_info {
+	char	 version[16];	/* "TLS1.3" */
+	char	 cipher[96];	/* suite or kx-cipher-mac */
+	char	 desc[160];	/* gnutls_session_get_desc() */
+	char	 subject[256];
+	char	 issuer[256];
+	char	 not_before[32];/* "2026-11-25 18:00 UTC" */
+	char	 not_after[32];
+	char	 sha256[100];	/* AA:BB:... */
+	char	 altnames[256];	/* DNS names, comma separated */
+	int	 verified;	/* 1: chain and name good */
+	char	 verdict[256];	/* "verified", "self-signed", "expired", ... */
+};
+
+/* Global init/deinit (safe to call more than once). */
+void	 tls_global_init(void);
+
+/*
+ * Start a client session on a connected fd.  Returns NULL with err set.
+ * The handshake is driven by tls_handshake().
+ */
+struct tls *tls_client_new(int, const struct tls_params *, char *, size_t);
+/*
+ * Drive the handshake: 0 done (verification checked: if it failed and
+ * not insecure, returns -1 with the verdict in err), TLS_AGAIN, or -1.
+ */
+int	 tls_handshake(struct tls *, char *, size_t);
+/* Bytes read (>0), 0 at close, TLS_AGAIN, or -1 (err via tls_error). */
+ssize_t	 tls_read(struct tls *, void *, size_t);
+/* Bytes written (>0), TLS_AGAIN, or -1. */
+ssize_t	 tls_write(struct tls *, const void *, size_t);
+/* Decrypted bytes waiting inside GnuTLS (poll() will not see them). */
+size_t	 tls_pending(struct tls *);
+/* 1 when the last TLS_AGAIN was waiting to write. */
+int	 tls_want_write(struct tls *);
+const char *tls_error(struct tls *);
+void	 tls_get_info(struct tls *, struct tls_info *);
+/* Send close_notify (best effort) and free. */
+void	 tls_free(struct tls *);
+
+/*
+ * Server side (practice server): a credential from files, or (both NULL) a
+ * fresh self-signed certificate for "localhost" made at start.
+ */
+struct tls_server_ctx *tls_server_ctx_new(const char *, const char *,
+	    char *, size_t);
+void	 tls_server_ctx_free(struct tls_server_ctx *);
+struct tls *tls_server_new(struct tls_server_ctx *, int, char *, size_t);
+/* Write the context's certificate (PEM) to a file, for --ca-file in tests. */
+int	 tls_server_ctx_write_cert(struct tls_server_ctx *, const char *);
+
+#endif

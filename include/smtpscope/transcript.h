@@ -1,0 +1,98 @@
+/*
+ * transcript: the record of a session, one struct tline per line that
+ * crossed the wire (or note we made), in order.  Lines keep their raw bytes;
+ * display code sanitises at render time.  The store owns every string in
+ * it.  Optionally each line is appended to a log file as it is added, and
+ * flushed, so a crash loses nothing already recorded.
+ *
+ * Text file format (one line per record, as a person would write it):
+ *   S: 250-mx.example          a server line
+ *   C: EHLO me                 a client line (secrets as ********)
+ *   # TLS: ...                 a TLS event
+ *   # ...                      a local note
+ *   # warning: ...             a protocol warning
+ * with an optional "[+0.012s] " prefix when timing is written.
+ */
+#ifndef SMTPSCOPE_TRANSCRIPT_H
+#define SMTPSCOPE_TRANSCRIPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "smtpscope/reply.h"
+
+struct buf;
+
+enum tdir {
+	TDIR_S,		/* from the server */
+	TDIR_C,		/* from the client (us) */
+	TDIR_TLS,	/* TLS event */
+	TDIR_INFO,	/* local note */
+	TDIR_WARN	/* protocol warning */
+};
+
+/* Flags: LINE_* and REPLY_* from reply.h, plus these. */
+#define TL_SECRET	0x001000	/* raw is a secret: shown masked */
+#define TL_STUFFED	0x002000	/* a dot was added (data line) */
+#define TL_DATA		0x004000	/* message content line */
+#define TL_ANSWER	0x008000	/* AUTH answer, base64 of annot */
+#define TL_REPLY_END	0x010000	/* last line of a server reply */
+#define TL_CONT		0x020000	/* not the first line of its reply */
+#define TL_DECODED	0x040000	/* annot is decoded base64 */
+
+struct tline {
+	double		 t;	 /* seconds since the transcript began */
+	char		*raw;	 /* bytes as on the wire, no CRLF; NUL-ended */
+	char		*annot;	 /* decoded/masked form, or NULL */
+	uint32_t	 len;	 /* octets in raw */
+	uint32_t	 flags;	 /* LINE_*, REPLY_*, TL_* */
+	int16_t		 code;	 /* reply code for S lines, else 0 */
+	uint8_t		 dir;	 /* enum tdir */
+	uint8_t		 verb;	 /* enum verb: of a C line, or the one an S answers */
+	char		 enh[12];/* enhanced code of an S line, or "" */
+};
+
+typedef void (*transcript_cb)(void *arg, size_t index);
+
+struct transcript {
+	struct tline	*lines;
+	size_t		 n;
+	size_t		 cap;
+	double		 start;	 /* monotonic clock at creation */
+	FILE		*log;
+	unsigned int	 log_opts;
+	transcript_cb	 on_add;
+	void		*arg;
+};
+
+/* Options for writing text. */
+#define TW_TIMING	0x01	/* "[+0.012s] " prefix */
+#define TW_SECRETS	0x02	/* write secrets instead of ******** */
+#define TW_COLOR	0x04	/* ANSI colours (script mode on a terminal) */
+
+void	 transcript_init(struct transcript *);
+void	 transcript_free(struct transcript *);
+/*
+ * Append a line: raw[0..len) is copied; annot (may be NULL) is copied.
+ * For TDIR_S the code and enhanced code are parsed from raw.  Writes the
+ * log line and calls on_add.  Returns the new line.
+ */
+struct tline *transcript_add(struct transcript *, enum tdir, const char *,
+	    size_t, uint32_t, const char *);
+/* Append a formatted note of the given direction (TLS, INFO or WARN). */
+struct tline *transcript_note(struct transcript *, enum tdir, const char *,
+	    ...) __attribute__((format(printf, 3, 4)));
+/* Format one line as the text file has it (no newline) into out. */
+void	 transcript_format(struct buf *, const struct transcript *,
+	    const struct tline *, unsigned int);
+/* Start appending every new line to path; 0, or -1 with err filled. */
+int	 transcript_open_log(struct transcript *, const char *, unsigned int,
+	    char *, size_t);
+/* Write all lines to path (replacing it); 0, or -1 with err filled. */
+int	 transcript_save(const struct transcript *, const char *,
+	    unsigned int, char *, size_t);
+/* Monotonic seconds, as used for tline.t. */
+double	 transcript_now(void);
+
+#endif
