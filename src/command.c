@@ -1,1 +1,505 @@
+/*
+ * command.c: the ':' commands.  One table holds name, usage, help and
+ * handler; the UI and script mode both run lines through command_run().
+ */
 #include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "smtpscope/b64.h"
+#include "smtpscope/buf.h"
+#include "smtpscope/command.h"
+#include "smtpscope/data.h"
+#include "smtpscope/kb.h"
+#include "smtpscope/sanitize.h"
+#include "smtpscope/session.h"
+#include "smtpscope/xmalloc.h"
+
+#define CMD_MAXARGS	8
+
+static int	cmd_auth(struct command_ctx *, int, char **);
+static int	cmd_b64(struct command_ctx *, int, char **);
+static int	cmd_unb64(struct command_ctx *, int, char **);
+static int	cmd_msg(struct command_ctx *, int, char **);
+static int	cmd_send(struct command_ctx *, int, char **);
+static int	cmd_expect(struct command_ctx *, int, char **);
+static int	cmd_save(struct command_ctx *, int, char **);
+static int	cmd_explain(struct command_ctx *, int, char **);
+static int	cmd_reconnect(struct command_ctx *, int, char **);
+static int	cmd_raw(struct command_ctx *, int, char **);
+static int	cmd_pipeline(struct command_ctx *, int, char **);
+static int	cmd_sync(struct command_ctx *, int, char **);
+static int	cmd_help(struct command_ctx *, int, char **);
+static int	cmd_quit(struct command_ctx *, int, char **);
+
+const struct command_entry command_table[] = {
+	{ "auth", ":auth plain|login|cram-md5|xoauth2 [USER]",
+	  "run a whole AUTH exchange; the base64 is done for you and the "
+	  "password is asked for (or taken from --password-env/-file)",
+	  CMD_UI | CMD_SCRIPT, cmd_auth },
+	{ "b64", ":b64 TEXT", "show TEXT base64-encoded (nothing is sent)",
+	  CMD_UI | CMD_SCRIPT, cmd_b64 },
+	{ "unb64", ":unb64 TEXT", "show what base64 TEXT decodes to",
+	  CMD_UI | CMD_SCRIPT, cmd_unb64 },
+	{ "msg", ":msg [FROM [TO [SUBJECT]]]",
+	  "send a minimal message (DATA first if needed); FROM and TO "
+	  "default to the envelope", CMD_UI | CMD_SCRIPT, cmd_msg },
+	{ "send", ":send FILE",
+	  "send an .eml file as the message (DATA first if needed), with "
+	  "CRLF line ends and dot-stuffing", CMD_UI | CMD_SCRIPT, cmd_send },
+	{ "expect", ":expect CODE[|CODE...]",
+	  "check the last reply: 250, 2xx, 25x, 5.7.8, or \"235 2.7.0\"",
+	  CMD_UI | CMD_SCRIPT, cmd_expect },
+	{ "save", ":save FILE", "write the transcript to FILE (secrets "
+	  "masked unless --show-secrets)", CMD_UI | CMD_SCRIPT, cmd_save },
+	{ "explain", ":explain CODE|KEYWORD",
+	  "explain a reply code, enhanced code or EHLO keyword",
+	  CMD_UI | CMD_SCRIPT, cmd_explain },
+	{ "reconnect", ":reconnect", "close and connect again",
+	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
+	{ "raw", ":raw", "send the next AUTH answer verbatim (already "
+	  "base64)", CMD_UI | CMD_SCRIPT, cmd_raw },
+	{ "pipeline", ":pipeline", "send the following commands at once, "
+	  "without waiting (PIPELINING, RFC 2920)", CMD_SCRIPT, cmd_pipeline },
+	{ "sync", ":sync", "wait for every reply of a :pipeline batch",
+	  CMD_SCRIPT, cmd_sync },
+	{ "help", ":help", "list the ':' commands", CMD_UI | CMD_SCRIPT,
+	  cmd_help },
+	{ "quit", ":quit", "leave smtpscope (type QUIT to say goodbye to "
+	  "the server first)", CMD_UI | CMD_SCRIPT, cmd_quit },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+/* Show a message through the front end. */
+static void
+cmd_say(struct command_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+cmd_say(struct command_ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	if (ctx->say != NULL)
+		ctx->say(ctx->arg, text);
+	free(text);
+}
+
+const struct command_entry *
+command_find(const char *name)
+{
+	const struct command_entry	*ce;
+
+	for (ce = command_table; ce->name != NULL; ce++)
+		if (strcasecmp(ce->name, name) == 0)
+			return ce;
+	return NULL;
+}
+
+size_t
+command_complete(const char *prefix, const char **out, size_t max)
+{
+	const struct command_entry	*ce;
+	size_t				 n = 0, len;
+
+	if (*prefix == ':')
+		prefix++;
+	len = strlen(prefix);
+	for (ce = command_table; ce->name != NULL; ce++) {
+		if (strncasecmp(ce->name, prefix, len) != 0)
+			continue;
+		if (n < max)
+			out[n] = ce->name;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Split a line into words; a word may be "quoted".  The last word of
+ * :b64 and friends is the rest of the line, so handlers get that too.
+ */
+static int
+cmd_split(char *line, char **argv, int max)
+{
+	int	 argc = 0;
+	char	*p = line;
+
+	while (*p != '\0' && argc < max) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '"') {
+			argv[argc++] = ++p;
+			while (*p != '\0' && *p != '"')
+				p++;
+		} else {
+			argv[argc++] = p;
+			while (*p != '\0' && *p != ' ' && *p != '\t')
+				p++;
+		}
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	return argc;
+}
+
+int
+command_run(struct command_ctx *ctx, const char *line)
+{
+	const struct command_entry	*ce;
+	char				*copy, *argv[CMD_MAXARGS], *rest;
+	int				 argc, rc;
+	size_t				 namelen;
+
+	if (*line == ':')
+		line++;
+	namelen = strcspn(line, " \t");
+	copy = xstrndup(line, namelen);
+	ce = command_find(copy);
+	if (ce == NULL) {
+		cmd_say(ctx, "unknown command ':%s' (try :help)", copy);
+		free(copy);
+		return -1;
+	}
+	free(copy);
+	rest = xstrdup(line + namelen);
+	argv[0] = (char *)ce->name;
+	/* :b64, :unb64 and :explain take the rest of the line as one word. */
+	if (ce->fn == cmd_b64 || ce->fn == cmd_unb64 || ce->fn == cmd_explain) {
+		char	*p = rest;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		argc = 1;
+		if (*p != '\0')
+			argv[argc++] = p;
+	} else
+		argc = 1 + cmd_split(rest, argv + 1, CMD_MAXARGS - 1);
+	rc = ce->fn(ctx, argc, argv);
+	wipe(rest, strlen(rest));
+	free(rest);
+	return rc;
+}
+
+/* Tell the user how a command is used. */
+static int
+cmd_usage(struct command_ctx *ctx, const char *name)
+{
+	const struct command_entry	*ce = command_find(name);
+
+	cmd_say(ctx, "usage: %s", ce != NULL ? ce->usage : name);
+	return -1;
+}
+
+static int
+cmd_auth(struct command_ctx *ctx, int argc, char **argv)
+{
+	const char	*user;
+	char		*secret;
+	int		 mech, rc;
+
+	if (argc < 2 || argc > 3)
+		return cmd_usage(ctx, "auth");
+	if ((mech = auth_mech_parse(argv[1])) == -1) {
+		cmd_say(ctx, "unknown mechanism '%s': use plain, login, "
+		    "cram-md5 or xoauth2", argv[1]);
+		return -1;
+	}
+	user = argc == 3 ? argv[2] : ctx->user;
+	if (user == NULL || *user == '\0') {
+		cmd_say(ctx, ":auth needs a user name: :auth %s USER, or "
+		    "--user", argv[1]);
+		return -1;
+	}
+	if (ctx->password != NULL)
+		secret = xstrdup(ctx->password);
+	else if (ctx->ask_secret != NULL) {
+		char	*prompt;
+
+		prompt = xprintf("%s for %s: ", mech == AUTH_XOAUTH2 ?
+		    "Access token" : "Password", user);
+		secret = ctx->ask_secret(ctx->arg, prompt);
+		free(prompt);
+	} else
+		secret = NULL;
+	if (secret == NULL) {
+		cmd_say(ctx, "no password: give --password-env VAR or "
+		    "--password-file FILE, or run on a terminal");
+		return -1;
+	}
+	rc = session_auth(ctx->s, (enum auth_mech)mech, user, secret);
+	free_secret(secret);
+	return rc;
+}
+
+static int
+cmd_b64(struct command_ctx *ctx, int argc, char **argv)
+{
+	char	*enc;
+
+	if (argc != 2)
+		return cmd_usage(ctx, "b64");
+	enc = b64_encode(argv[1], strlen(argv[1]));
+	cmd_say(ctx, "base64 of \"%s\": %s", argv[1], enc);
+	free(enc);
+	return 0;
+}
+
+static int
+cmd_unb64(struct command_ctx *ctx, int argc, char **argv)
+{
+	struct buf	 dec;
+	char		*safe;
+
+	if (argc != 2)
+		return cmd_usage(ctx, "unb64");
+	buf_init(&dec);
+	if (b64_decode(argv[1], strlen(argv[1]), &dec) == -1) {
+		cmd_say(ctx, "not valid base64: %s", argv[1]);
+		buf_free(&dec);
+		return -1;
+	}
+	safe = sanitize_dup(dec.data != NULL ? dec.data : "", dec.len);
+	cmd_say(ctx, "%s decodes to \"%s\"", argv[1], safe);
+	free(safe);
+	buf_free(&dec);
+	return 0;
+}
+
+static int
+cmd_msg(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct session_info	*si = session_info(ctx->s);
+	const char			*from, *to, *subject;
+	char				*text;
+	int				 rc;
+
+	if (argc > 4)
+		return cmd_usage(ctx, "msg");
+	from = argc > 1 ? argv[1] : session_mail_from(ctx->s);
+	to = argc > 2 ? argv[2] : session_rcpt_first(ctx->s);
+	subject = argc > 3 ? argv[3] : "smtpscope test message";
+	if (from == NULL || *from == '\0')
+		from = "smtpscope@localhost";
+	if (to == NULL || *to == '\0')
+		to = "postmaster@localhost";
+	text = data_compose(from, to, subject, si->host);
+	rc = session_send_message(ctx->s, text);
+	free(text);
+	return rc;
+}
+
+static int
+cmd_send(struct command_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 2)
+		return cmd_usage(ctx, "send");
+	return session_send_file(ctx->s, argv[1]);
+}
+
+/* Does one expectation ("250", "2xx", "5.7.8", "235 2.7.0") hold? */
+static int
+cmd_expect_one(const char *want, const struct reply *r)
+{
+	const char	*sp;
+	char		 code[8];
+	size_t		 i;
+
+	if (r == NULL)
+		return 0;
+	if (strchr(want, '.') != NULL && strchr(want, ' ') == NULL)
+		return strcmp(want, r->enh) == 0;
+	snprintf(code, sizeof code, "%03d", r->code);
+	for (i = 0; i < 3; i++) {
+		if (want[i] == '\0')
+			return 0;
+		if ((want[i] == 'x' || want[i] == 'X') && i > 0)
+			continue;
+		if (want[i] != code[i])
+			return 0;
+	}
+	if (want[3] == '\0')
+		return 1;
+	if (want[3] != ' ')
+		return 0;
+	sp = want + 4;
+	while (*sp == ' ')
+		sp++;
+	return strcmp(sp, r->enh) == 0;
+}
+
+static int
+cmd_expect(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct reply	*r;
+	char			*want, *alt, *save = NULL, *all;
+	int			 i, ok = 0;
+
+	if (argc < 2)
+		return cmd_usage(ctx, "expect");
+	/* "235 2.7.0" may come as two words. */
+	{
+		struct buf	b;
+
+		buf_init(&b);
+		for (i = 1; i < argc; i++) {
+			if (i > 1)
+				buf_addch(&b, ' ');
+			buf_addstr(&b, argv[i]);
+		}
+		all = buf_take(&b);
+	}
+	r = session_last_reply(ctx->s);
+	want = xstrdup(all);
+	for (alt = strtok_r(want, "|", &save); alt != NULL;
+	    alt = strtok_r(NULL, "|", &save)) {
+		while (*alt == ' ')
+			alt++;
+		if (cmd_expect_one(alt, r))
+			ok = 1;
+	}
+	free(want);
+	if (ok) {
+		session_note(ctx->s, TDIR_INFO, "expectation held: %s", all);
+		free(all);
+		return 0;
+	}
+	ctx->failed = 1;
+	if (r == NULL)
+		session_note(ctx->s, TDIR_WARN, "expectation failed: wanted "
+		    "%s, but no reply has arrived", all);
+	else {
+		char	*safe = sanitize_dup(r->lines[r->nlines - 1].text,
+		    r->lines[r->nlines - 1].len);
+
+		session_note(ctx->s, TDIR_WARN, "expectation failed: wanted "
+		    "%s, got %s", all, safe);
+		free(safe);
+	}
+	free(all);
+	return -1;
+}
+
+static int
+cmd_save(struct command_ctx *ctx, int argc, char **argv)
+{
+	char	err[512];
+
+	if (argc != 2)
+		return cmd_usage(ctx, "save");
+	if (transcript_save(session_transcript(ctx->s), argv[1],
+	    session_show_secrets(ctx->s) ? TW_SECRETS | TW_TIMING :
+	    TW_TIMING, err, sizeof err) == -1) {
+		cmd_say(ctx, "%s", err);
+		return -1;
+	}
+	cmd_say(ctx, "transcript saved to %s", argv[1]);
+	return 0;
+}
+
+static int
+cmd_explain(struct command_ctx *ctx, int argc, char **argv)
+{
+	struct buf	b;
+	int		rc;
+
+	if (argc != 2)
+		return cmd_usage(ctx, "explain");
+	buf_init(&b);
+	rc = kb_explain_arg(&b, argv[1]);
+	cmd_say(ctx, "%s", buf_str(&b));
+	buf_free(&b);
+	return rc;
+}
+
+static int
+cmd_reconnect(struct command_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "reconnect");
+	return session_reconnect(ctx->s);
+}
+
+static int
+cmd_raw(struct command_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "raw");
+	session_set_raw(ctx->s);
+	cmd_say(ctx, "the next answer is sent as typed (no base64)");
+	return 0;
+}
+
+static int
+cmd_pipeline(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct session_info	*si = session_info(ctx->s);
+
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "pipeline");
+	if (!si->have_caps || !(si->caps.flags & EHLO_PIPELINING)) {
+		session_note(ctx->s, TDIR_WARN, "the server did not advertise "
+		    "PIPELINING, so commands go one at a time (RFC 2920 3.1)");
+		return 0;
+	}
+	ctx->pipelining = 1;
+	return 0;
+}
+
+static int
+cmd_sync(struct command_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "sync");
+	ctx->pipelining = 0;
+	return session_wait(ctx->s);
+}
+
+static int
+cmd_help(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct command_entry	*ce;
+	struct buf			 b;
+
+	(void)argc;
+	(void)argv;
+	buf_init(&b);
+	buf_addstr(&b, "Lines without ':' go to the server as typed. "
+	    "Local commands:");
+	for (ce = command_table; ce->name != NULL; ce++) {
+		if (ctx->script ? !(ce->flags & CMD_SCRIPT) :
+		    !(ce->flags & CMD_UI))
+			continue;
+		buf_printf(&b, "\n  %-34s %s", ce->usage, ce->help);
+	}
+	cmd_say(ctx, "%s", buf_str(&b));
+	buf_free(&b);
+	return 0;
+}
+
+static int
+cmd_quit(struct command_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "quit");
+	ctx->quit = 1;
+	return 0;
+}

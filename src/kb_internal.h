@@ -1,4 +1,67 @@
-/* kb_internal.h: tables shared by kb.c and kb_data.c. */
+/*
+ * kb_internal.h: the tables kb_data.c defines and kb.c searches.  Every
+ * table ends with an entry whose first member is NULL (or 0 for codes).
+ */
 #ifndef SMTPSCOPE_KB_INTERNAL_H
 #define SMTPSCOPE_KB_INTERNAL_H
+
+#include "smtpscope/kb.h"
+
+/* One class of reply code (2xx..5xx) or of enhanced code (2.X.X..). */
+struct kb_class {
+	int		 cls;
+	const char	*name;		/* "permanent failure" */
+	const char	*meaning;
+	const char	*enh_meaning;	/* the same class as an enhanced code */
+};
+
+/* The second digit of a reply code (RFC 5321 4.2.1). */
+struct kb_category {
+	int		 digit;
+	const char	*meaning;
+};
+
+/*
+ * A hint recognised in the reply text.  Every condition given must hold:
+ * code (one of codes[], or class cls), enhanced code (one of enh[],
+ * "X.7.1" meaning any class) and text (one of pat[], case-insensitive
+ * substring).  With either set, enh or pat alone is enough.
+ */
+struct kb_hint {
+	const char	*id;
+	int		 cls;
+	int		 codes[4];
+	const char	*enh[4];
+	const char	*pat[10];
+	int		 either;
+	const char	*title;
+	const char	*text;
+	const char	*ref;
+};
+
+/* What a command does, for client lines. */
+struct kb_verb {
+	int		 verb;		/* enum verb */
+	const char	*name;
+	const char	*meaning;
+	const char	*ref;
+};
+
+/* A sentence about a reply class answering a given verb. */
+struct kb_context {
+	int		 verb;		/* enum verb */
+	int		 cls;		/* 2..5, 0: any */
+	const char	*text;
+};
+
+extern const struct kb_reply	 kb_reply_table[];
+extern const struct kb_enh	 kb_enh_table[];	/* subjects and details */
+extern const struct kb_keyword	 kb_keyword_table[];
+extern const struct kb_mech	 kb_mech_table[];
+extern const struct kb_class	 kb_class_table[];
+extern const struct kb_category	 kb_category_table[];
+extern const struct kb_hint	 kb_hint_table[];
+extern const struct kb_verb	 kb_verb_table[];
+extern const struct kb_context	 kb_context_table[];
+
 #endif

@@ -1,10 +1,588 @@
+/*
+ * main.c: pick a mode from the command line: the UI (on the practice
+ * server when no target is given), --script, --explain, --serve.
+ */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/kb.h"
+#include "smtpscope/practice.h"
+#include "smtpscope/script.h"
+#include "smtpscope/session.h"
+#include "smtpscope/tls.h"
+#include "smtpscope/xmalloc.h"
+#include "ui/ui.h"
+
+enum {
+	OPT_SCRIPT = 256, OPT_EXPLAIN, OPT_SERVE, OPT_SERVE_SMTPS, OPT_MAILDIR,
+	OPT_INSECURE, OPT_CA_FILE, OPT_TLS_PRIORITY, OPT_SNI, OPT_CERT,
+	OPT_KEY, OPT_TIMEOUT, OPT_USER, OPT_PASSWORD_ENV, OPT_PASSWORD_FILE,
+	OPT_LOG, OPT_SHOW_SECRETS, OPT_TIMING, OPT_NO_COLOR, OPT_STARTTLS,
+	OPT_HELP, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "script",		required_argument, NULL, OPT_SCRIPT },
+	{ "explain",		required_argument, NULL, OPT_EXPLAIN },
+	{ "serve",		required_argument, NULL, OPT_SERVE },
+	{ "serve-smtps",	required_argument, NULL, OPT_SERVE_SMTPS },
+	{ "maildir",		required_argument, NULL, OPT_MAILDIR },
+	{ "insecure",		no_argument,	   NULL, OPT_INSECURE },
+	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
+	{ "tls-priority",	required_argument, NULL, OPT_TLS_PRIORITY },
+	{ "sni",		required_argument, NULL, OPT_SNI },
+	{ "cert",		required_argument, NULL, OPT_CERT },
+	{ "key",		required_argument, NULL, OPT_KEY },
+	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
+	{ "user",		required_argument, NULL, OPT_USER },
+	{ "password-env",	required_argument, NULL, OPT_PASSWORD_ENV },
+	{ "password-file",	required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "log",		required_argument, NULL, OPT_LOG },
+	{ "show-secrets",	no_argument,	   NULL, OPT_SHOW_SECRETS },
+	{ "timing",		no_argument,	   NULL, OPT_TIMING },
+	{ "no-color",		no_argument,	   NULL, OPT_NO_COLOR },
+	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
+	{ "help",		no_argument,	   NULL, OPT_HELP },
+	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+static const char usage_text[] =
+"usage: smtpscope [options] [HOST [PORT] | URL]\n"
+"       smtpscope --script FILE [options] HOST [PORT] | URL\n"
+"       smtpscope --explain CODE|KEYWORD\n"
+"       smtpscope --serve [ADDR:]PORT [--serve-smtps [ADDR:]PORT]\n"
+"\n"
+"A terminal UI for talking SMTP by hand.  With no target it opens on the\n"
+"built-in practice server (offline, user demo, password demo).\n"
+"\n"
+"Targets:\n"
+"  HOST [PORT]                plain TCP, port 25 by default\n"
+"  smtp://HOST[:PORT]         plain (25); add --starttls to upgrade\n"
+"  smtps://HOST[:PORT]        implicit TLS (465)\n"
+"  submission://HOST[:PORT]   port 587, plain until STARTTLS\n"
+"\n"
+"Modes:\n"
+"  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
+"                       transcript; the exit status tells what happened\n"
+"  --explain ARG        explain a reply code (250), enhanced code (5.7.8),\n"
+"                       a pasted reply or an EHLO keyword, and exit\n"
+"  --serve [ADDR:]PORT  run the practice server alone (port 0: any)\n"
+"  --serve-smtps [ADDR:]PORT  also listen for implicit TLS\n"
+"  --maildir DIR        practice server: write accepted mail to DIR\n"
+"\n"
+"Options:\n"
+"  --starttls           send STARTTLS right after the first EHLO\n"
+"  --insecure           go on when the certificate does not verify\n"
+"  --ca-file FILE       trust the certificates in FILE (PEM)\n"
+"  --tls-priority STR   GnuTLS priority string\n"
+"  --sni NAME           server name to send and check (default: HOST)\n"
+"  --cert FILE, --key FILE  client certificate (or server, with --serve)\n"
+"  -4, -6               use IPv4 or IPv6 only\n"
+"  --timeout SECS       connect and reply timeout (default 30)\n"
+"  --user NAME          user name for :auth\n"
+"  --password-env VAR   read the password from environment variable VAR\n"
+"  --password-file FILE read the password from the first line of FILE\n"
+"  --log FILE           append the transcript to FILE as it happens\n"
+"  --show-secrets       write passwords in logs and saves\n"
+"  --timing             show the time of each line\n"
+"  --no-color           no colours (also when NO_COLOR is set)\n"
+"  --help, --version\n"
+"\n"
+"Script exit status: 0 all expectations held, 1 an :expect failed,\n"
+"2 usage error, 3 connection error, 4 TLS error, 5 timeout.\n"
+"See smtpscope(1) for the command language.\n";
+
+struct opts {
+	const char		*script;
+	const char		*explain;
+	const char		*serve;
+	const char		*serve_smtps;
+	const char		*maildir;
+	const char		*user;
+	const char		*password_env;
+	const char		*password_file;
+	int			 timing;
+	int			 no_color;
+	int			 show_secrets;
+	struct session_params	 sp;
+};
+
+static volatile sig_atomic_t	serve_stop;
+
+static void
+serve_signal(int sig)
+{
+	(void)sig;
+	serve_stop = 1;
+}
+
+/* Print an error and the hint, return the usage exit code. */
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("smtpscope: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'smtpscope --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/*
+ * Split "[ADDR:]PORT" or "[v6addr]:PORT"; returns 0 or -1.  The strings
+ * point into a copy owned by *store.
+ */
+static int
+split_addr_port(const char *arg, const char **addr, const char **port,
+    char **store)
+{
+	char	*copy = xstrdup(arg), *colon;
+
+	*store = copy;
+	if (copy[0] == '[') {
+		colon = strchr(copy, ']');
+		if (colon == NULL || colon[1] != ':')
+			return -1;
+		*colon = '\0';
+		*addr = copy + 1;
+		*port = colon + 2;
+	} else if ((colon = strrchr(copy, ':')) != NULL) {
+		*colon = '\0';
+		*addr = copy;
+		*port = colon + 1;
+	} else {
+		*addr = NULL;
+		*port = copy;
+	}
+	if (**port == '\0' || strspn(*port, "0123456789") != strlen(*port))
+		return -1;
+	return 0;
+}
+
+/*
+ * Understand the target: a URL or HOST [PORT].  Fills host, port and the
+ * TLS mode.  Returns 0 or -1 (message printed).
+ */
+static int
+parse_target(struct opts *o, int argc, char **argv, char **store)
+{
+	const char	*arg = argv[0], *defport = "25", *rest;
+	char		*copy, *p, *hostend;
+	size_t		 schemelen;
+
+	rest = strstr(arg, "://");
+	if (rest != NULL) {
+		schemelen = (size_t)(rest - arg);
+		if (schemelen == 4 && strncasecmp(arg, "smtp", 4) == 0)
+			defport = "25";
+		else if (schemelen == 5 && strncasecmp(arg, "smtps", 5) == 0) {
+			defport = "465";
+			o->sp.implicit_tls = 1;
+		} else if (schemelen == 10 &&
+		    strncasecmp(arg, "submission", 10) == 0)
+			defport = "587";
+		else {
+			usage_error("unknown URL scheme in '%s' (use smtp://, "
+			    "smtps:// or submission://)", arg);
+			return -1;
+		}
+		if (argc > 1) {
+			usage_error("a URL already names the port: '%s' is one "
+			    "argument too many", argv[1]);
+			return -1;
+		}
+		arg = rest + 3;
+	} else if (argc > 2) {
+		usage_error("too many arguments: '%s'", argv[2]);
+		return -1;
+	}
+	copy = xstrdup(arg);
+	*store = copy;
+	if ((p = strchr(copy, '/')) != NULL)
+		*p = '\0';
+	if ((p = strrchr(copy, '@')) != NULL)	/* user@host: ignore user */
+		memmove(copy, p + 1, strlen(p + 1) + 1);
+	if (copy[0] == '[') {
+		hostend = strchr(copy, ']');
+		if (hostend == NULL) {
+			usage_error("missing ']' in '%s'", arg);
+			return -1;
+		}
+		*hostend = '\0';
+		o->sp.host = copy + 1;
+		p = hostend + 1;
+		o->sp.port = *p == ':' ? p + 1 : defport;
+	} else if ((p = strchr(copy, ':')) != NULL && strchr(p + 1, ':') ==
+	    NULL) {
+		*p = '\0';
+		o->sp.host = copy;
+		o->sp.port = p + 1;
+	} else {
+		o->sp.host = copy;
+		o->sp.port = defport;
+	}
+	if (rest == NULL && argc == 2)
+		o->sp.port = argv[1];
+	if (*o->sp.host == '\0') {
+		usage_error("no host in '%s'", argv[0]);
+		return -1;
+	}
+	if (*o->sp.port == '\0' ||
+	    strspn(o->sp.port, "0123456789") != strlen(o->sp.port) ||
+	    atoi(o->sp.port) < 1 || atoi(o->sp.port) > 65535) {
+		usage_error("bad port '%s' (1-65535)", o->sp.port);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the password from the environment or a file, if asked to. */
+static int
+read_password(const struct opts *o, char **out)
+{
+	const char	*v;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	ssize_t		 len;
+	FILE		*fp;
+
+	*out = NULL;
+	if (o->password_env != NULL) {
+		if ((v = getenv(o->password_env)) == NULL) {
+			fprintf(stderr, "smtpscope: --password-env: the "
+			    "variable %s is not set\n", o->password_env);
+			return -1;
+		}
+		*out = xstrdup(v);
+		return 0;
+	}
+	if (o->password_file != NULL) {
+		if ((fp = fopen(o->password_file, "r")) == NULL) {
+			fprintf(stderr, "smtpscope: --password-file: cannot "
+			    "open %s: %s\n", o->password_file,
+			    strerror(errno));
+			return -1;
+		}
+		len = getline(&line, &cap, fp);
+		fclose(fp);
+		if (len < 0) {
+			free(line);
+			fprintf(stderr, "smtpscope: --password-file: %s is "
+			    "empty\n", o->password_file);
+			return -1;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		*out = xstrdup(line);
+		wipe(line, cap);
+		free(line);
+	}
+	return 0;
+}
+
+/* --serve: run the practice server until a signal. */
+static int
+run_serve(struct opts *o)
+{
+	struct practice_params	 pp;
+	struct practice		*pr;
+	struct sigaction	 sa;
+	char			 err[512], *s1 = NULL, *s2 = NULL;
+	const char		*addr2 = NULL, *port2 = NULL;
+	int			 rc;
+
+	memset(&pp, 0, sizeof pp);
+	if (split_addr_port(o->serve, &pp.addr, &pp.port, &s1) == -1) {
+		free(s1);
+		return usage_error("--serve wants [ADDR:]PORT, not '%s'",
+		    o->serve);
+	}
+	if (o->serve_smtps != NULL) {
+		if (split_addr_port(o->serve_smtps, &addr2, &port2,
+		    &s2) == -1) {
+			free(s1);
+			free(s2);
+			return usage_error("--serve-smtps wants [ADDR:]PORT, "
+			    "not '%s'", o->serve_smtps);
+		}
+		pp.tls_port = port2;
+	}
+	pp.cert_file = o->sp.tls.cert_file;
+	pp.key_file = o->sp.tls.key_file;
+	pp.maildir = o->maildir;
+	pp.verbose = 1;
+	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "smtpscope: practice server: %s\n", err);
+		free(s1);
+		free(s2);
+		return EXIT_CONNECT;
+	}
+	printf("listening on %s:%d\n", pp.addr != NULL ? pp.addr :
+	    "127.0.0.1", practice_port(pr));
+	if (o->serve_smtps != NULL)
+		printf("listening (implicit TLS) on %s:%d\n", pp.addr != NULL ?
+		    pp.addr : "127.0.0.1", practice_tls_port(pr));
+	printf("demo login: user %s, password %s\n", PRACTICE_USER,
+	    PRACTICE_PASSWORD);
+	fflush(stdout);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = serve_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = practice_run(pr, &serve_stop);
+	practice_free(pr);
+	free(s1);
+	free(s2);
+	return rc == 0 ? 0 : 1;
+}
+
+/* --explain: print the explanation. */
+static int
+run_explain(const char *arg)
+{
+	struct buf	b;
+	int		rc;
+
+	buf_init(&b);
+	rc = kb_explain_arg(&b, arg);
+	if (rc == 0) {
+		fputs(buf_str(&b), stdout);
+		if (b.len > 0 && b.data[b.len - 1] != '\n')
+			fputc('\n', stdout);
+	} else
+		fprintf(stderr, "smtpscope: %s\n", buf_str(&b));
+	buf_free(&b);
+	return rc == 0 ? 0 : EXIT_USAGE;
+}
+
+/* No target: the UI on a practice server in this very process. */
+static int
+run_practice_ui(struct opts *o, struct ui_params *up)
+{
+	struct practice_params	 pp;
+	struct practice		*pr;
+	char			 err[512], port[16];
+	char			*welcome;
+	int			 rc;
+
+	memset(&pp, 0, sizeof pp);
+	pp.port = "0";
+	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "smtpscope: cannot start the practice server: "
+		    "%s\n", err);
+		return EXIT_CONNECT;
+	}
+	snprintf(port, sizeof port, "%d", practice_port(pr));
+	o->sp.host = "127.0.0.1";
+	o->sp.port = port;
+	o->sp.tls.insecure = 1;	/* its certificate is made up at start */
+	up->sp = o->sp;
+	up->practice = pr;
+	welcome = xprintf("This is the built-in practice server on 127.0.0.1 "
+	    "port %s: nothing leaves this machine. Try: EHLO me, then "
+	    "STARTTLS, then EHLO me again, AUTH LOGIN (user %s, password %s), "
+	    "MAIL FROM:<you@example.com>, RCPT TO:<demo@localhost>, DATA. "
+	    "Recipients greylist@, nouser@, full@, big@, slow@, drop@ and "
+	    "shutdown@localhost misbehave on purpose; HELP lists them. "
+	    "F1 shows every key.", port, PRACTICE_USER, PRACTICE_PASSWORD);
+	up->welcome = welcome;
+	if (up->user == NULL)
+		up->user = PRACTICE_USER;
+	rc = ui_run(up);
+	free(welcome);
+	practice_free(pr);
+	return rc;
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	puts("smtpscope " PACKAGE_VERSION);
-	return 0;
+	struct opts	 o;
+	struct ui_params up;
+	char		*target_store = NULL;
+	const char	*nc;
+	int		 c, rc;
+
+	memset(&o, 0, sizeof o);
+	o.sp.family = AF_UNSPEC;
+	o.sp.timeout_ms = 30000;
+	nc = getenv("NO_COLOR");
+	if (nc != NULL && *nc != '\0')
+		o.no_color = 1;
+
+	while ((c = getopt_long(argc, argv, "46h", longopts, NULL)) != -1) {
+		switch (c) {
+		case '4':
+			o.sp.family = AF_INET;
+			break;
+		case '6':
+			o.sp.family = AF_INET6;
+			break;
+		case OPT_SCRIPT:
+			o.script = optarg;
+			break;
+		case OPT_EXPLAIN:
+			o.explain = optarg;
+			break;
+		case OPT_SERVE:
+			o.serve = optarg;
+			break;
+		case OPT_SERVE_SMTPS:
+			o.serve_smtps = optarg;
+			break;
+		case OPT_MAILDIR:
+			o.maildir = optarg;
+			break;
+		case OPT_INSECURE:
+			o.sp.tls.insecure = 1;
+			break;
+		case OPT_CA_FILE:
+			o.sp.tls.ca_file = optarg;
+			break;
+		case OPT_TLS_PRIORITY:
+			o.sp.tls.priority = optarg;
+			break;
+		case OPT_SNI:
+			o.sp.tls.sni = optarg;
+			break;
+		case OPT_CERT:
+			o.sp.tls.cert_file = optarg;
+			break;
+		case OPT_KEY:
+			o.sp.tls.key_file = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (atoi(optarg) < 1 || atoi(optarg) > 3600 ||
+			    strspn(optarg, "0123456789") != strlen(optarg))
+				return usage_error("--timeout wants seconds "
+				    "(1-3600), not '%s'", optarg);
+			o.sp.timeout_ms = atoi(optarg) * 1000;
+			break;
+		case OPT_USER:
+			o.user = optarg;
+			break;
+		case OPT_PASSWORD_ENV:
+			o.password_env = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			o.password_file = optarg;
+			break;
+		case OPT_LOG:
+			o.sp.log_path = optarg;
+			break;
+		case OPT_SHOW_SECRETS:
+			o.show_secrets = 1;
+			break;
+		case OPT_TIMING:
+			o.timing = 1;
+			break;
+		case OPT_NO_COLOR:
+			o.no_color = 1;
+			break;
+		case OPT_STARTTLS:
+			o.sp.starttls = 1;
+			break;
+		case 'h':
+		case OPT_HELP:
+			fputs(usage_text, stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("smtpscope %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			fputs("Try 'smtpscope --help' for more information.\n",
+			    stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	o.sp.show_secrets = o.show_secrets;
+	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
+		return usage_error("%s", "--cert and --key go together");
+
+	if (o.explain != NULL) {
+		if (argc > 0)
+			return usage_error("--explain takes one argument; "
+			    "quote a reply with spaces: '%s'", argv[0]);
+		return run_explain(o.explain);
+	}
+	if (o.serve != NULL) {
+		if (argc > 0)
+			return usage_error("--serve takes no target: '%s'",
+			    argv[0]);
+		return run_serve(&o);
+	}
+	if (o.serve_smtps != NULL || o.maildir != NULL)
+		return usage_error("%s", "--serve-smtps and --maildir go with "
+		    "--serve");
+
+	if (argc > 0 && parse_target(&o, argc, argv, &target_store) == -1) {
+		free(target_store);
+		return EXIT_USAGE;
+	}
+	if (o.sp.tls.sni == NULL && o.sp.host != NULL)
+		o.sp.tls.sni = o.sp.host;
+	tls_global_init();
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o.script != NULL) {
+		struct script_params	sp;
+
+		if (argc == 0) {
+			free(target_store);
+			return usage_error("%s", "--script needs a target: "
+			    "HOST [PORT] or a URL");
+		}
+		memset(&sp, 0, sizeof sp);
+		sp.path = o.script;
+		sp.sp = o.sp;
+		sp.user = o.user;
+		if (read_password(&o, &sp.password) == -1) {
+			free(target_store);
+			return EXIT_USAGE;
+		}
+		sp.color = !o.no_color && isatty(STDOUT_FILENO);
+		sp.timing = o.timing;
+		sp.show_secrets = o.show_secrets;
+		sp.out = stdout;
+		rc = script_run(&sp);
+		free(target_store);
+		return rc;
+	}
+
+	memset(&up, 0, sizeof up);
+	up.user = o.user;
+	up.no_color = o.no_color;
+	up.timing = o.timing;
+	if (read_password(&o, &up.password) == -1) {
+		free(target_store);
+		return EXIT_USAGE;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "smtpscope: the UI needs a terminal; use "
+		    "--script FILE to run without one\n");
+		free_secret(up.password);
+		free(target_store);
+		return EXIT_USAGE;
+	}
+	if (argc == 0)
+		rc = run_practice_ui(&o, &up);
+	else {
+		up.sp = o.sp;
+		rc = ui_run(&up);
+	}
+	free(target_store);
+	return rc;
 }

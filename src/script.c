@@ -1,1 +1,333 @@
+/*
+ * script.c: script mode.  The whole file is read and checked first (an
+ * unknown ':' command is reported with its line number before anything is
+ * sent), then each line is run in turn, waiting for the reply to each
+ * command unless a :pipeline batch is open.  Every transcript line is
+ * printed as it is added.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/command.h"
+#include "smtpscope/script.h"
+#include "smtpscope/session.h"
+#include "smtpscope/xmalloc.h"
+
+struct script_line {
+	char	*text;
+	size_t	 len;
+	size_t	 lineno;
+};
+
+struct script_state {
+	struct script_params	*sp;
+	struct session		*s;
+	struct buf		 out;
+};
+
+/* Print each transcript line as it is added. */
+static void
+script_print(void *arg, size_t index)
+{
+	struct script_state	*st = arg;
+	struct transcript	*t = session_transcript(st->s);
+	unsigned int		 opts = 0;
+
+	if (st->sp->color)
+		opts |= TW_COLOR;
+	if (st->sp->timing)
+		opts |= TW_TIMING;
+	if (st->sp->show_secrets)
+		opts |= TW_SECRETS;
+	buf_reset(&st->out);
+	transcript_format(&st->out, t, &t->lines[index], opts);
+	buf_addch(&st->out, '\n');
+	fwrite(st->out.data, 1, st->out.len, st->sp->out);
+	fflush(st->sp->out);
+}
+
+/* Messages from ':' commands become notes, so they are printed in order. */
+static void
+script_say(void *arg, const char *text)
+{
+	struct script_state	*st = arg;
+	const char		*p, *nl;
+
+	for (p = text; ; p = nl + 1) {
+		nl = strchr(p, '\n');
+		session_note(st->s, TDIR_INFO, "%.*s",
+		    (int)(nl != NULL ? (size_t)(nl - p) : strlen(p)), p);
+		if (nl == NULL)
+			break;
+	}
+}
+
+/* Ask for a secret on the controlling terminal, echo off. */
+static char *
+script_ask_secret(void *arg, const char *prompt)
+{
+	struct termios	 old, raw;
+	char		 line[1024];
+	FILE		*tty;
+	size_t		 n;
+	int		 fd;
+
+	(void)arg;
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY)) == -1)
+		return NULL;
+	if ((tty = fdopen(fd, "r+")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	fputs(prompt, tty);
+	fflush(tty);
+	if (tcgetattr(fd, &old) == 0) {
+		raw = old;
+		raw.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &raw);
+	}
+	if (fgets(line, sizeof line, tty) == NULL)
+		line[0] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	{
+		char	*s = xstrdup(line);
+
+		wipe(line, sizeof line);
+		return s;
+	}
+}
+
+/* Read every line of the script; returns the count or -1. */
+static ssize_t
+script_load(const char *path, struct script_line **out, char *err,
+    size_t errlen)
+{
+	struct script_line	*lines = NULL;
+	FILE			*fp;
+	char			*line = NULL;
+	size_t			 cap = 0, n = 0, alloc = 0, lineno = 0;
+	ssize_t			 len;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "cannot open script %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' ||
+		    line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 32;
+			lines = xreallocarray(lines, alloc, sizeof *lines);
+		}
+		lines[n].text = xstrndup(line, (size_t)len);
+		lines[n].len = strlen(lines[n].text);
+		lines[n].lineno = lineno;
+		if (lines[n].len != (size_t)len) {
+			snprintf(err, errlen, "%s:%zu: the line holds a NUL "
+			    "byte", path, lineno);
+			n++;
+			goto fail;
+		}
+		n++;
+	}
+	free(line);
+	line = NULL;
+	if (ferror(fp)) {
+		snprintf(err, errlen, "reading %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	*out = lines;
+	return (ssize_t)n;
+fail:
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	while (n > 0)
+		free(lines[--n].text);
+	free(lines);
+	return -1;
+}
+
+/* Check ':' commands before anything is sent. */
+static int
+script_check(const char *path, struct script_line *lines, size_t n,
+    char *err, size_t errlen)
+{
+	const struct command_entry	*ce;
+	char				*name;
+	size_t				 i;
+
+	for (i = 0; i < n; i++) {
+		if (lines[i].text[0] != ':')
+			continue;
+		name = xstrndup(lines[i].text + 1,
+		    strcspn(lines[i].text + 1, " \t"));
+		ce = command_find(name);
+		if (ce == NULL || !(ce->flags & CMD_SCRIPT)) {
+			snprintf(err, errlen, "%s:%zu: unknown command ':%s' "
+			    "(see smtpscope(1) for the script language)",
+			    path, lines[i].lineno, name);
+			free(name);
+			return -1;
+		}
+		free(name);
+	}
+	return 0;
+}
+
+/* Map a session failure to an exit code. */
+static int
+script_exit_code(struct session *s)
+{
+	switch (session_errclass(s)) {
+	case SERR_CONNECT:
+		return EXIT_CONNECT;
+	case SERR_TLS:
+		return EXIT_TLS;
+	case SERR_TIMEOUT:
+		return EXIT_TIMEOUT;
+	case SERR_LOCAL:
+	case SERR_PROTO:
+		return EXIT_USAGE;
+	case SERR_NONE:
+		break;
+	}
+	return EXIT_CONNECT;
+}
+
+int
+script_run(struct script_params *sp)
+{
+	struct script_state	 st;
+	struct command_ctx	 ctx;
+	struct script_line	*lines = NULL;
+	char			 err[512];
+	ssize_t			 n;
+	size_t			 i;
+	int			 rc = EXIT_OK, sent_quit = 0;
+
+	if (sp->out == NULL)
+		sp->out = stdout;
+	if ((n = script_load(sp->path, &lines, err, sizeof err)) == -1) {
+		fprintf(stderr, "smtpscope: %s\n", err);
+		free_secret(sp->password);
+		sp->password = NULL;
+		return EXIT_USAGE;
+	}
+	if (script_check(sp->path, lines, (size_t)n, err, sizeof err) == -1) {
+		fprintf(stderr, "smtpscope: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	memset(&st, 0, sizeof st);
+	st.sp = sp;
+	buf_init(&st.out);
+	sp->sp.show_secrets = sp->show_secrets;
+	st.s = session_new(&sp->sp);
+	session_set_callback(st.s, script_print, &st);
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.s = st.s;
+	ctx.script = 1;
+	ctx.user = sp->user;
+	ctx.password = sp->password;
+	ctx.ask_secret = script_ask_secret;
+	ctx.say = script_say;
+	ctx.arg = &st;
+
+	if (session_connect(st.s) == -1 || session_wait(st.s) == -1) {
+		fprintf(stderr, "smtpscope: %s\n", session_error(st.s));
+		rc = script_exit_code(st.s);
+		goto done;
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		const char	*text = lines[i].text;
+
+		if (lines[i].len == 0 || text[0] == '#')
+			continue;
+		if (session_fd(st.s) == -1 && text[0] != ':') {
+			fprintf(stderr, "smtpscope: %s:%zu: the connection is "
+			    "closed; the rest of the script was not run\n",
+			    sp->path, lines[i].lineno);
+			rc = sent_quit ? EXIT_OK : script_exit_code(st.s);
+			if (rc == EXIT_OK && !sent_quit)
+				rc = EXIT_CONNECT;
+			goto done;
+		}
+		if (text[0] == ':') {
+			if (command_run(&ctx, text) == -1) {
+				if (ctx.failed) {
+					rc = EXIT_EXPECT;
+					if (session_fd(st.s) != -1 &&
+					    session_info(st.s)->mode ==
+					    SMODE_COMMAND) {
+						session_input(st.s, "QUIT", 4);
+						session_wait(st.s);
+					}
+					goto done;
+				}
+				fprintf(stderr, "smtpscope: %s:%zu: %s failed: "
+				    "%s\n", sp->path, lines[i].lineno, text,
+				    session_errclass(st.s) != SERR_NONE ?
+				    session_error(st.s) : "see above");
+				rc = session_errclass(st.s) != SERR_NONE ?
+				    script_exit_code(st.s) : EXIT_USAGE;
+				goto done;
+			}
+			if (ctx.quit)
+				break;
+		} else {
+			if (session_info(st.s)->mode == SMODE_COMMAND &&
+			    verb_of(text, lines[i].len) == VERB_QUIT)
+				sent_quit = 1;
+			if (session_input(st.s, text, lines[i].len) == -1) {
+				fprintf(stderr, "smtpscope: %s\n",
+				    session_error(st.s));
+				rc = script_exit_code(st.s);
+				goto done;
+			}
+		}
+		if (!ctx.pipelining && session_wait(st.s) == -1) {
+			if (sent_quit && session_errclass(st.s) == SERR_NONE)
+				break;
+			fprintf(stderr, "smtpscope: %s:%zu: %s\n", sp->path,
+			    lines[i].lineno, session_error(st.s));
+			rc = script_exit_code(st.s);
+			goto done;
+		}
+	}
+	if (session_wait(st.s) == -1 && !sent_quit) {
+		fprintf(stderr, "smtpscope: %s\n", session_error(st.s));
+		rc = script_exit_code(st.s);
+	}
+done:
+	session_free(st.s);
+	buf_free(&st.out);
+out:
+	for (i = 0; i < (size_t)n; i++)
+		free(lines[i].text);
+	free(lines);
+	free_secret(sp->password);
+	sp->password = NULL;
+	return rc;
+}

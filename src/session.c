@@ -1,1 +1,1094 @@
+/*
+ * session.c: one SMTP client session.  Commands go out in one write each
+ * and their verbs wait in a queue; each complete reply pops the verb it
+ * answers, moves the phase on and may change the entry mode (354: data,
+ * 334: answer) or upgrade the connection (220 to STARTTLS).
+ */
 #include "config.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "smtpscope/b64.h"
+#include "smtpscope/buf.h"
+#include "smtpscope/conn.h"
+#include "smtpscope/data.h"
+#include "smtpscope/lint.h"
+#include "smtpscope/net.h"
+#include "smtpscope/sanitize.h"
+#include "smtpscope/session.h"
+#include "smtpscope/xmalloc.h"
+
+#include "src/session_internal.h"
+
+
+static void	session_fail(struct session *, enum session_err, const char *,
+		    ...) __attribute__((format(printf, 3, 4)));
+static void	session_on_line(void *, const char *, size_t, unsigned int);
+static void	session_tls_done(struct session *);
+
+struct session *
+session_new(const struct session_params *p)
+{
+	struct session	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->p = *p;
+	s->p.host = xstrdup(p->host != NULL ? p->host : "127.0.0.1");
+	s->p.port = xstrdup(p->port != NULL ? p->port : "25");
+	s->p.log_path = p->log_path != NULL ? xstrdup(p->log_path) : NULL;
+	if (s->p.timeout_ms <= 0)
+		s->p.timeout_ms = 30000;
+	transcript_init(&s->t);
+	reply_parser_init(&s->rp);
+	s->info.host = s->p.host;
+	s->info.port = s->p.port;
+	s->info.last_latency_ms = -1;
+	phase_init(&s->info.ph);
+	return s;
+}
+
+/* Forget the AUTH helper's state and wipe its secret. */
+static void
+session_auth_reset(struct session *s)
+{
+	free_secret(s->auth_secret);
+	s->auth_secret = NULL;
+	free(s->auth_pending_user);
+	s->auth_pending_user = NULL;
+	s->auth_active = 0;
+	s->auth_step = 0;
+}
+
+/* Drop everything tied to one connection. */
+static void
+session_drop_conn(struct session *s)
+{
+	if (s->c != NULL) {
+		conn_free(s->c);
+		s->c = NULL;
+	}
+	if (s->send_fp != NULL) {
+		fclose(s->send_fp);
+		s->send_fp = NULL;
+	}
+	free(s->pending_text);
+	s->pending_text = NULL;
+	free(s->pending_file);
+	s->pending_file = NULL;
+	s->qlen = 0;
+	s->qhead = 0;
+	s->in_handshake = 0;
+	s->info.connected = 0;
+	s->info.waiting = 0;
+	s->info.mode = SMODE_COMMAND;
+	s->info.answer_secret = 0;
+	s->info.answer_raw = 0;
+	reply_parser_free(&s->rp);
+	reply_parser_init(&s->rp);
+	session_auth_reset(s);
+}
+
+void
+session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	session_drop_conn(s);
+	transcript_free(&s->t);
+	reply_parser_free(&s->rp);
+	if (s->have_last)
+		reply_free(&s->last);
+	if (s->info.have_caps)
+		ehlo_free(&s->info.caps);
+	free(s->challenge);
+	free((char *)s->p.host);
+	free((char *)s->p.port);
+	free((char *)s->p.log_path);
+	free(s->auth_user_shown);
+	free(s->last_ehlo);
+	free(s->mail_from);
+	free(s->rcpt_first);
+	free(s->send_path);
+	free(s->q);
+	free(s);
+}
+
+void
+session_set_callback(struct session *s, transcript_cb cb, void *arg)
+{
+	s->t.on_add = cb;
+	s->t.arg = arg;
+}
+
+void
+session_note(struct session *s, enum tdir dir, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	transcript_add(&s->t, dir, text, strlen(text), 0, NULL);
+	free(text);
+}
+
+/* Record a failure: the reason for the caller and a note in the transcript. */
+static void
+session_fail(struct session *s, enum session_err cls, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	va_end(ap);
+	s->errclass = cls;
+	session_note(s, cls == SERR_TLS ? TDIR_TLS : TDIR_WARN, "%s", s->err);
+}
+
+const char *
+session_error(const struct session *s)
+{
+	return s->err[0] != '\0' ? s->err : "no error";
+}
+
+enum session_err
+session_errclass(const struct session *s)
+{
+	return s->errclass;
+}
+
+/* Queue the verb whose reply we now wait for. */
+void
+session_push(struct session *s, enum verb v)
+{
+	size_t	i;
+
+	if (s->qlen == s->qcap) {
+		struct pending	*nq;
+		size_t		 oldcap = s->qcap;
+
+		s->qcap = oldcap ? oldcap * 2 : 16;
+		nq = xreallocarray(NULL, s->qcap, sizeof *nq);
+		for (i = 0; i < s->qlen; i++)
+			nq[i] = s->q[(s->qhead + i) % oldcap];
+		free(s->q);
+		s->q = nq;
+		s->qhead = 0;
+	}
+	s->q[(s->qhead + s->qlen) % s->qcap].verb = v;
+	s->q[(s->qhead + s->qlen) % s->qcap].sent = transcript_now();
+	s->qlen++;
+	s->info.waiting = s->qlen;
+}
+
+/* Take the oldest verb waiting; VERB_NONE when nothing was due. */
+static enum verb
+session_pop(struct session *s, double *sent)
+{
+	struct pending	p;
+
+	if (s->qlen == 0) {
+		*sent = -1;
+		return VERB_NONE;
+	}
+	p = s->q[s->qhead];
+	s->qhead = (s->qhead + 1) % s->qcap;
+	s->qlen--;
+	s->info.waiting = s->qlen;
+	*sent = p.sent;
+	return p.verb;
+}
+
+/* The verb the next reply will answer. */
+static enum verb
+session_front(const struct session *s)
+{
+	if (s->qlen == 0)
+		return VERB_NONE;
+	return s->q[s->qhead].verb;
+}
+
+/* Fill a lint context from what the session knows. */
+static void
+session_lint_ctx(const struct session *s, struct lint_ctx *lc)
+{
+	memset(lc, 0, sizeof *lc);
+	lc->tls = s->info.tls;
+	lc->greeted = s->info.ph.greeted;
+	lc->helo = s->info.ph.helo;
+	lc->ehlo = s->info.ph.ehlo;
+	lc->mail = s->info.ph.mail;
+	lc->nrcpt = s->info.ph.nrcpt;
+	lc->quit = s->info.ph.phase == PHASE_QUIT ||
+	    s->info.ph.phase == PHASE_CLOSED;
+	if (s->info.have_caps) {
+		lc->caps = s->info.caps.flags;
+		lc->size_max = s->info.caps.size_max;
+	}
+}
+
+/* Add warning lines for what lint found. */
+static void
+session_warn(struct session *s, const struct lint_warning **w, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		session_note(s, TDIR_WARN, "%s (%s)", w[i]->text, w[i]->ref);
+}
+
+/* Write bytes; on failure close and say why. */
+static int
+session_write(struct session *s, const char *data, size_t len)
+{
+	if (s->c == NULL) {
+		session_fail(s, SERR_CONNECT, "not connected: use :reconnect");
+		return -1;
+	}
+	if (conn_write(s->c, data, len) == -1) {
+		session_fail(s, SERR_CONNECT, "write failed: %s",
+		    strerror(errno));
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+		return -1;
+	}
+	return 0;
+}
+
+/* Send one command line (without CRLF) and record it. */
+static int
+session_send_line(struct session *s, const char *line, size_t len,
+    enum verb v, uint32_t flags, const char *annot)
+{
+	struct buf	 out;
+	struct tline	*tl;
+	int		 rc;
+
+	buf_init(&out);
+	buf_add(&out, line, len);
+	buf_add(&out, "\r\n", 2);
+	tl = transcript_add(&s->t, TDIR_C, line, len, flags, annot);
+	tl->verb = v;
+	rc = session_write(s, out.data, out.len);
+	wipe(out.data, out.len);
+	buf_free(&out);
+	if (rc == 0 && v != VERB_NONE) {
+		session_push(s, v);
+		phase_on_command(&s->info.ph, v);
+	}
+	return rc;
+}
+
+/* Send a command typed in command mode. */
+static int
+session_command(struct session *s, const char *line, size_t len)
+{
+	const struct lint_warning	*w[8];
+	struct lint_ctx			 lc;
+	enum verb			 v;
+	size_t				 n, i;
+
+	v = verb_of(line, len);
+	session_lint_ctx(s, &lc);
+	n = lint_command(&lc, line, len, w, 8);
+	session_warn(s, w, n);
+
+	if (v == VERB_EHLO || v == VERB_HELO) {
+		free(s->last_ehlo);
+		s->last_ehlo = xstrndup(line, len);
+	}
+	if (v == VERB_MAIL) {
+		free(s->mail_from);
+		s->mail_from = session_addr_arg(line, len);
+		free(s->rcpt_first);
+		s->rcpt_first = NULL;
+	}
+	if (v == VERB_RCPT && s->rcpt_first == NULL)
+		s->rcpt_first = session_addr_arg(line, len);
+	if (v == VERB_AUTH) {
+		/* AUTH MECH [initial-response]: the response may hold a secret. */
+		for (i = 0; i < len && line[i] != ' '; i++)
+			;
+		while (i < len && line[i] == ' ')
+			i++;
+		while (i < len && line[i] != ' ')
+			i++;
+		if (i < len) {
+			char	*mask;
+
+			mask = xprintf("%.*s ********", (int)i, line);
+			n = session_send_line(s, line, len, v, TL_SECRET,
+			    mask);
+			free(mask);
+			return (int)n;
+		}
+	}
+	return session_send_line(s, line, len, v, 0, NULL);
+}
+
+/* Send one line of message content. */
+static int
+session_data_line(struct session *s, const char *line, size_t len)
+{
+	const struct lint_warning	*w[8];
+	struct lint_ctx			 lc;
+	struct buf			 out;
+	struct tline			*tl;
+	size_t				 n;
+	int				 stuffed, rc;
+
+	if (data_is_end(line, len)) {
+		session_lint_ctx(s, &lc);
+		n = lint_data_end(&lc, s->info.data_octets, w, 8);
+		session_warn(s, w, n);
+		s->info.mode = SMODE_COMMAND;
+		return session_send_line(s, ".", 1, VERB_DOT, TL_DATA, NULL);
+	}
+	session_lint_ctx(s, &lc);
+	n = lint_data_line(&lc, line, len, 0, w, 8);
+	session_warn(s, w, n);
+
+	buf_init(&out);
+	stuffed = data_stuff_line(&out, line, len);
+	tl = transcript_add(&s->t, TDIR_C, out.data, out.len - 2,
+	    TL_DATA | (stuffed ? TL_STUFFED : 0),
+	    stuffed ? "dot-stuffed: a '.' was added in front" : NULL);
+	tl->verb = VERB_DATA;
+	s->info.data_octets += out.len;
+	rc = session_write(s, out.data, out.len);
+	buf_free(&out);
+	return rc;
+}
+
+/* Send one AUTH answer, base64-encoded unless raw. */
+static int
+session_answer(struct session *s, const char *line, size_t len, int secret)
+{
+	char	*enc, *shown;
+	int	 rc;
+
+	s->info.mode = SMODE_COMMAND;
+	if (s->info.answer_raw || (len == 1 && line[0] == '*')) {
+		s->info.answer_raw = 0;
+		return session_send_line(s, line, len, VERB_ANSWER,
+		    TL_ANSWER | (secret ? TL_SECRET : 0), NULL);
+	}
+	enc = b64_encode(line, len);
+	if (secret)
+		shown = xstrdup("********");
+	else
+		shown = sanitize_dup(line, len);
+	rc = session_send_line(s, enc, strlen(enc), VERB_ANSWER,
+	    TL_ANSWER | TL_DECODED | (secret ? TL_SECRET : 0), shown);
+	free_secret(enc);
+	free(shown);
+	return rc;
+}
+
+int
+session_input(struct session *s, const char *line, size_t len)
+{
+	if (s->c == NULL) {
+		session_fail(s, SERR_CONNECT,
+		    "not connected: nothing was sent (use :reconnect)");
+		return -1;
+	}
+	switch (s->info.mode) {
+	case SMODE_DATA:
+		return session_data_line(s, line, len);
+	case SMODE_ANSWER:
+		return session_answer(s, line, len, s->info.answer_secret);
+	case SMODE_COMMAND:
+		break;
+	}
+	return session_command(s, line, len);
+}
+
+void
+session_set_raw(struct session *s)
+{
+	s->info.answer_raw = 1;
+}
+
+/* The AUTH helper answers a 334 by itself. */
+static void
+session_auth_answer(struct session *s)
+{
+	const char	*ch = s->challenge != NULL ? s->challenge : "";
+	size_t		 chlen = strlen(ch);
+	char		*resp;
+
+	switch (s->auth_mech) {
+	case AUTH_LOGIN:
+		if (auth_prompt_is_password(ch, chlen) ||
+		    (!auth_prompt_is_username(ch, chlen) && s->auth_step > 0))
+			session_answer(s, s->auth_secret,
+			    strlen(s->auth_secret), 1);
+		else
+			session_answer(s, s->auth_pending_user,
+			    strlen(s->auth_pending_user), 0);
+		s->auth_step++;
+		break;
+	case AUTH_CRAM_MD5:
+		resp = auth_cram_md5(s->auth_pending_user, s->auth_secret,
+		    ch, chlen);
+		if (resp == NULL) {
+			session_note(s, TDIR_WARN,
+			    "CRAM-MD5: could not compute the answer; "
+			    "cancelling with *");
+			session_answer(s, "*", 1, 0);
+			break;
+		}
+		s->info.answer_raw = 1;
+		{
+			struct buf	 dec;
+			char		*shown;
+
+			buf_init(&dec);
+			b64_decode(resp, strlen(resp), &dec);
+			shown = sanitize_dup(dec.data, dec.len);
+			s->info.mode = SMODE_COMMAND;
+			s->info.answer_raw = 0;
+			session_send_line(s, resp, strlen(resp), VERB_ANSWER,
+			    TL_ANSWER | TL_DECODED, shown);
+			free(shown);
+			buf_free(&dec);
+		}
+		free_secret(resp);
+		s->auth_step++;
+		break;
+	case AUTH_PLAIN:
+		if (s->auth_step == 0) {
+			/* The server wanted no initial response. */
+			resp = auth_plain(s->auth_pending_user,
+			    s->auth_secret);
+			s->info.mode = SMODE_COMMAND;
+			session_send_line(s, resp, strlen(resp), VERB_ANSWER,
+			    TL_ANSWER | TL_SECRET, NULL);
+			free_secret(resp);
+		} else
+			session_answer(s, "*", 1, 0);
+		s->auth_step++;
+		break;
+	case AUTH_XOAUTH2:
+		/* A 334 here carries an error; an empty line ends it. */
+		session_answer(s, "", 0, 0);
+		s->auth_step++;
+		break;
+	}
+}
+
+int
+session_auth(struct session *s, enum auth_mech mech, const char *user,
+    const char *secret)
+{
+	char	*resp = NULL, *line, *mask;
+	int	 rc;
+
+	if (s->c == NULL) {
+		session_fail(s, SERR_CONNECT, "not connected");
+		return -1;
+	}
+	session_auth_reset(s);
+	s->auth_active = 1;
+	s->auth_mech = mech;
+	s->auth_pending_user = xstrdup(user != NULL ? user : "");
+	s->auth_secret = xstrdup(secret != NULL ? secret : "");
+	switch (mech) {
+	case AUTH_PLAIN:
+		resp = auth_plain(s->auth_pending_user, s->auth_secret);
+		s->auth_step = 1;
+		break;
+	case AUTH_XOAUTH2:
+		resp = auth_xoauth2(s->auth_pending_user, s->auth_secret);
+		break;
+	case AUTH_LOGIN:
+	case AUTH_CRAM_MD5:
+		break;
+	}
+	if (resp != NULL) {
+		line = xprintf("AUTH %s %s", auth_mech_name(mech), resp);
+		mask = xprintf("AUTH %s ******** (user %s)",
+		    auth_mech_name(mech), s->auth_pending_user);
+		session_lint_command(s, line);
+		rc = session_send_line(s, line, strlen(line), VERB_AUTH,
+		    TL_SECRET, mask);
+		free_secret(line);
+		free_secret(resp);
+		free(mask);
+		return rc;
+	}
+	line = xprintf("AUTH %s", auth_mech_name(mech));
+	session_lint_command(s, line);
+	rc = session_send_line(s, line, strlen(line), VERB_AUTH, 0, NULL);
+	free(line);
+	return rc;
+}
+
+/* Run lint over a command the session makes up itself. */
+void
+session_lint_command(struct session *s, const char *line)
+{
+	const struct lint_warning	*w[8];
+	struct lint_ctx			 lc;
+	size_t				 n;
+
+	session_lint_ctx(s, &lc);
+	n = lint_command(&lc, line, strlen(line), w, 8);
+	session_warn(s, w, n);
+}
+
+/* Record the TLS handshake result as TLS lines. */
+static void
+session_tls_done(struct session *s)
+{
+	struct tls_info	*ti = &s->info.tls_info;
+
+	tls_get_info(conn_tls(s->c), ti);
+	s->info.have_tls_info = 1;
+	s->info.tls = 1;
+	phase_on_tls(&s->info.ph);
+	if (s->info.have_caps) {
+		ehlo_free(&s->info.caps);
+		s->info.have_caps = 0;
+	}
+	session_note(s, TDIR_TLS, "handshake done: %s, %s", ti->version,
+	    ti->cipher);
+	session_note(s, TDIR_TLS, "certificate: %s", ti->subject);
+	session_note(s, TDIR_TLS, "issuer: %s", ti->issuer);
+	session_note(s, TDIR_TLS, "valid from %s to %s", ti->not_before,
+	    ti->not_after);
+	if (ti->altnames[0] != '\0')
+		session_note(s, TDIR_TLS, "names: %s", ti->altnames);
+	session_note(s, TDIR_TLS, "SHA-256 fingerprint: %s", ti->sha256);
+	if (ti->verified)
+		session_note(s, TDIR_TLS, "verification: verified");
+	else
+		session_note(s, TDIR_TLS,
+		    "verification: %s (accepted because of --insecure)",
+		    ti->verdict);
+	/* With --starttls the session says EHLO again by itself. */
+	if (s->auto_ehlo_after_tls && s->last_ehlo != NULL) {
+		char	*again = xstrdup(s->last_ehlo);
+
+		s->auto_ehlo_after_tls = 0;
+		session_command(s, again, strlen(again));
+		free(again);
+	}
+}
+
+/* Start TLS on the connection and drive what can be done now. */
+static int
+session_start_tls(struct session *s)
+{
+	char	err[256];
+	size_t	dropped = 0;
+
+	if (conn_start_tls(s->c, &s->p.tls, NULL, &dropped, err,
+	    sizeof err) == -1) {
+		session_fail(s, SERR_TLS, "TLS: %s", err);
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+		return -1;
+	}
+	if (dropped > 0)
+		session_note(s, TDIR_WARN, "%zu octets arrived after the 220 "
+		    "to STARTTLS before the handshake and were discarded "
+		    "(possible injection; RFC 3207 5)", dropped);
+	s->in_handshake = 1;
+	return session_handshake(s);
+}
+
+/* Drive a TLS handshake in progress: 0 done or pending, -1 failed. */
+int
+session_handshake(struct session *s)
+{
+	char	err[512];
+	int	rc;
+
+	rc = conn_handshake(s->c, err, sizeof err);
+	if (rc == TLS_AGAIN)
+		return 0;
+	s->in_handshake = 0;
+	if (rc == -1) {
+		if (conn_tls(s->c) != NULL) {
+			struct tls_info	*ti = &s->info.tls_info;
+
+			tls_get_info(conn_tls(s->c), ti);
+			if (ti->subject[0] != '\0') {
+				s->info.have_tls_info = 1;
+				session_note(s, TDIR_TLS, "certificate: %s",
+				    ti->subject);
+				session_note(s, TDIR_TLS, "issuer: %s",
+				    ti->issuer);
+				session_note(s, TDIR_TLS,
+				    "SHA-256 fingerprint: %s", ti->sha256);
+			}
+		}
+		session_fail(s, SERR_TLS, "TLS handshake failed: %s%s", err,
+		    strstr(err, "verif") != NULL ? " (use --ca-file to "
+		    "trust this certificate, or --insecure to go on anyway)" :
+		    "");
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+		return -1;
+	}
+	session_tls_done(s);
+	return 0;
+}
+
+/* Start streaming the queued file or text after a 354. */
+static void
+session_start_content(struct session *s)
+{
+	char	*text;
+
+	if (s->pending_file != NULL) {
+		char	*path = s->pending_file;
+
+		s->pending_file = NULL;
+		session_stream_open(s, path);
+		free(path);
+	} else if (s->pending_text != NULL) {
+		text = s->pending_text;
+		s->pending_text = NULL;
+		session_send_message(s, text);
+		free(text);
+	}
+}
+
+/* React to a complete reply. */
+static void
+session_on_reply(struct session *s, struct reply *r)
+{
+	enum verb	 v;
+	double		 sent;
+	int		 cls;
+
+	v = session_pop(s, &sent);
+	if (sent >= 0)
+		s->info.last_latency_ms = (transcript_now() - sent) * 1000.0;
+	s->nreplies++;
+	cls = reply_class(r->code);
+	phase_on_reply(&s->info.ph, v, r->code);
+	if (r->flags & REPLY_FAULTS)
+		session_note(s, TDIR_WARN, "malformed reply: %s%s%s",
+		    (r->flags & REPLY_BAD_CODE) ? "a line without a 3-digit "
+		    "code " : "", (r->flags & REPLY_NO_SEP) ? "a code not "
+		    "followed by space or '-' " : "",
+		    (r->flags & REPLY_MISMATCH) ? "codes differ inside one "
+		    "multi-line reply " : "");
+
+	if (r->code == 334) {
+		struct buf	 dec;
+		const char	*text = "";
+		size_t		 off = 0;
+		char		 sep;
+
+		if (r->nlines > 0) {
+			reply_line_code(r->lines[0].text, r->lines[0].len,
+			    &sep, &off);
+			text = r->lines[0].text + off;
+		}
+		free(s->challenge);
+		buf_init(&dec);
+		if (b64_decode(text, strlen(text), &dec) == 0)
+			s->challenge = buf_take(&dec);
+		else {
+			s->challenge = NULL;
+			buf_free(&dec);
+		}
+		s->info.challenge = s->challenge;
+		s->info.mode = SMODE_ANSWER;
+		s->info.answer_secret = s->challenge != NULL &&
+		    auth_prompt_is_password(s->challenge,
+		    strlen(s->challenge));
+		if (s->auth_active && s->qlen == 0)
+			session_auth_answer(s);
+		goto done;
+	}
+	if (v == VERB_AUTH || v == VERB_ANSWER) {
+		s->info.mode = SMODE_COMMAND;
+		s->info.answer_secret = 0;
+		if (r->code == 235) {
+			free(s->auth_user_shown);
+			s->auth_user_shown = s->auth_pending_user != NULL ?
+			    xstrdup(s->auth_pending_user) : xstrdup("(yes)");
+			s->info.auth_user = s->auth_user_shown;
+		}
+		session_auth_reset(s);
+	}
+	switch (v) {
+	case VERB_EHLO:
+		if (cls == 2) {
+			if (s->info.have_caps)
+				ehlo_free(&s->info.caps);
+			s->info.have_caps = ehlo_parse(&s->info.caps, r) == 0;
+			if (s->p.starttls && !s->info.tls &&
+			    !s->starttls_sent) {
+				s->starttls_sent = 1;
+				if (!(s->info.caps.flags & EHLO_STARTTLS)) {
+					session_fail(s, SERR_TLS, "the server "
+					    "does not offer STARTTLS");
+					break;
+				}
+				s->auto_ehlo_after_tls = 1;
+				session_command(s, "STARTTLS", 8);
+			}
+		}
+		break;
+	case VERB_STARTTLS:
+		if (r->code == 220)
+			session_start_tls(s);
+		else if (s->p.starttls)
+			session_fail(s, SERR_TLS, "STARTTLS refused: %d",
+			    r->code);
+		break;
+	case VERB_DATA:
+		if (r->code == 354) {
+			s->info.mode = SMODE_DATA;
+			s->info.data_octets = 0;
+			session_start_content(s);
+		} else {
+			free(s->pending_file);
+			s->pending_file = NULL;
+			free(s->pending_text);
+			s->pending_text = NULL;
+		}
+		break;
+	case VERB_QUIT:
+	default:
+		break;
+	}
+	if (r->code == 421)
+		session_note(s, TDIR_INFO, "the server is closing the "
+		    "connection (421)");
+done:
+	if (s->have_last)
+		reply_free(&s->last);
+	s->last = *r;
+	s->have_last = 1;
+	memset(r, 0, sizeof *r);
+}
+
+/* A line arrived from the server. */
+static void
+session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
+{
+	struct session	*s = arg;
+	struct reply	 r;
+	struct tline	*tl;
+	int		 was_open, done;
+
+	was_open = s->rp.open;
+	memset(&r, 0, sizeof r);
+	done = reply_parser_line(&s->rp, line, len, flags, &r);
+	tl = transcript_add(&s->t, TDIR_S, line, len,
+	    (flags & LINE_FAULTS) | (was_open ? TL_CONT : 0) |
+	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0), NULL);
+	tl->verb = (uint8_t)session_front(s);
+	if (tl->code == 334) {
+		struct buf	 dec;
+		char		 sep;
+		size_t		 off = 0;
+
+		reply_line_code(line, len, &sep, &off);
+		buf_init(&dec);
+		if (off < len && b64_decode(line + off, len - off, &dec) == 0 &&
+		    dec.len > 0) {
+			tl->annot = sanitize_dup(dec.data, dec.len);
+			tl->flags |= TL_DECODED;
+		}
+		buf_free(&dec);
+	}
+	if (flags & LINE_TOO_LONG)
+		session_note(s, TDIR_WARN, "the server sent a line longer than "
+		    "998 octets%s (RFC 5321 4.5.3.1.6)",
+		    (flags & LINE_TRUNCATED) ? "; only the start is kept" : "");
+	if (flags & LINE_BARE_LF)
+		session_note(s, TDIR_WARN, "the server ended a line with a "
+		    "bare LF instead of CRLF (RFC 5321 2.3.8)");
+	if (flags & LINE_NUL)
+		session_note(s, TDIR_WARN, "the server sent NUL bytes");
+	if (done) {
+		session_on_reply(s, &r);
+		reply_free(&r);
+	}
+}
+
+int
+session_connect(struct session *s)
+{
+	enum net_err	 kind;
+	char		 err[512];
+	int		 fd;
+
+	session_drop_conn(s);
+	s->err[0] = '\0';
+	s->errclass = SERR_NONE;
+	phase_init(&s->info.ph);
+	s->info.tls = 0;
+	s->info.have_tls_info = 0;
+	s->info.auth_user = NULL;
+	s->starttls_sent = 0;
+	s->auto_ehlo_after_tls = 0;
+	if (s->info.have_caps) {
+		ehlo_free(&s->info.caps);
+		s->info.have_caps = 0;
+	}
+	if (s->p.log_path != NULL && s->t.log == NULL &&
+	    transcript_open_log(&s->t, s->p.log_path,
+	    s->p.show_secrets ? TW_SECRETS : 0, err, sizeof err) == -1) {
+		session_fail(s, SERR_LOCAL, "%s", err);
+		return -1;
+	}
+	session_note(s, TDIR_INFO, "connecting to %s port %s%s", s->p.host,
+	    s->p.port, s->p.implicit_tls ? " (implicit TLS)" : "");
+	fd = net_connect(s->p.host, s->p.port, s->p.family, s->p.timeout_ms,
+	    &kind, err, sizeof err);
+	if (fd == -1) {
+		session_fail(s, kind == NET_E_TIMEOUT ? SERR_TIMEOUT :
+		    SERR_CONNECT, "%s", err);
+		return -1;
+	}
+	s->c = conn_new(fd);
+	s->info.connected = 1;
+	session_note(s, TDIR_INFO, "connected to %s port %s", s->p.host,
+	    s->p.port);
+	/* The greeting is the first reply due. */
+	session_push(s, VERB_NONE);
+	if (s->p.implicit_tls) {
+		if (session_start_tls(s) == -1)
+			return -1;
+		if (session_wait_handshake(s) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+session_reconnect(struct session *s)
+{
+	session_close(s);
+	return session_connect(s);
+}
+
+void
+session_close(struct session *s)
+{
+	if (s->c != NULL) {
+		session_note(s, TDIR_INFO, "connection closed by us");
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+	}
+}
+
+int
+session_fd(const struct session *s)
+{
+	return s->c != NULL ? conn_fd(s->c) : -1;
+}
+
+short
+session_poll_events(const struct session *s)
+{
+	short	ev;
+
+	if (s->c == NULL)
+		return 0;
+	ev = conn_events(s->c);
+	if (s->send_fp != NULL && conn_queued(s->c) < SEND_HIGH_WATER)
+		ev |= POLLOUT;
+	return ev;
+}
+
+int
+session_pending(const struct session *s)
+{
+	return s->c != NULL && !s->in_handshake && conn_pending(s->c);
+}
+
+int
+session_busy(const struct session *s)
+{
+	return s->c != NULL && (s->in_handshake || s->send_fp != NULL ||
+	    conn_queued(s->c) > 0);
+}
+
+int
+session_io(struct session *s, short revents)
+{
+	char	err[512];
+	int	rc;
+
+	if (s->c == NULL)
+		return -1;
+	if (revents & POLLOUT) {
+		if (conn_flush(s->c) == -1) {
+			session_fail(s, SERR_CONNECT, "write failed: %s",
+			    strerror(errno));
+			goto closed;
+		}
+	}
+	if (s->in_handshake) {
+		if (session_handshake(s) == -1)
+			return -1;
+		if (s->in_handshake)
+			return 0;
+	}
+	if (s->send_fp != NULL && session_stream_pump(s) == -1)
+		return -1;
+	if (s->c == NULL)
+		return -1;
+	rc = conn_read(s->c, session_on_line, s, err, sizeof err);
+	if (s->c == NULL)
+		return -1;
+	if (s->in_handshake)
+		return session_handshake(s);
+	if (rc == 1) {
+		if (s->qlen > 0 && session_front(s) != VERB_QUIT)
+			session_fail(s, SERR_CONNECT, "the server closed the "
+			    "connection while a reply to %s was due",
+			    session_front(s) == VERB_NONE ? "the connection "
+			    "(greeting)" : verb_name(session_front(s)));
+		else
+			session_note(s, TDIR_INFO,
+			    "connection closed by the server");
+		goto closed;
+	}
+	if (rc == -1) {
+		session_fail(s, s->info.tls ? SERR_TLS : SERR_CONNECT,
+		    "connection lost: %s", err);
+		goto closed;
+	}
+	return 0;
+closed:
+	session_drop_conn(s);
+	phase_on_close(&s->info.ph);
+	return -1;
+}
+
+/* Poll the connection once for up to ms milliseconds and do the I/O. */
+static int
+session_poll_once(struct session *s, int ms)
+{
+	struct pollfd	pfd;
+	int		n;
+
+	if (session_pending(s))
+		return session_io(s, 0);
+	pfd.fd = session_fd(s);
+	pfd.events = session_poll_events(s);
+	pfd.revents = 0;
+	n = poll(&pfd, 1, ms);
+	if (n == -1) {
+		if (errno == EINTR)
+			return 0;
+		session_fail(s, SERR_LOCAL, "poll: %s", strerror(errno));
+		return -1;
+	}
+	if (n == 0)
+		return 1;
+	return session_io(s, pfd.revents) == -1 ? -1 : 0;
+}
+
+/* Block until the handshake in progress is over. */
+int
+session_wait_handshake(struct session *s)
+{
+	double	deadline = transcript_now() + s->p.timeout_ms / 1000.0;
+	int	rc;
+
+	while (s->c != NULL && s->in_handshake) {
+		if (transcript_now() > deadline) {
+			session_fail(s, SERR_TIMEOUT, "TLS handshake timed "
+			    "out after %d s", s->p.timeout_ms / 1000);
+			session_drop_conn(s);
+			return -1;
+		}
+		if ((rc = session_poll_once(s, 100)) == -1)
+			return -1;
+	}
+	return s->c != NULL ? 0 : -1;
+}
+
+int
+session_wait(struct session *s)
+{
+	double	last = transcript_now();
+	size_t	seen = s->t.n;
+	int	rc;
+
+	while (s->c != NULL && (s->qlen > 0 || session_busy(s))) {
+		if (s->t.n != seen) {
+			seen = s->t.n;
+			last = transcript_now();
+		}
+		if (transcript_now() - last > s->p.timeout_ms / 1000.0) {
+			session_fail(s, SERR_TIMEOUT, "no reply within %d s "
+			    "(waiting for the reply to %s)",
+			    s->p.timeout_ms / 1000, s->qlen > 0 ?
+			    (session_front(s) == VERB_NONE ? "the connection"
+			    : verb_name(session_front(s))) : "our data");
+			return -1;
+		}
+		if ((rc = session_poll_once(s, 100)) == -1)
+			return -1;
+	}
+	if (s->c == NULL && s->errclass != SERR_NONE)
+		return -1;
+	return 0;
+}
+
+struct transcript *
+session_transcript(struct session *s)
+{
+	return &s->t;
+}
+
+const struct session_info *
+session_info(const struct session *s)
+{
+	return &s->info;
+}
+
+const struct reply *
+session_last_reply(const struct session *s)
+{
+	return s->have_last ? &s->last : NULL;
+}
+
+size_t
+session_reply_count(const struct session *s)
+{
+	return s->nreplies;
+}
+
+const char *
+session_mail_from(const struct session *s)
+{
+	return s->mail_from;
+}
+
+const char *
+session_rcpt_first(const struct session *s)
+{
+	return s->rcpt_first;
+}
+
+int
+session_show_secrets(const struct session *s)
+{
+	return s->p.show_secrets;
+}

@@ -1,1 +1,296 @@
+/* transcript.c: the store of session lines, its text form and its log file. */
 #include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/phase.h"
+#include "smtpscope/reply.h"
+#include "smtpscope/sanitize.h"
+#include "smtpscope/transcript.h"
+#include "smtpscope/xmalloc.h"
+
+#define TRANSCRIPT_MASK		"********"
+
+/* ANSI SGR sequences for TW_COLOR. */
+#define SGR_RESET	"\033[0m"
+#define SGR_BOLD	"\033[1m"
+#define SGR_DIM		"\033[2m"
+#define SGR_RED		"\033[31m"
+#define SGR_GREEN	"\033[32m"
+#define SGR_YELLOW	"\033[33m"
+#define SGR_MAGENTA	"\033[35m"
+#define SGR_CYAN	"\033[36m"
+#define SGR_WARN	"\033[1;33m"
+
+double
+transcript_now(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+transcript_init(struct transcript *tr)
+{
+	tr->lines = NULL;
+	tr->n = 0;
+	tr->cap = 0;
+	tr->start = transcript_now();
+	tr->log = NULL;
+	tr->log_opts = 0;
+	tr->on_add = NULL;
+	tr->arg = NULL;
+}
+
+void
+transcript_free(struct transcript *tr)
+{
+	size_t		 i;
+	struct tline	*tl;
+
+	for (i = 0; i < tr->n; i++) {
+		tl = &tr->lines[i];
+		if (tl->flags & TL_SECRET) {
+			wipe(tl->raw, tl->len);
+			free_secret(tl->annot);
+		} else
+			free(tl->annot);
+		free(tl->raw);
+	}
+	free(tr->lines);
+	if (tr->log != NULL)
+		fclose(tr->log);
+	transcript_init(tr);
+}
+
+/* The colour of a line for TW_COLOR, or NULL for none. */
+static const char *
+transcript_color(const struct tline *tl)
+{
+	switch (tl->dir) {
+	case TDIR_S:
+		switch (reply_class(tl->code)) {
+		case 2:
+			return SGR_GREEN;
+		case 3:
+			return SGR_CYAN;
+		case 4:
+			return SGR_YELLOW;
+		case 5:
+			return SGR_RED;
+		}
+		return NULL;
+	case TDIR_C:
+		return SGR_BOLD;
+	case TDIR_TLS:
+		return SGR_MAGENTA;
+	case TDIR_INFO:
+		return SGR_DIM;
+	case TDIR_WARN:
+		return SGR_WARN;
+	}
+	return NULL;
+}
+
+static const char *
+transcript_prefix(const struct tline *tl)
+{
+	switch (tl->dir) {
+	case TDIR_S:
+		return "S: ";
+	case TDIR_C:
+		return "C: ";
+	case TDIR_TLS:
+		return "# TLS: ";
+	case TDIR_INFO:
+		return "# ";
+	case TDIR_WARN:
+		return "# warning: ";
+	}
+	return "? ";
+}
+
+/*
+ * The text form keeps the wire bytes so a replay sees what the server saw.
+ * A secret is written as ******** unless TW_SECRETS; an AUTH answer is
+ * written as its base64 only; other annotations only with TW_ANNOT, in
+ * parentheses after the text.
+ */
+void
+transcript_format(struct buf *out, const struct transcript *tr,
+    const struct tline *tl, unsigned int opts)
+{
+	const char	*color = NULL;
+
+	(void)tr;
+	if (opts & TW_TIMING)
+		buf_printf(out, "[+%.3fs] ", tl->t);
+	if (opts & TW_COLOR)
+		color = transcript_color(tl);
+	if (color != NULL)
+		buf_addstr(out, color);
+	buf_addstr(out, transcript_prefix(tl));
+	if ((tl->flags & TL_SECRET) && !(opts & TW_SECRETS))
+		buf_addstr(out, TRANSCRIPT_MASK);
+	else {
+		sanitize(out, tl->raw, tl->len);
+		if ((opts & TW_ANNOT) && tl->annot != NULL &&
+		    !(tl->flags & (TL_SECRET | TL_ANSWER))) {
+			buf_add(out, "  (", 3);
+			sanitize(out, tl->annot, strlen(tl->annot));
+			buf_addch(out, ')');
+		}
+	}
+	if (color != NULL)
+		buf_addstr(out, SGR_RESET);
+}
+
+/* Write one formatted line and a newline to fp; 0, or -1 on error. */
+static int
+transcript_write(FILE *fp, const struct transcript *tr,
+    const struct tline *tl, unsigned int opts, struct buf *scratch)
+{
+	buf_reset(scratch);
+	transcript_format(scratch, tr, tl, opts);
+	buf_addch(scratch, '\n');
+	if (fwrite(scratch->data, 1, scratch->len, fp) != scratch->len)
+		return -1;
+	return 0;
+}
+
+/* The verb a client line carries, from its flags or its first word. */
+static enum verb
+transcript_verb(const char *raw, size_t len, uint32_t flags)
+{
+	if (flags & TL_ANSWER)
+		return VERB_ANSWER;
+	if (flags & TL_DATA)
+		return VERB_NONE;
+	return verb_of(raw, len);
+}
+
+struct tline *
+transcript_add(struct transcript *tr, enum tdir dir, const char *raw,
+    size_t len, uint32_t flags, const char *annot)
+{
+	struct tline	*tl;
+	struct buf	 b;
+	char		 sep, enh[16];
+	size_t		 off;
+
+	if (tr->n == tr->cap) {
+		tr->cap = tr->cap == 0 ? 64 : tr->cap * 2;
+		tr->lines = xreallocarray(tr->lines, tr->cap, sizeof *tl);
+	}
+	if (len > UINT32_MAX - 1)
+		len = UINT32_MAX - 1;
+	tl = &tr->lines[tr->n];
+	memset(tl, 0, sizeof *tl);
+	tl->t = transcript_now() - tr->start;
+	tl->raw = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(tl->raw, raw, len);
+	tl->raw[len] = '\0';
+	tl->len = (uint32_t)len;
+	tl->annot = annot != NULL ? xstrdup(annot) : NULL;
+	tl->flags = flags;
+	tl->dir = (uint8_t)dir;
+	if (dir == TDIR_S) {
+		tl->code = (int16_t)reply_line_code(raw, len, &sep, &off);
+		if (tl->code != 0 && off == 4 &&
+		    reply_parse_enhanced(raw + off, len - off, enh) > 0 &&
+		    strlen(enh) < sizeof tl->enh)
+			memcpy(tl->enh, enh, strlen(enh) + 1);
+	} else if (dir == TDIR_C)
+		tl->verb = (uint8_t)transcript_verb(raw, len, flags);
+	tr->n++;
+
+	if (tr->log != NULL) {
+		buf_init(&b);
+		if (transcript_write(tr->log, tr, tl, tr->log_opts, &b) == 0)
+			fflush(tr->log);
+		buf_free(&b);
+	}
+	if (tr->on_add != NULL)
+		tr->on_add(tr->arg, tr->n - 1);
+	return tl;
+}
+
+struct tline *
+transcript_note(struct transcript *tr, enum tdir dir, const char *fmt, ...)
+{
+	va_list		 ap;
+	struct tline	*tl;
+	int		 n;
+	char		*s;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("out of memory formatting a note");
+	tl = transcript_add(tr, dir, s, (size_t)n, 0, NULL);
+	free(s);
+	return tl;
+}
+
+int
+transcript_open_log(struct transcript *tr, const char *path,
+    unsigned int opts, char *err, size_t errlen)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path, "a")) == NULL) {
+		snprintf(err, errlen, "cannot open log %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (tr->log != NULL)
+		fclose(tr->log);
+	tr->log = fp;
+	tr->log_opts = opts;
+	return 0;
+}
+
+int
+transcript_save(const struct transcript *tr, const char *path,
+    unsigned int opts, char *err, size_t errlen)
+{
+	FILE		*fp;
+	struct buf	 b;
+	size_t		 i;
+	int		 failed = 0, saved;
+
+	if ((fp = fopen(path, "w")) == NULL) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	buf_init(&b);
+	for (i = 0; i < tr->n && !failed; i++)
+		if (transcript_write(fp, tr, &tr->lines[i], opts, &b) != 0)
+			failed = 1;
+	buf_free(&b);
+	if (fflush(fp) != 0 || ferror(fp))
+		failed = 1;
+	saved = errno;
+	if (fclose(fp) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed) {
+		snprintf(err, errlen, "cannot write %s: %s", path,
+		    strerror(saved != 0 ? saved : EIO));
+		return -1;
+	}
+	return 0;
+}

@@ -1,1 +1,234 @@
+/*
+ * pane_sidebar.c: the sidebar explains the selected transcript line (by
+ * default the newest reply) with the knowledge base's text, says what the
+ * entry mode means, and lists the session's facts.  The text uses the kb
+ * layout: "## " headings, "- " items, paragraphs wrapped to the width.
+ */
 #include "config.h"
+
+#include <curses.h>
+#include <string.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/kb.h"
+#include "smtpscope/phase.h"
+#include "smtpscope/sanitize.h"
+#include "smtpscope/session.h"
+#include "smtpscope/transcript.h"
+#include "ui/ui_internal.h"
+
+struct side_state {
+	struct ui	*ui;
+	int		 row;		/* rows laid out so far */
+	int		 blank;		/* the last row was blank */
+	struct cells	 c;
+};
+
+/* Draw cells [from, to) as the next row, if it is in the visible part. */
+static void
+side_emit(struct side_state *st, size_t from, size_t to, int indent)
+{
+	struct ui	*ui = st->ui;
+	struct rect	*r = &ui->r_side;
+	int		 y = st->row - ui->side_scroll;
+
+	if (y >= 0 && y < r->h)
+		screen_put_cells(ui, r->y + y, r->x + 1 + indent,
+		    r->w - 1 - indent, &st->c, from, to, 0);
+	st->row++;
+	st->blank = (from == to);
+}
+
+/* Word-wrap the cells to the width: the first row at first, then rest. */
+static void
+side_wrap(struct side_state *st, int first, int rest)
+{
+	const struct cells	*c = &st->c;
+	int			 width = st->ui->r_side.w - 1;
+	int			 indent = first, avail, col;
+	size_t			 at = 0, i, end, space;
+
+	while (at < c->n) {
+		if (at > 0)
+			while (at < c->n && c->wc[at] == L' ')
+				at++;
+		if (at >= c->n)
+			break;
+		avail = width - indent;
+		if (avail < 4)
+			avail = width > 0 ? width : 1;
+		col = 0;
+		space = 0;
+		for (i = at; i < c->n && col + c->w[i] <= avail; i++) {
+			if (c->wc[i] == L' ')
+				space = i;
+			col += c->w[i];
+		}
+		if (i >= c->n)
+			end = c->n;
+		else if (space > at)
+			end = space;
+		else
+			end = i > at ? i : at + 1;
+		side_emit(st, at, end, indent);
+		at = end;
+		indent = rest;
+	}
+}
+
+/* Lay out one line of kb text. */
+static void
+side_line(struct side_state *st, const char *s, size_t len)
+{
+	struct ui	*ui = st->ui;
+
+	cells_reset(&st->c);
+	if (len == 0) {
+		if (st->row > 0 && !st->blank)
+			side_emit(st, 0, 0, 0);
+		return;
+	}
+	if (len >= 3 && strncmp(s, "## ", 3) == 0) {
+		if (st->row > 0 && !st->blank)
+			side_emit(st, 0, 0, 0);
+		cells_add_raw(&st->c, ui, s + 3, len - 3, R_HEADING);
+		side_wrap(st, 0, 0);
+		return;
+	}
+	if (len >= 2 && strncmp(s, "- ", 2) == 0) {
+		cells_add(&st->c, ui, "- ", 2, R_DIM);
+		cells_add_raw(&st->c, ui, s + 2, len - 2, R_NORMAL);
+		side_wrap(st, 0, 2);
+		return;
+	}
+	cells_add_raw(&st->c, ui, s, len, R_NORMAL);
+	side_wrap(st, 0, 0);
+}
+
+/* Lay out a whole text, line by line. */
+static void
+side_text(struct side_state *st, const char *s, size_t len)
+{
+	const char	*nl;
+	size_t		 n;
+
+	while (len > 0) {
+		nl = memchr(s, '\n', len);
+		n = nl != NULL ? (size_t)(nl - s) : len;
+		side_line(st, s, n);
+		if (nl == NULL)
+			break;
+		s += n + 1;
+		len -= n + 1;
+	}
+}
+
+/* What the entry mode means, on top when it is not plain command mode. */
+static void
+side_mode(struct ui *ui, const struct session_info *in, struct buf *b)
+{
+	if (ui->asking) {
+		buf_printf(b, "## Secret\n%s\nTyping is masked and never kept "
+		    "in history. Enter confirms, Esc cancels.\n\n",
+		    ui->ask_prompt != NULL ? ui->ask_prompt : "");
+		return;
+	}
+	if (in == NULL)
+		return;
+	if (in->mode == SMODE_ANSWER) {
+		buf_addstr(b, "## Answer mode (334)\n");
+		if (in->challenge != NULL)
+			buf_printf(b, "decoded: \"%s\"\n", in->challenge);
+		if (in->answer_raw)
+			buf_addstr(b, "The next line goes out as typed "
+			    "(:raw): paste base64.\n");
+		else if (in->answer_secret)
+			buf_addstr(b, "Type the password; it is masked and "
+			    "base64-encoded for you.\n");
+		else
+			buf_addstr(b, "Type the answer; it is base64-encoded "
+			    "for you. :raw sends the next one as typed.\n");
+		buf_addch(b, '\n');
+	} else if (in->mode == SMODE_DATA) {
+		buf_printf(b, "## Data mode (354)\nLines are message "
+		    "content; a line starting with \".\" is dot-stuffed. "
+		    "A lone \".\" ends the message.\n- %llu octets sent\n\n",
+		    in->data_octets);
+	}
+}
+
+/* The session's facts at the bottom. */
+static void
+side_facts(const struct session_info *in, struct buf *b)
+{
+	buf_addstr(b, "\n## Session\n");
+	if (!in->connected)
+		buf_addstr(b, "- not connected (:reconnect)\n");
+	buf_printf(b, "- phase: %s\n", phase_name(in->ph.phase));
+	if (in->tls)
+		buf_printf(b, "- TLS: %s%s%s\n", in->have_tls_info ?
+		    in->tls_info.version : "on", in->have_tls_info ? ", " : "",
+		    in->have_tls_info ? in->tls_info.verdict : "");
+	else if (in->connected)
+		buf_addstr(b, "- TLS: off (plaintext)\n");
+	if (in->auth_user != NULL)
+		buf_printf(b, "- authenticated as %s\n", in->auth_user);
+	if (in->ph.mail)
+		buf_printf(b, "- transaction open, %d recipient%s\n",
+		    in->ph.nrcpt, in->ph.nrcpt == 1 ? "" : "s");
+	if (in->ph.nmsg > 0)
+		buf_printf(b, "- messages accepted: %d\n", in->ph.nmsg);
+	if (in->waiting > 0)
+		buf_printf(b, "- waiting for %zu repl%s\n", in->waiting,
+		    in->waiting == 1 ? "y" : "ies");
+}
+
+/* Draw the sidebar. */
+void
+sidebar_draw(struct ui *ui)
+{
+	const struct session_info	*in = NULL;
+	struct side_state		 st;
+	struct buf			 b;
+	size_t				 target;
+
+	if (ui->r_side.h <= 0 || ui->r_side.w <= 2)
+		return;
+	if (ui->s != NULL)
+		in = session_info(ui->s);
+	buf_init(&b);
+	side_mode(ui, in, &b);
+	if (ui->pinned != NULL) {
+		buf_addstr(&b, ui->pinned);
+		buf_addch(&b, '\n');
+	} else {
+		target = transcript_pane_target(ui);
+		if (target != (size_t)-1) {
+			if (ui->focus == FOCUS_TRANSCRIPT)
+				buf_printf(&b, "line %zu of %zu\n", target + 1,
+				    ui->t->n);
+			kb_explain_tline(&b, ui->t, target);
+		} else
+			buf_addstr(&b, "## smtpscope\nType an SMTP command "
+			    "(EHLO me) and press Enter. F1 lists keys and "
+			    ":commands.\n");
+	}
+	if (in != NULL)
+		side_facts(in, &b);
+
+	memset(&st, 0, sizeof st);
+	st.ui = ui;
+	side_text(&st, b.data == NULL ? "" : b.data, b.len);
+	/* Keep the scroll inside the text for the next frame. */
+	if (ui->side_scroll > st.row - ui->r_side.h)
+		ui->side_scroll = st.row - ui->r_side.h > 0 ?
+		    st.row - ui->r_side.h : 0;
+	if (st.row - ui->side_scroll > ui->r_side.h && ui->r_side.w > 12) {
+		attrset(theme_attr(ui, R_DIM));
+		mvaddstr(ui->r_side.y + ui->r_side.h - 1,
+		    ui->r_side.x + ui->r_side.w - 9, "[more v]");
+		attrset(A_NORMAL);
+	}
+	cells_free(&st.c);
+	buf_free(&b);
+}

@@ -1,4 +1,194 @@
-/* ui_internal.h: shared by the ui/ files. */
+/*
+ * ui_internal.h: shared by the ui/ files.  One struct ui holds the whole
+ * front end state: the session it drives, the layout, the transcript view
+ * (a scroll anchor, never a per-line index of rows), focus, the entry
+ * editor and the overlays.  Only ui/ includes curses.
+ */
 #ifndef SMTPSCOPE_UI_INTERNAL_H
 #define SMTPSCOPE_UI_INTERNAL_H
+
+#include <stddef.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/command.h"
+#include "smtpscope/lineedit.h"
+#include "smtpscope/transcript.h"
+#include "ui/ui.h"
+
+/* Below this the screen shows a notice instead of the panes. */
+#define UI_MIN_COLS	40
+#define UI_MIN_ROWS	10
+/* From this width on the sidebar sits right of the transcript. */
+#define UI_SIDE_COLS	80
+
+/* What a piece of text is; theme.c maps roles to curses attributes. */
+enum role {
+	R_NORMAL,
+	R_S2, R_S3, R_S4, R_S5, R_SOTHER,	/* server lines by class */
+	R_CLIENT,
+	R_TLS,
+	R_INFO,
+	R_WARN,
+	R_DIM,
+	R_STATUS,
+	R_STATUS_OK,
+	R_STATUS_BAD,
+	R_HINT,
+	R_HINTKEY,
+	R_HEADING,
+	R_BORDER,
+	R_PROMPT,
+	R_MSG,
+	R_ERRMSG,
+	R_ESCAPED,	/* an escaped control byte inside network text */
+	R_MAX
+};
+
+enum focus {
+	FOCUS_ENTRY,
+	FOCUS_TRANSCRIPT
+};
+
+enum side_mode {
+	SIDE_AUTO,	/* right of the transcript, or under it when narrow */
+	SIDE_HIDDEN
+};
+
+struct rect {
+	int	y, x, h, w;
+};
+
+/* A laid-out run of text: wide characters with a role and a width each. */
+struct cells {
+	wchar_t		*wc;
+	unsigned char	*role;
+	unsigned char	*w;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct ui {
+	struct ui_params	*p;
+	struct session		*s;
+	struct transcript	*t;		/* the session's, or a bench's */
+	struct command_ctx	 cctx;
+
+	/* Terminal. */
+	int			 active;	/* curses is up */
+	int			 utf8;		/* locale is UTF-8 */
+	int			 color;		/* colours in use */
+	int			 rows, cols;
+	int			 too_small;
+	int			 dirty;
+	int			 full;		/* clear the screen first */
+	int			 quit;
+	int			 exit_code;
+	int			 cur_y, cur_x;	/* where the cursor goes */
+	int			 cur_show;
+	int			 sigpipe[2];
+
+	/* Layout. */
+	enum side_mode		 side_mode;
+	int			 side_below;
+	struct rect		 r_status, r_trans, r_side, r_entry, r_hint;
+	int			 has_side;
+
+	/* Transcript view: the first drawn row is row top_row of top_line. */
+	int			 follow;	/* stick to the newest line */
+	size_t			 top_line;
+	int			 top_row;
+	int			 timing;
+	enum focus		 focus;
+	size_t			 sel;		/* selected line (transcript focus) */
+	size_t			 last_reply;	/* first line of the newest reply */
+	int			 have_reply;
+	size_t			*rowmap;	/* line of each drawn row */
+	size_t			 nrowmap;
+	struct cells		 cl;		/* scratch for one line */
+
+	/* Sidebar. */
+	int			 side_scroll;
+	char			*pinned;	/* say() text shown there */
+
+	/* Entry. */
+	struct lineedit		 le;
+	size_t			 entry_off;	/* first shown column */
+	int			 asking;	/* ask_secret() is running */
+	int			 ask_done;
+	int			 ask_cancel;
+	char			*ask_prompt;
+	struct lineedit		 ask_le;
+	int			 searching;
+	struct lineedit		 search_le;
+	char			*search_term;
+
+	/* Messages and overlays. */
+	char			*msg;
+	int			 msg_err;
+	int			 help;
+	int			 help_scroll;
+};
+
+/* screen.c */
+int	 screen_init(struct ui *);
+void	 screen_end(struct ui *);
+void	 screen_layout(struct ui *);
+void	 screen_resize(struct ui *);
+void	 screen_draw(struct ui *);
+void	 screen_put(struct ui *, int, int, int, const char *, size_t, int);
+int	 screen_put_cells(struct ui *, int, int, int, const struct cells *,
+	    size_t, size_t, int);
+void	 screen_fill(int, int, int, int);
+
+/* cells (screen.c) */
+void	 cells_reset(struct cells *);
+void	 cells_free(struct cells *);
+void	 cells_add(struct cells *, const struct ui *, const char *, size_t,
+	    int);
+void	 cells_add_raw(struct cells *, const struct ui *, const char *,
+	    size_t, int);
+size_t	 cells_width(const struct cells *, size_t, size_t);
+
+/* theme.c */
+void	 theme_init(struct ui *);
+attr_t	 theme_attr(const struct ui *, int);	/* with its colour pair */
+int	 theme_role_of_code(int);
+
+/* pane_transcript.c */
+void	 transcript_pane_draw(struct ui *);
+int	 transcript_pane_rows(struct ui *, size_t, int);
+void	 transcript_pane_scroll(struct ui *, int);
+void	 transcript_pane_top(struct ui *);
+void	 transcript_pane_bottom(struct ui *);
+void	 transcript_pane_select(struct ui *, size_t);
+void	 transcript_pane_select_move(struct ui *, int);
+int	 transcript_pane_search(struct ui *, const char *, int);
+void	 transcript_pane_on_add(struct ui *, size_t);
+size_t	 transcript_pane_target(struct ui *);
+void	 transcript_pane_line(struct ui *, size_t, struct cells *, int *);
+
+/* pane_sidebar.c */
+void	 sidebar_draw(struct ui *);
+
+/* pane_status.c */
+void	 status_draw(struct ui *);
+void	 hint_draw(struct ui *);
+
+/* pane_entry.c */
+void	 entry_draw(struct ui *);
+int	 entry_key(struct ui *, struct lineedit *, int, wint_t);
+void	 entry_complete(struct ui *);
+
+/* help.c */
+void	 help_draw(struct ui *);
+int	 help_key(struct ui *, int, wint_t);
+
+/* loop.c */
+void	 ui_say(struct ui *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 ui_dirty(struct ui *);
+
 #endif

@@ -26,7 +26,8 @@ struct data_enc {
 	size_t	 linelen;	/* octets in the current output line */
 	size_t	 longest;	/* longest line seen */
 	size_t	 stuffed;	/* lines dot-stuffed */
-	size_t	 bare_lf;	/* bare LF converted */
+	size_t	 bare_lf;	/* bare line ends (LF or CR) made CRLF */
+	size_t	 bare_cr;	/* of those, bare CR (old Mac style) */
 	size_t	 total;		/* octets produced */
 	int	 eightbit;	/* saw a byte >= 0x80 */
 };

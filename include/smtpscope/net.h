@@ -19,11 +19,17 @@ enum net_err {
 /*
  * Connect to host:port (family AF_UNSPEC, AF_INET or AF_INET6) trying each
  * address within timeout_ms in all.  Returns a connected non-blocking fd
- * with TCP_NODELAY set, or -1 with *kind and err set.
+ * with TCP_NODELAY set, or -1 with *kind and err set.  timeout_ms <= 0
+ * means no limit of our own (the kernel's connect timeout applies).  When
+ * several addresses fail, the most telling failure is reported (refused,
+ * then timeout, then unreachable).
  */
 int	 net_connect(const char *, const char *, int, int, enum net_err *,
 	    char *, size_t);
-/* Listen on addr:port (addr NULL: 127.0.0.1); port "0" picks one. */
+/*
+ * Listen on addr:port (addr NULL: 127.0.0.1, "::1" works too); port "0"
+ * picks one.  Returns a non-blocking listening fd or -1 with err.
+ */
 int	 net_listen(const char *, const char *, char *, size_t);
 /* The local port of a bound socket, or -1. */
 int	 net_local_port(int);

@@ -25,7 +25,15 @@ struct practice_params {
 	const char	*key_file;
 	const char	*maildir;	/* write accepted messages as .eml */
 	int		 verbose;	/* log sessions on stderr (--serve) */
+	/* Additions (zero keeps the defaults). */
+	const char	*name;		/* host name in greeting; NULL: practice.test */
+	int		 require_auth;	/* MAIL before AUTH: 530 5.7.0 */
+	int		 tls_auth_only;	/* AUTH PLAIN/LOGIN in clear: 538 5.7.11 */
+	int		 slow_ms;	/* delay of slow@ replies; 0: 3000 */
 };
+
+/* The SIZE limit we advertise (RFC 1870). */
+#define PRACTICE_SIZE_MAX	10485760
 
 struct practice_msg {
 	char		 *from;
@@ -33,6 +41,7 @@ struct practice_msg {
 	size_t		  nrcpt;
 	char		 *data;		/* unstuffed, CRLF line ends */
 	size_t		  len;
+	char		 *id;		/* queue id given in the 250 2.6.0 reply */
 };
 
 struct practice *practice_new(const struct practice_params *, char *,
@@ -46,15 +55,25 @@ int	 practice_write_cert(struct practice *, const char *);
 
 /* For a host loop: fill up to max pollfds, returns how many. */
 size_t	 practice_pollfds(struct practice *, struct pollfd *, size_t);
-/* After poll(): handle the revents of the pollfds it filled. */
+/*
+ * After poll(): handle the revents of the pollfds it filled.  Call it after
+ * every poll(), also when poll() timed out: timers run here.
+ */
 void	 practice_handle(struct practice *, const struct pollfd *, size_t);
 /* Milliseconds until the next timer (slow replies), -1 for none. */
 int	 practice_timeout(const struct practice *);
 /* Run alone until *stop becomes non-zero; returns 0 or -1. */
 int	 practice_run(struct practice *, volatile sig_atomic_t *);
 
-/* Messages accepted so far, in order. */
+/*
+ * Messages accepted so far, in order.  Only the last PRACTICE_KEEP_MAX stay
+ * in memory (older ones go; indexes then shift); practice_total() counts all.
+ */
+#define PRACTICE_KEEP_MAX	1000
 size_t	 practice_nmsgs(const struct practice *);
 const struct practice_msg *practice_msg(const struct practice *, size_t);
+unsigned long practice_total(const struct practice *);
+/* Sessions open now. */
+size_t	 practice_nsessions(const struct practice *);
 
 #endif

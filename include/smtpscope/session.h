@@ -115,8 +115,15 @@ void	 session_set_raw(struct session *);
  */
 int	 session_auth(struct session *, enum auth_mech, const char *,
 	    const char *);
-/* Send a file as message content (after 354, or sends DATA first). */
+/*
+ * Send a file as message content, streamed (after 354, or sends DATA
+ * first and streams once 354 arrives).  Returns 0 or -1 (cannot open).
+ */
 int	 session_send_file(struct session *, const char *);
+/* Send text (LF or CRLF lines) as a whole message, each line recorded. */
+int	 session_send_message(struct session *, const char *);
+/* 1 while a message or handshake is still being sent. */
+int	 session_busy(const struct session *);
 /* Add a local note (TDIR_INFO, TDIR_WARN or TDIR_TLS). */
 void	 session_note(struct session *, enum tdir, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -133,5 +140,10 @@ const struct session_info *session_info(const struct session *);
 const struct reply *session_last_reply(const struct session *);
 /* How many replies have arrived so far. */
 size_t	 session_reply_count(const struct session *);
+/* The envelope so far (addresses of MAIL and the first RCPT), or NULL. */
+const char *session_mail_from(const struct session *);
+const char *session_rcpt_first(const struct session *);
+/* Whether saves and logs write secrets (--show-secrets). */
+int	 session_show_secrets(const struct session *);
 
 #endif

@@ -23,7 +23,11 @@ struct tls_params {
 	int		 insecure;	/* do not fail on verification */
 };
 
-/* What a handshake gave us, for the transcript and the status bar. */
+/*
+ * What a handshake gave us, for the transcript and the status bar.  On the
+ * server side the certificate fields describe our own certificate and the
+ * verdict says "server side (client not authenticated)".
+ */
 struct tls_info {
 	char	 version[16];	/* "TLS1.3" */
 	char	 cipher[96];	/* suite or kx-cipher-mac */
@@ -35,7 +39,9 @@ struct tls_info {
 	char	 sha256[100];	/* AA:BB:... */
 	char	 altnames[256];	/* DNS names, comma separated */
 	int	 verified;	/* 1: chain and name good */
-	char	 verdict[256];	/* "verified", "self-signed", "expired", ... */
+	char	 verdict[256];	/* "verified", "self-signed (not trusted)",
+				   "expired on DATE", ...; several joined
+				   with "; " */
 };
 
 /* Global init/deinit (safe to call more than once). */
@@ -51,9 +57,16 @@ struct tls *tls_client_new(int, const struct tls_params *, char *, size_t);
  * not insecure, returns -1 with the verdict in err), TLS_AGAIN, or -1.
  */
 int	 tls_handshake(struct tls *, char *, size_t);
-/* Bytes read (>0), 0 at close, TLS_AGAIN, or -1 (err via tls_error). */
+/*
+ * Bytes read (>0), 0 at close, TLS_AGAIN, or -1 (err via tls_error).  A
+ * close without close_notify also returns 0 and leaves a note in
+ * tls_error().
+ */
 ssize_t	 tls_read(struct tls *, void *, size_t);
-/* Bytes written (>0), TLS_AGAIN, or -1. */
+/*
+ * Bytes written (>0), TLS_AGAIN, or -1.  After TLS_AGAIN call again with
+ * the same bytes at the front of the buffer (more may follow).
+ */
 ssize_t	 tls_write(struct tls *, const void *, size_t);
 /* Decrypted bytes waiting inside GnuTLS (poll() will not see them). */
 size_t	 tls_pending(struct tls *);
@@ -61,7 +74,7 @@ size_t	 tls_pending(struct tls *);
 int	 tls_want_write(struct tls *);
 const char *tls_error(struct tls *);
 void	 tls_get_info(struct tls *, struct tls_info *);
-/* Send close_notify (best effort) and free. */
+/* Send close_notify (best effort, never blocks) and free; NULL is fine. */
 void	 tls_free(struct tls *);
 
 /*

@@ -70,6 +70,7 @@ struct transcript {
 #define TW_TIMING	0x01	/* "[+0.012s] " prefix */
 #define TW_SECRETS	0x02	/* write secrets instead of ******** */
 #define TW_COLOR	0x04	/* ANSI colours (script mode on a terminal) */
+#define TW_ANNOT	0x08	/* append "  (annotation)" to non-secret lines */
 
 void	 transcript_init(struct transcript *);
 void	 transcript_free(struct transcript *);

@@ -1,9 +1,321 @@
+/* test_transcript.c: the transcript store, its text form and files. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/phase.h"
+#include "smtpscope/transcript.h"
+#include "smtpscope/xmalloc.h"
+
 #include "t.h"
+
+static size_t	added[8];
+static size_t	nadded;
+
+static void
+count_cb(void *arg, size_t index)
+{
+	struct transcript	*tr = arg;
+
+	if (nadded < 8)
+		added[nadded] = index;
+	nadded++;
+	/* The line is complete when we are told about it. */
+	OK(tr->lines[index].raw != NULL, "on_add sees the stored line");
+}
+
+static char *
+fmt(const struct transcript *tr, size_t i, unsigned int opts)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	transcript_format(&b, tr, &tr->lines[i], opts);
+	return buf_take(&b);
+}
+
+#define EQ_FMT(tr, i, opts, want, name) do {				\
+	char *f_ = fmt((tr), (i), (opts));				\
+	EQ_STR(f_, (want), (name));					\
+	free(f_);							\
+} while (0)
+
+/* Read a whole file into a malloc'd string. */
+static char *
+slurp(const char *path)
+{
+	FILE		*fp;
+	struct buf	 b;
+	char		 chunk[512];
+	size_t		 n;
+
+	buf_init(&b);
+	if ((fp = fopen(path, "r")) == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(fp);
+	return buf_take(&b);
+}
+
+static void
+test_add(void)
+{
+	struct transcript	 tr;
+	struct tline		*tl;
+	static const char	 nul[] = "250 a\0b";
+
+	transcript_init(&tr);
+	EQ_INT(tr.n, 0, "empty transcript");
+	tr.on_add = count_cb;
+	tr.arg = &tr;
+
+	tl = transcript_add(&tr, TDIR_S, "550 5.7.1 denied", 16,
+	    TL_REPLY_END, NULL);
+	EQ_INT(tl->code, 550, "S line code parsed");
+	EQ_STR(tl->enh, "5.7.1", "S line enh parsed");
+	EQ_INT(tl->dir, TDIR_S, "dir stored");
+	EQ_INT(tl->flags, TL_REPLY_END, "flags stored");
+	OK(tl->t >= 0 && tl->t < 60, "time relative to start");
+	OK(tl->annot == NULL, "no annot");
+	EQ_INT(nadded, 1, "on_add called");
+	EQ_INT(added[0], 0, "on_add index 0");
+
+	tl = transcript_add(&tr, TDIR_S, "250-mx.example", 14, 0, NULL);
+	EQ_INT(tl->code, 250, "continuation code");
+	EQ_STR(tl->enh, "", "no enh");
+	tl = transcript_add(&tr, TDIR_S, "garbage", 7, 0, NULL);
+	EQ_INT(tl->code, 0, "garbage code 0");
+	tl = transcript_add(&tr, TDIR_C, "MAIL FROM:<a@b>", 15, 0, NULL);
+	EQ_INT(tl->code, 0, "C line has no code");
+	EQ_INT(tl->verb, VERB_MAIL, "C line verb");
+	tl = transcript_add(&tr, TDIR_C, "250 5.1.1 x", 11, 0, NULL);
+	EQ_INT(tl->code, 0, "C line never parsed as reply");
+	tl = transcript_add(&tr, TDIR_C, "dGVzdA==", 8, TL_ANSWER, "test");
+	EQ_INT(tl->verb, VERB_ANSWER, "answer verb");
+	EQ_STR(tl->annot, "test", "annot copied");
+	tl = transcript_add(&tr, TDIR_S, nul, sizeof nul - 1, 0, NULL);
+	EQ_INT(tl->len, 7, "raw length with NUL");
+	OK(memcmp(tl->raw, nul, 7) == 0 && tl->raw[7] == '\0',
+	    "raw bytes kept and NUL-ended");
+	tl = transcript_add(&tr, TDIR_INFO, "", 0, 0, NULL);
+	EQ_INT(tl->len, 0, "empty line");
+	EQ_STR(tl->raw, "", "empty raw is a string");
+	EQ_INT(nadded, 8, "on_add for each line");
+	EQ_INT(tr.n, 8, "eight lines");
+
+	tl = transcript_note(&tr, TDIR_TLS, "TLS%s %d", "1.3", 42);
+	EQ_STR(tl->raw, "TLS1.3 42", "note formatted");
+	EQ_INT(tl->dir, TDIR_TLS, "note dir");
+	transcript_free(&tr);
+	EQ_INT(tr.n, 0, "free resets");
+	transcript_free(&tr);
+}
+
+static void
+test_growth(void)
+{
+	struct transcript	tr;
+	char			line[32];
+	size_t			i;
+	int			bad = 0;
+
+	transcript_init(&tr);
+	for (i = 0; i < 5000; i++) {
+		snprintf(line, sizeof line, "250 line %zu", i);
+		transcript_add(&tr, TDIR_S, line, strlen(line), 0, NULL);
+	}
+	EQ_INT(tr.n, 5000, "5000 lines");
+	OK(tr.cap >= tr.n && tr.cap < 2 * tr.n + 64, "capacity doubles");
+	for (i = 0; i < 5000; i++) {
+		snprintf(line, sizeof line, "250 line %zu", i);
+		if (strcmp(tr.lines[i].raw, line) != 0)
+			bad++;
+	}
+	EQ_INT(bad, 0, "lines intact after growth");
+	OK(tr.lines[4999].t >= tr.lines[0].t, "times do not go back");
+	transcript_free(&tr);
+	OK(sizeof(struct tline) <= 48, "struct tline stays small");
+}
+
+static void
+test_format(void)
+{
+	struct transcript	 tr;
+	struct tline		*tl;
+	char			*f;
+
+	transcript_init(&tr);
+	transcript_add(&tr, TDIR_S, "220 mx ESMTP", 12, 0, NULL);
+	transcript_add(&tr, TDIR_C, "EHLO me", 7, 0, NULL);
+	transcript_add(&tr, TDIR_TLS, "TLS1.3 up", 9, 0, NULL);
+	transcript_add(&tr, TDIR_INFO, "connected", 9, 0, NULL);
+	transcript_add(&tr, TDIR_WARN, "bare LF", 7, 0, NULL);
+	transcript_add(&tr, TDIR_C, "c2VjcmV0", 8, TL_ANSWER | TL_SECRET,
+	    "secret");
+	transcript_add(&tr, TDIR_C, "YWxpY2U=", 8, TL_ANSWER, "alice");
+	transcript_add(&tr, TDIR_S, "334 VXNlcm5hbWU6", 16, TL_DECODED,
+	    "Username:");
+	transcript_add(&tr, TDIR_S, "250 \x1b[2J\tok\r", 12, 0, NULL);
+	transcript_add(&tr, TDIR_C, "AUTH PLAIN AGFAAGI=", 19, TL_SECRET,
+	    NULL);
+	transcript_add(&tr, TDIR_S, "421 bye", 7, 0, NULL);
+	transcript_add(&tr, TDIR_S, "354 go", 6, 0, NULL);
+	transcript_add(&tr, TDIR_S, "hmm", 3, 0, NULL);
+
+	EQ_FMT(&tr, 0, 0, "S: 220 mx ESMTP", "S prefix");
+	EQ_FMT(&tr, 1, 0, "C: EHLO me", "C prefix");
+	EQ_FMT(&tr, 2, 0, "# TLS: TLS1.3 up", "TLS prefix");
+	EQ_FMT(&tr, 3, 0, "# connected", "INFO prefix");
+	EQ_FMT(&tr, 4, 0, "# warning: bare LF", "WARN prefix");
+	EQ_FMT(&tr, 5, 0, "C: ********", "secret answer masked");
+	EQ_FMT(&tr, 5, TW_SECRETS, "C: c2VjcmV0", "secret shown on request");
+	EQ_FMT(&tr, 5, TW_SECRETS | TW_ANNOT, "C: c2VjcmV0",
+	    "secret annot never written");
+	EQ_FMT(&tr, 6, 0, "C: YWxpY2U=", "answer: base64 only");
+	EQ_FMT(&tr, 6, TW_ANNOT, "C: YWxpY2U=", "answer annot not written");
+	EQ_FMT(&tr, 7, 0, "S: 334 VXNlcm5hbWU6", "annot off by default");
+	EQ_FMT(&tr, 7, TW_ANNOT, "S: 334 VXNlcm5hbWU6  (Username:)",
+	    "annot with TW_ANNOT");
+	EQ_FMT(&tr, 8, 0, "S: 250 \\e[2J ok\\r", "text sanitized");
+	EQ_FMT(&tr, 9, 0, "C: ********", "secret command masked");
+
+	/* Timing prefix. */
+	tl = &tr.lines[0];
+	tl->t = 0.0123;
+	EQ_FMT(&tr, 0, TW_TIMING, "[+0.012s] S: 220 mx ESMTP", "timing");
+	tl->t = 75.5;
+	EQ_FMT(&tr, 0, TW_TIMING, "[+75.500s] S: 220 mx ESMTP", "timing 75s");
+
+	/* Colours: prefix and text only, reset at the end. */
+	EQ_FMT(&tr, 0, TW_COLOR, "\033[32mS: 220 mx ESMTP\033[0m", "2xx green");
+	EQ_FMT(&tr, 11, TW_COLOR, "\033[36mS: 354 go\033[0m", "3xx cyan");
+	EQ_FMT(&tr, 10, TW_COLOR, "\033[33mS: 421 bye\033[0m", "4xx yellow");
+	EQ_FMT(&tr, 1, TW_COLOR, "\033[1mC: EHLO me\033[0m", "C bold");
+	EQ_FMT(&tr, 2, TW_COLOR, "\033[35m# TLS: TLS1.3 up\033[0m",
+	    "TLS magenta");
+	EQ_FMT(&tr, 3, TW_COLOR, "\033[2m# connected\033[0m", "INFO dim");
+	EQ_FMT(&tr, 4, TW_COLOR, "\033[1;33m# warning: bare LF\033[0m",
+	    "WARN bold yellow");
+	EQ_FMT(&tr, 12, TW_COLOR, "S: hmm", "no code: no colour");
+	EQ_FMT(&tr, 0, TW_COLOR | TW_TIMING,
+	    "[+75.500s] \033[32mS: 220 mx ESMTP\033[0m", "timing uncoloured");
+	transcript_add(&tr, TDIR_S, "554 no", 6, 0, NULL);
+	EQ_FMT(&tr, 13, TW_COLOR, "\033[31mS: 554 no\033[0m", "5xx red");
+
+	/* Appends to what is in the buffer. */
+	{
+		struct buf	b;
+
+		buf_init(&b);
+		buf_addstr(&b, ">>");
+		transcript_format(&b, &tr, &tr.lines[1], 0);
+		EQ_STR(buf_str(&b), ">>C: EHLO me", "format appends");
+		buf_free(&b);
+	}
+	f = fmt(&tr, 8, TW_COLOR);
+	OK(strstr(f, "\033[2J") == NULL, "no raw escape even in colour");
+	free(f);
+	transcript_free(&tr);
+}
+
+static void
+test_files(void)
+{
+	struct transcript	 tr;
+	char			 dir[] = "/tmp/test_transcript.XXXXXX";
+	char			 path[256], logpath[256], err[256], *s;
+
+	if (mkdtemp(dir) == NULL) {
+		OK(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/t.txt", dir);
+	snprintf(logpath, sizeof logpath, "%s/log.txt", dir);
+
+	transcript_init(&tr);
+	err[0] = '\0';
+	EQ_INT(transcript_open_log(&tr, logpath, 0, err, sizeof err), 0,
+	    "open log");
+	transcript_add(&tr, TDIR_S, "220 hi", 6, 0, NULL);
+	s = slurp(logpath);
+	EQ_STR(s, "S: 220 hi\n", "log written at once");
+	free(s);
+	transcript_add(&tr, TDIR_C, "cGFzcw==", 8, TL_ANSWER | TL_SECRET,
+	    NULL);
+	s = slurp(logpath);
+	EQ_STR(s, "S: 220 hi\nC: ********\n", "log line by line, masked");
+	free(s);
+	transcript_add(&tr, TDIR_S, "250 a\nb", 7, 0, NULL);
+	s = slurp(logpath);
+	EQ_STR(s, "S: 220 hi\nC: ********\nS: 250 a\\nb\n",
+	    "log keeps one record per line");
+	free(s);
+
+	EQ_INT(transcript_save(&tr, path, 0, err, sizeof err), 0, "save");
+	s = slurp(path);
+	EQ_STR(s, "S: 220 hi\nC: ********\nS: 250 a\\nb\n", "saved file");
+	free(s);
+	EQ_INT(transcript_save(&tr, path, TW_SECRETS, err, sizeof err), 0,
+	    "save again replaces");
+	s = slurp(path);
+	EQ_STR(s, "S: 220 hi\nC: cGFzcw==\nS: 250 a\\nb\n",
+	    "saved with secrets, replaced");
+	free(s);
+
+	err[0] = '\0';
+	EQ_INT(transcript_save(&tr, "/nonexistent-dir/x.txt", 0, err,
+	    sizeof err), -1, "save into missing dir fails");
+	OK(strstr(err, "/nonexistent-dir/x.txt") != NULL, "error names path");
+	OK(strstr(err, "No such file") != NULL, "error has strerror");
+	err[0] = '\0';
+	EQ_INT(transcript_open_log(&tr, "/nonexistent-dir/log", 0, err,
+	    sizeof err), -1, "open log in missing dir fails");
+	OK(strstr(err, "No such file") != NULL, "log error has strerror");
+	OK(tr.log != NULL, "old log still open after failure");
+	EQ_INT(transcript_save(&tr, dir, 0, err, sizeof err), -1,
+	    "save onto a directory fails");
+	if (access("/dev/full", W_OK) == 0) {
+		EQ_INT(transcript_save(&tr, "/dev/full", 0, err, sizeof err),
+		    -1, "save on a full device fails");
+		OK(strstr(err, "No space") != NULL, "ENOSPC reported");
+	}
+	transcript_free(&tr);
+	OK(tr.log == NULL, "free closes log");
+
+	/* An empty transcript saves an empty file. */
+	transcript_init(&tr);
+	EQ_INT(transcript_save(&tr, path, 0, err, sizeof err), 0,
+	    "save empty");
+	s = slurp(path);
+	EQ_STR(s, "", "empty file");
+	free(s);
+	/* The log appends to an existing file, with timing if asked. */
+	EQ_INT(transcript_open_log(&tr, logpath, TW_TIMING, err, sizeof err),
+	    0, "reopen log");
+	transcript_add(&tr, TDIR_INFO, "again", 5, 0, NULL);
+	s = slurp(logpath);
+	OK(s != NULL && strncmp(s, "S: 220 hi\n", 10) == 0, "log appended");
+	OK(s != NULL && strstr(s, "s] # again\n") != NULL &&
+	    strstr(s, "\n[+0.") != NULL, "timed log line");
+	free(s);
+	transcript_free(&tr);
+
+	unlink(path);
+	unlink(logpath);
+	rmdir(dir);
+}
 
 int
 main(void)
 {
+	test_add();
+	test_growth();
+	test_format();
+	test_files();
 	return t_done();
 }

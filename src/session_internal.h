@@ -1,0 +1,74 @@
+/*
+ * session_internal.h: the insides of struct session, shared by session.c
+ * (replies, modes, TLS) and session_data.c (message content).
+ */
+#ifndef SMTPSCOPE_SESSION_INTERNAL_H
+#define SMTPSCOPE_SESSION_INTERNAL_H
+
+#include <stdio.h>
+
+#include "smtpscope/data.h"
+#include "smtpscope/session.h"
+
+struct conn;
+
+/* While streaming a file keep at most this much queued for the socket. */
+#define SEND_HIGH_WATER	(256 * 1024)
+#define SEND_CHUNK	(64 * 1024)
+
+struct pending {
+	enum verb	 verb;
+	double		 sent;
+};
+
+struct session {
+	struct session_params	 p;
+	struct conn		*c;
+	struct transcript	 t;
+	struct reply_parser	 rp;
+	struct reply		 last;
+	int			 have_last;
+	size_t			 nreplies;
+	struct session_info	 info;
+
+	struct pending		*q;	/* ring of verbs awaiting replies */
+	size_t			 qhead, qlen, qcap;
+
+	char			 err[512];
+	enum session_err	 errclass;
+	int			 in_handshake;
+	int			 starttls_sent;
+	int			 auto_ehlo_after_tls;
+	char			*last_ehlo;
+
+	/* AUTH helper */
+	int			 auth_active;
+	enum auth_mech		 auth_mech;
+	int			 auth_step;
+	char			*auth_pending_user;
+	char			*auth_secret;
+	char			*auth_user_shown;
+	char			*challenge;	/* decoded last 334 */
+
+	/* envelope, for :msg defaults */
+	char			*mail_from;
+	char			*rcpt_first;
+
+	/* message content waiting for 354, or being streamed */
+	char			*pending_file;
+	char			*pending_text;
+	FILE			*send_fp;
+	char			*send_path;
+	struct data_enc		 enc;
+	unsigned long long	 send_lines;
+};
+
+void	 session_push(struct session *, enum verb);
+int	 session_handshake(struct session *);
+int	 session_wait_handshake(struct session *);
+void	 session_lint_command(struct session *, const char *);
+char	*session_addr_arg(const char *, size_t);
+int	 session_stream_open(struct session *, const char *);
+int	 session_stream_pump(struct session *);
+
+#endif
