@@ -854,21 +854,21 @@ const struct kb_mech kb_mech_table[] = {
 /* Reply classes (RFC 5321 4.2.1) and enhanced classes (RFC 3463 3.1). */
 const struct kb_class kb_class_table[] = {
 	{ 2, "success",
-	  "2xx: the command worked.",
-	  "2.X.X: success; the rest of the code may say what was done." },
+	  "The command worked.",
+	  "Success; the rest of the code may say what was done." },
 	{ 3, "intermediate",
-	  "3xx: so far so good; the server waits for more from you (the "
+	  "So far so good; the server waits for more from you (the "
 	  "message after 354, an AUTH answer after 334).",
 	  NULL },
 	{ 4, "temporary failure",
-	  "4xx: it did not work this time, but the same thing may work "
+	  "It did not work this time, but the same thing may work "
 	  "later. Mail servers queue the message and retry.",
-	  "4.X.X: a persistent transient failure; the same attempt may "
+	  "A persistent transient failure; the same attempt may "
 	  "succeed later." },
 	{ 5, "permanent failure",
-	  "5xx: it did not work and repeating the same thing will not help; "
+	  "It did not work and repeating the same thing will not help; "
 	  "something must change first.",
-	  "5.X.X: a permanent failure; do not retry unchanged." },
+	  "A permanent failure; do not retry unchanged." },
 	{ 0, NULL, NULL, NULL }
 };
 

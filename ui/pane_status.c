@@ -1,1 +1,128 @@
+/*
+ * pane_status.c: the status bar on top (where we are connected, TLS and
+ * its verdict, the protocol phase, who is authenticated, how long the last
+ * reply took) and the key-hint bar at the bottom, which also carries
+ * messages from ':' commands.
+ */
 #include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "smtpscope/phase.h"
+#include "smtpscope/session.h"
+#include "ui/ui_internal.h"
+
+/* Draw one field and a gap; returns the new column. */
+static int
+status_field(struct ui *ui, int x, const char *s, int role)
+{
+	struct cells	c;
+	int		used;
+
+	if (x >= ui->cols)
+		return (x);
+	memset(&c, 0, sizeof c);
+	cells_add_raw(&c, ui, s, strlen(s), role);
+	used = screen_put_cells(ui, 0, x, ui->cols - x, &c, 0, c.n, 0);
+	cells_free(&c);
+	return (x + used + 2);
+}
+
+/* Draw the status bar. */
+void
+status_draw(struct ui *ui)
+{
+	const struct session_info	*in;
+	char				 s[512];
+	int				 x = 1;
+
+	attrset(theme_attr(ui, R_STATUS));
+	mvhline(0, 0, ' ', ui->cols);
+	attrset(A_NORMAL);
+	if (ui->s == NULL) {
+		status_field(ui, x, "smtpscope", R_STATUS);
+		return;
+	}
+	in = session_info(ui->s);
+	snprintf(s, sizeof s, "%s:%s", in->host != NULL ? in->host : "?",
+	    in->port != NULL ? in->port : "?");
+	x = status_field(ui, x, s, R_STATUS);
+	if (!in->connected)
+		x = status_field(ui, x, "not connected", R_STATUS_BAD);
+	else if (in->tls) {
+		if (in->have_tls_info)
+			snprintf(s, sizeof s, "%s%s (%s)",
+			    strncmp(in->tls_info.version, "TLS", 3) == 0 ?
+			    "" : "TLS ", in->tls_info.version,
+			    in->tls_info.verdict);
+		else
+			snprintf(s, sizeof s, "TLS");
+		x = status_field(ui, x, s, in->have_tls_info &&
+		    !in->tls_info.verified ? R_STATUS_BAD : R_STATUS_OK);
+	} else
+		x = status_field(ui, x, "plaintext", R_STATUS);
+	snprintf(s, sizeof s, "phase: %s", phase_name(in->ph.phase));
+	x = status_field(ui, x, s, R_STATUS);
+	if (in->auth_user != NULL) {
+		snprintf(s, sizeof s, "auth: %s", in->auth_user);
+		x = status_field(ui, x, s, R_STATUS);
+	}
+	if (in->last_latency_ms >= 0) {
+		snprintf(s, sizeof s, "%.1f ms last reply",
+		    in->last_latency_ms);
+		x = status_field(ui, x, s, R_STATUS);
+	}
+	if (in->waiting > 0)
+		status_field(ui, x, "waiting...", R_STATUS);
+}
+
+struct hint {
+	const char	*key;
+	const char	*what;
+};
+
+static const struct hint hints_entry[] = {
+	{ "Enter", "send" }, { "Tab", "lines" }, { "PgUp/PgDn", "scroll" },
+	{ "/", "search" }, { "F1", "help" }, { "^D", "quit" }, { NULL, NULL }
+};
+static const struct hint hints_trans[] = {
+	{ "Up/Down", "select" }, { "Tab", "entry" }, { "/ n N", "search" },
+	{ "[ ]", "sidebar" }, { "F1", "help" }, { "Esc", "back" },
+	{ NULL, NULL }
+};
+static const struct hint hints_ask[] = {
+	{ "Enter", "confirm" }, { "Esc", "cancel" }, { NULL, NULL }
+};
+
+/* Draw the key hints, or the current message instead. */
+void
+hint_draw(struct ui *ui)
+{
+	const struct hint	*h;
+	int			 x = 1, y = ui->r_hint.y, len;
+
+	if (ui->msg != NULL) {
+		screen_put(ui, y, 1, ui->cols - 2, ui->msg, strlen(ui->msg),
+		    ui->msg_err ? R_ERRMSG : R_MSG);
+		return;
+	}
+	if (ui->asking || ui->searching)
+		h = hints_ask;
+	else if (ui->focus == FOCUS_TRANSCRIPT)
+		h = hints_trans;
+	else
+		h = hints_entry;
+	for (; h->key != NULL; h++) {
+		len = (int)(strlen(h->key) + strlen(h->what) + 1);
+		if (x + len >= ui->cols)
+			break;
+		screen_put(ui, y, x, ui->cols - x, h->key, strlen(h->key),
+		    R_HINTKEY);
+		x += (int)strlen(h->key) + 1;
+		screen_put(ui, y, x, ui->cols - x, h->what, strlen(h->what),
+		    R_HINT);
+		x += (int)strlen(h->what) + 2;
+	}
+}

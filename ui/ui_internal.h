@@ -180,7 +180,7 @@ void	 hint_draw(struct ui *);
 /* pane_entry.c */
 void	 entry_draw(struct ui *);
 int	 entry_key(struct ui *, struct lineedit *, int, wint_t);
-void	 entry_complete(struct ui *);
+int	 entry_complete(struct ui *);
 
 /* help.c */
 void	 help_draw(struct ui *);

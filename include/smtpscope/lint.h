@@ -44,6 +44,8 @@ struct lint_ctx {
 	int			 quit;		/* QUIT sent or 221 received */
 	unsigned int		 caps;		/* EHLO_* of the last EHLO */
 	unsigned long long	 size_max;	/* 0: none */
+	/* Added: replies still due when the command is sent (pipelining). */
+	size_t			 pending;
 };
 
 const struct lint_warning *lint_get(enum lint_id);

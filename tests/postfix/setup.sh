@@ -12,6 +12,10 @@
 #   127.0.0.1:10587  submission: STARTTLS required, AUTH PLAIN/LOGIN/CRAM-MD5
 #   127.0.0.1:10465  implicit TLS (wrapper mode) with AUTH
 #
+# Mail for local users (alice@localhost, alice@smtpscope.test) is delivered
+# to ~alice/Maildir; mail for anything@sink.smtpscope.test is accepted from
+# authenticated clients and discarded; everything else is refused.
+#
 # The facts tests need are written as shell assignments to $PF_STATE/env.sh.
 # Safe to call again and from several tests at once: the work is done under
 # an exclusive lock and is skipped when everything is already up.
@@ -21,11 +25,12 @@
 set -u
 
 PF_STATE=${SMTPSCOPE_PF_STATE:-/var/lib/smtpscope-test}
-STAMP_VERSION=5
+STAMP_VERSION=7
 PF_PLAIN_PORT=10025
 PF_SUBMISSION_PORT=10587
 PF_SMTPS_PORT=10465
 PF_DOMAIN=smtpscope.test
+PF_SINK_DOMAIN=sink.smtpscope.test
 PF_USER=alice
 PF_LOG=/var/log/postfix-smtpscope.log
 
@@ -204,6 +209,8 @@ default_transport = error:outside mail is disabled on the smtpscope test server
 relay_transport = error:relaying is disabled on the smtpscope test server
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 smtp_dns_support_level = disabled
+# Mail to the sink domain is accepted and thrown away (benchmarks).
+transport_maps = inline:{$PF_SINK_DOMAIN=discard:}
 
 alias_maps =
 alias_database =
@@ -302,6 +309,7 @@ PF_DOMAIN=$PF_DOMAIN
 PF_CA=$PF_CA
 PF_USER=$PF_USER
 PF_RCPT=$PF_USER@localhost
+PF_SINK=bench@$PF_SINK_DOMAIN
 PF_PASSWORD_FILE=$PF_PASSWORD_FILE
 PF_MAILDIR=$PF_MAILDIR
 PF_LOG=$PF_LOG

@@ -358,8 +358,52 @@ test_untrusted(void)
 	rc = handshake(&tp, &cl, &sv, cerr, &ci, &si);
 	EQ_INT(rc, 0, "insecure accepts it");
 	EQ_STR(ci.verdict, "self-signed (not trusted)", "verdict in words");
+
+	/* The server goes away without close_notify. */
+	shutdown(conn_fd(sv.c), SHUT_WR);
+	EQ_INT(read_lines(&cl, 1), 1, "end without close_notify is an end");
+	OK(strstr(tls_error(conn_tls(cl.c)), "close_notify") != NULL,
+	    "and is noted");
 	side_free(&cl);
 	side_free(&sv);
+}
+
+/* A client that starts TLS against a peer answering in clear text. */
+static void
+test_not_tls(void)
+{
+	struct tls_params	 tp;
+	struct conn		*c;
+	struct pollfd		 pfd;
+	char			 err[256];
+	double			 deadline = now() + 5;
+	int			 cfd, sfd, r = TLS_AGAIN;
+
+	if (tcp_pair(&cfd, &sfd) == -1) {
+		OK(0, "loopback pair");
+		return;
+	}
+	c = conn_new(cfd);
+	memset(&tp, 0, sizeof tp);
+	tp.sni = "localhost";
+	tp.ca_file = certpath;
+	OK(conn_start_tls(c, &tp, NULL, NULL, err, sizeof err) == 0,
+	    "start TLS against a plain peer");
+	OK(write(sfd, "500 5.5.1 what?\r\n", 17) == 17, "peer answers in clear");
+	while (r == TLS_AGAIN && now() < deadline) {
+		r = conn_handshake(c, err, sizeof err);
+		pfd.fd = conn_fd(c);
+		pfd.events = conn_events(c);
+		if (r == TLS_AGAIN)
+			poll(&pfd, 1, 100);
+	}
+	EQ_INT(r, -1, "handshake fails");
+	printf("# %s\n", err);
+	OK(strncmp(err, "TLS handshake failed: ", 22) == 0, "and says so");
+	EQ_INT(conn_read(c, on_line, NULL, err, sizeof err), -1,
+	    "reads fail afterwards");
+	conn_free(c);
+	close(sfd);
 }
 
 static void
@@ -487,6 +531,132 @@ test_starttls(void)
 	side_free(&sv);
 }
 
+/* Counts lines of a bulk transfer and checks each one's number. */
+struct bulk {
+	int	n;
+	int	bad;
+};
+
+static void
+on_bulk(void *arg, const char *line, size_t len, unsigned int flags)
+{
+	struct bulk	*b = arg;
+	char		 want[16];
+
+	snprintf(want, sizeof want, "%06d ", b->n);
+	if (len != 990 || memcmp(line, want, 7) != 0 || flags != 0)
+		b->bad++;
+	b->n++;
+}
+
+/*
+ * Megabytes through a socket that fills up: writes must stall with
+ * TLS_AGAIN and resume with the same record, reads must drain GnuTLS.
+ */
+static void
+test_bulk(int use_tls)
+{
+	struct tls_params	 tp;
+	struct tls_info		 ci, si;
+	struct side		 cl, sv;
+	struct pollfd		 pfd[2];
+	struct bulk		 b = { 0, 0 };
+	unsigned long long	 in, out;
+	char			 line[992], err[256], cerr[256];
+	double			 deadline;
+	int			 i, rc, r, cfd, sfd, stalled = 0, small = 65536;
+	const int		 nlines = 3000;
+
+	if (use_tls) {
+		memset(&tp, 0, sizeof tp);
+		tp.sni = "localhost";
+		tp.ca_file = certpath;
+		rc = handshake(&tp, &cl, &sv, cerr, &ci, &si);
+		EQ_INT(rc, 0, "bulk: TLS handshake");
+		if (rc != 0) {
+			printf("# %s\n", cerr);
+			return;
+		}
+	} else {
+		if (tcp_pair(&cfd, &sfd) == -1) {
+			OK(0, "loopback pair");
+			return;
+		}
+		side_init(&cl, cfd, 0);
+		side_init(&sv, sfd, 1);
+	}
+	/* Small socket buffers, so the queue must back up. */
+	setsockopt(conn_fd(cl.c), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+	memset(line, 'x', sizeof line);
+	line[990] = '\r';
+	line[991] = '\n';
+	for (i = 0; i < nlines; i++) {
+		snprintf(line, 8, "%06d ", i);
+		line[7] = 'x';
+		if (conn_write(cl.c, line, sizeof line) == -1)
+			break;
+		if (conn_queued(cl.c) > 0)
+			stalled = 1;
+	}
+	OK(stalled, use_tls ? "bulk: TLS writes stall" :
+	    "bulk: plain writes stall");
+	deadline = now() + 10;
+	while (b.n < nlines && now() < deadline) {
+		pfd[0].fd = conn_fd(cl.c);
+		pfd[0].events = conn_events(cl.c);
+		pfd[1].fd = conn_fd(sv.c);
+		pfd[1].events = POLLIN;
+		if (!conn_pending(sv.c))
+			poll(pfd, 2, 100);
+		if (conn_flush(cl.c) == -1) {
+			printf("# flush: %s\n", conn_error(cl.c));
+			break;
+		}
+		r = conn_read(sv.c, on_bulk, &b, err, sizeof err);
+		if (r != 0) {
+			printf("# read %d: %s\n", r, err);
+			break;
+		}
+	}
+	EQ_INT(b.n, nlines, use_tls ? "bulk: all lines over TLS" :
+	    "bulk: all lines in clear");
+	EQ_INT(b.bad, 0, "bulk: every line intact and in order");
+	conn_counts(cl.c, &in, &out);
+	EQ_INT(out, (unsigned long long)nlines * sizeof line,
+	    "bulk: octets out counted");
+	conn_counts(sv.c, &in, &out);
+	EQ_INT(in, (unsigned long long)nlines * sizeof line,
+	    "bulk: octets in counted");
+	side_free(&cl);
+	side_free(&sv);
+}
+
+static void
+test_tls12(void)
+{
+	struct tls_params	 tp;
+	struct tls_info		 ci, si;
+	struct side		 cl, sv;
+	char			 cerr[256];
+	int			 rc;
+
+	memset(&tp, 0, sizeof tp);
+	tp.sni = "localhost";
+	tp.ca_file = certpath;
+	tp.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+	rc = handshake(&tp, &cl, &sv, cerr, &ci, &si);
+	EQ_INT(rc, 0, "TLS 1.2 by priority string");
+	if (rc != 0)
+		printf("# %s\n", cerr);
+	EQ_STR(ci.version, "TLS1.2", "version TLS1.2");
+	printf("# %s | %s\n", ci.cipher, ci.desc);
+	OK(*ci.cipher != '\0', "TLS 1.2 cipher named");
+	EQ_STR(si.cipher, ci.cipher, "server names the same suite");
+	EQ_INT(ci.verified, 1, "TLS 1.2 verified");
+	side_free(&cl);
+	side_free(&sv);
+}
+
 int
 main(void)
 {
@@ -518,7 +688,11 @@ main(void)
 	test_mismatch();
 	test_untrusted();
 	test_params();
+	test_not_tls();
 	test_starttls();
+	test_bulk(0);
+	test_bulk(1);
+	test_tls12();
 
 	tls_server_ctx_free(sctx);
 	unlink(certpath);
