@@ -32,7 +32,7 @@ struct conn {
 	int			 handshaking;
 	int			 hs_started;
 	int			 hs_failed;
-	size_t			 plain_left;	/* queued before TLS began */
+	size_t			 plain_left;	/* queued before TLS */
 	struct buf		 out;
 	struct lineasm		 la;
 	unsigned long long	 nread;
@@ -41,9 +41,9 @@ struct conn {
 
 	/* While conn_read feeds lines to a callback. */
 	int			 in_read;
-	size_t			 rest;		/* bytes after this line */
-	int			 upgraded;	/* cb called conn_start_tls */
-	size_t			 dropped;	/* total plaintext dropped */
+	size_t			 rest;		/* octets after the line */
+	int			 upgraded;	/* cb started TLS */
+	size_t			 dropped;	/* clear text dropped */
 
 	char			 err[320];
 };
@@ -313,6 +313,8 @@ conn_events(const struct conn *c)
 	if (c->fd == -1)
 		return 0;
 	ev = POLLIN;
+	if (c->hs_failed)
+		return ev;	/* nothing more will be sent */
 	if (c->out.len > 0 && (!c->handshaking || c->plain_left > 0))
 		ev |= POLLOUT;
 	if (c->handshaking && !c->hs_started)
@@ -401,7 +403,7 @@ conn_read(struct conn *c, line_cb cb, void *arg, char *err, size_t errlen)
 		}
 		c->nread += (unsigned long long)n;
 		if (conn_feed(c, chunk, (size_t)n, cb, arg))
-			return 0;	/* TLS begins; read no more clear text */
+			return 0;	/* TLS begins: no more clear text */
 	}
 	return 0;
 }

@@ -22,6 +22,8 @@
 #include "kb_internal.h"
 
 #define KB_MAXREFS	24
+/* The verb of a reply that answers nothing (not the greeting). */
+#define KB_UNASKED	(-2)
 
 /* The references gathered while explaining, each written once. */
 struct refs {
@@ -112,7 +114,8 @@ add_safe(struct buf *b, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if (u[i] == '\\')
 			buf_addstr(b, "\\\\");
-		else if ((u[i] >= 0x20 && u[i] < 0x7f) || (u[i] >= 0x80 && utf8))
+		else if ((u[i] >= 0x20 && u[i] < 0x7f) ||
+		    (u[i] >= 0x80 && utf8))
 			buf_addch(b, (char)u[i]);
 		else
 			buf_printf(b, "\\x%02x", u[i]);
@@ -311,7 +314,7 @@ mech_item(struct buf *b, const char *name, struct refs *rs)
 		    "server's documentation.\n", name);
 		return;
 	}
-	buf_printf(b, "- %s (%s): %s %s\n", m->name, m->usage,
+	buf_printf(b, "- %s [%s]: %s %s\n", m->name, m->usage,
 	    m->plaintext_safe ? "Safe without TLS: the password is not sent." :
 	    "Not safe without TLS.", m->meaning);
 	refs_add(rs, m->ref);
@@ -326,8 +329,9 @@ keyword_params(struct buf *b, const char *kw, const char *params,
 
 	if (strcasecmp(kw, "SIZE") == 0) {
 		if (*params == '\0')
-			para(b, "No number given: the server announces no fixed "
-			    "limit and checks the size as the message arrives.");
+			para(b, "No number given: the server announces no "
+			    "fixed limit and checks the size as the message "
+			    "arrives.");
 		else if (!all_digits(params))
 			buf_printf(b, "The parameter \"%s\" is not a number of "
 			    "octets, as it should be.\n", params);
@@ -368,8 +372,8 @@ keyword_params(struct buf *b, const char *kw, const char *params,
 				    "recipient domains per transaction.\n",
 				    eq ? eq : "?", eq ? eq : "?");
 			else
-				buf_printf(b, "- %s: a limit not in RFC 9422.\n",
-				    tok);
+				buf_printf(b, "- %s: a limit not in RFC "
+				    "9422.\n", tok);
 		}
 	} else if (strcasecmp(kw, "DELIVERBY") == 0 && all_digits(params)) {
 		buf_addstr(b, "Shortest deliver-by time accepted: ");
@@ -408,9 +412,9 @@ explain_keyword(struct buf *b, const char *kw, const char *params,
 	if (strncasecmp(kw, "AUTH=", 5) == 0) {
 		/* Old Outlook-era form of AUTH; same mechanisms. */
 		section(b, "AUTH= (old form of AUTH)");
-		para(b, "Some servers repeat the AUTH line as AUTH=... for very "
-		    "old clients that expected that spelling. It lists the same "
-		    "kind of mechanisms as AUTH.");
+		para(b, "Some servers repeat the AUTH line as AUTH=... for "
+		    "very old clients that expected that spelling. It lists "
+		    "the same kind of mechanisms as AUTH.");
 		if (kw[5] != '\0')
 			mech_item(b, kw + 5, rs);
 		keyword_params(b, "AUTH", params, rs);
@@ -425,8 +429,8 @@ explain_keyword(struct buf *b, const char *kw, const char *params,
 			para(b, "Keywords starting with X are private to one "
 			    "vendor or site; see the server's documentation.");
 		else
-			para(b, "Not in the IANA registry of SMTP extensions: a "
-			    "vendor extension, a newer one, or a typo.");
+			para(b, "Not in the IANA registry of SMTP extensions: "
+			    "a vendor extension, a newer one, or a typo.");
 		if (*params != '\0')
 			buf_printf(b, "Parameters given: %s\n", params);
 		refs_add(rs, "RFC 5321 4.1.1.1");
@@ -488,7 +492,9 @@ explain_enh(struct buf *b, const char *code, int rcls, struct refs *rs)
 	else
 		snprintf(title, sizeof title, "Enhanced code %s", code);
 	section(b, title);
-	if (cls != 0 && (c = class_of(cls)) != NULL && c->enh_meaning != NULL)
+	/* Inside a reply the basic code already explained the class. */
+	if (rcls == 0 && cls != 0 && (c = class_of(cls)) != NULL &&
+	    c->enh_meaning != NULL)
 		buf_printf(b, "- Class %d.X.X, %s: %s\n", cls, c->name,
 		    c->enh_meaning);
 	if (subj != NULL)
@@ -507,9 +513,9 @@ explain_enh(struct buf *b, const char *code, int rcls, struct refs *rs)
 	} else if (subj != NULL)
 		refs_add(rs, subj->ref);
 	if (rcls != 0 && cls != 0 && rcls != cls && rcls >= 2)
-		buf_printf(b, "- Its class (%d) disagrees with the reply code's "
-		    "(%d); the reply code is the one that counts.\n", cls,
-		    rcls);
+		buf_printf(b, "- Its class (%d) disagrees with the reply "
+		    "code's (%d); the reply code is the one that counts.\n",
+		    cls, rcls);
 	refs_add(rs, "RFC 3463 2");
 	return 0;
 }
@@ -543,6 +549,9 @@ hint_matches(const struct kb_hint *h, int code, const char *enh,
 			pat_ok = 1;
 			break;
 		}
+	for (i = 0; i < 4 && h->unless[i] != NULL; i++)
+		if (ci_contains(text, len, h->unless[i]))
+			return 0;
 	if (h->either)
 		return enh_ok || pat_ok;
 	return (!have_enh || enh_ok) && (!have_pat || pat_ok);
@@ -700,8 +709,9 @@ ehlo_summary(struct buf *b, const struct reply *r)
 			buf_addstr(b, ": old spelling of AUTH");
 		else
 			buf_addstr(b, ": not a registered extension");
-		if (k != NULL && strcmp(k->keyword, "SIZE") == 0 && sp != NULL &&
-		    all_digits(sp) && strtoull(sp, NULL, 10) > 0) {
+		if (k != NULL && strcmp(k->keyword, "SIZE") == 0 &&
+		    sp != NULL && all_digits(sp) &&
+		    strtoull(sp, NULL, 10) > 0) {
 			buf_addstr(b, " (");
 			add_size(b, strtoull(sp, NULL, 10));
 			buf_addch(b, ')');
@@ -711,7 +721,7 @@ ehlo_summary(struct buf *b, const struct reply *r)
 	}
 }
 
-/* The whole explanation of a reply; verb is what it answers, or -1. */
+/* The whole explanation of a reply; verb is what it answers, or < 0. */
 static void
 explain_reply(struct buf *b, const struct reply *r, int verb,
     struct refs *rs)
@@ -747,6 +757,10 @@ explain_reply(struct buf *b, const struct reply *r, int verb,
 	buf_printf(b, "Class %dxx, %s: %s\n", cls, c->name, c->meaning);
 	if (verb >= 0 && (ctx = context_text(verb, cls)) != NULL)
 		para(b, ctx);
+	else if (verb == KB_UNASKED)
+		para(b, "No command was waiting for this reply: the server "
+		    "sent it on its own, often just before closing the "
+		    "connection (a 421 on idle timeout or shutdown).");
 	if (kr != NULL)
 		para(b, kr->meaning);
 	else {
@@ -754,8 +768,9 @@ explain_reply(struct buf *b, const struct reply *r, int verb,
 			if (cat->digit == (r->code / 10) % 10)
 				break;
 		buf_printf(b, "This code is not in the standards; go by its "
-		    "class and the text.%s%s\n", cat->meaning ? " Category: " :
-		    "", cat->meaning ? cat->meaning : "");
+		    "class and the text.%s%s%s\n", cat->meaning ? " Category: " :
+		    "", cat->meaning ? cat->meaning : "", cat->meaning ? "." :
+		    "");
 		refs_add(rs, "RFC 5321 4.2.1");
 	}
 	if (kr != NULL)
@@ -942,9 +957,9 @@ explain_challenge(struct buf *b, const char *text, size_t len,
 		    "it in base64 for you.");
 	else if (looks_cram(d.data, d.len)) {
 		para(b, "A CRAM-MD5 challenge: a string used once. Answer with "
-		    "your user name, a space and the hex HMAC-MD5 of this exact "
-		    "string keyed with your password, all in base64 (:auth "
-		    "cram-md5 does this).");
+		    "your user name, a space and the hex HMAC-MD5 of this "
+		    "exact string keyed with your password, all in base64 "
+		    "(:auth cram-md5 does this).");
 		refs_add(rs, "RFC 2195 2");
 	} else if (d.len > 0 && d.data[0] == '{' &&
 	    ci_contains(d.data, d.len, "\"status\""))
@@ -963,8 +978,8 @@ explain_challenge(struct buf *b, const char *text, size_t len,
 		para(b, "A SCRAM server-final message: the server proves it "
 		    "knew your password. Answer with an empty line.");
 	else if (!printable)
-		buf_printf(b, "%zu octets of binary data, as GSSAPI and similar "
-		    "mechanisms exchange.\n", d.len);
+		buf_printf(b, "%zu octets of binary data, as GSSAPI and "
+		    "similar mechanisms exchange.\n", d.len);
 	else
 		para(b, "A text challenge; the mechanism in use says how to "
 		    "answer it.");
@@ -1015,15 +1030,22 @@ explain_client(struct buf *b, const struct tline *l, struct refs *rs)
 	size_t			 i;
 	int			 eight = 0;
 
+	if (l->verb == VERB_DOT) {
+		v = verb_info(VERB_DOT);
+		section(b, "End of message");
+		para(b, v->meaning);
+		refs_add(rs, v->ref);
+		return;
+	}
 	if (l->flags & TL_DATA) {
 		section(b, "Message content line");
 		para(b, "A line of the message itself, sent after 354. The "
 		    "server stores it; it is not a command.");
 		if (l->flags & TL_STUFFED) {
-			para(b, "It began with a dot, so a second dot was added "
-			    "before sending (dot-stuffing): otherwise a lone dot "
-			    "would end the message early. The server removes "
-			    "the extra dot.");
+			para(b, "It began with a dot, so a second dot was "
+			    "added before sending (dot-stuffing): otherwise a "
+			    "lone dot would end the message early. The server "
+			    "removes the extra dot.");
 			refs_add(rs, "RFC 5321 4.5.2");
 		}
 		for (i = 0; i < l->len; i++)
@@ -1048,9 +1070,9 @@ explain_client(struct buf *b, const struct tline *l, struct refs *rs)
 		section(b, "AUTH answer");
 		para(b, v->meaning);
 		if (l->flags & TL_SECRET)
-			para(b, "It carries a secret (a password or token), so "
-			    "it is shown masked and saved as ******** unless you "
-			    "ask otherwise.");
+			para(b, "It carries a secret (a password or token), "
+			    "so it is shown masked and saved as ******** "
+			    "unless you ask otherwise.");
 		else if (l->annot != NULL) {
 			buf_addstr(b, "It encodes: \"");
 			add_safe(b, l->annot, strlen(l->annot));
@@ -1134,6 +1156,7 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 	struct refs		 rs;
 	char			*kw, *sp;
 	size_t			 start, end, k;
+	int			 verb;
 
 	if (t == NULL || i >= t->n)
 		return;
@@ -1173,6 +1196,15 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 			    t->lines[start + k].enh);
 	}
 
+	/* A reply with nothing asked after the greeting came on its own. */
+	verb = first->verb;
+	if (verb == VERB_NONE)
+		for (k = 0; k < start; k++)
+			if (t->lines[k].dir == TDIR_S) {
+				verb = KB_UNASKED;
+				break;
+			}
+
 	if (r.code == 334 && l->len >= 3)
 		explain_challenge(b, l->raw + 3, l->len - 3, &rs);
 	if (first->verb == VERB_EHLO && i != start && l->code == 250 &&
@@ -1183,7 +1215,7 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 		explain_keyword(b, kw, sp, &rs);
 		free(kw);
 	}
-	explain_reply(b, &r, first->verb, &rs);
+	explain_reply(b, &r, verb, &rs);
 	refs_write(b, &rs);
 	free(r.lines);
 }

@@ -877,7 +877,7 @@ const struct kb_category kb_category_table[] = {
 	{ 0, "syntax (x0z): about the form of a command" },
 	{ 1, "information (x1z): status or help" },
 	{ 2, "connections (x2z): about the transmission channel" },
-	{ 3, "authentication (x3z): used by AUTH and related codes" },
+	{ 3, "unspecified (x3z); the AUTH codes 530 to 538 live here" },
 	{ 4, "unspecified (x4z)" },
 	{ 5, "mail system (x5z): the state of the receiving system" },
 	{ -1, NULL }
@@ -885,7 +885,8 @@ const struct kb_category kb_category_table[] = {
 
 /* Vendor and text patterns worth a specific hint. */
 const struct kb_hint kb_hint_table[] = {
-	{ "gmail-unauthenticated", 5, { 0 }, { "X.7.26" }, { NULL }, 0,
+	{ "gmail-unauthenticated", 5, { 0 }, { "X.7.26" }, { NULL },
+	  { NULL }, 0,
 	  "Sender authentication failed (Gmail 5.7.26 style)",
 	  "The receiver could not tie the message to its sending domain: SPF "
 	  "did not pass for the sending IP, and/or DKIM did not verify, so "
@@ -894,7 +895,8 @@ const struct kb_hint kb_hint_table[] = {
 	  "sending IP, sign with DKIM for the From: domain, and check the "
 	  "domain's DMARC record (dig TXT _dmarc.example.org).",
 	  "RFC 7372 3.4; RFC 7208; RFC 6376; RFC 7489" },
-	{ "gmail-temporary", 4, { 0 }, { "X.7.0" }, { "gsmtp", "google" }, 0,
+	{ "gmail-temporary", 4, { 0 }, { "X.7.0" }, { "gsmtp", "google" },
+	  { NULL }, 0,
 	  "Gmail deferred the message (4.7.0)",
 	  "Gmail uses 4.7.0 for temporary policy and reputation blocks: an "
 	  "unusual amount of mail from your IP, missing authentication "
@@ -904,7 +906,8 @@ const struct kb_hint kb_hint_table[] = {
 	  "RFC 3463 3.8" },
 	{ "rate-limit", 4, { 0 }, { "X.7.28" },
 	  { "rate limit", "rate-limit", "unusual rate", "too many messages",
-	    "too many connections", "throttl", "sending rate" }, 1,
+	    "too many connections", "throttl", "sending rate",
+	    "sending quota", "sending limit" }, { NULL }, 1,
 	  "Rate limited",
 	  "The server thinks you send too much, too fast (Gmail says \"unusual "
 	  "rate\" or uses 4.7.28). It is temporary: send more slowly, fewer "
@@ -913,7 +916,7 @@ const struct kb_hint kb_hint_table[] = {
 	  "RFC 3463 3.5" },
 	{ "gmail-app-password", 0, { 0 }, { NULL },
 	  { "application-specific password", "app password",
-	    "apppasswords" }, 0,
+	    "apppasswords" }, { NULL }, 0,
 	  "App password required",
 	  "The account uses two-step verification, so its normal password "
 	  "does not work for SMTP. Create an app password in the account's "
@@ -921,7 +924,8 @@ const struct kb_hint kb_hint_table[] = {
 	  "that.",
 	  "RFC 4954 6" },
 	{ "gmail-bad-credentials", 0, { 0 }, { NULL },
-	  { "username and password not accepted", "badcredentials" }, 0,
+	  { "username and password not accepted", "badcredentials" },
+	  { NULL }, 0,
 	  "Google refused the login",
 	  "Either the user name or password is wrong, or Google no longer "
 	  "accepts the plain account password for this account (\"less "
@@ -929,7 +933,7 @@ const struct kb_hint kb_hint_table[] = {
 	  "RFC 4954 6" },
 	{ "not-authorized", 5, { 0 }, { "X.7.1" },
 	  { "not authorized", "not authorised", "unauthorized sender",
-	    "not allowed to send" }, 0,
+	    "not allowed to send" }, { NULL }, 0,
 	  "Sender not authorised",
 	  "The server refuses you as a sender for this message: your IP or "
 	  "domain is not allowed (SPF, policy), or the account may not send "
@@ -938,7 +942,7 @@ const struct kb_hint kb_hint_table[] = {
 	  "RFC 3463 3.8" },
 	{ "m365-anonymous", 0, { 0 }, { "X.7.57" },
 	  { "not authenticated to send anonymous",
-	    "client was not authenticated" }, 1,
+	    "client was not authenticated" }, { NULL }, 1,
 	  "Microsoft 365: client not authenticated (5.7.57)",
 	  "Microsoft 365 submission (smtp.office365.com:587) only takes mail "
 	  "after AUTH. Send STARTTLS, EHLO, then AUTH LOGIN or XOAUTH2 with "
@@ -947,14 +951,14 @@ const struct kb_hint kb_hint_table[] = {
 	  "RFC 4954 6" },
 	{ "m365-smtp-auth-disabled", 0, { 0 }, { "X.7.139" },
 	  { "smtpclientauthentication is disabled",
-	    "basic authentication is disabled" }, 1,
+	    "basic authentication is disabled" }, { NULL }, 1,
 	  "Microsoft 365: SMTP AUTH disabled (5.7.139)",
 	  "The tenant or mailbox has SMTP AUTH (or basic authentication) "
 	  "switched off. An administrator must enable authenticated SMTP for "
 	  "the mailbox, or the client must use OAuth (XOAUTH2).",
 	  "RFC 4954 6" },
 	{ "m365-ip-denied", 0, { 0 }, { "X.7.708" },
-	  { "traffic not accepted from this ip" }, 1,
+	  { "traffic not accepted from this ip" }, { NULL }, 1,
 	  "Microsoft 365: IP not accepted (5.7.708)",
 	  "Microsoft refuses traffic from this IP, usually because it has a "
 	  "poor reputation or is a new, un-warmed address in a cloud range. "
@@ -962,7 +966,7 @@ const struct kb_hint kb_hint_table[] = {
 	  "Microsoft trusts.",
 	  "RFC 3463 3.8" },
 	{ "m365-banned-ip", 0, { 0 }, { "X.7.606" },
-	  { "banned sending ip" }, 1,
+	  { "banned sending ip" }, { NULL }, 1,
 	  "Microsoft: banned sending IP (5.7.606)",
 	  "The sending IP is on Microsoft's block list. Request delisting "
 	  "through Microsoft's sender support portal named in the text, after "
@@ -971,7 +975,7 @@ const struct kb_hint kb_hint_table[] = {
 	{ "relay-denied", 0, { 0 }, { NULL },
 	  { "relay access denied", "relaying denied", "not permitted to relay",
 	    "relay not permitted", "unable to relay", "relaying not allowed",
-	    "relay denied", "we do not relay" }, 0,
+	    "relay denied", "we do not relay" }, { NULL }, 0,
 	  "Relaying denied",
 	  "This server is not the destination for that recipient's domain, "
 	  "and it does not know you, so it will not pass the mail on (that "
@@ -980,7 +984,7 @@ const struct kb_hint kb_hint_table[] = {
 	  "recipient domain's own MX.",
 	  "RFC 5321 3.6; RFC 6409" },
 	{ "greylisting", 4, { 0 }, { NULL },
-	  { "greylist", "graylist", "grey-list", "gray-list" }, 0,
+	  { "greylist", "graylist", "grey-list", "gray-list" }, { NULL }, 0,
 	  "Greylisting",
 	  "The server refuses the first attempt from an unknown sender on "
 	  "purpose, expecting a real mail server to come back later. Retry "
@@ -988,28 +992,29 @@ const struct kb_hint kb_hint_table[] = {
 	  "pass. No change is needed.",
 	  "RFC 5321 4.5.4.1" },
 	{ "greylisting", 4, { 450, 451 }, { "4.7.1", "4.2.0", "4.7.0" },
-	  { "try again later", "try later", "please retry" }, 0,
+	  { "try again later", "try later", "please retry" }, { NULL }, 0,
 	  "Greylisting",
 	  "The server refuses the first attempt from an unknown sender on "
 	  "purpose, expecting a real mail server to come back later. Retry "
 	  "from the same IP after a few minutes (often 1 to 5) and it will "
 	  "pass. No change is needed.",
 	  "RFC 5321 4.5.4.1" },
-	{ "spf", 0, { 0 }, { "X.7.23", "X.7.24" }, { "spf" }, 1,
+	{ "spf", 0, { 0 }, { "X.7.23", "X.7.24" }, { "spf" }, { NULL }, 1,
 	  "SPF check",
 	  "SPF lists which IPs may send for a domain. The receiver checked "
 	  "the MAIL FROM (or HELO) domain's SPF record against your IP. Look "
 	  "up the record (dig TXT example.org) and add the sending IP or "
 	  "provider include; keep under 10 DNS lookups.",
 	  "RFC 7208; RFC 7372 3.2" },
-	{ "dkim", 0, { 0 }, { "X.7.20", "X.7.21", "X.7.22" }, { "dkim" }, 1,
+	{ "dkim", 0, { 0 }, { "X.7.20", "X.7.21", "X.7.22" }, { "dkim" },
+	  { NULL }, 1,
 	  "DKIM check",
 	  "DKIM signatures prove a domain vouches for the message. The "
 	  "signature was missing, did not verify (content changed after "
 	  "signing, wrong key in DNS) or is from the wrong domain. Sign with "
 	  "the From: domain's key and publish its selector record.",
 	  "RFC 6376; RFC 7372 3.1" },
-	{ "dmarc", 0, { 0 }, { NULL }, { "dmarc" }, 0,
+	{ "dmarc", 0, { 0 }, { NULL }, { "dmarc" }, { NULL }, 0,
 	  "DMARC policy",
 	  "The From: domain publishes a DMARC policy (reject or quarantine), "
 	  "and the message passed neither SPF nor DKIM in alignment with "
@@ -1019,7 +1024,7 @@ const struct kb_hint kb_hint_table[] = {
 	{ "blocklist", 0, { 0 }, { NULL },
 	  { "blocked using", "listed at", "listed on", "spamhaus",
 	    "spamcop", "dnsbl", "blocklist", "blacklist", "block list",
-	    "barracudacentral" }, 0,
+	    "barracudacentral" }, { NULL }, 0,
 	  "DNS block list",
 	  "Your sending IP (or domain) is on a public block list the server "
 	  "consults, such as Spamhaus ZEN. Look the IP up on the list's web "
@@ -1029,7 +1034,7 @@ const struct kb_hint kb_hint_table[] = {
 	  "RFC 5782" },
 	{ "rdns", 0, { 0 }, { "X.7.25" },
 	  { "reverse dns", "ptr record", "rdns", "reverse lookup",
-	    "reverse hostname" }, 1,
+	    "reverse hostname" }, { NULL }, 1,
 	  "Reverse DNS",
 	  "The receiver wants the sending IP to have a PTR record whose name "
 	  "resolves back to the same IP. Ask whoever owns the IP (your "
@@ -1037,7 +1042,7 @@ const struct kb_hint kb_hint_table[] = {
 	  "RFC 7372 3.3" },
 	{ "mailbox-full", 0, { 0 }, { "X.2.2" },
 	  { "mailbox full", "mailbox is full", "quota", "mailbox size limit",
-	    "insufficient storage" }, 1,
+	    "insufficient storage" }, { "sending quota", "send quota" }, 1,
 	  "Mailbox full",
 	  "The recipient's mailbox has hit its storage quota. Nothing is "
 	  "wrong on your side; the recipient must free space. A temporary "
@@ -1046,7 +1051,8 @@ const struct kb_hint kb_hint_table[] = {
 	{ "user-unknown", 5, { 0 }, { "X.1.1" },
 	  { "user unknown", "no such user", "unknown user", "user not found",
 	    "does not exist", "mailbox not found", "invalid recipient",
-	    "recipient not found", "no mailbox here", "unknown recipient" }, 1,
+	    "recipient not found", "no mailbox here", "unknown recipient" },
+	  { "domain does not exist", "host does not exist" }, 1,
 	  "No such recipient",
 	  "The recipient address does not exist at this server. Check it "
 	  "for typos (especially the part before the @); the person may have "
@@ -1055,7 +1061,7 @@ const struct kb_hint kb_hint_table[] = {
 	{ "too-large", 0, { 0 }, { "X.3.4", "X.2.3" },
 	  { "message too large", "message size exceeds", "too big",
 	    "exceeds size limit", "size limit", "message is too large",
-	    "exceeds the maximum" }, 1,
+	    "exceeds the maximum" }, { NULL }, 1,
 	  "Message too large",
 	  "The message is bigger than the server (or mailbox) accepts. "
 	  "Compare its size with the SIZE value in the EHLO reply; remember "
@@ -1065,13 +1071,13 @@ const struct kb_hint kb_hint_table[] = {
 	{ "tls-required", 0, { 0 }, { NULL },
 	  { "tls required", "must issue a starttls", "starttls first",
 	    "requires tls", "tls is required", "encryption required",
-	    "must use starttls", "secure connection required" }, 0,
+	    "must use starttls", "secure connection required" }, { NULL }, 0,
 	  "TLS required",
 	  "The server only does this over an encrypted connection. Send "
 	  "STARTTLS (then EHLO again), or connect with implicit TLS on port "
 	  "465 (smtps://), and repeat the command.",
 	  "RFC 3207 4; RFC 8314" },
-	{ NULL, 0, { 0 }, { NULL }, { NULL }, 0, NULL, NULL, NULL }
+	{ NULL, 0, { 0 }, { NULL }, { NULL }, { NULL }, 0, NULL, NULL, NULL }
 };
 
 /* What each command does, for client lines. */

@@ -12,7 +12,7 @@ struct kb_class {
 	int		 cls;
 	const char	*name;		/* "permanent failure" */
 	const char	*meaning;
-	const char	*enh_meaning;	/* the same class as an enhanced code */
+	const char	*enh_meaning;	/* as an enhanced code's class */
 };
 
 /* The second digit of a reply code (RFC 5321 4.2.1). */
@@ -33,6 +33,7 @@ struct kb_hint {
 	int		 codes[4];
 	const char	*enh[4];
 	const char	*pat[10];
+	const char	*unless[4];	/* none of these may appear */
 	int		 either;
 	const char	*title;
 	const char	*text;
@@ -55,7 +56,8 @@ struct kb_context {
 };
 
 extern const struct kb_reply	 kb_reply_table[];
-extern const struct kb_enh	 kb_enh_table[];	/* subjects and details */
+/* Subjects ("X.7") and details ("X.7.8"). */
+extern const struct kb_enh	 kb_enh_table[];
 extern const struct kb_keyword	 kb_keyword_table[];
 extern const struct kb_mech	 kb_mech_table[];
 extern const struct kb_class	 kb_class_table[];

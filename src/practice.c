@@ -1,4 +1,4 @@
-/* practice.c: the built-in practice server (ESMTP on loopback, non-blocking). */
+/* practice.c: the built-in practice server, ESMTP on loopback. */
 #include "config.h"
 
 #include <sys/types.h>
@@ -41,6 +41,9 @@
 /* Stop reading from a client that does not read its replies. */
 #define OUT_QUEUE_MAX		(1024 * 1024)
 #define GREYLIST_MAX		4096
+/* Messages kept in memory, in octets, besides PRACTICE_KEEP_MAX. */
+#define KEEP_BYTES_MAX		(64 * 1024 * 1024)
+#define BUSY_REPLY		"421 4.7.0 Too many connections, try later\r\n"
 
 enum auth_step {
 	STEP_NONE,
@@ -112,12 +115,17 @@ struct practice {
 
 	struct practice_msg	**msgs;
 	size_t			 nmsgs;
+	size_t			 kept;		/* octets of msgs */
 	unsigned long		 total;
 
 	char			**grey;
 	size_t			 ngrey;
 };
 
+static void	 say(struct psess *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	 plog(struct psess *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 static void	 sess_line(void *, const char *, size_t, unsigned int);
 static void	 cmd_line(struct psess *, const char *, size_t, unsigned int);
 
@@ -131,6 +139,7 @@ now_ms(void)
 	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* Log one session event on stderr, only when asked to (--serve). */
 static void
 plog(struct psess *s, const char *fmt, ...)
 {
@@ -331,6 +340,7 @@ has_8bit(const char *s)
 	return (0);
 }
 
+/* EHLO and HELO (RFC 5321 4.1.1.1); EHLO lists the extensions. */
 static void
 do_helo(struct psess *s, const char *args, int ehlo)
 {
@@ -416,6 +426,7 @@ mail_params(struct psess *s, const char *params, int *utf8)
 	return (rc);
 }
 
+/* MAIL FROM (RFC 5321 4.1.1.2): starts a transaction. */
 static void
 do_mail(struct psess *s, const char *args)
 {
@@ -488,6 +499,7 @@ local_is(const char *a, size_t llen, const char *name)
 	return (llen == strlen(name) && strncasecmp(a, name, llen) == 0);
 }
 
+/* RCPT TO (RFC 5321 4.1.1.3): the teaching scenarios live here. */
 static void
 do_rcpt(struct psess *s, const char *args)
 {
@@ -594,9 +606,10 @@ maildir_write(struct practice *p, struct practice_msg *m, time_t t)
 		if (fd == -1 && errno != EEXIST)
 			break;
 	}
-	free(path);
-	if (fd == -1)
+	if (fd == -1) {
+		free(path);
 		return (-1);
+	}
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000",
 	    gmtime(&t));
 	buf_init(&b);
@@ -619,7 +632,27 @@ out:
 	buf_free(&b);
 	if (close(fd) == -1)
 		rc = -1;
+	if (rc == -1)
+		unlink(path);	/* no half message left behind */
+	free(path);
 	return (rc);
+}
+
+/* Keep a message in memory, letting the oldest go past the limits. */
+static void
+keep(struct practice *p, struct practice_msg *m)
+{
+	while (p->nmsgs > 0 && (p->nmsgs >= PRACTICE_KEEP_MAX ||
+	    p->kept + m->len > KEEP_BYTES_MAX)) {
+		p->kept -= p->msgs[0]->len;
+		msg_free(p->msgs[0]);
+		memmove(p->msgs, p->msgs + 1,
+		    (p->nmsgs - 1) * sizeof *p->msgs);
+		p->nmsgs--;
+	}
+	p->msgs = xreallocarray(p->msgs, p->nmsgs + 1, sizeof *p->msgs);
+	p->msgs[p->nmsgs++] = m;
+	p->kept += m->len;
 }
 
 /* The message is complete: refuse it or keep it, then reply. */
@@ -662,15 +695,7 @@ msg_done(struct psess *s)
 			    m->id);
 			plog(s, "accepted %s from <%s>, %zu octets", m->id,
 			    m->from, m->len);
-			if (p->nmsgs == PRACTICE_KEEP_MAX) {
-				msg_free(p->msgs[0]);
-				memmove(p->msgs, p->msgs + 1,
-				    (p->nmsgs - 1) * sizeof *p->msgs);
-				p->nmsgs--;
-			}
-			p->msgs = xreallocarray(p->msgs, p->nmsgs + 1,
-			    sizeof *p->msgs);
-			p->msgs[p->nmsgs++] = m;
+			keep(p, m);
 		}
 	}
 	txn_reset(s);
@@ -781,6 +806,7 @@ bdat_line(struct psess *s, const char *line, size_t len, unsigned int flags)
 		cmd_line(s, "", 0, flags);
 }
 
+/* DATA (RFC 5321 4.1.1.4): 354, then content until the lone dot. */
 static void
 do_data(struct psess *s, const char *args)
 {
@@ -808,6 +834,7 @@ do_data(struct psess *s, const char *args)
 	say(s, "354 End data with <CR><LF>.<CR><LF>");
 }
 
+/* BDAT size [LAST] (RFC 3030 2): a byte-counted chunk follows. */
 static void
 do_bdat(struct psess *s, const char *args)
 {
@@ -847,6 +874,7 @@ do_bdat(struct psess *s, const char *args)
 		bdat_done(s);
 }
 
+/* STARTTLS (RFC 3207): 220 in clear, then the same conn turns TLS. */
 static void
 do_starttls(struct psess *s, const char *args)
 {
@@ -898,6 +926,7 @@ creds_ok(const char *user, const char *pass)
 	    strcmp(pass, PRACTICE_PASSWORD) == 0);
 }
 
+/* End an AUTH exchange with 235 or 535 (RFC 4954 6). */
 static void
 auth_result(struct psess *s, int good, const char *user)
 {
@@ -927,6 +956,7 @@ auth_decode(struct psess *s, const char *text, size_t len, struct buf *b)
 	return (0);
 }
 
+/* Check a PLAIN response (RFC 4616). */
 static void
 auth_plain_check(struct psess *s, const char *text, size_t len)
 {
@@ -960,6 +990,7 @@ out:
 	buf_free(&b);
 }
 
+/* Check a CRAM-MD5 response against our challenge (RFC 2195). */
 static void
 auth_cram_check(struct psess *s, const char *text, size_t len)
 {
@@ -1031,6 +1062,7 @@ auth_line(struct psess *s, const char *line, size_t len, unsigned int flags)
 		auth_reset(s);
 }
 
+/* AUTH mechanism [initial-response] (RFC 4954 4). */
 static void
 do_auth(struct psess *s, const char *args)
 {
@@ -1105,6 +1137,7 @@ do_auth(struct psess *s, const char *args)
 	}
 }
 
+/* HELP: the commands, the demo login and the teaching scenarios. */
 static void
 do_help(struct psess *s)
 {
@@ -1231,6 +1264,7 @@ sess_line(void *arg, const char *line, size_t len, unsigned int flags)
 		cmd_line(s, line, len, flags);
 }
 
+/* The 220 greeting (RFC 5321 4.3.1). */
 static void
 greet(struct psess *s)
 {
@@ -1291,6 +1325,7 @@ out:
 		flush_out(s);
 }
 
+/* Release delayed replies and close idle sessions. */
 static void
 sess_timers(struct psess *s, long long now)
 {
@@ -1328,6 +1363,9 @@ accept_all(struct practice *p, int lfd, int implicit)
 		if (fd == -1)
 			return;
 		if (p->nsess >= PRACTICE_SESSIONS_MAX) {
+			/* RFC 5321 3.8: 421 may come instead of a greeting. */
+			(void)send(fd, BUSY_REPLY, sizeof BUSY_REPLY - 1,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
 			close(fd);
 			continue;
 		}
@@ -1383,6 +1421,7 @@ reap(struct practice *p)
 	p->nsess = j;
 }
 
+/* A non-blocking listener on addr:port. */
 static int
 listen_on(const char *addr, const char *port, char *err, size_t errlen)
 {

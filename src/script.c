@@ -39,7 +39,7 @@ script_print(void *arg, size_t index)
 {
 	struct script_state	*st = arg;
 	struct transcript	*t = session_transcript(st->s);
-	unsigned int		 opts = 0;
+	unsigned int		 opts = TW_ANNOT;
 
 	if (st->sp->color)
 		opts |= TW_COLOR;

@@ -226,6 +226,7 @@ session_lint_ctx(const struct session *s, struct lint_ctx *lc)
 	memset(lc, 0, sizeof *lc);
 	lc->tls = s->info.tls;
 	lc->greeted = s->info.ph.greeted;
+	lc->pending = s->qlen;
 	lc->helo = s->info.ph.helo;
 	lc->ehlo = s->info.ph.ehlo;
 	lc->mail = s->info.ph.mail;
@@ -258,7 +259,7 @@ session_write(struct session *s, const char *data, size_t len)
 	}
 	if (conn_write(s->c, data, len) == -1) {
 		session_fail(s, SERR_CONNECT, "write failed: %s",
-		    strerror(errno));
+		    conn_error(s->c));
 		session_drop_conn(s);
 		phase_on_close(&s->info.ph);
 		return -1;
@@ -278,8 +279,9 @@ session_send_line(struct session *s, const char *line, size_t len,
 	buf_init(&out);
 	buf_add(&out, line, len);
 	buf_add(&out, "\r\n", 2);
-	tl = transcript_add(&s->t, TDIR_C, line, len, flags, annot);
-	tl->verb = v;
+	tl = transcript_add_verb(&s->t, TDIR_C, line, len, flags, annot,
+	    (int)v);
+	(void)tl;
 	rc = session_write(s, out.data, out.len);
 	wipe(out.data, out.len);
 	buf_free(&out);
@@ -361,10 +363,11 @@ session_data_line(struct session *s, const char *line, size_t len)
 
 	buf_init(&out);
 	stuffed = data_stuff_line(&out, line, len);
-	tl = transcript_add(&s->t, TDIR_C, out.data, out.len - 2,
+	tl = transcript_add_verb(&s->t, TDIR_C, out.data, out.len - 2,
 	    TL_DATA | (stuffed ? TL_STUFFED : 0),
-	    stuffed ? "dot-stuffed: a '.' was added in front" : NULL);
-	tl->verb = VERB_DATA;
+	    stuffed ? "dot-stuffed: a '.' was added in front" : NULL,
+	    VERB_DATA);
+	(void)tl;
 	s->info.data_octets += out.len;
 	rc = session_write(s, out.data, out.len);
 	buf_free(&out);
@@ -789,29 +792,28 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	struct session	*s = arg;
 	struct reply	 r;
 	struct tline	*tl;
+	char		*annot = NULL, sep;
+	size_t		 off = 0;
 	int		 was_open, done;
 
 	was_open = s->rp.open;
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&s->rp, line, len, flags, &r);
-	tl = transcript_add(&s->t, TDIR_S, line, len,
-	    (flags & LINE_FAULTS) | (was_open ? TL_CONT : 0) |
-	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0), NULL);
-	tl->verb = (uint8_t)session_front(s);
-	if (tl->code == 334) {
-		struct buf	 dec;
-		char		 sep;
-		size_t		 off = 0;
+	/* A 334 carries base64: keep what it decodes to beside it. */
+	if (reply_line_code(line, len, &sep, &off) == 334 && off < len) {
+		struct buf	dec;
 
-		reply_line_code(line, len, &sep, &off);
 		buf_init(&dec);
-		if (off < len && b64_decode(line + off, len - off, &dec) == 0 &&
-		    dec.len > 0) {
-			tl->annot = sanitize_dup(dec.data, dec.len);
-			tl->flags |= TL_DECODED;
-		}
+		if (b64_decode(line + off, len - off, &dec) == 0 && dec.len > 0)
+			annot = sanitize_dup(dec.data, dec.len);
 		buf_free(&dec);
 	}
+	tl = transcript_add_verb(&s->t, TDIR_S, line, len,
+	    (flags & LINE_FAULTS) | (was_open ? TL_CONT : 0) |
+	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0) |
+	    (annot != NULL ? TL_DECODED : 0), annot, session_front(s));
+	(void)tl;
+	free(annot);
 	if (flags & LINE_TOO_LONG)
 		session_note(s, TDIR_WARN, "the server sent a line longer than "
 		    "998 octets%s (RFC 5321 4.5.3.1.6)",
@@ -937,7 +939,7 @@ session_io(struct session *s, short revents)
 	if (revents & POLLOUT) {
 		if (conn_flush(s->c) == -1) {
 			session_fail(s, SERR_CONNECT, "write failed: %s",
-			    strerror(errno));
+			    conn_error(s->c));
 			goto closed;
 		}
 	}

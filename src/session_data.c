@@ -136,8 +136,9 @@ session_stream_done(struct session *s)
 	    s->enc.total > s->info.caps.size_max &&
 	    (w = lint_get(LINT_SIZE_EXCEEDED)) != NULL)
 		session_note(s, TDIR_WARN, "%s (%s)", w->text, w->ref);
-	tl = transcript_add(&s->t, TDIR_C, ".", 1, TL_DATA, NULL);
-	tl->verb = VERB_DOT;
+	tl = transcript_add_verb(&s->t, TDIR_C, ".", 1, TL_DATA, NULL,
+	    VERB_DOT);
+	(void)tl;
 	s->info.mode = SMODE_COMMAND;
 	session_push(s, VERB_DOT);
 	phase_on_command(&s->info.ph, VERB_DOT);
@@ -168,7 +169,7 @@ session_stream_pump(struct session *s)
 		}
 		if (out.len > 0 && conn_write(s->c, out.data, out.len) == -1) {
 			snprintf(s->err, sizeof s->err, "write failed: %s",
-			    strerror(errno));
+			    conn_error(s->c));
 			s->errclass = SERR_CONNECT;
 			session_note(s, TDIR_WARN, "%s", s->err);
 			rc = -1;

@@ -28,11 +28,11 @@ enum tls_state {
 
 struct tls {
 	gnutls_session_t		 session;
-	gnutls_certificate_credentials_t cred;	/* ours to free (client) */
+	gnutls_certificate_credentials_t cred;	/* client: ours to free */
 	int				 server;
 	enum tls_state			 state;
 	int				 want_write;
-	size_t				 write_pending;	/* size of a stalled send */
+	size_t				 write_pending;	/* a stalled send */
 	char				*sni;
 	int				 insecure;
 	int				 have_info;
@@ -95,14 +95,22 @@ tls_hint(int ret)
 static void
 tls_set_error(struct tls *t, const char *what, int ret)
 {
+	char	msg[160];
+	size_t	n;
+
+	/* GnuTLS ends its messages with a period; we may add a hint. */
+	tls_copy(msg, sizeof msg, gnutls_strerror(ret));
+	n = strlen(msg);
+	if (n > 0 && msg[n - 1] == '.')
+		msg[n - 1] = '\0';
 	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 	    ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
 		snprintf(t->err, sizeof t->err, "%s: the peer sent alert "
 		    "\"%s\"", what,
 		    gnutls_alert_get_name(gnutls_alert_get(t->session)));
 	else
-		snprintf(t->err, sizeof t->err, "%s: %s%s", what,
-		    gnutls_strerror(ret), tls_hint(ret));
+		snprintf(t->err, sizeof t->err, "%s: %s%s", what, msg,
+		    tls_hint(ret));
 }
 
 static int
@@ -460,7 +468,7 @@ tls_collect(struct tls *t)
 int
 tls_handshake(struct tls *t, char *err, size_t errlen)
 {
-	int	ret;
+	int	ret, tries;
 
 	if (t->state == TLS_OPEN)
 		return 0;
@@ -468,7 +476,7 @@ tls_handshake(struct tls *t, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", t->err);
 		return -1;
 	}
-	for (;;) {
+	for (tries = 0;; tries++) {
 		ret = gnutls_handshake(t->session);
 		if (ret == GNUTLS_E_SUCCESS)
 			break;
@@ -477,8 +485,9 @@ tls_handshake(struct tls *t, char *err, size_t errlen)
 			    gnutls_record_get_direction(t->session) == 1;
 			return TLS_AGAIN;
 		}
-		if (!gnutls_error_is_fatal(ret))
-			continue;	/* a warning alert, say */
+		/* A warning alert (unrecognized_name, say) is not the end. */
+		if (!gnutls_error_is_fatal(ret) && tries < 32)
+			continue;
 		t->state = TLS_FAILED;
 		tls_set_error(t, "TLS handshake failed", ret);
 		snprintf(err, errlen, "%s", t->err);
@@ -657,7 +666,8 @@ tls_make_cert(gnutls_certificate_credentials_t cred, char *err,
 	serial[0] &= 0x7f;	/* RFC 5280 4.1.2.2: positive */
 	serial[0] |= 0x01;	/* and not shortened by leading zeros */
 	if ((ret = gnutls_x509_crt_set_version(crt, 3)) < 0 ||
-	    (ret = gnutls_x509_crt_set_serial(crt, serial, sizeof serial)) < 0 ||
+	    (ret = gnutls_x509_crt_set_serial(crt, serial,
+	    sizeof serial)) < 0 ||
 	    (ret = gnutls_x509_crt_set_activation_time(crt, now - 3600)) < 0 ||
 	    (ret = gnutls_x509_crt_set_expiration_time(crt,
 	    now + 365 * 24 * 3600)) < 0 ||

@@ -17,6 +17,19 @@
 
 #define TRANSCRIPT_MASK		"********"
 
+/*
+ * Raw texts live in large blocks rather than one malloc each: a million
+ * short lines then cost their bytes plus 48 octets of struct tline.
+ */
+#define ARENA_BLOCK	65536
+
+struct transcript_arena {
+	struct transcript_arena	*next;
+	size_t			 used;
+	size_t			 size;
+	char			 data[];
+};
+
 /* ANSI SGR sequences for TW_COLOR. */
 #define SGR_RESET	"\033[0m"
 #define SGR_BOLD	"\033[1m"
@@ -49,13 +62,48 @@ transcript_init(struct transcript *tr)
 	tr->log_opts = 0;
 	tr->on_add = NULL;
 	tr->arg = NULL;
+	tr->arena = NULL;
+}
+
+/* Room for n octets of raw text, kept until transcript_free. */
+static char *
+transcript_alloc(struct transcript *tr, size_t n)
+{
+	struct transcript_arena	*a = tr->arena, *nb;
+	char			*p;
+
+	if (a != NULL && a->size - a->used >= n) {
+		p = a->data + a->used;
+		a->used += n;
+		return p;
+	}
+	if (n > ARENA_BLOCK / 4) {
+		/* A big one gets its own block, behind the current one. */
+		nb = xmalloc(sizeof *nb + n);
+		nb->size = nb->used = n;
+		if (a != NULL) {
+			nb->next = a->next;
+			a->next = nb;
+		} else {
+			nb->next = NULL;
+			tr->arena = nb;
+		}
+		return nb->data;
+	}
+	nb = xmalloc(sizeof *nb + ARENA_BLOCK);
+	nb->size = ARENA_BLOCK;
+	nb->used = n;
+	nb->next = a;
+	tr->arena = nb;
+	return nb->data;
 }
 
 void
 transcript_free(struct transcript *tr)
 {
-	size_t		 i;
-	struct tline	*tl;
+	size_t			 i;
+	struct tline		*tl;
+	struct transcript_arena	*a;
 
 	for (i = 0; i < tr->n; i++) {
 		tl = &tr->lines[i];
@@ -64,9 +112,12 @@ transcript_free(struct transcript *tr)
 			free_secret(tl->annot);
 		} else
 			free(tl->annot);
-		free(tl->raw);
 	}
 	free(tr->lines);
+	while ((a = tr->arena) != NULL) {
+		tr->arena = a->next;
+		free(a);
+	}
 	if (tr->log != NULL)
 		fclose(tr->log);
 	transcript_init(tr);
@@ -119,6 +170,36 @@ transcript_prefix(const struct tline *tl)
 	return "? ";
 }
 
+/* "[+12.345s] " without going through printf (saving a million lines). */
+static void
+transcript_timing(struct buf *out, double t)
+{
+	char			 tmp[40], *p = tmp + sizeof tmp;
+	unsigned long long	 ms;
+	int			 i;
+
+	if (!(t >= 0))
+		t = 0;
+	if (t > 1e15)
+		t = 1e15;
+	ms = (unsigned long long)(t * 1000 + 0.5);
+	*--p = ' ';
+	*--p = ']';
+	*--p = 's';
+	for (i = 0; i < 3; i++) {
+		*--p = (char)('0' + ms % 10);
+		ms /= 10;
+	}
+	*--p = '.';
+	do {
+		*--p = (char)('0' + ms % 10);
+		ms /= 10;
+	} while (ms > 0);
+	*--p = '+';
+	*--p = '[';
+	buf_add(out, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 /*
  * The text form keeps the wire bytes so a replay sees what the server saw.
  * A secret is written as ******** unless TW_SECRETS; an AUTH answer is
@@ -133,18 +214,23 @@ transcript_format(struct buf *out, const struct transcript *tr,
 
 	(void)tr;
 	if (opts & TW_TIMING)
-		buf_printf(out, "[+%.3fs] ", tl->t);
+		transcript_timing(out, tl->t);
 	if (opts & TW_COLOR)
 		color = transcript_color(tl);
 	if (color != NULL)
 		buf_addstr(out, color);
 	buf_addstr(out, transcript_prefix(tl));
-	if ((tl->flags & TL_SECRET) && !(opts & TW_SECRETS))
-		buf_addstr(out, TRANSCRIPT_MASK);
-	else {
+	if ((tl->flags & TL_SECRET) && !(opts & TW_SECRETS)) {
+		/* A masked form made by the session ("AUTH PLAIN ********"). */
+		if (tl->annot != NULL && strstr(tl->annot, TRANSCRIPT_MASK) !=
+		    NULL)
+			sanitize(out, tl->annot, strlen(tl->annot));
+		else
+			buf_addstr(out, TRANSCRIPT_MASK);
+	} else {
 		sanitize(out, tl->raw, tl->len);
 		if ((opts & TW_ANNOT) && tl->annot != NULL &&
-		    !(tl->flags & (TL_SECRET | TL_ANSWER))) {
+		    !(tl->flags & TL_SECRET)) {
 			buf_add(out, "  (", 3);
 			sanitize(out, tl->annot, strlen(tl->annot));
 			buf_addch(out, ')');
@@ -182,6 +268,13 @@ struct tline *
 transcript_add(struct transcript *tr, enum tdir dir, const char *raw,
     size_t len, uint32_t flags, const char *annot)
 {
+	return transcript_add_verb(tr, dir, raw, len, flags, annot, -1);
+}
+
+struct tline *
+transcript_add_verb(struct transcript *tr, enum tdir dir, const char *raw,
+    size_t len, uint32_t flags, const char *annot, int verb)
+{
 	struct tline	*tl;
 	struct buf	 b;
 	char		 sep, enh[16];
@@ -196,7 +289,7 @@ transcript_add(struct transcript *tr, enum tdir dir, const char *raw,
 	tl = &tr->lines[tr->n];
 	memset(tl, 0, sizeof *tl);
 	tl->t = transcript_now() - tr->start;
-	tl->raw = xmalloc(len + 1);
+	tl->raw = transcript_alloc(tr, len + 1);
 	if (len > 0)
 		memcpy(tl->raw, raw, len);
 	tl->raw[len] = '\0';
@@ -212,6 +305,8 @@ transcript_add(struct transcript *tr, enum tdir dir, const char *raw,
 			memcpy(tl->enh, enh, strlen(enh) + 1);
 	} else if (dir == TDIR_C)
 		tl->verb = (uint8_t)transcript_verb(raw, len, flags);
+	if (verb >= 0)
+		tl->verb = (uint8_t)verb;
 	tr->n++;
 
 	if (tr->log != NULL) {

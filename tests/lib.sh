@@ -38,6 +38,13 @@ check_exit() {
 	"$@"; _got=$?
 	if [ "$_got" -eq "$_want" ]; then ok "$_name"; else not_ok "$_name"; diag "exit $_got, want $_want"; fi
 }
+# check_run NAME WANT command...: run with stdout in $TMPD/out and stderr in
+# $TMPD/err; ok when it exits with WANT.
+check_run() {
+	_name=$1; _want=$2; shift 2
+	"$@" >"$TMPD/out" 2>"$TMPD/err" </dev/null; _got=$?
+	if [ "$_got" -eq "$_want" ]; then ok "$_name"; else not_ok "$_name"; diag "exit $_got, want $_want" "stderr:"; sed -n '1,10p' "$TMPD/err" | sed 's/^/#   /'; fi
+}
 skip_all() { echo "1..0 # SKIP $*"; trap - EXIT; rm -rf "$TMPD"; exit 0; }
 wait_for() {
 	_deadline=$(( $(date +%s) + $1 )); shift

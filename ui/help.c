@@ -36,9 +36,34 @@ static const char *help_keys[] = {
 	NULL
 };
 
+/* Add text as rows of at most width columns, wrapped at spaces. */
+static void
+help_wrap(struct buf *b, const char *indent, const char *s, int width)
+{
+	size_t	len, cut, avail;
+
+	avail = width > (int)strlen(indent) + 8 ?
+	    (size_t)width - strlen(indent) : 8;
+	while (*s != '\0') {
+		len = strlen(s);
+		cut = len;
+		if (len > avail) {
+			cut = avail;
+			while (cut > 0 && s[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = avail;
+		}
+		buf_printf(b, "%s%.*s\n", indent, (int)cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
 /* Build the overlay's text, one entry per row. */
 static void
-help_text(struct buf *b)
+help_text(struct buf *b, int width)
 {
 	const struct command_entry	*ce;
 	const char			*names[64];
@@ -51,10 +76,13 @@ help_text(struct buf *b)
 		ce = command_find(names[i]);
 		if (ce == NULL)
 			continue;
-		buf_printf(b, ":%s %s\n", ce->name,
-		    ce->usage != NULL ? ce->usage : "");
+		if (ce->usage != NULL && ce->usage[0] == ':')
+			buf_printf(b, "%s\n", ce->usage);
+		else
+			buf_printf(b, ":%s %s\n", ce->name,
+			    ce->usage != NULL ? ce->usage : "");
 		if (ce->help != NULL)
-			buf_printf(b, "    %s\n", ce->help);
+			help_wrap(b, "    ", ce->help, width);
 	}
 	buf_addstr(b, "\nEsc, q or F1 closes this help.\n");
 }
@@ -90,7 +118,7 @@ help_draw(struct ui *ui)
 	attrset(A_NORMAL);
 
 	buf_init(&b);
-	help_text(&b);
+	help_text(&b, w - 4);
 	for (s = buf_str(&b); *s != '\0'; s = nl + 1) {
 		nl = strchr(s, '\n');
 		if (nl == NULL)

@@ -328,8 +328,9 @@ screen_resize(struct ui *ui)
 
 	if (!ui->active)
 		return;
+	/* resizeterm() queues a KEY_RESIZE: only call it on a real change. */
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
 		resizeterm(ws.ws_row, ws.ws_col);
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	screen_layout(ui);

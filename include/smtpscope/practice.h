@@ -66,8 +66,9 @@ int	 practice_timeout(const struct practice *);
 int	 practice_run(struct practice *, volatile sig_atomic_t *);
 
 /*
- * Messages accepted so far, in order.  Only the last PRACTICE_KEEP_MAX stay
- * in memory (older ones go; indexes then shift); practice_total() counts all.
+ * Messages accepted so far, in order.  Only the last PRACTICE_KEEP_MAX (and
+ * at most 64 MiB) stay in memory: older ones go and indexes then shift.
+ * practice_total() counts all.
  */
 #define PRACTICE_KEEP_MAX	1000
 size_t	 practice_nmsgs(const struct practice *);

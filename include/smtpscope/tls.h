@@ -15,7 +15,9 @@ struct tls;
 struct tls_server_ctx;
 
 struct tls_params {
-	const char	*sni;		/* server name to send and check */
+	const char	*sni;		/* server name to send and check;
+					   an address is checked, not sent;
+					   NULL: no name check at all */
 	const char	*ca_file;	/* trust these instead of the system */
 	const char	*priority;	/* GnuTLS priority string */
 	const char	*cert_file;	/* client certificate */
@@ -39,9 +41,9 @@ struct tls_info {
 	char	 sha256[100];	/* AA:BB:... */
 	char	 altnames[256];	/* DNS names, comma separated */
 	int	 verified;	/* 1: chain and name good */
-	char	 verdict[256];	/* "verified", "self-signed (not trusted)",
-				   "expired on DATE", ...; several joined
-				   with "; " */
+	/* "verified", "self-signed (not trusted)", "expired on DATE", ...;
+	   several are joined with "; " */
+	char	 verdict[256];
 };
 
 /* Global init/deinit (safe to call more than once). */

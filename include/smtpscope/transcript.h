@@ -23,6 +23,7 @@
 #include "smtpscope/reply.h"
 
 struct buf;
+struct transcript_arena;
 
 enum tdir {
 	TDIR_S,		/* from the server */
@@ -64,6 +65,7 @@ struct transcript {
 	unsigned int	 log_opts;
 	transcript_cb	 on_add;
 	void		*arg;
+	struct transcript_arena *arena;	/* blocks holding every raw text */
 };
 
 /* Options for writing text. */
@@ -81,10 +83,18 @@ void	 transcript_free(struct transcript *);
  */
 struct tline *transcript_add(struct transcript *, enum tdir, const char *,
 	    size_t, uint32_t, const char *);
+/* The same, with the verb given (for S lines: the command answered). */
+struct tline *transcript_add_verb(struct transcript *, enum tdir,
+	    const char *, size_t, uint32_t, const char *, int);
 /* Append a formatted note of the given direction (TLS, INFO or WARN). */
 struct tline *transcript_note(struct transcript *, enum tdir, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
-/* Format one line as the text file has it (no newline) into out. */
+/*
+ * Format one line as the text file has it (no newline), appending to out.
+ * The text is the raw bytes, sanitised.  TL_SECRET lines read ********
+ * unless TW_SECRETS; AUTH answers (TL_ANSWER) show their base64 only;
+ * other annotations appear only with TW_ANNOT.
+ */
 void	 transcript_format(struct buf *, const struct transcript *,
 	    const struct tline *, unsigned int);
 /* Start appending every new line to path; 0, or -1 with err filled. */

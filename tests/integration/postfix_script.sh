@@ -4,6 +4,7 @@
 # password in any output, and the exit status of each kind of failure.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/postfix/common.sh"
+need_password
 
 SUB=submission://127.0.0.1:$PF_SUBMISSION_PORT
 PLAIN=smtp://127.0.0.1:$PF_PLAIN_PORT
@@ -152,6 +153,22 @@ check_rc "relay refused, :expect 250 fails: exit 1" 1
 check_grep "Relay access denied shown" '^S: 554 5\.7\.1 .*Relay access denied' \
     "$TMPD/relay.out"
 
+# 4b. Not even an authenticated client can send mail off the machine.
+cat >"$TMPD/relay2.scr" <<EOF
+EHLO client.smtpscope.test
+STARTTLS
+EHLO client.smtpscope.test
+:auth plain $PF_USER
+:expect 235
+MAIL FROM:<$PF_USER@$PF_DOMAIN>
+RCPT TO:<someone@example.com>
+:expect 5xx
+QUIT
+EOF
+run_ss relay2 --script "$TMPD/relay2.scr" --ca-file "$PF_CA" --timeout 15 \
+    --password-file "$PF_PASSWORD_FILE" "$SUB"
+check_rc "authenticated relay attempt refused (:expect 5xx holds): exit 0" 0
+
 # 5. Enhanced code expectation that holds, read from stdin.
 printf 'EHLO c\nMAIL FROM:<t@smtpscope.test>\nRCPT TO:<nobody-%s@localhost>\n:expect 5.1.1\n:expect 550\nQUIT\n:expect 221\n' \
     "$PF_TAG" >"$TMPD/enh.scr"
@@ -174,5 +191,8 @@ printf 'EHLO client.smtpscope.test\nQUIT\n' >"$TMPD/quit.scr"
 run_ss refused --script "$TMPD/quit.scr" --timeout 15 "smtp://127.0.0.1:$port"
 check_rc "refused port: exit 3" 3
 check_grep "refusal named" '[Rr]efused' "$TMPD/refused.all"
+
+# Leave the mailbox as we found it.
+rm -f "${f1:-}" "${f2:-}"
 
 done_testing

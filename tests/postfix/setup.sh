@@ -25,7 +25,7 @@
 set -u
 
 PF_STATE=${SMTPSCOPE_PF_STATE:-/var/lib/smtpscope-test}
-STAMP_VERSION=7
+STAMP_VERSION=8
 PF_PLAIN_PORT=10025
 PF_SUBMISSION_PORT=10587
 PF_SMTPS_PORT=10465
@@ -231,6 +231,7 @@ smtpd_sasl_type = cyrus
 smtpd_sasl_path = smtpd
 cyrus_sasl_config_path = $CONF/sasl
 smtpd_sasl_local_domain = $PF_DOMAIN
+smtpd_sasl_authenticated_header = yes
 smtpd_sasl_security_options = noanonymous
 smtpd_sasl_tls_security_options = noanonymous
 broken_sasl_auth_clients = no

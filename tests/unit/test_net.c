@@ -107,7 +107,8 @@ round_trip(const char *addr)
 	OK(sfd != -1, "listener accepts");
 	if (sfd != -1) {
 		net_tune(sfd);
-		OK(fcntl(sfd, F_GETFL) & O_NONBLOCK, "net_tune sets O_NONBLOCK");
+		OK(fcntl(sfd, F_GETFL) & O_NONBLOCK,
+		    "net_tune sets O_NONBLOCK");
 		OK(write(cfd, "ping", 4) == 4, "client writes");
 		OK(read_wait(sfd, b, 4) == 0 && memcmp(b, "ping", 4) == 0,
 		    "server reads what the client wrote");

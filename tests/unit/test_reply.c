@@ -11,7 +11,7 @@
 
 #include "t.h"
 
-#define MAXL 64
+#define MAXL 256
 
 struct got {
 	char		*text[MAXL];
@@ -504,6 +504,65 @@ test_pipelining(void)
 	}
 }
 
+/* Random bytes in random chunks: same lines as one feed, replies end. */
+static void
+test_random(void)
+{
+	static const char	 alpha[] = "25 -\r\n\0x.";
+	struct got		 ref, g;
+	struct lineasm		 la;
+	struct glue		 gl;
+	char			 in[600];
+	size_t			 i, j, step;
+	unsigned int		 seed = 12345;
+	int			 bad = 0, badr = 0, round;
+
+	for (round = 0; round < 300; round++) {
+		for (i = 0; i < sizeof in; i++) {
+			seed = seed * 1103515245 + 12345;
+			in[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+		}
+		feed_all(&ref, in, sizeof in, 1);
+		memset(&g, 0, sizeof g);
+		lineasm_init(&la);
+		for (i = 0; i < sizeof in; i += step) {
+			seed = seed * 1103515245 + 12345;
+			step = 1 + (seed >> 16) % 7;
+			if (step > sizeof in - i)
+				step = sizeof in - i;
+			lineasm_feed(&la, in + i, step, got_cb, &g);
+		}
+		lineasm_finish(&la, got_cb, &g);
+		lineasm_free(&la);
+		if (g.n != ref.n)
+			bad++;
+		else
+			for (j = 0; j < g.n; j++) {
+				if (g.len[j] != ref.len[j] ||
+				    g.flags[j] != ref.flags[j] ||
+				    memcmp(g.text[j], ref.text[j], g.len[j]))
+					bad++;
+			}
+		got_free(&g);
+		got_free(&ref);
+
+		/* Every line ends up in some reply once the stream ends. */
+		memset(&gl, 0, sizeof gl);
+		reply_parser_init(&gl.rp);
+		lineasm_init(&la);
+		lineasm_feed(&la, in, sizeof in, glue_cb, &gl);
+		lineasm_finish(&la, glue_cb, &gl);
+		for (j = 0; j < gl.rs.n; j++)
+			if (gl.rs.r[j].nlines == 0)
+				badr++;
+		replies_free(&gl.rs);
+		reply_parser_free(&gl.rp);
+		lineasm_free(&la);
+	}
+	EQ_INT(bad, 0, "random chunking gives the same lines");
+	EQ_INT(badr, 0, "random input: no empty replies");
+}
+
 int
 main(void)
 {
@@ -515,5 +574,6 @@ main(void)
 	test_parser();
 	test_many_lines();
 	test_pipelining();
+	test_random();
 	return t_done();
 }

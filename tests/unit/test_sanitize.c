@@ -89,10 +89,38 @@ test_utf8(void)
 	EQ_INT(sanitize_is_clean("\xc3\xa9", 1), 0, "split sequence unclean");
 }
 
+/* Whatever goes in, what comes out is clean and holds no control byte. */
+static void
+test_random(void)
+{
+	unsigned char	 in[64];
+	char		*s;
+	size_t		 i, j;
+	unsigned int	 seed = 777;
+	int		 bad = 0;
+
+	for (i = 0; i < 20000; i++) {
+		for (j = 0; j < sizeof in; j++) {
+			seed = seed * 1103515245 + 12345;
+			in[j] = (unsigned char)(seed >> 16);
+		}
+		s = sanitize_dup((const char *)in, sizeof in);
+		if (!sanitize_is_clean(s, strlen(s)))
+			bad++;
+		for (j = 0; s[j] != '\0'; j++)
+			if ((unsigned char)s[j] < 0x20 ||
+			    (unsigned char)s[j] == 0x7f)
+				bad++;
+		free(s);
+	}
+	EQ_INT(bad, 0, "random bytes always come out clean");
+}
+
 int
 main(void)
 {
 	test_ascii();
 	test_utf8();
+	test_random();
 	return t_done();
 }

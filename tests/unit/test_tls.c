@@ -389,7 +389,8 @@ test_not_tls(void)
 	tp.ca_file = certpath;
 	OK(conn_start_tls(c, &tp, NULL, NULL, err, sizeof err) == 0,
 	    "start TLS against a plain peer");
-	OK(write(sfd, "500 5.5.1 what?\r\n", 17) == 17, "peer answers in clear");
+	OK(write(sfd, "500 5.5.1 what?\r\n", 17) == 17,
+	    "peer answers in clear");
 	while (r == TLS_AGAIN && now() < deadline) {
 		r = conn_handshake(c, err, sizeof err);
 		pfd.fd = conn_fd(c);
@@ -505,7 +506,8 @@ test_starttls(void)
 	EQ_INT(conn_dropped(cl.c), strlen(inj_s), "conn_dropped agrees");
 
 	/* Written during the handshake: must go out encrypted after it. */
-	OK(conn_write(cl.c, "EHLO again\r\n", 12) == 0, "queue during handshake");
+	OK(conn_write(cl.c, "EHLO again\r\n", 12) == 0,
+	    "queue during handshake");
 	OK(conn_queued(cl.c) == 12, "held back while handshaking");
 
 	drive(cl.c, &rc, cerr, sv.c, &rs, serr);
@@ -564,7 +566,8 @@ test_bulk(int use_tls)
 	unsigned long long	 in, out;
 	char			 line[992], err[256], cerr[256];
 	double			 deadline;
-	int			 i, rc, r, cfd, sfd, stalled = 0, small = 65536;
+	int			 i, rc, r, cfd, sfd, stalled = 0;
+	int			 small = 65536;
 	const int		 nlines = 3000;
 
 	if (use_tls) {
@@ -657,6 +660,83 @@ test_tls12(void)
 	side_free(&sv);
 }
 
+/*
+ * Make a key and a self-signed certificate valid between two dates with
+ * certtool (from gnutls-bin); 0 on success, -1 when it cannot be done.
+ */
+static int
+make_dated_cert(const char *tag, const char *from, const char *until,
+    char *cert, char *key, size_t len)
+{
+	char	 tmpl[300], cmd[1600];
+	FILE	*f;
+
+	if (system("certtool --version >/dev/null 2>&1") != 0)
+		return -1;
+	snprintf(tmpl, sizeof tmpl, "%s/%s.cfg", tmpdir, tag);
+	snprintf(cert, len, "%s/%s-cert.pem", tmpdir, tag);
+	snprintf(key, len, "%s/%s-key.pem", tmpdir, tag);
+	if ((f = fopen(tmpl, "w")) == NULL)
+		return -1;
+	fprintf(f, "cn = \"localhost\"\ndns_name = \"localhost\"\n"
+	    "serial = 7\nactivation_date = \"%s\"\n"
+	    "expiration_date = \"%s\"\ntls_www_server\nsigning_key\n",
+	    from, until);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "certtool --generate-privkey "
+	    "--key-type=ecdsa --outfile %s >/dev/null 2>&1 && "
+	    "certtool --generate-self-signed --load-privkey %s "
+	    "--template %s --outfile %s >/dev/null 2>&1", key, key, tmpl,
+	    cert);
+	if (system(cmd) != 0)
+		return -1;
+	unlink(tmpl);
+	return 0;
+}
+
+/* A server certificate from files that is out of its validity period. */
+static void
+dated(const char *tag, const char *from, const char *until,
+    const char *want)
+{
+	struct tls_server_ctx	*saved = sctx;
+	struct tls_params	 tp;
+	struct tls_info		 ci, si;
+	struct side		 cl, sv;
+	char			 cert[300], key[300], err[256], cerr[256];
+	char			 name[128];
+	int			 rc;
+
+	if (make_dated_cert(tag, from, until, cert, key, sizeof cert) == -1) {
+		snprintf(name, sizeof name, "%s certificate # SKIP "
+		    "certtool is not available", tag);
+		OK(1, name);
+		return;
+	}
+	sctx = tls_server_ctx_new(cert, key, err, sizeof err);
+	snprintf(name, sizeof name, "server ctx from %s files", tag);
+	OK(sctx != NULL, name);
+	if (sctx == NULL) {
+		printf("# %s\n", err);
+		sctx = saved;
+		return;
+	}
+	memset(&tp, 0, sizeof tp);
+	tp.sni = "localhost";
+	tp.ca_file = cert;
+	rc = handshake(&tp, &cl, &sv, cerr, &ci, &si);
+	snprintf(name, sizeof name, "%s certificate fails", tag);
+	EQ_INT(rc, -1, name);
+	snprintf(name, sizeof name, "%s verdict", tag);
+	EQ_STR(ci.verdict, want, name);
+	side_free(&cl);
+	side_free(&sv);
+	tls_server_ctx_free(sctx);
+	sctx = saved;
+	unlink(cert);
+	unlink(key);
+}
+
 int
 main(void)
 {
@@ -693,6 +773,10 @@ main(void)
 	test_bulk(0);
 	test_bulk(1);
 	test_tls12();
+	dated("expired", "2019-01-01 00:00:00", "2020-01-01 00:00:00",
+	    "expired on 2020-01-01 00:00 UTC");
+	dated("future", "2090-01-01 00:00:00", "2091-01-01 00:00:00",
+	    "not yet valid");
 
 	tls_server_ctx_free(sctx);
 	unlink(certpath);

@@ -177,7 +177,8 @@ test_format(void)
 	EQ_FMT(&tr, 5, TW_SECRETS | TW_ANNOT, "C: c2VjcmV0",
 	    "secret annot never written");
 	EQ_FMT(&tr, 6, 0, "C: YWxpY2U=", "answer: base64 only");
-	EQ_FMT(&tr, 6, TW_ANNOT, "C: YWxpY2U=", "answer annot not written");
+	EQ_FMT(&tr, 6, TW_ANNOT, "C: YWxpY2U=  (alice)",
+	    "answer annot written beside it with TW_ANNOT");
 	EQ_FMT(&tr, 7, 0, "S: 334 VXNlcm5hbWU6", "annot off by default");
 	EQ_FMT(&tr, 7, TW_ANNOT, "S: 334 VXNlcm5hbWU6  (Username:)",
 	    "annot with TW_ANNOT");
@@ -190,6 +191,17 @@ test_format(void)
 	EQ_FMT(&tr, 0, TW_TIMING, "[+0.012s] S: 220 mx ESMTP", "timing");
 	tl->t = 75.5;
 	EQ_FMT(&tr, 0, TW_TIMING, "[+75.500s] S: 220 mx ESMTP", "timing 75s");
+	tl->t = 0;
+	EQ_FMT(&tr, 0, TW_TIMING, "[+0.000s] S: 220 mx ESMTP", "timing 0");
+	tl->t = 0.9996;
+	EQ_FMT(&tr, 0, TW_TIMING, "[+1.000s] S: 220 mx ESMTP", "timing rounds");
+	tl->t = 3600.001;
+	EQ_FMT(&tr, 0, TW_TIMING, "[+3600.001s] S: 220 mx ESMTP",
+	    "timing an hour");
+	tl->t = -1;
+	EQ_FMT(&tr, 0, TW_TIMING, "[+0.000s] S: 220 mx ESMTP",
+	    "negative time shown as 0");
+	tl->t = 75.5;
 
 	/* Colours: prefix and text only, reset at the end. */
 	EQ_FMT(&tr, 0, TW_COLOR, "\033[32mS: 220 mx ESMTP\033[0m", "2xx green");
