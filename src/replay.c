@@ -412,14 +412,12 @@ classify_sc(struct rline *l, int native)
 static void
 classify_swaks(struct rline *l)
 {
-	int	m = swaks_marker(l->p, l->len);
-	size_t	off;
-
-	switch (m) {
-	case 1:		/* === */
-		off = 4;
-		set_line(l, has_prefix(l->p + off, l->len - off, "TLS") ?
-		    RK_TLS : RK_INFO, off);
+	switch (swaks_marker(l->p, l->len)) {
+	case 1:		/* ===; "=== TLS started ..." is a TLS event */
+		if (has_prefix(l->p + 4, l->len - 4, "TLS "))
+			set_line(l, RK_TLS, 8);
+		else
+			set_line(l, RK_INFO, 4);
 		break;
 	case 2:		/* *** */
 		set_line(l, RK_WARN, 4);
@@ -448,7 +446,7 @@ classify_arrows(struct rline *l, int server)
 	if ((a = arrow_marker(l->p, l->len, &off)) != 0)
 		set_line(l, a == server ? RK_S : RK_C, off);
 	else if (arrow_note(l->p, l->len))
-		set_line(l, RK_INFO, 2);
+		set_line(l, RK_INFO, 2 + lead_blanks(l->p + 2, l->len - 2));
 	else
 		set_line(l, RK_INFO, 0);
 }
@@ -869,8 +867,8 @@ rs_note(struct rstate *rs, enum tdir dir, const char *text, size_t len)
 	    has_iprefix(text, len, "connected to ") ||
 	    has_iprefix(text, len, "trying ")))
 		rs_reset(rs);
-	if (has_iprefix(text, len, "handshake done") ||
-	    has_iprefix(text, len, "TLS started"))
+	if (dir == TDIR_TLS && (has_iprefix(text, len, "handshake done") ||
+	    has_iprefix(text, len, "started with cipher")))
 		rs_tls_on(rs);
 	rs_add(rs, dir, text, len, 0, NULL, -1);
 }

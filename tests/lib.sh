@@ -59,3 +59,17 @@ done_testing() {
 	[ "$_t_failed" -eq 0 ]
 	exit $?
 }
+
+# start_practice [ARGS...]: run `smtpscope --serve 127.0.0.1:0 ARGS` in the
+# background, stopped at exit; sets PRACTICE_PORT (and PRACTICE_TLS_PORT
+# when --serve-smtps is among ARGS).  Returns 1 if it did not come up.
+start_practice() {
+	"$SMTPSCOPE" --serve 127.0.0.1:0 "$@" >"$TMPD/practice.out" 2>"$TMPD/practice.err" &
+	_practice_pid=$!
+	on_exit _stop_practice
+	wait_for 20 grep -q '^demo login' "$TMPD/practice.out" || return 1
+	PRACTICE_PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMPD/practice.out")
+	PRACTICE_TLS_PORT=$(sed -n 's/^listening (implicit TLS) on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMPD/practice.out")
+	[ -n "$PRACTICE_PORT" ]
+}
+_stop_practice() { kill "$_practice_pid" 2>/dev/null; wait "$_practice_pid" 2>/dev/null; }
