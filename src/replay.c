@@ -561,6 +561,8 @@ rs_warn(struct rstate *rs, const struct lint_warning **w, size_t n)
 static void
 rs_lint_ctx(const struct rstate *rs, struct lint_ctx *lc)
 {
+	size_t	i;
+
 	memset(lc, 0, sizeof *lc);
 	lc->tls = rs->tls;
 	lc->greeted = rs->ph.greeted;
@@ -573,7 +575,29 @@ rs_lint_ctx(const struct rstate *rs, struct lint_ctx *lc)
 		lc->caps = rs->caps.flags;
 		lc->size_max = rs->caps.size_max;
 	}
-	/* Replies still due when this command went out (pipelining). */
+	/*
+	 * Pipelining: commands still waiting for their replies are taken as
+	 * accepted, so RCPT right after MAIL is not "RCPT before MAIL".
+	 */
+	for (i = 0; i < rs->qlen; i++) {
+		switch (rs->q[rs->qhead + i]) {
+		case VERB_EHLO:
+			lc->ehlo = 1;
+			/* FALLTHROUGH */
+		case VERB_HELO:
+			lc->helo = 1;
+			break;
+		case VERB_MAIL:
+			lc->mail = 1;
+			break;
+		case VERB_RCPT:
+			lc->nrcpt++;
+			break;
+		default:
+			break;
+		}
+	}
+	/* Replies still due when this command went out. */
 	if (rs->seen_server)
 		lc->pending = rs->qlen;
 }
@@ -1113,7 +1137,8 @@ replay_load_mem(struct transcript *t, const char *data, size_t len,
 		for (i = 0; i < n; i++)
 			if (rl[i].kind == RK_C && rl[i].len > 11 &&
 			    isdigit((unsigned char)rl[i].p[0]) &&
-			    strcmp(rl[i].p + rl[i].len - 11, " lines sent") == 0)
+			    memcmp(rl[i].p + rl[i].len - 11, " lines sent",
+			    11) == 0)
 				rl[i].kind = RK_SENT;
 
 	memset(&rs, 0, sizeof rs);

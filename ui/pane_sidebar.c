@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "smtpscope/buf.h"
@@ -21,6 +22,8 @@ struct side_state {
 	struct ui	*ui;
 	int		 row;		/* rows laid out so far */
 	int		 blank;		/* the last row was blank */
+	int		 draw;		/* 0: only count the rows */
+	int		 h;		/* rows to draw into */
 	struct cells	 c;
 };
 
@@ -32,7 +35,7 @@ side_emit(struct side_state *st, size_t from, size_t to, int indent)
 	struct rect	*r = &ui->r_side;
 	int		 y = st->row - ui->side_scroll;
 
-	if (y >= 0 && y < r->h)
+	if (st->draw && y >= 0 && y < st->h)
 		screen_put_cells(ui, r->y + y, r->x + 1 + indent,
 		    r->w - 1 - indent, &st->c, from, to, 0);
 	st->row++;
@@ -191,6 +194,8 @@ sidebar_draw(struct ui *ui)
 	struct side_state		 st;
 	struct buf			 b;
 	size_t				 target;
+	char				 mark[64];
+	int				 total, h;
 
 	if (ui->r_side.h <= 0 || ui->r_side.w <= 2)
 		return;
@@ -216,18 +221,27 @@ sidebar_draw(struct ui *ui)
 	if (in != NULL)
 		side_facts(in, &b);
 
+	/* Count the rows first, so an overflow keeps a row for its mark. */
 	memset(&st, 0, sizeof st);
 	st.ui = ui;
 	side_text(&st, b.data == NULL ? "" : b.data, b.len);
-	/* Keep the scroll inside the text for the next frame. */
-	if (ui->side_scroll > st.row - ui->r_side.h)
-		ui->side_scroll = st.row - ui->r_side.h > 0 ?
-		    st.row - ui->r_side.h : 0;
-	if (st.row - ui->side_scroll > ui->r_side.h && ui->r_side.w > 12) {
-		attrset(theme_attr(ui, R_DIM));
-		mvaddstr(ui->r_side.y + ui->r_side.h - 1,
-		    ui->r_side.x + ui->r_side.w - 9, "[more v]");
-		attrset(A_NORMAL);
+	total = st.row;
+	h = ui->r_side.h;
+	if (total > h && h > 2)
+		h--;
+	if (ui->side_scroll > total - h)
+		ui->side_scroll = total - h > 0 ? total - h : 0;
+	st.row = st.blank = 0;
+	st.draw = 1;
+	st.h = h;
+	side_text(&st, b.data == NULL ? "" : b.data, b.len);
+	if (h < ui->r_side.h) {
+		snprintf(mark, sizeof mark, "-- %d more: ] or Shift-PgDn --",
+		    total - h - ui->side_scroll);
+		if (total - h - ui->side_scroll <= 0)
+			snprintf(mark, sizeof mark, "-- end: [ or Shift-PgUp --");
+		screen_put(ui, ui->r_side.y + h, ui->r_side.x + 1,
+		    ui->r_side.w - 1, mark, strlen(mark), R_DIM);
 	}
 	cells_free(&st.c);
 	buf_free(&b);

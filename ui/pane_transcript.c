@@ -78,7 +78,7 @@ transcript_pane_line(struct ui *ui, size_t i, struct cells *c, int *indent)
 		cells_add_raw(c, ui, tl->annot, strlen(tl->annot), R_DIM);
 		cells_add(c, ui, ")", 1, R_DIM);
 	}
-	if (tl->flags & TL_STUFFED)
+	if ((tl->flags & TL_STUFFED) && tl->annot == NULL)
 		cells_add(c, ui, "  [dot-stuffed]", 15, R_DIM);
 	if (tl->flags & LINE_BARE_LF)
 		cells_add(c, ui, "  [bare LF]", 11, R_WARN);
@@ -286,9 +286,12 @@ transcript_pane_select(struct ui *ui, size_t i)
 	while (j < i && used <= h)
 		used += transcript_pane_rows(ui, ++j, w);
 	if (j == i && used <= h)
-		return;		/* already on screen */
+		goto pin;	/* already on screen */
 	anchor_bottom_at(ui, i);
-	ui->follow = (i + 1 == ui->t->n);
+pin:
+	/* Reading a line: new lines must not move it away. */
+	if (i + 1 < ui->t->n)
+		ui->follow = 0;
 }
 
 /* Move the selection by delta lines. */
@@ -445,7 +448,7 @@ transcript_pane_draw(struct ui *ui)
 		skip = 0;
 		i++;
 	}
-	if (!ui->follow && r->w > 20) {
+	if (!ui->follow && r->w > 20 && i < n) {
 		static const char more[] = " more below: End ";
 		int len = (int)sizeof more - 1;
 

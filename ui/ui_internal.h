@@ -186,9 +186,11 @@ int	 entry_complete(struct ui *);
 void	 help_draw(struct ui *);
 int	 help_key(struct ui *, int, wint_t);
 
+/* keys.c */
+void	 keys_dispatch(struct ui *, int, wint_t);
+
 /* loop.c */
 void	 ui_say(struct ui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-void	 ui_dirty(struct ui *);
 
 #endif

@@ -131,6 +131,11 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	ok "# SKIP valgrind not installed"
 	done_testing
 fi
+# A sanitizer build checks leaks itself and cannot run under valgrind.
+if ldd "$SMTPSCOPE" 2>/dev/null | grep -q libasan; then
+	ok "# SKIP sanitizer build: AddressSanitizer checks leaks instead"
+	done_testing
+fi
 if start_server vg valgrind --leak-check=full --errors-for-leak-kinds=definite \
     --error-exitcode=99 --log-file="$TMPD/vg.log"; then
 	ok "server started under valgrind"

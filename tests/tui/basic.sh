@@ -1,7 +1,7 @@
 #!/bin/sh
 # The UI against the practice server: EHLO in green, a 5xx in red, line
 # editing and history, the help overlay, Tab focus, Ctrl-D quits and the
-# terminal is given back.
+# terminal is given back; with no target the in-process practice server.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui/tui_lib.sh"
 
@@ -63,4 +63,14 @@ check_screen "Ctrl-D quits with status 0" '^EXIT=0'
 check "alternate screen left" test "$(tmx display -p '#{alternate_on}')" = 0
 check "mouse reporting off" test "$(tmx display -p '#{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag}')" = 000
 check "cursor visible" test "$(tmx display -p '#{cursor_flag}')" = 1
+tmx kill-server
+
+# No target: the practice server runs inside the UI's own loop.
+tui_start 100 30
+check_screen "offline: the welcome note comes first" '^# This is the built-in practice'
+check_screen "offline: greeting from the in-process server" '^S: 220 '
+keys 'EHLO me' Enter
+check_screen "offline: EHLO answered" '^S: 250 '
+keys C-d
+check_screen "offline: Ctrl-D quits" '^EXIT=0'
 done_testing

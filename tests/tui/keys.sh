@@ -51,6 +51,23 @@ check_screen ":explain text shows in the sidebar" '│ .*550'
 keys Escape
 keys ':nosuchcmd' Enter
 check_screen "an unknown command says so" 'unknown command'
+# Data mode: the prompt says so, content that looks like a command is
+# content, a leading dot is stuffed, a lone dot ends the message.
+keys 'MAIL FROM:<me@example.org>' Enter
+check_screen "MAIL accepted" '^S: 250 .*'
+keys 'RCPT TO:<demo@localhost>' Enter
+check_screen "RCPT sent" '^C: RCPT TO:<demo@localhost>'
+keys 'DATA' Enter
+check_screen "354 switches to data mode" '^data> .*a lone \. ends'
+keys 'Subject: tui test' Enter
+keys ':-) not a command' Enter
+check_screen "a ':' content line is sent as content" '^C: :-\) not a command'
+keys '.hidden' Enter
+check_screen "a leading dot is stuffed" '^C: \.\.hidden'
+keys '.' Enter
+check_screen "a lone dot ends the message" '^S: 250 .*(queued|accepted|Ok|OK|ok)'
+check_screen "back to command mode" '^smtp> '
+
 keys ':quit' Enter
 check_screen ":quit leaves" '^EXIT=0'
 done_testing

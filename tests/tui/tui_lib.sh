@@ -29,7 +29,8 @@ on_exit _tui_cleanup
 # when it ends, and the pane stays for inspection.
 tui_start() {
 	_w=$1; _h=$2; shift 2
-	printf '%s\n' "$@" > "$TMPD/args"
+	: > "$TMPD/args"
+	for _a in "$@"; do printf '%s\n' "$_a" >> "$TMPD/args"; done
 	cat > "$TMPD/run.sh" <<RUN
 #!/bin/sh
 set --

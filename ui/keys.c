@@ -1,0 +1,436 @@
+/*
+ * keys.c: what each key does.  The help overlay, the search and secret
+ * prompts take keys first; then the keys that mean the same everywhere
+ * (F1, F2, F3, PgUp/PgDn, Ctrl-L); then the transcript (selection,
+ * search) or the entry line (editing, history, Enter, Tab completion).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpscope/command.h"
+#include "smtpscope/lineedit.h"
+#include "smtpscope/session.h"
+#include "smtpscope/xmalloc.h"
+#include "ui/ui_internal.h"
+
+#define CTRL(c)		((c) & 0x1f)
+#define WHEEL_ROWS	3
+
+/* Send the entry line to the session or run it as a command. */
+static void
+ui_submit(struct ui *ui)
+{
+	const struct session_info	*in = session_info(ui->s);
+	char				*line, *sp;
+	int				 secret, is_cmd = 0;
+
+	secret = (in->mode == SMODE_ANSWER && in->answer_secret);
+	line = lineedit_take(&ui->le, secret);
+	ui->entry_off = 0;
+	ui->follow = 1;
+	if (line[0] == ':') {
+		is_cmd = 1;
+		if (in->mode == SMODE_DATA) {
+			/* Content may begin with ':'; only real commands run. */
+			sp = strchr(line, ' ');
+			if (sp != NULL)
+				*sp = '\0';
+			is_cmd = (command_find(line + 1) != NULL);
+			if (sp != NULL)
+				*sp = ' ';
+		}
+	}
+	if (is_cmd) {
+		if (strcmp(line, ":help") == 0) {
+			ui->help = 1;
+			ui->help_scroll = 0;
+		} else if (strcmp(line, ":sync") == 0) {
+			/* Replies show up as they come; never block here. */
+			ui->cctx.pipelining = 0;
+			ui_say(ui, 0, "replies appear as they arrive");
+		} else {
+			ui->cctx.quit = 0;
+			command_run(&ui->cctx, line);
+			if (ui->cctx.quit)
+				ui->quit = 1;
+		}
+	} else if (session_input(ui->s, line, strlen(line)) == -1)
+		ui_say(ui, 1, "not sent: %s", session_error(ui->s) != NULL ?
+		    session_error(ui->s) : "not connected (:reconnect)");
+	if (secret)
+		free_secret(line);
+	else
+		free(line);
+	ui->dirty = 1;
+}
+
+/* Keys while a search prompt is open. */
+static void
+ui_key_search(struct ui *ui, int type, wint_t ch)
+{
+	char	*term;
+
+	if (type != KEY_CODE_YES && (ch == '\r' || ch == '\n')) {
+		term = lineedit_take(&ui->search_le, 0);
+		ui->searching = 0;
+		ui->entry_off = 0;
+		if (*term != '\0') {
+			free(ui->search_term);
+			ui->search_term = term;
+		} else
+			free(term);
+		if (ui->search_term != NULL &&
+		    transcript_pane_search(ui, ui->search_term, -1) == -1)
+			ui_say(ui, 1, "not found: %s", ui->search_term);
+		ui->dirty = 1;
+		return;
+	}
+	if ((type != KEY_CODE_YES && ch == 0x1b) ||
+	    (type != KEY_CODE_YES && ch == CTRL('C'))) {
+		lineedit_clear(&ui->search_le);
+		ui->searching = 0;
+		ui->entry_off = 0;
+		ui->dirty = 1;
+		return;
+	}
+	if (type == KEY_CODE_YES && ch == KEY_ENTER) {
+		ui_key_search(ui, OK, '\r');
+		return;
+	}
+	entry_key(ui, &ui->search_le, type, ch);
+}
+
+static void
+ui_start_search(struct ui *ui)
+{
+	ui->searching = 1;
+	ui->entry_off = 0;
+	lineedit_clear(&ui->search_le);
+	ui->dirty = 1;
+}
+
+static void
+ui_search_again(struct ui *ui, int dir)
+{
+	if (ui->search_term == NULL) {
+		ui_start_search(ui);
+		return;
+	}
+	if (transcript_pane_search(ui, ui->search_term, dir) == -1)
+		ui_say(ui, 1, "no %s match for \"%s\"", dir < 0 ? "older" :
+		    "newer", ui->search_term);
+}
+
+/* Keys that mean the same in both focuses; returns 1 when handled. */
+static int
+ui_key_global(struct ui *ui, int type, wint_t ch)
+{
+	int	page = ui->r_trans.h > 2 ? ui->r_trans.h - 1 : 1;
+
+	if (type != KEY_CODE_YES) {
+		if (ch == CTRL('L')) {
+			ui->full = 1;
+			ui->dirty = 1;
+			return (1);
+		}
+		return (0);
+	}
+	switch (ch) {
+	case KEY_F(1):
+		ui->help = 1;
+		ui->help_scroll = 0;
+		break;
+	case KEY_F(2):
+		ui->side_mode = ui->side_mode == SIDE_HIDDEN ? SIDE_AUTO :
+		    SIDE_HIDDEN;
+		screen_layout(ui);
+		break;
+	case KEY_F(3):
+		ui->timing = !ui->timing;
+		ui_say(ui, 0, "timing %s", ui->timing ? "on" : "off");
+		break;
+	case KEY_F(10):
+		ui->quit = 1;
+		break;
+	case KEY_PPAGE:
+		if (ui->focus == FOCUS_TRANSCRIPT)
+			transcript_pane_select_move(ui, -page);
+		else
+			transcript_pane_scroll(ui, -page);
+		break;
+	case KEY_NPAGE:
+		if (ui->focus == FOCUS_TRANSCRIPT)
+			transcript_pane_select_move(ui, page);
+		else
+			transcript_pane_scroll(ui, page);
+		break;
+	case KEY_SPREVIOUS:
+		ui->side_scroll = ui->side_scroll > 5 ? ui->side_scroll - 5 : 0;
+		break;
+	case KEY_SNEXT:
+		ui->side_scroll += 5;
+		break;
+	case KEY_RESIZE:
+		screen_resize(ui);
+		break;
+	default:
+		return (0);
+	}
+	ui->dirty = 1;
+	return (1);
+}
+
+/* The mouse: the wheel scrolls, a click selects a transcript line. */
+static void
+ui_mouse(struct ui *ui)
+{
+	MEVENT	ev;
+	int	row;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		transcript_pane_scroll(ui, -WHEEL_ROWS);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		transcript_pane_scroll(ui, WHEEL_ROWS);
+	else if (ev.bstate & BUTTON1_PRESSED) {
+		row = ev.y - ui->r_trans.y;
+		if (row >= 0 && row < ui->r_trans.h && ev.x >= ui->r_trans.x &&
+		    ev.x < ui->r_trans.x + ui->r_trans.w &&
+		    (size_t)row < ui->nrowmap && ui->rowmap[row] != SIZE_MAX) {
+			ui->focus = FOCUS_TRANSCRIPT;
+			transcript_pane_select(ui, ui->rowmap[row]);
+		} else if (ev.y == ui->r_entry.y)
+			ui->focus = FOCUS_ENTRY;
+	}
+	ui->dirty = 1;
+}
+
+/* Give focus to the transcript, selecting the newest reply. */
+static void
+ui_focus_transcript(struct ui *ui)
+{
+	size_t	target;
+
+	target = transcript_pane_target(ui);
+	if (target == (size_t)-1) {
+		ui_say(ui, 0, "nothing to select yet");
+		return;
+	}
+	ui->focus = FOCUS_TRANSCRIPT;
+	free(ui->pinned);
+	ui->pinned = NULL;
+	transcript_pane_select(ui, target);
+}
+
+/* Keys while the transcript has focus. */
+static void
+ui_key_transcript(struct ui *ui, int type, wint_t ch)
+{
+	if (type == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP:
+			transcript_pane_select_move(ui, -1);
+			return;
+		case KEY_DOWN:
+			transcript_pane_select_move(ui, 1);
+			return;
+		case KEY_HOME:
+			transcript_pane_select(ui, 0);
+			return;
+		case KEY_END:
+			if (ui->t->n > 0)
+				transcript_pane_select(ui, ui->t->n - 1);
+			return;
+		case KEY_ENTER:
+		case KEY_BTAB:
+			ui->focus = FOCUS_ENTRY;
+			ui->dirty = 1;
+			return;
+		}
+		return;
+	}
+	switch (ch) {
+	case 'k':
+		transcript_pane_select_move(ui, -1);
+		return;
+	case 'j':
+		transcript_pane_select_move(ui, 1);
+		return;
+	case 'g':
+		transcript_pane_select(ui, 0);
+		return;
+	case 'G':
+		if (ui->t->n > 0)
+			transcript_pane_select(ui, ui->t->n - 1);
+		return;
+	case '/':
+		ui_start_search(ui);
+		return;
+	case 'n':
+		ui_search_again(ui, -1);
+		return;
+	case 'N':
+		ui_search_again(ui, 1);
+		return;
+	case '?':
+		ui->help = 1;
+		ui->dirty = 1;
+		return;
+	case '[':
+		ui->side_scroll = ui->side_scroll > 3 ? ui->side_scroll - 3 : 0;
+		ui->dirty = 1;
+		return;
+	case ']':
+		ui->side_scroll += 3;
+		ui->dirty = 1;
+		return;
+	case '\t':
+	case '\r':
+	case '\n':
+	case 0x1b:
+		ui->focus = FOCUS_ENTRY;
+		ui->dirty = 1;
+		return;
+	}
+	/* Typing goes back to the entry line. */
+	if (ch >= 0x20 && ch != 0x7f) {
+		ui->focus = FOCUS_ENTRY;
+		entry_key(ui, &ui->le, type, ch);
+	}
+}
+
+/* Keys while the entry line has focus. */
+static void
+ui_key_entry(struct ui *ui, int type, wint_t ch)
+{
+	int	empty = (ui->le.text.len == 0);
+
+	if (type == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_ENTER:
+			ui_submit(ui);
+			return;
+		case KEY_UP:
+			lineedit_hist_prev(&ui->le);
+			ui->dirty = 1;
+			return;
+		case KEY_DOWN:
+			lineedit_hist_next(&ui->le);
+			ui->dirty = 1;
+			return;
+		case KEY_HOME:
+			if (empty) {
+				transcript_pane_top(ui);
+				return;
+			}
+			break;
+		case KEY_END:
+			if (empty) {
+				transcript_pane_bottom(ui);
+				return;
+			}
+			break;
+		case KEY_BTAB:
+			ui_focus_transcript(ui);
+			return;
+		}
+		entry_key(ui, &ui->le, type, ch);
+		return;
+	}
+	switch (ch) {
+	case '\r':
+	case '\n':
+		ui_submit(ui);
+		return;
+	case '\t':
+		if (!entry_complete(ui))
+			ui_focus_transcript(ui);
+		ui->dirty = 1;
+		return;
+	case CTRL('D'):
+		if (empty) {
+			ui->quit = 1;
+			return;
+		}
+		break;
+	case 0x1b:
+		if (ui->pinned != NULL) {
+			free(ui->pinned);
+			ui->pinned = NULL;
+			ui->dirty = 1;
+		}
+		return;
+	case '/':
+	case '?':
+		if (empty) {
+			if (ch == '/')
+				ui_start_search(ui);
+			else
+				ui->help = 1;
+			ui->dirty = 1;
+			return;
+		}
+		break;
+	}
+	entry_key(ui, &ui->le, type, ch);
+}
+
+/* Dispatch one key to the overlay, a prompt, the transcript or the entry. */
+void
+keys_dispatch(struct ui *ui, int type, wint_t ch)
+{
+	if (ui->msg != NULL) {
+		free(ui->msg);
+		ui->msg = NULL;
+		ui->dirty = 1;
+	}
+	if (type == KEY_CODE_YES && ch == KEY_MOUSE) {
+		ui_mouse(ui);
+		return;
+	}
+	if (type == KEY_CODE_YES && ch == KEY_RESIZE) {
+		/* Curses has already taken the new size. */
+		getmaxyx(stdscr, ui->rows, ui->cols);
+		screen_layout(ui);
+		ui->dirty = 1;
+		return;
+	}
+	if (ui->too_small) {
+		if (type != KEY_CODE_YES && ch == CTRL('D') && !ui->asking)
+			ui->quit = 1;
+		if (type != KEY_CODE_YES && ch == CTRL('L'))
+			ui->full = ui->dirty = 1;
+		return;
+	}
+	if (ui->help) {
+		help_key(ui, type, ch);
+		return;
+	}
+	if (ui->asking) {
+		if ((type != KEY_CODE_YES && (ch == '\r' || ch == '\n')) ||
+		    (type == KEY_CODE_YES && ch == KEY_ENTER))
+			ui->ask_done = 1;
+		else if (type != KEY_CODE_YES && (ch == 0x1b ||
+		    ch == CTRL('C')))
+			ui->ask_cancel = 1;
+		else if (!ui_key_global(ui, type, ch) || ch == KEY_F(10))
+			entry_key(ui, &ui->ask_le, type, ch);
+		ui->dirty = 1;
+		return;
+	}
+	if (ui->searching) {
+		ui_key_search(ui, type, ch);
+		return;
+	}
+	if (ui_key_global(ui, type, ch))
+		return;
+	if (ui->focus == FOCUS_TRANSCRIPT)
+		ui_key_transcript(ui, type, ch);
+	else
+		ui_key_entry(ui, type, ch);
+}
