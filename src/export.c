@@ -28,28 +28,27 @@ static const char export_css[] =
 "h1{font-size:1.3em;margin:0 0 .2em}\n"
 "p.meta{color:#8b949e;margin:0 0 .8em}\n"
 "p.legend span{margin-right:1.2em;padding-left:.4em;"
-"border-left:4px solid}\n"
+"border-left:4px solid currentColor}\n"
 "table{border-collapse:collapse;width:100%}\n"
 "td{vertical-align:top;padding:1px 8px}\n"
 "td.n{color:#59616b;text-align:right;width:3em}\n"
 "td.t{color:#59616b;white-space:nowrap;width:6em}\n"
 "td.m{color:#8b949e;white-space:nowrap;width:6em}\n"
-"td.x{white-space:pre-wrap;word-break:break-all;"
-"border-left:4px solid #2b3036}\n"
+"td.x{white-space:pre-wrap;overflow-wrap:anywhere;"
+"border-left:4px solid currentColor}\n"
 "td.e{width:38%;color:#aab2bb;font-size:.92em}\n"
 "tr:hover td{background:#1d2126}\n"
 ".an{color:#7d8590;font-weight:normal}\n"
-".s2{color:#3fcf5f;border-color:#3fcf5f}\n"
-".s3{color:#39c5cf;border-color:#39c5cf}\n"
-".s4{color:#e3c341;border-color:#e3c341}\n"
-".s5{color:#ff5c5c;border-color:#ff5c5c}\n"
-".s0{color:#d8dde3;border-color:#d8dde3}\n"
-".c{color:#f5f7fa;font-weight:bold;border-color:#6e7681}\n"
-".d{color:#c9d1d9;border-color:#484f58}\n"
-".tls{color:#d16fe0;border-color:#d16fe0}\n"
-".info{color:#7d8590;border-color:#30363d}\n"
-".warn{color:#ffd75e;background:#3d3000;font-weight:bold;"
-"border-color:#ffd75e}\n"
+".s2{color:#3fcf5f}\n"
+".s3{color:#39c5cf}\n"
+".s4{color:#e3c341}\n"
+".s5{color:#ff5c5c}\n"
+".s0{color:#d8dde3}\n"
+".c{color:#f5f7fa;font-weight:bold}\n"
+".d{color:#c9d1d9}\n"
+".tls{color:#d16fe0}\n"
+".info{color:#7d8590}\n"
+".warn{color:#ffd75e;background:#3d3000;font-weight:bold}\n"
 "details summary{cursor:pointer;color:#8b949e}\n"
 "details h4{margin:.4em 0 .1em;color:#d8dde3;font-size:1em}\n"
 "details p{margin:.1em 0 .3em}\n"
@@ -257,8 +256,8 @@ export_row(struct buf *out, const struct transcript *t, size_t i,
 	    export_marker(l), cls);
 	masked = (l->flags & TL_SECRET) && !(opts & TW_SECRETS);
 	if (masked) {
-		/* The annotation of a secret line is its masked form. */
-		if (l->annot != NULL)
+		/* A masked form made by the session ("AUTH PLAIN ********"). */
+		if (l->annot != NULL && strstr(l->annot, EXPORT_MASK) != NULL)
 			export_escstr(out, l->annot);
 		else
 			buf_addstr(out, EXPORT_MASK);

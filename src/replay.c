@@ -1,9 +1,10 @@
 /*
  * replay.c: read a saved session (smtpscope's own text, S:/C: guides,
  * arrows, swaks output, telnet pastes) back into a transcript.  Reading
- * happens in two passes: the first cleans and checks every line and picks
- * the format, so bad input fails before anything is added; the second
- * feeds the lines through a small model of the live session.
+ * happens in two passes: the first (replay_lines.c) cleans and checks
+ * every line and picks the format, so bad input fails before anything is
+ * added; the second, here, feeds the lines through a small model of the
+ * live session.
  */
 #include "config.h"
 
@@ -26,31 +27,11 @@
 #include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 
+#include "src/replay_internal.h"
+
 #define REPLAY_MASK	"********"
 /* The session's note on a stuffed content line. */
 #define STUFFED_NOTE	"dot-stuffed: a '.' was added in front"
-
-/* What the first pass made of a line. */
-enum rkind {
-	RK_SKIP,	/* blank, fence: nothing */
-	RK_S,		/* server line */
-	RK_C,		/* client line */
-	RK_TLS,
-	RK_INFO,
-	RK_WARN,
-	RK_CODE,	/* telnet: starts with a reply code */
-	RK_TEXT,	/* telnet: anything else */
-	RK_BLANK,	/* telnet: an empty line (content in DATA) */
-	RK_SENT		/* swaks: "N lines sent" instead of the content */
-};
-
-struct rline {
-	char		*p;	/* payload, inside the working copy */
-	size_t		 len;
-	double		 t;
-	size_t		 lineno;
-	enum rkind	 kind;
-};
 
 enum rmode {
 	RMODE_COMMAND,
@@ -78,393 +59,6 @@ struct rstate {
 	int			 answer_secret;
 	unsigned long long	 data_octets;
 };
-
-const char *
-replay_format_name(enum replay_format f)
-{
-	switch (f) {
-	case REPLAY_NATIVE:
-		return "smtpscope";
-	case REPLAY_GUIDE:
-		return "S:/C: guide";
-	case REPLAY_SWAKS:
-		return "swaks";
-	case REPLAY_ARROWS:
-		return "arrows";
-	case REPLAY_TELNET:
-		return "telnet paste";
-	case REPLAY_NONE:
-		break;
-	}
-	return "none";
-}
-
-/* ------------------------------------------------------------ first pass */
-
-/* Remove ANSI escape sequences (colour from a terminal) in place. */
-static size_t
-strip_ansi(char *s, size_t len)
-{
-	size_t	i = 0, o = 0;
-
-	while (i < len) {
-		if (s[i] == '\033' && i + 1 < len && s[i + 1] == '[') {
-			i += 2;
-			while (i < len && !isalpha((unsigned char)s[i]))
-				i++;
-			if (i < len)
-				i++;
-			continue;
-		}
-		s[o++] = s[i++];
-	}
-	return o;
-}
-
-/* The first byte no text file holds, or -1. */
-static int
-binary_byte(const char *s, size_t len)
-{
-	size_t		i;
-	unsigned char	c;
-
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\033') || c == 0x7f)
-			return c;
-	}
-	return -1;
-}
-
-static int
-is_blank(const char *s, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return 0;
-	return 1;
-}
-
-/* A Markdown code fence: ``` or ~~~, maybe with a language name. */
-static int
-is_fence(const char *s, size_t len)
-{
-	while (len > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	return len >= 3 && (strncmp(s, "```", 3) == 0 ||
-	    strncmp(s, "~~~", 3) == 0);
-}
-
-static int
-has_prefix(const char *s, size_t len, const char *pfx)
-{
-	size_t	n = strlen(pfx);
-
-	return len >= n && memcmp(s, pfx, n) == 0;
-}
-
-static int
-has_iprefix(const char *s, size_t len, const char *pfx)
-{
-	size_t	n = strlen(pfx);
-
-	return len >= n && strncasecmp(s, pfx, n) == 0;
-}
-
-/* A "[+0.012s] " time prefix: its length (time in *t), or 0. */
-static size_t
-time_prefix(const char *s, size_t len, double *t)
-{
-	size_t	i = 1;
-	char	num[32];
-
-	if (len < 4 || s[0] != '[')
-		return 0;
-	if (s[i] == '+')
-		i++;
-	if (i >= len || !isdigit((unsigned char)s[i]))
-		return 0;
-	while (i < len && (isdigit((unsigned char)s[i]) || s[i] == '.'))
-		i++;
-	if (i + 2 > len || s[i] != 's' || s[i + 1] != ']')
-		return 0;
-	if (i - 1 >= sizeof num)
-		return 0;
-	memcpy(num, s + 1, i - 1);
-	num[i - 1] = '\0';
-	*t = strtod(num[0] == '+' ? num + 1 : num, NULL);
-	i += 2;
-	if (i < len && s[i] == ' ')
-		i++;
-	return i;
-}
-
-/* Does the line start with a reply code: 3 digits then ' ', '-' or end? */
-static int
-is_code_line(const char *s, size_t len)
-{
-	if (len < 3 || !isdigit((unsigned char)s[0]) ||
-	    !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]))
-		return 0;
-	if (s[0] < '1' || s[0] > '5')
-		return 0;
-	return len == 3 || s[3] == ' ' || s[3] == '-';
-}
-
-/* Skip leading blanks; returns how many. */
-static size_t
-lead_blanks(const char *s, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
-		;
-	return i;
-}
-
-/* "S:" or "C:" (any case) at s: 'S', 'C', or 0. */
-static int
-sc_marker(const char *s, size_t len)
-{
-	if (len < 2 || s[1] != ':')
-		return 0;
-	if (s[0] == 'S' || s[0] == 's')
-		return 'S';
-	if (s[0] == 'C' || s[0] == 'c')
-		return 'C';
-	return 0;
-}
-
-static const char *swaks_prefixes[] = {
-	"=== ", "*** ", " -> ", " ~> ", "**> ", "*~> ", "  > ",
-	"<-  ", "<~  ", "<** ", "<~* ", "<   "
-};
-
-static int
-swaks_marker(const char *s, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof swaks_prefixes / sizeof swaks_prefixes[0]; i++)
-		if (has_prefix(s, len, swaks_prefixes[i]))
-			return (int)i + 1;
-	/* swaks writes "<-  " and " -> " even for empty lines: "<- ". */
-	if ((len == 3 && (memcmp(s, " ->", 3) == 0 ||
-	    memcmp(s, " ~>", 3) == 0)))
-		return 3;
-	return 0;
-}
-
-/* "<<<", ">>>", "<" or ">" then a space or the end: '<' or '>', else 0. */
-static int
-arrow_marker(const char *s, size_t len, size_t *off)
-{
-	size_t	b = lead_blanks(s, len), n;
-
-	s += b;
-	len -= b;
-	if (has_prefix(s, len, "<<<") || has_prefix(s, len, ">>>"))
-		n = 3;
-	else if (len >= 1 && (s[0] == '<' || s[0] == '>') &&
-	    (len == 1 || s[1] == ' ') && b == 0)
-		n = 1;
-	else
-		return 0;
-	if (len > n && s[n] != ' ')
-		return 0;
-	*off = b + n + (len > n ? 1 : 0);
-	return s[0];
-}
-
-/* curl -v style side lines: "* note", "{ [5 bytes data]", "} [...]". */
-static int
-arrow_note(const char *s, size_t len)
-{
-	return has_prefix(s, len, "* ") || has_prefix(s, len, "{ [") ||
-	    has_prefix(s, len, "} [");
-}
-
-static int
-telnet_note(const char *s, size_t len)
-{
-	static const char *notes[] = {
-		"Trying ", "Connected to ", "Escape character is",
-		"Connection closed", "Connection to ", "telnet> ", "^]",
-		"Connection refused", "telnet: "
-	};
-	size_t	i;
-
-	for (i = 0; i < sizeof notes / sizeof notes[0]; i++)
-		if (has_prefix(s, len, notes[i]))
-			return 1;
-	return 0;
-}
-
-/* Count the lines that carry each format's markers and pick one. */
-static enum replay_format
-detect_lines(struct rline *rl, size_t n, int *arrow_server)
-{
-	size_t	i, off, n_sc = 0, n_hash = 0, n_timed = 0, n_swaks = 0;
-	size_t	n_arrow = 0, n_code = 0, n_other = 0, lt_code = 0, gt_code = 0;
-	size_t	tp, b;
-	double	t;
-	int	a;
-
-	for (i = 0; i < n; i++) {
-		const char	*s = rl[i].p;
-		size_t		 len = rl[i].len;
-
-		if (rl[i].kind == RK_SKIP)
-			continue;
-		if (swaks_marker(s, len))
-			n_swaks++;
-		if ((a = arrow_marker(s, len, &off)) != 0) {
-			n_arrow++;
-			if (is_code_line(s + off, len - off))
-				*(a == '<' ? &lt_code : &gt_code) += 1;
-		} else if (arrow_note(s, len))
-			n_arrow++;
-		if (is_code_line(s, len))
-			n_code++;
-		tp = time_prefix(s, len, &t);
-		if (tp > 0)
-			n_timed++;
-		b = lead_blanks(s + tp, len - tp);
-		if (sc_marker(s + tp + b, len - tp - b))
-			n_sc++;
-		else if (s[tp] == '#')
-			n_hash++;
-		else
-			n_other++;
-	}
-	*arrow_server = lt_code >= gt_code ? '<' : '>';
-	if (n_sc > 0 && n_sc + n_hash >= n_swaks && n_sc + n_hash >= n_arrow) {
-		if (n_other == 0 && (n_hash > 0 || n_timed > 0))
-			return REPLAY_NATIVE;
-		return REPLAY_GUIDE;
-	}
-	if (n_swaks > 0 && n_swaks >= n_arrow)
-		return REPLAY_SWAKS;
-	if (n_arrow > 0 && lt_code + gt_code > 0)
-		return REPLAY_ARROWS;
-	if (n_code > 0)
-		return REPLAY_TELNET;
-	return REPLAY_NONE;
-}
-
-/* Set a line's kind and payload from offset off. */
-static void
-set_line(struct rline *l, enum rkind k, size_t off)
-{
-	if (off > l->len)
-		off = l->len;
-	l->kind = k;
-	l->p += off;
-	l->len -= off;
-}
-
-/* A native or guide line; -1 when a native file has a stray line. */
-static int
-classify_sc(struct rline *l, int native)
-{
-	size_t	tp, b, off;
-	double	t = 0;
-	int	m;
-
-	tp = time_prefix(l->p, l->len, &t);
-	if (tp > 0)
-		l->t = t;
-	b = lead_blanks(l->p + tp, l->len - tp);
-	if ((m = sc_marker(l->p + tp + b, l->len - tp - b)) != 0) {
-		off = tp + b + 2;
-		/* Exactly one space in our own format; any in a guide. */
-		if (native) {
-			if (off < l->len && l->p[off] == ' ')
-				off++;
-		} else
-			off += lead_blanks(l->p + off, l->len - off);
-		set_line(l, m == 'S' ? RK_S : RK_C, off);
-		return 0;
-	}
-	if (l->p[tp] == '#') {
-		off = tp + 1;
-		if (has_prefix(l->p + off, l->len - off, " TLS: "))
-			set_line(l, RK_TLS, off + 6);
-		else if (has_prefix(l->p + off, l->len - off, " warning: "))
-			set_line(l, RK_WARN, off + 10);
-		else {
-			if (off < l->len && l->p[off] == ' ')
-				off++;
-			set_line(l, RK_INFO, off);
-		}
-		return 0;
-	}
-	if (native)
-		return -1;
-	set_line(l, RK_INFO, 0);
-	return 0;
-}
-
-static void
-classify_swaks(struct rline *l)
-{
-	switch (swaks_marker(l->p, l->len)) {
-	case 1:		/* ===; "=== TLS started ..." is a TLS event */
-		if (has_prefix(l->p + 4, l->len - 4, "TLS "))
-			set_line(l, RK_TLS, 8);
-		else
-			set_line(l, RK_INFO, 4);
-		break;
-	case 2:		/* *** */
-		set_line(l, RK_WARN, 4);
-		break;
-	case 3: case 4: case 5: case 6:
-		set_line(l, RK_C, 4);
-		break;
-	case 8: case 9: case 10: case 11:
-		set_line(l, RK_S, 4);
-		break;
-	case 7: case 12:	/* raw dumps */
-		set_line(l, RK_INFO, 0);
-		break;
-	default:
-		set_line(l, RK_INFO, 0);
-		break;
-	}
-}
-
-static void
-classify_arrows(struct rline *l, int server)
-{
-	size_t	off = 0;
-	int	a;
-
-	if ((a = arrow_marker(l->p, l->len, &off)) != 0)
-		set_line(l, a == server ? RK_S : RK_C, off);
-	else if (arrow_note(l->p, l->len))
-		set_line(l, RK_INFO, 2 + lead_blanks(l->p + 2, l->len - 2));
-	else
-		set_line(l, RK_INFO, 0);
-}
-
-static void
-classify_telnet(struct rline *l)
-{
-	if (l->len == 0 || is_blank(l->p, l->len))
-		set_line(l, RK_BLANK, l->len);
-	else if (is_code_line(l->p, l->len))
-		set_line(l, RK_CODE, 0);
-	else if (telnet_note(l->p, l->len))
-		set_line(l, RK_INFO, 0);
-	else
-		set_line(l, RK_TEXT, 0);
-}
-
-/* ------------------------------------------------------- session model */
 
 static void
 rs_push(struct rstate *rs, enum verb v)
@@ -887,12 +481,12 @@ static void
 rs_note(struct rstate *rs, enum tdir dir, const char *text, size_t len)
 {
 	if (dir == TDIR_INFO && rs->seen &&
-	    (has_iprefix(text, len, "connecting to ") ||
-	    has_iprefix(text, len, "connected to ") ||
-	    has_iprefix(text, len, "trying ")))
+	    (replay_has_iprefix(text, len, "connecting to ") ||
+	    replay_has_iprefix(text, len, "connected to ") ||
+	    replay_has_iprefix(text, len, "trying ")))
 		rs_reset(rs);
-	if (dir == TDIR_TLS && (has_iprefix(text, len, "handshake done") ||
-	    has_iprefix(text, len, "started with cipher")))
+	if (dir == TDIR_TLS && (replay_has_iprefix(text, len, "handshake done") ||
+	    replay_has_iprefix(text, len, "started with cipher")))
 		rs_tls_on(rs);
 	rs_add(rs, dir, text, len, 0, NULL, -1);
 }
@@ -987,87 +581,6 @@ rs_feed(struct rstate *rs, const struct rline *l)
 	}
 }
 
-/* ---------------------------------------------------------------- driver */
-
-/* Cut the copy into lines, cleaned and checked; -1 with err on bad input. */
-static int
-split_lines(char *copy, size_t len, struct rline **out, size_t *nout,
-    char *err, size_t errlen)
-{
-	struct rline	*rl = NULL;
-	size_t		 n = 0, cap = 0, lineno = 0, start = 0, end, l;
-	char		*nl;
-	int		 c;
-
-	while (start < len) {
-		nl = memchr(copy + start, '\n', len - start);
-		end = nl != NULL ? (size_t)(nl - copy) : len;
-		lineno++;
-		l = end - start;
-		if (l > 0 && copy[start + l - 1] == '\r')
-			l--;
-		if (l > REPLAY_MAX_LINE) {
-			snprintf(err, errlen, "line %zu: %zu octets long, over "
-			    "the %d a transcript line may have: not a "
-			    "transcript", lineno, l, REPLAY_MAX_LINE);
-			free(rl);
-			return -1;
-		}
-		if ((c = binary_byte(copy + start, l)) != -1) {
-			snprintf(err, errlen, "line %zu: holds the control "
-			    "byte 0x%02x: a binary file, not a transcript",
-			    lineno, c);
-			free(rl);
-			return -1;
-		}
-		if (n == cap) {
-			cap = cap == 0 ? 256 : cap * 2;
-			rl = xreallocarray(rl, cap, sizeof *rl);
-		}
-		rl[n].p = copy + start;
-		rl[n].len = strip_ansi(copy + start, l);
-		rl[n].t = 0;
-		rl[n].lineno = lineno;
-		rl[n].kind = (is_blank(rl[n].p, rl[n].len) ||
-		    is_fence(rl[n].p, rl[n].len)) ? RK_SKIP : RK_TEXT;
-		n++;
-		start = end + 1;
-	}
-	*out = rl;
-	*nout = n;
-	return 0;
-}
-
-enum replay_format
-replay_detect(const char *data, size_t len)
-{
-	struct rline		*rl = NULL;
-	size_t			 n = 0;
-	char			*copy, err[8];
-	enum replay_format	 f = REPLAY_NONE;
-	int			 server;
-
-	copy = xmalloc(len + 1);
-	memcpy(copy, data, len);
-	if (split_lines(copy, len, &rl, &n, err, sizeof err) == 0)
-		f = detect_lines(rl, n, &server);
-	free(rl);
-	free(copy);
-	return f;
-}
-
-/* The first line that is not blank, for messages. */
-static size_t
-first_text_line(const struct rline *rl, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (rl[i].kind != RK_SKIP)
-			return rl[i].lineno;
-	return 1;
-}
-
 int
 replay_load_mem(struct transcript *t, const char *data, size_t len,
     struct replay_info *info, char *err, size_t errlen)
@@ -1078,69 +591,15 @@ replay_load_mem(struct transcript *t, const char *data, size_t len,
 	enum replay_format	 f;
 	size_t			 n = 0, i;
 	char			*copy;
-	int			 server = '<', timed = 0, rc = -1;
+	int			 timed = 0, rc = -1;
 
 	memset(&ri, 0, sizeof ri);
 	copy = xmalloc(len + 1);
 	memcpy(copy, data, len);
 	copy[len] = '\0';
-	if (split_lines(copy, len, &rl, &n, err, errlen) == -1)
+	if (replay_lines_read(copy, len, &rl, &n, &f, &timed, err,
+	    errlen) == -1)
 		goto out;
-	f = detect_lines(rl, n, &server);
-	if (f == REPLAY_NONE) {
-		for (i = 0; i < n && rl[i].kind == RK_SKIP; i++)
-			;
-		if (i == n)
-			snprintf(err, errlen, "empty: no SMTP session in it");
-		else
-			snprintf(err, errlen, "line %zu: not part of an SMTP "
-			    "session (expected S:/C: lines, swaks output or a "
-			    "telnet paste with 3-digit reply codes)",
-			    first_text_line(rl, n));
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (rl[i].kind == RK_SKIP) {
-			if (f == REPLAY_TELNET)
-				rl[i].kind = rl[i].len == 0 ||
-				    is_blank(rl[i].p, rl[i].len) ?
-				    RK_BLANK : RK_SKIP;
-			continue;
-		}
-		switch (f) {
-		case REPLAY_NATIVE:
-		case REPLAY_GUIDE:
-			if (classify_sc(&rl[i], f == REPLAY_NATIVE) == -1) {
-				snprintf(err, errlen, "line %zu: neither S:, "
-				    "C: nor # at the start of a line of a "
-				    "smtpscope transcript", rl[i].lineno);
-				goto out;
-			}
-			if (rl[i].t != 0)
-				timed = 1;
-			break;
-		case REPLAY_SWAKS:
-			classify_swaks(&rl[i]);
-			break;
-		case REPLAY_ARROWS:
-			classify_arrows(&rl[i], server);
-			break;
-		case REPLAY_TELNET:
-			classify_telnet(&rl[i]);
-			break;
-		case REPLAY_NONE:
-			break;
-		}
-	}
-	/* swaks --suppress-data: " -> 12 lines sent" stands for the content. */
-	if (f == REPLAY_SWAKS)
-		for (i = 0; i < n; i++)
-			if (rl[i].kind == RK_C && rl[i].len > 11 &&
-			    isdigit((unsigned char)rl[i].p[0]) &&
-			    memcmp(rl[i].p + rl[i].len - 11, " lines sent",
-			    11) == 0)
-				rl[i].kind = RK_SENT;
-
 	memset(&rs, 0, sizeof rs);
 	rs.t = t;
 	rs.native = f == REPLAY_NATIVE;
@@ -1232,7 +691,7 @@ host_word(const char *s, size_t len, char *out, size_t outlen)
 	size_t	n;
 	char	*safe;
 
-	n = lead_blanks(s, len);
+	n = replay_lead_blanks(s, len);
 	s += n;
 	len -= n;
 	for (n = 0; n < len && s[n] != ' ' && s[n] != '\t' && s[n] != '\'' &&
@@ -1266,7 +725,7 @@ replay_host(const struct transcript *t, char *out, size_t outlen)
 		if (l->dir != TDIR_INFO)
 			continue;
 		for (k = 0; k < 2; k++)
-			if (has_iprefix(l->raw, l->len, pfx[k]) &&
+			if (replay_has_iprefix(l->raw, l->len, pfx[k]) &&
 			    host_word(l->raw + strlen(pfx[k]),
 			    l->len - strlen(pfx[k]), out, outlen) == 0)
 				return 0;

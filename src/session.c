@@ -292,6 +292,30 @@ session_send_line(struct session *s, const char *line, size_t len,
 	return rc;
 }
 
+/* Take the user name out of a typed AUTH PLAIN initial response. */
+static void
+session_plain_user(struct session *s, const char *b64, size_t len)
+{
+	struct buf	 dec;
+	const char	*nul;
+
+	buf_init(&dec);
+	if (b64_decode(b64, len, &dec) == 0 && dec.len > 0 &&
+	    (nul = memchr(dec.data, '\0', dec.len)) != NULL) {
+		const char	*user = nul + 1;
+		const char	*end = memchr(user, '\0',
+		    dec.len - (size_t)(user - dec.data));
+
+		if (end != NULL) {
+			free(s->auth_pending_user);
+			s->auth_pending_user = sanitize_dup(user,
+			    (size_t)(end - user));
+		}
+	}
+	wipe(dec.data, dec.len);
+	buf_free(&dec);
+}
+
 /* Send a command typed in command mode. */
 static int
 session_command(struct session *s, const char *line, size_t len)
@@ -328,6 +352,10 @@ session_command(struct session *s, const char *line, size_t len)
 			i++;
 		if (i < len) {
 			char	*mask;
+
+			if (!s->auth_active)
+				session_plain_user(s, line + i + 1,
+				    len - i - 1);
 
 			mask = xprintf("%.*s ********", (int)i, line);
 			n = session_send_line(s, line, len, v, TL_SECRET,
@@ -386,6 +414,12 @@ session_answer(struct session *s, const char *line, size_t len, int secret)
 		s->info.answer_raw = 0;
 		return session_send_line(s, line, len, VERB_ANSWER,
 		    TL_ANSWER | (secret ? TL_SECRET : 0), NULL);
+	}
+	/* Remember who logs in, for the status bar after 235. */
+	if (!s->auth_active && !secret && s->challenge != NULL &&
+	    auth_prompt_is_username(s->challenge, strlen(s->challenge))) {
+		free(s->auth_pending_user);
+		s->auth_pending_user = xstrndup(line, len);
 	}
 	enc = b64_encode(line, len);
 	if (secret)

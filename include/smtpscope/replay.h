@@ -26,9 +26,19 @@
  * Detection: ANSI colour sequences, trailing CRs, blank lines and Markdown
  * fences are ignored; each remaining line is counted for every format
  * whose marker it carries; the format with the most lines wins (ties in
- * the order native, guide, swaks, arrows), and a bare paste is chosen when
- * no line has a marker but some line starts with a reply code.  A file
- * with "# " notes or "[+N.NNNs] " times among its S:/C: lines is native.
+ * the order S:/C:, swaks, arrows), and a bare paste is chosen when no
+ * line has a marker but some line starts with a reply code.  S:/C: lines
+ * with "# " notes or "[+N.NNNs] " times and no other kind of line are
+ * smtpscope's own (native); any other S:/C: file is a guide.
+ *
+ * Native files already hold the warnings the live session computed, so
+ * none are added; script output's "  (annotation)" suffixes are taken off
+ * when they match what the line decodes to.  For the other formats lint
+ * runs as in a live session (commands still waiting for their reply count
+ * as accepted, so pipelined MAIL, RCPT, DATA are not flagged).  A masked
+ * client line (********) is a secret: AUTH with credentials in command
+ * mode, a password answer after a 334.  Answers to a password prompt and
+ * PLAIN credentials are flagged TL_SECRET even when the file shows them.
  *
  * Known limits: the text format holds sanitised text, so escapes such as
  * \r or \x00 in a saved line come back as those characters, not the bytes;

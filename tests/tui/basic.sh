@@ -37,6 +37,11 @@ check_screen "Up recalls history" '^smtp> NOOP'
 keys C-u
 check_screen "Ctrl-U clears" '^smtp>  *F1 help'
 
+# UTF-8 in the entry: wide characters, Backspace removes a whole one.
+keys 'NOOP héllo中文' BSpace Left BSpace
+check_screen "UTF-8 editing" '^smtp> NOOP héll中 '
+keys C-e C-u
+
 # Tab completes ':' commands.
 keys ':expl' Tab
 check_screen "Tab completes a :command" '^smtp> :explain '

@@ -13,13 +13,17 @@
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
 TUI_SOCK="smtpscope-test-$$"
+TUI_SOCKS=""
+TUI_N=0
 TUI_PIDS=""
 TUI_SCREEN="$TMPD/screen.txt"
 
 tmx() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
 
 _tui_cleanup() {
-	tmx kill-server >/dev/null 2>&1
+	for _s in $TUI_SOCKS; do
+		tmux -L "$_s" -f /dev/null kill-server >/dev/null 2>&1
+	done
 	for p in $TUI_PIDS; do kill "$p" 2>/dev/null; done
 	return 0
 }
@@ -40,6 +44,11 @@ echo "EXIT=\$?"
 exec sleep 600
 RUN
 	chmod +x "$TMPD/run.sh"
+	# A fresh tmux server each time: one being killed may still be
+	# shutting down on the old socket.
+	TUI_N=$((TUI_N + 1))
+	TUI_SOCK="smtpscope-test-$$-$TUI_N"
+	TUI_SOCKS="$TUI_SOCKS $TUI_SOCK"
 	tmx new-session -d -x "$_w" -y "$_h" \
 	    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 ${TUI_ENV:-} $TMPD/run.sh"
 }
