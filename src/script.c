@@ -21,12 +21,6 @@
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 
-struct script_line {
-	char	*text;
-	size_t	 len;
-	size_t	 lineno;
-};
-
 struct script_state {
 	struct script_params	*sp;
 	struct session		*s;
@@ -192,6 +186,38 @@ script_check(const char *path, struct script_line *lines, size_t n,
 		free(name);
 	}
 	return 0;
+}
+
+/* Read and check a script for step mode. */
+int
+script_file_load(struct script_file *sf, const char *path, char *err,
+    size_t errlen)
+{
+	ssize_t	n;
+
+	memset(sf, 0, sizeof *sf);
+	if ((n = script_load(path, &sf->lines, err, errlen)) == -1)
+		return -1;
+	sf->n = (size_t)n;
+	sf->path = xstrdup(path);
+	if (script_check(path, sf->lines, sf->n, err, errlen) == -1) {
+		script_file_free(sf);
+		return -1;
+	}
+	return 0;
+}
+
+/* Free what script_file_load() read. */
+void
+script_file_free(struct script_file *sf)
+{
+	size_t	i;
+
+	for (i = 0; i < sf->n; i++)
+		free(sf->lines[i].text);
+	free(sf->lines);
+	free(sf->path);
+	memset(sf, 0, sizeof *sf);
 }
 
 /* Map a session failure to an exit code. */

@@ -30,4 +30,26 @@ struct script_params {
 /* Run the script; returns an exit code. */
 int	 script_run(struct script_params *);
 
+/* One line of a script file, as read (no line end). */
+struct script_line {
+	char	*text;
+	size_t	 len;
+	size_t	 lineno;
+};
+
+/* A whole script, read and checked, for step mode (--step). */
+struct script_file {
+	char			*path;
+	struct script_line	*lines;
+	size_t			 n;
+};
+
+/*
+ * Read path and check its ':' commands as script_run does, before anything
+ * is sent.  Returns 0, or -1 with err naming the file and line.  Free the
+ * result with script_file_free().
+ */
+int	 script_file_load(struct script_file *, const char *, char *, size_t);
+void	 script_file_free(struct script_file *);
+
 #endif
