@@ -16,9 +16,11 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/command.h"
 #include "smtpscope/data.h"
+#include "smtpscope/export.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
+#include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 
 #define CMD_MAXARGS	8
@@ -30,6 +32,8 @@ static int	cmd_msg(struct command_ctx *, int, char **);
 static int	cmd_send(struct command_ctx *, int, char **);
 static int	cmd_expect(struct command_ctx *, int, char **);
 static int	cmd_save(struct command_ctx *, int, char **);
+static int	cmd_export(struct command_ctx *, int, char **);
+static int	cmd_break(struct command_ctx *, int, char **);
 static int	cmd_explain(struct command_ctx *, int, char **);
 static int	cmd_reconnect(struct command_ctx *, int, char **);
 static int	cmd_raw(struct command_ctx *, int, char **);
@@ -44,9 +48,9 @@ const struct command_entry command_table[] = {
 	  "password is asked for (or taken from --password-env/-file)",
 	  CMD_UI | CMD_SCRIPT, cmd_auth },
 	{ "b64", ":b64 TEXT", "show TEXT base64-encoded (nothing is sent)",
-	  CMD_UI | CMD_SCRIPT, cmd_b64 },
+	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_b64 },
 	{ "unb64", ":unb64 TEXT", "show what base64 TEXT decodes to",
-	  CMD_UI | CMD_SCRIPT, cmd_unb64 },
+	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_unb64 },
 	{ "msg", ":msg [FROM [TO [SUBJECT]]]",
 	  "send a minimal message (DATA first if needed); FROM and TO "
 	  "default to the envelope", CMD_UI | CMD_SCRIPT, cmd_msg },
@@ -57,10 +61,17 @@ const struct command_entry command_table[] = {
 	  "check the last reply: 250, 2xx, 25x, 5.7.8, or \"235 2.7.0\"",
 	  CMD_UI | CMD_SCRIPT, cmd_expect },
 	{ "save", ":save FILE", "write the transcript to FILE (secrets "
-	  "masked unless --show-secrets)", CMD_UI | CMD_SCRIPT, cmd_save },
+	  "masked unless --show-secrets)", CMD_UI | CMD_SCRIPT | CMD_OFFLINE,
+	  cmd_save },
+	{ "export", ":export FILE.html", "write the transcript as one HTML "
+	  "page, coloured and explained, for a ticket or a lesson",
+	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_export },
 	{ "explain", ":explain CODE|KEYWORD",
 	  "explain a reply code, enhanced code or EHLO keyword",
-	  CMD_UI | CMD_SCRIPT, cmd_explain },
+	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_explain },
+	{ "break", ":break CODE|off", "step mode: stop continuing when a "
+	  "reply matches CODE (5xx, 550, 4.7.1); off clears, no CODE lists",
+	  CMD_UI, cmd_break },
 	{ "reconnect", ":reconnect", "close and connect again",
 	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
 	{ "raw", ":raw", "send the next AUTH answer verbatim (already "
@@ -69,10 +80,10 @@ const struct command_entry command_table[] = {
 	  "without waiting (PIPELINING, RFC 2920)", CMD_SCRIPT, cmd_pipeline },
 	{ "sync", ":sync", "wait for every reply of a :pipeline batch",
 	  CMD_SCRIPT, cmd_sync },
-	{ "help", ":help", "list the ':' commands", CMD_UI | CMD_SCRIPT,
-	  cmd_help },
+	{ "help", ":help", "list the ':' commands",
+	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_help },
 	{ "quit", ":quit", "leave smtpscope (type QUIT to say goodbye to "
-	  "the server first)", CMD_UI | CMD_SCRIPT, cmd_quit },
+	  "the server first)", CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_quit },
 	{ NULL, NULL, NULL, 0, NULL }
 };
 
@@ -175,6 +186,11 @@ command_run(struct command_ctx *ctx, const char *line)
 		return -1;
 	}
 	free(copy);
+	if (ctx->s == NULL && !(ce->flags & CMD_OFFLINE)) {
+		cmd_say(ctx, "':%s' needs a live session; this is a replay "
+		    "(:save, :export, :explain and :quit work here)", ce->name);
+		return -1;
+	}
 	rest = xstrdup(line + namelen);
 	argv[0] = (char *)ce->name;
 	/* :b64, :unb64 and :explain take the rest of the line as one word. */
@@ -314,15 +330,23 @@ cmd_send(struct command_ctx *ctx, int argc, char **argv)
 static int
 cmd_expect_one(const char *want, const struct reply *r)
 {
+	if (r == NULL)
+		return 0;
+	return command_code_match(want, r->code, r->enh);
+}
+
+int
+command_code_match(const char *want, int rcode, const char *enh)
+{
 	const char	*sp;
 	char		 code[8];
 	size_t		 i;
 
-	if (r == NULL)
-		return 0;
+	if (enh == NULL)
+		enh = "";
 	if (strchr(want, '.') != NULL && strchr(want, ' ') == NULL)
-		return strcmp(want, r->enh) == 0;
-	snprintf(code, sizeof code, "%03d", r->code);
+		return strcmp(want, enh) == 0;
+	snprintf(code, sizeof code, "%03d", rcode);
 	for (i = 0; i < 3; i++) {
 		if (want[i] == '\0')
 			return 0;
@@ -338,7 +362,7 @@ cmd_expect_one(const char *want, const struct reply *r)
 	sp = want + 4;
 	while (*sp == ' ')
 		sp++;
-	return strcmp(sp, r->enh) == 0;
+	return strcmp(sp, enh) == 0;
 }
 
 static int
@@ -393,6 +417,24 @@ cmd_expect(struct command_ctx *ctx, int argc, char **argv)
 	return -1;
 }
 
+/* The transcript :save and :export write: the session's or a replay's. */
+static struct transcript *
+cmd_transcript(struct command_ctx *ctx)
+{
+	if (ctx->t != NULL)
+		return ctx->t;
+	return session_transcript(ctx->s);
+}
+
+/* Whether :save and :export write secrets (--show-secrets). */
+static int
+cmd_secrets(struct command_ctx *ctx)
+{
+	if (ctx->s != NULL)
+		return session_show_secrets(ctx->s);
+	return ctx->show_secrets;
+}
+
 static int
 cmd_save(struct command_ctx *ctx, int argc, char **argv)
 {
@@ -400,14 +442,48 @@ cmd_save(struct command_ctx *ctx, int argc, char **argv)
 
 	if (argc != 2)
 		return cmd_usage(ctx, "save");
-	if (transcript_save(session_transcript(ctx->s), argv[1],
-	    session_show_secrets(ctx->s) ? TW_SECRETS | TW_TIMING :
+	if (transcript_save(cmd_transcript(ctx), argv[1],
+	    cmd_secrets(ctx) ? TW_SECRETS | TW_TIMING :
 	    TW_TIMING, err, sizeof err) == -1) {
 		cmd_say(ctx, "%s", err);
 		return -1;
 	}
 	cmd_say(ctx, "transcript saved to %s", argv[1]);
 	return 0;
+}
+
+static int
+cmd_export(struct command_ctx *ctx, int argc, char **argv)
+{
+	struct export_meta	 meta;
+	char			 err[512];
+
+	if (argc != 2)
+		return cmd_usage(ctx, "export");
+	memset(&meta, 0, sizeof meta);
+	if (ctx->s != NULL)
+		meta.host = session_info(ctx->s)->host;
+	meta.source = ctx->source;
+	if (export_html_meta(cmd_transcript(ctx), argv[1], &meta,
+	    cmd_secrets(ctx) ? TW_SECRETS : 0, err, sizeof err) == -1) {
+		cmd_say(ctx, "%s", err);
+		return -1;
+	}
+	cmd_say(ctx, "HTML page written to %s", argv[1]);
+	return 0;
+}
+
+static int
+cmd_break(struct command_ctx *ctx, int argc, char **argv)
+{
+	if (argc > 2)
+		return cmd_usage(ctx, "break");
+	if (ctx->set_break == NULL) {
+		cmd_say(ctx, ":break works when stepping through a script "
+		    "(--script FILE --step)");
+		return -1;
+	}
+	return ctx->set_break(ctx->arg, argc == 2 ? argv[1] : NULL);
 }
 
 static int

@@ -1062,13 +1062,24 @@ session_wait_handshake(struct session *s)
 int
 session_wait(struct session *s)
 {
-	double	last = transcript_now();
-	size_t	seen = s->t.n;
-	int	rc;
+	unsigned long long	in, out, seen_out;
+	double			last = transcript_now();
+	size_t			seen = s->nreplies;
+	int			rc;
 
+	/*
+	 * The clock restarts when a reply completes or our data moves on, not
+	 * for every line: a server that trickles an endless multi-line reply
+	 * still times out.
+	 */
+	seen_out = 0;
+	if (s->c != NULL)
+		conn_counts(s->c, &in, &seen_out);
 	while (s->c != NULL && (s->qlen > 0 || session_busy(s))) {
-		if (s->t.n != seen) {
-			seen = s->t.n;
+		conn_counts(s->c, &in, &out);
+		if (s->nreplies != seen || out != seen_out) {
+			seen = s->nreplies;
+			seen_out = out;
 			last = transcript_now();
 		}
 		if (transcript_now() - last > s->p.timeout_ms / 1000.0) {

@@ -10,9 +10,11 @@
 #include <stddef.h>
 
 struct session;
+struct transcript;
 
 #define CMD_UI		0x01	/* makes sense in the UI */
 #define CMD_SCRIPT	0x02	/* makes sense in a script */
+#define CMD_OFFLINE	0x04	/* works without a session (--replay) */
 
 struct command_ctx {
 	struct session	*s;
@@ -27,6 +29,19 @@ struct command_ctx {
 	/* Show a message (not a transcript line) to the user. */
 	void		 (*say)(void *, const char *);
 	void		*arg;
+	/*
+	 * Offline (--replay): s is NULL, t is the transcript that :save and
+	 * :export write, source says where it came from ("replayed from F")
+	 * and show_secrets stands for --show-secrets.
+	 */
+	struct transcript *t;
+	const char	*source;
+	int		 show_secrets;
+	/*
+	 * :break CODE|off (step mode): returns 0, or -1 after saying why;
+	 * NULL where there is nothing to break.
+	 */
+	int		 (*set_break)(void *, const char *);
 };
 
 struct command_entry {
@@ -48,5 +63,11 @@ const struct command_entry *command_find(const char *);
  * out and returns how many matched.
  */
 size_t	 command_complete(const char *, const char **, size_t);
+/*
+ * Does a reply with this code and enhanced code ("" for none) match a
+ * pattern as :expect and :break take them: "250", "2xx", "25x",
+ * "5.7.8" (enhanced) or "235 2.7.0"?  Returns 1 or 0.
+ */
+int	 command_code_match(const char *, int, const char *);
 
 #endif

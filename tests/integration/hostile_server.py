@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""A hostile or broken SMTP server for the integration tests.
+
+Usage: hostile_server.py MODE PORTFILE.  Listens on 127.0.0.1 (a free
+port, written to PORTFILE), serves connections one at a time until
+killed or 60 s pass, and misbehaves as MODE says:
+
+  escapes    terminal escape sequences, C1 controls and invalid UTF-8
+  malformed  mismatched codes, a missing separator, bare LF, NUL bytes,
+             a 5000-octet line, then sane replies
+  garbage    binary noise instead of a greeting, then close
+  split      every reply sent one byte at a time
+  drop       greeting, then close in the middle of the EHLO reply
+  trickle    an endless multi-line reply, one line every 0.2 s
+  inject     answers STARTTLS with 220 and a forged reply in the same
+             packet (a STARTTLS injection attempt)
+Standard library only.
+"""
+import os
+import socket
+import sys
+import time
+
+MODE = sys.argv[1]
+
+
+def lines(conn):
+    buf = b""
+    while True:
+        data = conn.recv(4096)
+        if not data:
+            return
+        buf += data
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            yield line.rstrip(b"\r")
+
+
+def send(conn, data):
+    if MODE == "split":
+        for i in range(len(data)):
+            conn.sendall(data[i:i + 1])
+    else:
+        conn.sendall(data)
+
+
+def serve(conn):
+    if MODE == "garbage":
+        conn.sendall(bytes(range(256)) * 4)
+        return
+    if MODE == "escapes":
+        send(conn, b"220 \x1b]0;pwned\x07\x1b[2J\x1b[31mred \xc2\x9b1m"
+             b" \xff\xfe bad \x00 nul\r\n")
+    else:
+        send(conn, b"220 hostile.test ESMTP\r\n")
+    for line in lines(conn):
+        verb = line.split(b" ", 1)[0].upper()
+        if verb in (b"EHLO", b"HELO"):
+            if MODE == "malformed":
+                send(conn, b"250-hostile.test\r\n251-MISMATCH\r\n"
+                     b"250SIZE 1000\n250-NUL\x00INSIDE\r\n250-"
+                     + b"X" * 5000 + b"\r\n250 OK\r\n")
+            elif MODE == "drop":
+                conn.sendall(b"250-hostile.test\r\n250-PIPE")
+                return
+            elif MODE == "trickle":
+                for i in range(100000):
+                    conn.sendall(b"250-still going %d\r\n" % i)
+                    time.sleep(0.2)
+            elif MODE == "escapes":
+                send(conn, b"250-\x1b[?1049h\x1b]52;c;cHduZWQ=\x07\r\n"
+                     b"250 \x9b2J ok\r\n")
+            else:
+                send(conn, b"250-hostile.test\r\n250-STARTTLS\r\n"
+                     b"250 8BITMIME\r\n")
+        elif verb == b"STARTTLS" and MODE == "inject":
+            send(conn, b"220 go ahead\r\n250 forged reply\r\n")
+            time.sleep(1)
+            return
+        elif verb == b"QUIT":
+            send(conn, b"221 bye\r\n")
+            return
+        else:
+            send(conn, b"250 ok\r\n")
+
+
+def main():
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    tmp = sys.argv[2] + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(srv.getsockname()[1]))
+    os.rename(tmp, sys.argv[2])
+    srv.settimeout(60)
+    end = time.time() + 60
+    while time.time() < end:
+        try:
+            conn, _ = srv.accept()
+        except socket.timeout:
+            break
+        try:
+            serve(conn)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            conn.close()
+
+
+main()
