@@ -130,7 +130,8 @@ ehlo_add_line(struct ehlo_caps *caps, const char *p, size_t len)
 	caps->kw = xreallocarray(caps->kw, caps->nkw + 1, sizeof *caps->kw);
 	kw = &caps->kw[caps->nkw++];
 	kw->keyword = xstrndup(p, k);
-	for (i = 0; i < k; i++)
+	/* xstrndup stops at a NUL byte, so walk the copy, not k. */
+	for (i = 0; kw->keyword[i] != '\0'; i++)
 		kw->keyword[i] = (char)toupper((unsigned char)kw->keyword[i]);
 	kw->params = xstrndup(p + e, len - e);
 

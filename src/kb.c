@@ -1262,8 +1262,10 @@ parse_pasted_reply(const char *arg, struct reply *r)
 			if (r->nlines == 0)
 				break;
 			r->flags |= REPLY_BAD_CODE;
-		}
-		code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+			code = 0;
+		} else
+			code = (s[0] - '0') * 100 + (s[1] - '0') * 10 +
+			    (s[2] - '0');
 		if (r->nlines == 0)
 			r->code = code;
 		else if (code != r->code && !(r->flags & REPLY_BAD_CODE))

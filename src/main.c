@@ -1,6 +1,7 @@
 /*
  * main.c: pick a mode from the command line: the UI (on the practice
- * server when no target is given), --script, --explain, --serve.
+ * server when no target is given), --script (or, with --step, the UI
+ * running the script a line at a time), --replay, --explain, --serve.
  */
 #include "config.h"
 
@@ -16,11 +17,14 @@
 #include <unistd.h>
 
 #include "smtpscope/buf.h"
+#include "smtpscope/export.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/replay.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
+#include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui.h"
 
@@ -29,11 +33,14 @@ enum {
 	OPT_INSECURE, OPT_CA_FILE, OPT_TLS_PRIORITY, OPT_SNI, OPT_CERT,
 	OPT_KEY, OPT_TIMEOUT, OPT_USER, OPT_PASSWORD_ENV, OPT_PASSWORD_FILE,
 	OPT_LOG, OPT_SHOW_SECRETS, OPT_TIMING, OPT_NO_COLOR, OPT_STARTTLS,
-	OPT_HELP, OPT_VERSION
+	OPT_HELP, OPT_VERSION, OPT_REPLAY, OPT_STEP, OPT_EXPORT_HTML
 };
 
 static const struct option longopts[] = {
 	{ "script",		required_argument, NULL, OPT_SCRIPT },
+	{ "step",		no_argument,	   NULL, OPT_STEP },
+	{ "replay",		required_argument, NULL, OPT_REPLAY },
+	{ "export-html",	required_argument, NULL, OPT_EXPORT_HTML },
 	{ "explain",		required_argument, NULL, OPT_EXPLAIN },
 	{ "serve",		required_argument, NULL, OPT_SERVE },
 	{ "serve-smtps",	required_argument, NULL, OPT_SERVE_SMTPS },
@@ -61,6 +68,8 @@ static const struct option longopts[] = {
 static const char usage_text[] =
 "usage: smtpscope [options] [HOST [PORT] | URL]\n"
 "       smtpscope --script FILE [options] HOST [PORT] | URL\n"
+"       smtpscope --script FILE --step [options] [HOST [PORT] | URL]\n"
+"       smtpscope --replay FILE [--export-html OUT.html]\n"
 "       smtpscope --explain CODE|KEYWORD\n"
 "       smtpscope --serve [ADDR:]PORT [--serve-smtps [ADDR:]PORT]\n"
 "\n"
@@ -76,6 +85,12 @@ static const char usage_text[] =
 "Modes:\n"
 "  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
 "                       transcript; the exit status tells what happened\n"
+"  --step               with --script: open the UI and run the script one\n"
+"                       command per key press (Space, F5 continues); with\n"
+"                       no target, on the built-in practice server\n"
+"  --replay FILE        step through a saved transcript offline (ours, S:/C:\n"
+"                       guides, swaks output or a telnet paste)\n"
+"  --export-html OUT    with --replay: write OUT as an HTML page and exit\n"
 "  --explain ARG        explain a reply code (250), enhanced code (5.7.8),\n"
 "                       a pasted reply or an EHLO keyword, and exit\n"
 "  --serve [ADDR:]PORT  run the practice server alone (port 0: any)\n"
@@ -106,6 +121,9 @@ static const char usage_text[] =
 
 struct opts {
 	const char		*script;
+	const char		*replay;
+	const char		*export_html;
+	int			 step;
 	const char		*explain;
 	const char		*serve;
 	const char		*serve_smtps;
@@ -366,6 +384,60 @@ run_explain(const char *arg)
 	return rc == 0 ? 0 : EXIT_USAGE;
 }
 
+/*
+ * --replay FILE: load the transcript (a bad file is reported with its line
+ * before curses starts), then export it or open the UI on it.
+ */
+static int
+run_replay(struct opts *o, struct ui_params *up)
+{
+	struct transcript	 t;
+	struct replay_info	 info;
+	struct export_meta	 meta;
+	char			 err[512], *source;
+	unsigned int		 opts = 0;
+	int			 rc;
+
+	transcript_init(&t);
+	if (replay_load_info(&t, o->replay, &info, err, sizeof err) == -1) {
+		fprintf(stderr, "smtpscope: %s\n", err);
+		transcript_free(&t);
+		return EXIT_USAGE;
+	}
+	source = xprintf("replayed from %s", o->replay);
+	if (o->export_html != NULL) {
+		memset(&meta, 0, sizeof meta);
+		meta.source = source;
+		if (o->show_secrets)
+			opts |= TW_SECRETS;
+		if (o->timing && info.timed)
+			opts |= TW_TIMING;
+		rc = 0;
+		if (export_html_meta(&t, o->export_html, &meta, opts, err,
+		    sizeof err) == -1) {
+			fprintf(stderr, "smtpscope: %s\n", err);
+			rc = EXIT_USAGE;
+		}
+		goto out;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "smtpscope: --replay needs a terminal; "
+		    "--export-html OUT.html converts without one\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	up->sp = o->sp;
+	up->replay = &t;
+	up->replay_path = o->replay;
+	up->replay_format = replay_format_name(info.format);
+	up->replay_timed = info.timed;
+	rc = ui_run(up);
+out:
+	free(source);
+	transcript_free(&t);
+	return rc;
+}
+
 /* No target: the UI on a practice server in this very process. */
 static int
 run_practice_ui(struct opts *o, struct ui_params *up)
@@ -431,6 +503,15 @@ main(int argc, char **argv)
 			break;
 		case OPT_SCRIPT:
 			o.script = optarg;
+			break;
+		case OPT_STEP:
+			o.step = 1;
+			break;
+		case OPT_REPLAY:
+			o.replay = optarg;
+			break;
+		case OPT_EXPORT_HTML:
+			o.export_html = optarg;
 			break;
 		case OPT_EXPLAIN:
 			o.explain = optarg;
@@ -527,6 +608,22 @@ main(int argc, char **argv)
 	if (o.serve_smtps != NULL || o.maildir != NULL)
 		return usage_error("%s", "--serve-smtps and --maildir go with "
 		    "--serve");
+	if (o.export_html != NULL && o.replay == NULL)
+		return usage_error("%s", "--export-html goes with --replay FILE");
+	if (o.step && o.script == NULL)
+		return usage_error("%s", "--step goes with --script FILE");
+	if (o.replay != NULL) {
+		if (o.script != NULL)
+			return usage_error("%s", "--replay and --script do not "
+			    "go together");
+		if (argc > 0)
+			return usage_error("--replay takes no target: '%s'",
+			    argv[0]);
+		memset(&up, 0, sizeof up);
+		up.no_color = o.no_color;
+		up.timing = o.timing;
+		return run_replay(&o, &up);
+	}
 
 	if (argc > 0 && parse_target(&o, argc, argv, &target_store) == -1) {
 		free(target_store);
@@ -537,6 +634,45 @@ main(int argc, char **argv)
 	tls_global_init();
 	signal(SIGPIPE, SIG_IGN);
 
+	if (o.script != NULL && o.step) {
+		struct script_file	sf;
+		char			err[512];
+
+		if (strcmp(o.script, "-") == 0) {
+			free(target_store);
+			return usage_error("%s", "--step reads keys from the "
+			    "terminal: give the script as a file, not '-'");
+		}
+		if (script_file_load(&sf, o.script, err, sizeof err) == -1) {
+			free(target_store);
+			fprintf(stderr, "smtpscope: %s\n", err);
+			return EXIT_USAGE;
+		}
+		memset(&up, 0, sizeof up);
+		up.user = o.user;
+		up.no_color = o.no_color;
+		up.timing = o.timing;
+		up.script = &sf;
+		if (read_password(&o, &up.password) == -1) {
+			script_file_free(&sf);
+			free(target_store);
+			return EXIT_USAGE;
+		}
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "smtpscope: --step needs a terminal; "
+			    "without --step the script runs without one\n");
+			rc = EXIT_USAGE;
+		} else if (argc == 0)
+			rc = run_practice_ui(&o, &up);
+		else {
+			up.sp = o.sp;
+			rc = ui_run(&up);
+		}
+		free_secret(up.password);
+		script_file_free(&sf);
+		free(target_store);
+		return rc;
+	}
 	if (o.script != NULL) {
 		struct script_params	sp;
 

@@ -294,7 +294,7 @@ net_listen(const char *addr, const char *port, char *err, size_t errlen)
 			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 			    sizeof one);
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, 16) == 0 && net_set_nonblock(fd) == 0)
+		    listen(fd, SOMAXCONN) == 0 && net_set_nonblock(fd) == 0)
 			break;
 		error = errno;
 		close(fd);

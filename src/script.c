@@ -289,7 +289,9 @@ script_run(struct script_params *sp)
 	for (i = 0; i < (size_t)n; i++) {
 		const char	*text = lines[i].text;
 
-		if (lines[i].len == 0 || text[0] == '#')
+		/* In a message, blank and '#' lines are content. */
+		if ((lines[i].len == 0 || text[0] == '#') &&
+		    session_info(st.s)->mode != SMODE_DATA)
 			continue;
 		if (session_fd(st.s) == -1 && text[0] != ':') {
 			fprintf(stderr, "smtpscope: %s:%zu: the connection is "

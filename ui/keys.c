@@ -13,6 +13,7 @@
 
 #include "smtpscope/command.h"
 #include "smtpscope/lineedit.h"
+#include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui_internal.h"
@@ -20,14 +21,44 @@
 #define CTRL(c)		((c) & 0x1f)
 #define WHEEL_ROWS	3
 
+/* Replay: the entry line runs ':' commands only; nothing can be sent. */
+static void
+ui_submit_offline(struct ui *ui)
+{
+	char	*line;
+
+	line = lineedit_take(&ui->le, 0);
+	ui->entry_off = 0;
+	if (line[0] == ':') {
+		if (strcmp(line, ":help") == 0) {
+			ui->help = 1;
+			ui->help_scroll = 0;
+		} else {
+			ui->cctx.quit = 0;
+			command_run(&ui->cctx, line);
+			if (ui->cctx.quit)
+				ui->quit = 1;
+		}
+	} else if (line[0] != '\0')
+		ui_say(ui, 1, "a replay sends nothing; the entry line takes "
+		    ":commands (:save, :export, :explain, :quit)");
+	free(line);
+	ui->dirty = 1;
+}
+
 /* Send the entry line to the session or run it as a command. */
 static void
 ui_submit(struct ui *ui)
 {
-	const struct session_info	*in = session_info(ui->s);
+	const struct session_info	*in;
 	char				*line, *sp;
 	int				 secret, is_cmd = 0;
 
+	if (ui->s == NULL) {
+		ui_submit_offline(ui);
+		return;
+	}
+	in = session_info(ui->s);
 	secret = (in->mode == SMODE_ANSWER && in->answer_secret);
 	line = lineedit_take(&ui->le, secret);
 	ui->entry_off = 0;
@@ -348,8 +379,15 @@ ui_key_entry(struct ui *ui, int type, wint_t ch)
 		ui_submit(ui);
 		return;
 	case '\t':
-		if (!entry_complete(ui))
-			ui_focus_transcript(ui);
+		if (!entry_complete(ui)) {
+			/* Step mode: focus cycles entry, script, transcript. */
+			if (ui->script != NULL) {
+				ui->focus = FOCUS_SCRIPT;
+				ui->sc_sel = ui->sc_next < ui->script->n ?
+				    ui->sc_next : ui->sc_sel;
+			} else
+				ui_focus_transcript(ui);
+		}
 		ui->dirty = 1;
 		return;
 	case CTRL('D'):
@@ -427,7 +465,17 @@ keys_dispatch(struct ui *ui, int type, wint_t ch)
 		ui_key_search(ui, type, ch);
 		return;
 	}
+	if (ui->replay && ui->playing) {
+		replay_key(ui, type, ch);	/* any key pauses */
+		return;
+	}
 	if (ui_key_global(ui, type, ch))
+		return;
+	if (ui->replay && replay_key(ui, type, ch)) {
+		ui->dirty = 1;
+		return;
+	}
+	if (step_key(ui, type, ch))
 		return;
 	if (ui->focus == FOCUS_TRANSCRIPT)
 		ui_key_transcript(ui, type, ch);

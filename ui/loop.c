@@ -2,7 +2,8 @@
  * loop.c: ui_run() and the one poll() over the terminal, the session's
  * socket, a self-pipe for signals and (in practice mode) the practice
  * server's sockets; keys go to keys.c.  Also the command context's
- * callbacks: say() and the masked ask_secret() prompt.
+ * callbacks: say() and the masked ask_secret() prompt.  With --replay
+ * there is no session at all; with --step the script runs from here.
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include "smtpscope/command.h"
 #include "smtpscope/lineedit.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui.h"
@@ -123,6 +125,7 @@ static void
 ui_on_line(void *arg, size_t index)
 {
 	transcript_pane_on_add(arg, index);
+	step_on_line(arg, index);
 }
 
 /* Read every key curses has for us. */
@@ -195,6 +198,9 @@ ui_iterate(struct ui *ui)
 		if (pt >= 0 && (timeout < 0 || pt < timeout))
 			timeout = pt;
 	}
+	pt = replay_timeout(ui);
+	if (pt >= 0 && (timeout < 0 || pt < timeout))
+		timeout = pt;
 
 	rc = poll(pfd, nfd, timeout);
 	if (rc == -1) {
@@ -219,6 +225,8 @@ ui_iterate(struct ui *ui)
 		ui->quit = 1;
 		ui->exit_code = 1;
 	}
+	replay_tick(ui);
+	step_pump(ui);
 }
 
 static void
@@ -276,8 +284,16 @@ ui_run(struct ui_params *p)
 		fprintf(stderr, "smtpscope: pipe: %s\n", strerror(errno));
 		return (1);
 	}
-	ui.s = session_new(&p->sp);
-	ui.t = session_transcript(ui.s);
+	if (p->replay != NULL) {
+		replay_init(&ui);
+		ui.cctx.t = p->replay;
+		ui.cctx.source = ui.replay_source = xprintf("replayed from %s",
+		    p->replay_path != NULL ? p->replay_path : "a file");
+		ui.cctx.show_secrets = p->sp.show_secrets;
+	} else {
+		ui.s = session_new(&p->sp);
+		ui.t = session_transcript(ui.s);
+	}
 	lineedit_init(&ui.le, 0);
 	lineedit_init(&ui.search_le, 50);
 	ui.cctx.s = ui.s;
@@ -286,6 +302,9 @@ ui_run(struct ui_params *p)
 	ui.cctx.ask_secret = ui_ctx_ask_secret;
 	ui.cctx.say = ui_ctx_say;
 	ui.cctx.arg = &ui;
+
+	if (p->script != NULL && ui.s != NULL)
+		step_init(&ui);
 
 	ui_global = &ui;
 	ui_sigfd = ui.sigpipe[1];
@@ -298,9 +317,24 @@ ui_run(struct ui_params *p)
 		goto out;
 	}
 	fatal_set_hook(ui_fatal_hook);
+	if (ui.replay) {
+		ui_say(&ui, 0, "replay of %s: Space or Right shows the next "
+		    "line, b goes back, p plays; F1 help", p->replay_path);
+		replay_show(&ui, 1);
+		while (!ui.quit)
+			ui_iterate(&ui);
+		screen_end(&ui);
+		ui_signals(old, 0);
+		goto out;
+	}
 	session_set_callback(ui.s, ui_on_line, &ui);
 	if (p->welcome != NULL)
 		session_note(ui.s, TDIR_INFO, "%s", p->welcome);
+	if (p->script != NULL)
+		session_note(ui.s, TDIR_INFO, "stepping through %s: Space (on "
+		    "an empty line) runs the next command, F5 continues, Tab "
+		    "reaches the script pane (b sets a breakpoint there)",
+		    p->script->path);
 	ui_say(&ui, 0, "connecting to %s port %s ...",
 	    p->sp.host != NULL ? p->sp.host : "?",
 	    p->sp.port != NULL ? p->sp.port : "25");
@@ -321,6 +355,8 @@ out:
 	fatal_set_hook(NULL);
 	ui_global = NULL;
 	ui_sigfd = -1;
+	step_free(&ui);
+	free(ui.replay_source);
 	session_free(ui.s);
 	lineedit_free(&ui.le);
 	lineedit_free(&ui.search_le);

@@ -59,6 +59,9 @@ entry_draw(struct ui *ui)
 		le = &ui->search_le;
 		prompt = "search: ";
 		hint = "Enter find  Esc cancel";
+	} else if (ui->replay) {
+		prompt = "replay> ";
+		hint = "[:commands only]  F1 help";
 	} else if (in != NULL && in->mode == SMODE_DATA) {
 		prompt = "data> ";
 		hint = "[data: a lone . ends]  F1 help";

@@ -209,7 +209,10 @@ sidebar_draw(struct ui *ui)
 	} else {
 		target = transcript_pane_target(ui);
 		if (target != (size_t)-1) {
-			if (ui->focus == FOCUS_TRANSCRIPT)
+			if (ui->replay)
+				buf_printf(&b, "line %zu of %zu\n", target + 1,
+				    ui->rp_full->n);
+			else if (ui->focus == FOCUS_TRANSCRIPT)
 				buf_printf(&b, "line %zu of %zu\n", target + 1,
 				    ui->t->n);
 			kb_explain_tline(&b, ui->t, target);

@@ -41,6 +41,19 @@ status_draw(struct ui *ui)
 	attrset(theme_attr(ui, R_STATUS));
 	mvhline(0, 0, ' ', ui->cols);
 	attrset(A_NORMAL);
+	if (ui->replay) {
+		snprintf(s, sizeof s, "replay: %s", ui->p->replay_path != NULL ?
+		    ui->p->replay_path : "?");
+		x = status_field(ui, x, s, R_STATUS);
+		snprintf(s, sizeof s, "line %zu/%zu", ui->rp_view.n,
+		    ui->rp_full->n);
+		x = status_field(ui, x, s, R_STATUS);
+		if (ui->p->replay_format != NULL)
+			x = status_field(ui, x, ui->p->replay_format, R_STATUS);
+		if (ui->playing)
+			status_field(ui, x, "playing", R_STATUS_OK);
+		return;
+	}
 	if (ui->s == NULL) {
 		status_field(ui, x, "smtpscope", R_STATUS);
 		return;
@@ -92,6 +105,21 @@ static const struct hint hints_trans[] = {
 	{ "[ ]", "sidebar" }, { "F1", "help" }, { "Esc", "back" },
 	{ NULL, NULL }
 };
+static const struct hint hints_replay[] = {
+	{ "Space", "next" }, { "b", "back" }, { "p", "play" },
+	{ "Home/End", "first/last" }, { ":", "commands" }, { "F1", "help" },
+	{ "^D", "quit" }, { NULL, NULL }
+};
+static const struct hint hints_step[] = {
+	{ "Space", "step" }, { "F5", "continue" }, { "Tab", "script" },
+	{ "Enter", "send" }, { "F1", "help" }, { "^D", "quit" },
+	{ NULL, NULL }
+};
+static const struct hint hints_script[] = {
+	{ "Space/n", "step" }, { "c", "continue" }, { "b", "breakpoint" },
+	{ "Up/Down", "select" }, { "Tab", "lines" }, { "Esc", "entry" },
+	{ NULL, NULL }
+};
 static const struct hint hints_ask[] = {
 	{ "Enter", "confirm" }, { "Esc", "cancel" }, { NULL, NULL }
 };
@@ -110,6 +138,12 @@ hint_draw(struct ui *ui)
 	}
 	if (ui->asking || ui->searching)
 		h = hints_ask;
+	else if (ui->replay && ui->focus == FOCUS_ENTRY)
+		h = hints_replay;
+	else if (ui->focus == FOCUS_SCRIPT)
+		h = hints_script;
+	else if (ui->script != NULL && ui->focus == FOCUS_ENTRY)
+		h = hints_step;
 	else if (ui->focus == FOCUS_TRANSCRIPT)
 		h = hints_trans;
 	else

@@ -374,13 +374,17 @@ transcript_pane_on_add(struct ui *ui, size_t i)
 	ui->dirty = 1;
 }
 
-/* The line the sidebar explains: the selection, else the newest reply. */
+/*
+ * The line the sidebar explains: the selection (in a replay always the
+ * current line), else the newest reply.
+ */
 size_t
 transcript_pane_target(struct ui *ui)
 {
 	if (ui->t->n == 0)
 		return ((size_t)-1);
-	if (ui->focus == FOCUS_TRANSCRIPT && ui->sel < ui->t->n)
+	if ((ui->focus == FOCUS_TRANSCRIPT || ui->replay) &&
+	    ui->sel < ui->t->n)
 		return (ui->sel);
 	if (ui->have_reply && ui->last_reply < ui->t->n)
 		return (ui->last_reply);
@@ -421,7 +425,8 @@ transcript_pane_draw(struct ui *ui)
 	while (y < r->h && i < n) {
 		transcript_pane_line(ui, i, &ui->cl, &indent);
 		indent = wrap_indent(indent, r->w);
-		sel = (ui->focus == FOCUS_TRANSCRIPT && i == ui->sel);
+		sel = ((ui->focus == FOCUS_TRANSCRIPT || ui->replay) &&
+		    i == ui->sel);
 		extra = sel ? A_REVERSE : A_NORMAL;
 		at = 0;
 		row = 0;

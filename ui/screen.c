@@ -296,8 +296,11 @@ screen_layout(struct ui *ui)
 	ui->r_entry = (struct rect){ ui->rows - 2, 0, 1, ui->cols };
 	ui->r_hint = (struct rect){ ui->rows - 1, 0, 1, ui->cols };
 	ui->has_side = (ui->side_mode != SIDE_HIDDEN);
+	ui->has_script = (ui->script != NULL);
 	ui->side_below = 0;
-	if (!ui->has_side) {
+	ui->r_side = (struct rect){ 0, 0, 0, 0 };
+	ui->r_script = (struct rect){ 0, 0, 0, 0 };
+	if (!ui->has_side && !ui->has_script) {
 		ui->r_trans = (struct rect){ 1, 0, body, ui->cols };
 		return;
 	}
@@ -309,15 +312,18 @@ screen_layout(struct ui *ui)
 			sw = 56;
 		ui->r_trans = (struct rect){ 1, 0, body, ui->cols - sw - 1 };
 		ui->r_side = (struct rect){ 1, ui->cols - sw, body, sw };
-		return;
+	} else {
+		/* Narrow: the sidebar folds under the transcript. */
+		sh = ui->has_script && ui->has_side ? body / 2 : body / 3;
+		if (sh < 3)
+			sh = 3;
+		ui->side_below = 1;
+		ui->r_trans = (struct rect){ 1, 0, body - sh - 1, ui->cols };
+		ui->r_side = (struct rect){ body - sh + 1, 0, sh, ui->cols };
 	}
-	/* Narrow: the sidebar folds under the transcript. */
-	sh = body / 3;
-	if (sh < 3)
-		sh = 3;
-	ui->side_below = 1;
-	ui->r_trans = (struct rect){ 1, 0, body - sh - 1, ui->cols };
-	ui->r_side = (struct rect){ body - sh + 1, 0, sh, ui->cols };
+	/* Step mode: the script takes the top of the side region. */
+	if (ui->has_script)
+		step_layout(ui, &ui->r_side);
 }
 
 /* Ask the terminal its size and re-lay everything. */
@@ -387,16 +393,20 @@ screen_draw(struct ui *ui)
 	}
 	status_draw(ui);
 	transcript_pane_draw(ui);
-	if (ui->has_side) {
+	if (ui->has_side || ui->has_script) {
 		attrset(theme_attr(ui, R_BORDER));
 		if (ui->side_below)
-			mvhline(ui->r_side.y - 1, 0, ACS_HLINE, ui->cols);
+			mvhline(ui->r_trans.y + ui->r_trans.h, 0, ACS_HLINE,
+			    ui->cols);
 		else
 			for (i = 0; i < ui->r_trans.h; i++)
 				mvaddch(ui->r_trans.y + i, ui->r_trans.w,
 				    ACS_VLINE);
 		attrset(A_NORMAL);
-		sidebar_draw(ui);
+		if (ui->has_script)
+			step_draw(ui);
+		if (ui->has_side && ui->r_side.h > 0)
+			sidebar_draw(ui);
 	}
 	entry_draw(ui);
 	hint_draw(ui);

@@ -8,6 +8,8 @@
 #include "smtpscope/session.h"
 
 struct practice;
+struct script_file;
+struct transcript;
 
 struct ui_params {
 	struct session_params	 sp;
@@ -17,6 +19,18 @@ struct ui_params {
 	int			 timing;	/* show per-line times */
 	struct practice		*practice;	/* serve it in the same loop */
 	const char		*welcome;	/* first note, or NULL */
+
+	/* --script FILE --step: run the script one line per key press. */
+	struct script_file	*script;
+
+	/*
+	 * --replay FILE: no session and no socket; the UI steps through
+	 * this transcript (owned by the caller).
+	 */
+	struct transcript	*replay;
+	const char		*replay_path;
+	const char		*replay_format;	/* replay_format_name() */
+	int			 replay_timed;	/* lines carry recorded times */
 };
 
 /* Run the interactive UI until the user quits; returns an exit code. */

@@ -49,7 +49,15 @@ enum role {
 
 enum focus {
 	FOCUS_ENTRY,
-	FOCUS_TRANSCRIPT
+	FOCUS_TRANSCRIPT,
+	FOCUS_SCRIPT		/* step mode: the script pane */
+};
+
+/* What step mode is doing. */
+enum step_run {
+	STEP_IDLE,		/* waiting for a key */
+	STEP_ONE,		/* running one command (and its :expect lines) */
+	STEP_CONT		/* running to the end or a breakpoint */
 };
 
 enum side_mode {
@@ -130,6 +138,30 @@ struct ui {
 	int			 msg_err;
 	int			 help;
 	int			 help_scroll;
+
+	/* Replay (--replay): rp_view shows the first rp_view.n lines. */
+	int			 replay;
+	struct transcript	*rp_full;
+	struct transcript	 rp_view;	/* shares rp_full's lines */
+	int			 playing;
+	double			 play_next;	/* when the next line shows */
+	char			*replay_source;	/* "replayed from FILE" */
+
+	/* Step mode (--step). */
+	struct script_file	*script;
+	size_t			 sc_next;	/* the next line to run */
+	size_t			 sc_sel;	/* selected line (script focus) */
+	size_t			 sc_top;	/* first line drawn */
+	unsigned char		*sc_bp;		/* a breakpoint per line */
+	enum step_run		 sc_run;
+	size_t			 sc_ran;	/* lines run since the key */
+	size_t			 sc_queued;	/* steps asked for meanwhile */
+	int			 sc_busy;	/* step_pump() is running */
+	int			 sc_done;	/* the script has ended */
+	char			**brk;		/* :break patterns */
+	size_t			 nbrk;
+	struct rect		 r_script;
+	int			 has_script;
 };
 
 /* screen.c */
@@ -188,6 +220,24 @@ int	 help_key(struct ui *, int, wint_t);
 
 /* keys.c */
 void	 keys_dispatch(struct ui *, int, wint_t);
+
+/* step.c */
+void	 step_init(struct ui *);
+void	 step_free(struct ui *);
+void	 step_layout(struct ui *, struct rect *);
+void	 step_draw(struct ui *);
+int	 step_key(struct ui *, int, wint_t);
+void	 step_request(struct ui *, enum step_run);
+void	 step_pump(struct ui *);
+void	 step_on_line(struct ui *, size_t);
+int	 step_set_break(void *, const char *);
+
+/* replay.c */
+void	 replay_init(struct ui *);
+void	 replay_show(struct ui *, size_t);
+int	 replay_key(struct ui *, int, wint_t);
+int	 replay_timeout(struct ui *);
+void	 replay_tick(struct ui *);
 
 /* loop.c */
 void	 ui_say(struct ui *, int, const char *, ...)

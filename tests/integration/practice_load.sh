@@ -69,7 +69,7 @@ def client(i):
         c.s.close()
     except Exception as e:
         with lock:
-            errors.append("client %d (%s): %s" % (i, mode, e))
+            errors.append("client %d (%s): %s %s" % (i, mode, type(e).__name__, e))
 
 threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(n)]
 for t in threads:

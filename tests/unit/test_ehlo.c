@@ -140,9 +140,33 @@ test_odd(void)
 	ehlo_free(&c);
 }
 
+/* Found by fuzzing: a NUL byte inside a keyword made the copy shorter. */
+static void
+test_nul_keyword(void)
+{
+	struct reply_parser	 rp;
+	struct reply		 r;
+	struct ehlo_caps	 c;
+	static const char	 l1[] = "250-mx.example";
+	static const char	 l2[] = "250 SI\0ZE 100";
+
+	memset(&r, 0, sizeof r);
+	reply_parser_init(&rp);
+	reply_parser_line(&rp, l1, sizeof l1 - 1, 0, &r);
+	OK(reply_parser_line(&rp, l2, sizeof l2 - 1, 0, &r),
+	    "reply with a NUL in a keyword completes");
+	EQ_INT(ehlo_parse(&c, &r), 0, "NUL keyword parsed");
+	EQ_INT(c.nkw, 1, "one keyword");
+	EQ_STR(c.kw[0].keyword, "SI", "keyword cut at the NUL");
+	ehlo_free(&c);
+	reply_free(&r);
+	reply_parser_free(&rp);
+}
+
 int
 main(void)
 {
+	test_nul_keyword();
 	test_postfix();
 	test_odd();
 	return t_done();

@@ -587,5 +587,14 @@ main(void)
 	test_hints();
 	test_tline();
 	test_challenge();
+	{
+		/* Found by fuzzing: a short line after a reply line. */
+		struct buf	b;
+
+		buf_init(&b);
+		kb_explain_arg(&b, "250-mx\n1");
+		OK(b.len > 0, "pasted reply with a 1-octet line explained");
+		buf_free(&b);
+	}
 	return t_done();
 }

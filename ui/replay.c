@@ -1,0 +1,201 @@
+/*
+ * replay.c: --replay FILE.  There is no session and no socket: rp_view is
+ * a window on the loaded transcript that holds only its first n lines, so
+ * the panes and the sidebar see exactly what a live session would have
+ * had at that moment.  Keys step forward and back; 'p' plays the rest at
+ * the recorded speed and any key pauses it.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpscope/replay.h"
+#include "smtpscope/transcript.h"
+#include "ui/ui_internal.h"
+
+#define PLAY_UNTIMED	0.5	/* seconds per line without recorded times */
+#define PLAY_MAX_GAP	5.0	/* longer recorded pauses are cut to this */
+
+/* Start on the first line of the transcript the caller loaded. */
+void
+replay_init(struct ui *ui)
+{
+	struct transcript	*full = ui->p->replay;
+
+	ui->replay = 1;
+	ui->rp_full = full;
+	ui->rp_view = *full;
+	ui->rp_view.log = NULL;
+	ui->rp_view.on_add = NULL;
+	ui->rp_view.arg = NULL;
+	ui->rp_view.n = full->n > 0 ? 1 : 0;
+	ui->t = &ui->rp_view;
+	ui->follow = 1;
+	ui->sel = 0;
+}
+
+/* Show the first n lines (at least one) and select the last of them. */
+void
+replay_show(struct ui *ui, size_t n)
+{
+	size_t	total = ui->rp_full->n;
+
+	if (n > total)
+		n = total;
+	if (n < 1 && total > 0)
+		n = 1;
+	ui->rp_view.n = n;
+	free(ui->pinned);
+	ui->pinned = NULL;
+	ui->follow = 1;
+	ui->side_scroll = 0;
+	if (n > 0)
+		transcript_pane_select(ui, n - 1);
+	ui->dirty = 1;
+}
+
+/* Seconds to wait before line i shows while playing. */
+static double
+replay_gap(struct ui *ui, size_t i)
+{
+	double	d;
+
+	if (!ui->p->replay_timed)
+		return (PLAY_UNTIMED);
+	d = replay_delay(ui->rp_full, i);
+	if (d > PLAY_MAX_GAP)
+		d = PLAY_MAX_GAP;
+	return (d < 0 ? 0 : d);
+}
+
+static void
+replay_next(struct ui *ui)
+{
+	if (ui->rp_view.n >= ui->rp_full->n) {
+		ui_say(ui, 0, "end of the transcript (%zu lines); b goes back, "
+		    "Home to the start", ui->rp_full->n);
+		replay_show(ui, ui->rp_view.n);
+		return;
+	}
+	replay_show(ui, ui->rp_view.n + 1);
+}
+
+static void
+replay_back(struct ui *ui)
+{
+	if (ui->rp_view.n <= 1)
+		ui_say(ui, 0, "this is the first line");
+	replay_show(ui, ui->rp_view.n - 1);
+}
+
+static void
+replay_play(struct ui *ui)
+{
+	if (ui->rp_view.n >= ui->rp_full->n) {
+		ui_say(ui, 0, "already at the end; Home goes back to the start");
+		return;
+	}
+	ui->playing = 1;
+	ui->play_next = transcript_now() + replay_gap(ui, ui->rp_view.n);
+	ui_say(ui, 0, "playing at the recorded speed%s; any key pauses",
+	    ui->p->replay_timed ? "" : " (no times in the file: 0.5 s a line)");
+}
+
+/*
+ * A key in replay mode; returns 1 when it was a replay key.  While playing
+ * every key pauses.  While a ':' command is being typed in the entry line
+ * the keys belong to the line editor.
+ */
+int
+replay_key(struct ui *ui, int type, wint_t ch)
+{
+	int	entry = (ui->focus == FOCUS_ENTRY);
+
+	if (ui->playing) {
+		ui->playing = 0;
+		ui_say(ui, 0, "paused at line %zu of %zu; p plays on",
+		    ui->rp_view.n, ui->rp_full->n);
+		return (1);
+	}
+	if (entry && ui->le.text.len > 0)
+		return (0);
+	if (type == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_RIGHT:
+			replay_next(ui);
+			return (1);
+		case KEY_LEFT:
+			replay_back(ui);
+			return (1);
+		case KEY_HOME:
+			replay_show(ui, 1);
+			return (1);
+		case KEY_END:
+			replay_show(ui, ui->rp_full->n);
+			return (1);
+		case KEY_UP:
+		case KEY_DOWN:
+			if (!entry)
+				return (0);
+			transcript_pane_select_move(ui, ch == KEY_UP ? -1 : 1);
+			return (1);
+		}
+		return (0);
+	}
+	switch (ch) {
+	case ' ':
+	case 'n':
+		replay_next(ui);
+		return (1);
+	case 'b':
+		replay_back(ui);
+		return (1);
+	case 'p':
+		replay_play(ui);
+		return (1);
+	}
+	if (entry && ch >= 0x20 && ch != 0x7f && ch != ':' && ch != '/' &&
+	    ch != '?') {
+		ui_say(ui, 0, "a replay sends nothing: Space next, b back, "
+		    "p play; :save, :export, :quit");
+		return (1);
+	}
+	return (0);
+}
+
+/* Milliseconds until the next line shows while playing, else -1. */
+int
+replay_timeout(struct ui *ui)
+{
+	double	d;
+
+	if (!ui->replay || !ui->playing)
+		return (-1);
+	d = (ui->play_next - transcript_now()) * 1000.0;
+	if (d < 0)
+		return (0);
+	return ((int)d + 1);
+}
+
+/* Show the lines whose time has come. */
+void
+replay_tick(struct ui *ui)
+{
+	double	now;
+
+	if (!ui->replay || !ui->playing)
+		return;
+	now = transcript_now();
+	while (ui->playing && now >= ui->play_next) {
+		replay_show(ui, ui->rp_view.n + 1);
+		if (ui->rp_view.n >= ui->rp_full->n) {
+			ui->playing = 0;
+			ui_say(ui, 0, "end of the transcript (%zu lines)",
+			    ui->rp_full->n);
+			break;
+		}
+		ui->play_next += replay_gap(ui, ui->rp_view.n);
+	}
+}
