@@ -431,6 +431,12 @@ conn_error(const struct conn *c)
 }
 
 size_t
+conn_take_partial(struct conn *c, struct buf *out, size_t max)
+{
+	return lineasm_take(&c->la, out, max);
+}
+
+size_t
 conn_dropped(const struct conn *c)
 {
 	return c->dropped;

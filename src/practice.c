@@ -806,6 +806,28 @@ bdat_line(struct psess *s, const char *line, size_t len, unsigned int flags)
 		cmd_line(s, "", 0, flags);
 }
 
+/*
+ * A BDAT chunk may end inside a line, with the client waiting for our
+ * reply before it sends more: take the octets of the unfinished line.
+ */
+static void
+bdat_partial(struct psess *s)
+{
+	struct buf	b;
+	size_t		n;
+
+	if (s->mode != MODE_BDAT || s->bdat_left == 0)
+		return;
+	buf_init(&b);
+	n = conn_take_partial(s->c, &b, s->bdat_left);
+	if (n > 0 && !s->bdat_bad && !s->failed)
+		msg_add(s, b.data, n);
+	s->bdat_left -= n;
+	buf_free(&b);
+	if (n > 0 && s->bdat_left == 0)
+		bdat_done(s);
+}
+
 /* DATA (RFC 5321 4.1.1.4): 354, then content until the lone dot. */
 static void
 do_data(struct psess *s, const char *args)
@@ -1310,6 +1332,8 @@ sess_io(struct psess *s, short ev)
 	}
 	if ((ev & (POLLIN | POLLHUP | POLLERR)) || conn_pending(s->c)) {
 		r = conn_read(s->c, sess_line, s, err, sizeof err);
+		if (r == 0 && !s->dead)
+			bdat_partial(s);
 		flush_out(s);
 		if (s->starttls_now) {
 			s->starttls_now = 0;

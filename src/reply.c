@@ -107,6 +107,29 @@ lineasm_finish(struct lineasm *la, line_cb cb, void *arg)
 }
 
 size_t
+lineasm_take(struct lineasm *la, struct buf *out, size_t max)
+{
+	size_t	n;
+
+	/* Only whole kept octets can be handed over (not a truncated line). */
+	if (la->flags & LINE_TRUNCATED)
+		return 0;
+	n = la->cur.len < max ? la->cur.len : max;
+	buf_add(out, la->cur.data, n);
+	buf_consume(&la->cur, n);
+	la->total -= n;
+	if (la->cur.len == 0 && la->cr && n < max) {
+		/* A CR seen last is still waiting for its LF: it is data too. */
+		buf_addch(out, '\r');
+		la->cr = 0;
+		n++;
+	}
+	if (la->cur.len == 0 && !la->cr)
+		la->flags = 0;
+	return n;
+}
+
+size_t
 lineasm_discard(struct lineasm *la)
 {
 	size_t	n;

@@ -1,6 +1,7 @@
 /*
  * help.c: the help overlay (F1 or ?): every key, then every ':' command
- * with its usage and help line, taken from the command table.
+ * with its usage and help line, taken from the command table, then the
+ * keys of step mode and replay.
  */
 #include "config.h"
 
@@ -32,6 +33,13 @@ static const char *help_keys[] = {
 	"data>    after 354: message content, a lone . ends it",
 	"answer>  after 334: base64-encoded for you (:raw to paste)",
 	"",
+	"## Commands",
+	NULL
+};
+
+/* After the commands: the keys of step mode and replay. */
+static const char *help_more[] = {
+	"",
 	"## Step mode (--script FILE --step)",
 	"Tab cycles focus: entry, script pane, transcript",
 	"Space        on an empty entry line: run the next command",
@@ -43,7 +51,7 @@ static const char *help_keys[] = {
 	"  b          breakpoint on the selected line (Up/Down, j/k)",
 	"  Esc/Enter  back to the entry line; typing goes there too",
 	"Typed commands go to the server between steps as usual.",
-	"\xe2\x96\xb6 marks the next line, \xe2\x97\x8f a breakpoint.",
+	"\xe2\x96\xb6" " marks the next line, " "\xe2\x97\x8f" " a breakpoint.",
 	"",
 	"## Replay (--replay FILE)",
 	"Space, n, Right   show the next line",
@@ -52,8 +60,6 @@ static const char *help_keys[] = {
 	"Up / Down         select a shown line to explain it",
 	"p                 play at the recorded speed; any key pauses",
 	"The entry line takes :commands only (:save, :export, :quit).",
-	"",
-	"## Commands",
 	NULL
 };
 
@@ -105,6 +111,8 @@ help_text(struct buf *b, int width)
 		if (ce->help != NULL)
 			help_wrap(b, "    ", ce->help, width);
 	}
+	for (i = 0; help_more[i] != NULL; i++)
+		buf_printf(b, "%s\n", help_more[i]);
 	buf_addstr(b, "\nEsc, q or F1 closes this help.\n");
 }
 

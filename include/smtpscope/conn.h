@@ -75,5 +75,7 @@ void	 conn_counts(const struct conn *, unsigned long long *,
 const char *conn_error(const struct conn *);
 /* Plaintext octets dropped at STARTTLS so far (all conn_start_tls calls). */
 size_t	 conn_dropped(const struct conn *);
+/* Take up to max octets of an unfinished line (see lineasm_take). */
+size_t	 conn_take_partial(struct conn *, struct buf *, size_t);
 
 #endif

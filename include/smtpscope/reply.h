@@ -54,6 +54,12 @@ void	 lineasm_feed(struct lineasm *, const char *, size_t, line_cb,
 	    void *);
 /* At end of stream: hand over a started line flagged LINE_PARTIAL. */
 void	 lineasm_finish(struct lineasm *, line_cb, void *);
+/*
+ * Move up to max octets of the line still being assembled (no line end
+ * seen yet) to out and forget them; returns how many.  For byte-counted
+ * data (BDAT) that need not end at a line end.
+ */
+size_t	 lineasm_take(struct lineasm *, struct buf *, size_t);
 /* Drop anything buffered (after STARTTLS: never trust plaintext leftovers). */
 size_t	 lineasm_discard(struct lineasm *);
 

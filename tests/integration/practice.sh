@@ -438,6 +438,16 @@ check("BDAT MAIL", r[0] == ["250 2.1.0 Sender <raw@example.com> OK"], r[0])
 check("BDAT chunk 1", r[2][0].startswith("250 2.0.0 %d octets" % len(chunk)), r[2])
 check("BDAT LAST", r[3][0].startswith("250 2.6.0"), r[3])
 check("command right after the chunk", r[4] == ["250 2.0.0 OK"], r[4])
+# BDAT: a chunk that ends inside a line, the client waiting for the reply
+# before it sends the rest (nothing else follows in the stream).
+s.sendall(b"MAIL FROM:<raw@example.com>\r\nRCPT TO:<demo@localhost>\r\n")
+reply(f); reply(f)
+s.sendall(b"BDAT 7\r\nhello w")
+r1 = reply(f)
+check("BDAT chunk ending mid-line answered", r1 and r1[0].startswith("250 2.0.0 7 octets"), r1)
+s.sendall(b"BDAT 6 LAST\r\norld\r\n")
+r2 = reply(f)
+check("BDAT LAST after a mid-line chunk", r2 and r2[0].startswith("250 2.6.0"), r2)
 # BDAT without MAIL: the chunk is read, then refused.
 s.sendall(b"BDAT 6\r\nNOOP\r\nNOOP\r\n")
 r = [reply(f) for _ in range(2)]

@@ -563,9 +563,48 @@ test_random(void)
 	EQ_INT(badr, 0, "random input: no empty replies");
 }
 
+static int take_lines;
+
+static void
+take_cb(void *arg, const char *line, size_t len, unsigned int flags)
+{
+	(void)flags;
+	take_lines++;
+	buf_add(arg, line, len);
+}
+
+/* lineasm_take: octets of an unfinished line, for BDAT chunks. */
+static void
+test_lineasm_take(void)
+{
+	struct lineasm	la;
+	struct buf	out, lines;
+
+	lineasm_init(&la);
+	buf_init(&out);
+	buf_init(&lines);
+	lineasm_feed(&la, "hello w", 7, take_cb, &lines);
+	EQ_INT(lineasm_take(&la, &out, 5), 5, "take 5 of 7 buffered");
+	EQ_STR(buf_str(&out), "hello", "the first 5 octets");
+	EQ_INT(lineasm_take(&la, &out, 100), 2, "take the other 2");
+	EQ_STR(buf_str(&out), "hello w", "all 7 octets, in order");
+	EQ_INT(lineasm_take(&la, &out, 100), 0, "nothing left");
+	lineasm_feed(&la, "x\r", 2, take_cb, &lines);
+	buf_reset(&out);
+	EQ_INT(lineasm_take(&la, &out, 100), 2, "a pending CR is taken too");
+	EQ_MEM(out.data, out.len, "x\r", 2, "x and CR");
+	lineasm_feed(&la, "\nnext\r\n", 7, take_cb, &lines);
+	EQ_INT(take_lines, 2, "the LF after a taken CR ends an empty line");
+	EQ_STR(buf_str(&lines), "next", "then the next line is whole");
+	lineasm_free(&la);
+	buf_free(&out);
+	buf_free(&lines);
+}
+
 int
 main(void)
 {
+	test_lineasm_take();
 	test_lineasm_basic();
 	test_lineasm_long();
 	test_lineasm_splits();
