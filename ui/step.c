@@ -72,6 +72,7 @@ step_init(struct ui *ui)
 	ui->sc_sel = ui->sc_next < ui->script->n ? ui->sc_next : 0;
 }
 
+/* Forget the breakpoints and :break patterns. */
 void
 step_free(struct ui *ui)
 {
@@ -497,6 +498,7 @@ step_toggle(struct ui *ui)
 	    "set" : "cleared", l->lineno);
 }
 
+/* Move the script pane's selection by delta lines. */
 static void
 step_select(struct ui *ui, long delta)
 {
