@@ -30,10 +30,7 @@
 #include "src/session_internal.h"
 
 
-static void	session_fail(struct session *, enum session_err, const char *,
-		    ...) __attribute__((format(printf, 3, 4)));
 static void	session_on_line(void *, const char *, size_t, unsigned int);
-static void	session_tls_done(struct session *);
 
 struct session *
 session_new(const struct session_params *p)
@@ -56,20 +53,8 @@ session_new(const struct session_params *p)
 	return s;
 }
 
-/* Forget the AUTH helper's state and wipe its secret. */
-static void
-session_auth_reset(struct session *s)
-{
-	free_secret(s->auth_secret);
-	s->auth_secret = NULL;
-	free(s->auth_pending_user);
-	s->auth_pending_user = NULL;
-	s->auth_active = 0;
-	s->auth_step = 0;
-}
-
 /* Drop everything tied to one connection. */
-static void
+void
 session_drop_conn(struct session *s)
 {
 	if (s->c != NULL) {
@@ -144,7 +129,7 @@ session_note(struct session *s, enum tdir dir, const char *fmt, ...)
 }
 
 /* Record a failure: the reason for the caller and a note in the transcript. */
-static void
+void
 session_fail(struct session *s, enum session_err cls, const char *fmt, ...)
 {
 	va_list	ap;
@@ -250,7 +235,7 @@ session_warn(struct session *s, const struct lint_warning **w, size_t n)
 }
 
 /* Write bytes; on failure close and say why. */
-static int
+int
 session_write(struct session *s, const char *data, size_t len)
 {
 	if (s->c == NULL) {
@@ -268,7 +253,7 @@ session_write(struct session *s, const char *data, size_t len)
 }
 
 /* Send one command line (without CRLF) and record it. */
-static int
+int
 session_send_line(struct session *s, const char *line, size_t len,
     enum verb v, uint32_t flags, const char *annot)
 {
@@ -292,32 +277,8 @@ session_send_line(struct session *s, const char *line, size_t len,
 	return rc;
 }
 
-/* Take the user name out of a typed AUTH PLAIN initial response. */
-static void
-session_plain_user(struct session *s, const char *b64, size_t len)
-{
-	struct buf	 dec;
-	const char	*nul;
-
-	buf_init(&dec);
-	if (b64_decode(b64, len, &dec) == 0 && dec.len > 0 &&
-	    (nul = memchr(dec.data, '\0', dec.len)) != NULL) {
-		const char	*user = nul + 1;
-		const char	*end = memchr(user, '\0',
-		    dec.len - (size_t)(user - dec.data));
-
-		if (end != NULL) {
-			free(s->auth_pending_user);
-			s->auth_pending_user = sanitize_dup(user,
-			    (size_t)(end - user));
-		}
-	}
-	wipe(dec.data, dec.len);
-	buf_free(&dec);
-}
-
 /* Send a command typed in command mode. */
-static int
+int
 session_command(struct session *s, const char *line, size_t len)
 {
 	const struct lint_warning	*w[8];
@@ -402,37 +363,6 @@ session_data_line(struct session *s, const char *line, size_t len)
 	return rc;
 }
 
-/* Send one AUTH answer, base64-encoded unless raw. */
-static int
-session_answer(struct session *s, const char *line, size_t len, int secret)
-{
-	char	*enc, *shown;
-	int	 rc;
-
-	s->info.mode = SMODE_COMMAND;
-	if (s->info.answer_raw || (len == 1 && line[0] == '*')) {
-		s->info.answer_raw = 0;
-		return session_send_line(s, line, len, VERB_ANSWER,
-		    TL_ANSWER | (secret ? TL_SECRET : 0), NULL);
-	}
-	/* Remember who logs in, for the status bar after 235. */
-	if (!s->auth_active && !secret && s->challenge != NULL &&
-	    auth_prompt_is_username(s->challenge, strlen(s->challenge))) {
-		free(s->auth_pending_user);
-		s->auth_pending_user = xstrndup(line, len);
-	}
-	enc = b64_encode(line, len);
-	if (secret)
-		shown = xstrdup("********");
-	else
-		shown = sanitize_dup(line, len);
-	rc = session_send_line(s, enc, strlen(enc), VERB_ANSWER,
-	    TL_ANSWER | TL_DECODED | (secret ? TL_SECRET : 0), shown);
-	free_secret(enc);
-	free(shown);
-	return rc;
-}
-
 int
 session_input(struct session *s, const char *line, size_t len)
 {
@@ -458,121 +388,6 @@ session_set_raw(struct session *s)
 	s->info.answer_raw = 1;
 }
 
-/* The AUTH helper answers a 334 by itself. */
-static void
-session_auth_answer(struct session *s)
-{
-	const char	*ch = s->challenge != NULL ? s->challenge : "";
-	size_t		 chlen = strlen(ch);
-	char		*resp;
-
-	switch (s->auth_mech) {
-	case AUTH_LOGIN:
-		if (auth_prompt_is_password(ch, chlen) ||
-		    (!auth_prompt_is_username(ch, chlen) && s->auth_step > 0))
-			session_answer(s, s->auth_secret,
-			    strlen(s->auth_secret), 1);
-		else
-			session_answer(s, s->auth_pending_user,
-			    strlen(s->auth_pending_user), 0);
-		s->auth_step++;
-		break;
-	case AUTH_CRAM_MD5:
-		resp = auth_cram_md5(s->auth_pending_user, s->auth_secret,
-		    ch, chlen);
-		if (resp == NULL) {
-			session_note(s, TDIR_WARN,
-			    "CRAM-MD5: could not compute the answer; "
-			    "cancelling with *");
-			session_answer(s, "*", 1, 0);
-			break;
-		}
-		s->info.answer_raw = 1;
-		{
-			struct buf	 dec;
-			char		*shown;
-
-			buf_init(&dec);
-			b64_decode(resp, strlen(resp), &dec);
-			shown = sanitize_dup(dec.data, dec.len);
-			s->info.mode = SMODE_COMMAND;
-			s->info.answer_raw = 0;
-			session_send_line(s, resp, strlen(resp), VERB_ANSWER,
-			    TL_ANSWER | TL_DECODED, shown);
-			free(shown);
-			buf_free(&dec);
-		}
-		free_secret(resp);
-		s->auth_step++;
-		break;
-	case AUTH_PLAIN:
-		if (s->auth_step == 0) {
-			/* The server wanted no initial response. */
-			resp = auth_plain(s->auth_pending_user,
-			    s->auth_secret);
-			s->info.mode = SMODE_COMMAND;
-			session_send_line(s, resp, strlen(resp), VERB_ANSWER,
-			    TL_ANSWER | TL_SECRET, NULL);
-			free_secret(resp);
-		} else
-			session_answer(s, "*", 1, 0);
-		s->auth_step++;
-		break;
-	case AUTH_XOAUTH2:
-		/* A 334 here carries an error; an empty line ends it. */
-		session_answer(s, "", 0, 0);
-		s->auth_step++;
-		break;
-	}
-}
-
-int
-session_auth(struct session *s, enum auth_mech mech, const char *user,
-    const char *secret)
-{
-	char	*resp = NULL, *line, *mask;
-	int	 rc;
-
-	if (s->c == NULL) {
-		session_fail(s, SERR_CONNECT, "not connected");
-		return -1;
-	}
-	session_auth_reset(s);
-	s->auth_active = 1;
-	s->auth_mech = mech;
-	s->auth_pending_user = xstrdup(user != NULL ? user : "");
-	s->auth_secret = xstrdup(secret != NULL ? secret : "");
-	switch (mech) {
-	case AUTH_PLAIN:
-		resp = auth_plain(s->auth_pending_user, s->auth_secret);
-		s->auth_step = 1;
-		break;
-	case AUTH_XOAUTH2:
-		resp = auth_xoauth2(s->auth_pending_user, s->auth_secret);
-		break;
-	case AUTH_LOGIN:
-	case AUTH_CRAM_MD5:
-		break;
-	}
-	if (resp != NULL) {
-		line = xprintf("AUTH %s %s", auth_mech_name(mech), resp);
-		mask = xprintf("AUTH %s ******** (user %s)",
-		    auth_mech_name(mech), s->auth_pending_user);
-		session_lint_command(s, line);
-		rc = session_send_line(s, line, strlen(line), VERB_AUTH,
-		    TL_SECRET, mask);
-		free_secret(line);
-		free_secret(resp);
-		free(mask);
-		return rc;
-	}
-	line = xprintf("AUTH %s", auth_mech_name(mech));
-	session_lint_command(s, line);
-	rc = session_send_line(s, line, strlen(line), VERB_AUTH, 0, NULL);
-	free(line);
-	return rc;
-}
-
 /* Run lint over a command the session makes up itself. */
 void
 session_lint_command(struct session *s, const char *line)
@@ -584,105 +399,6 @@ session_lint_command(struct session *s, const char *line)
 	session_lint_ctx(s, &lc);
 	n = lint_command(&lc, line, strlen(line), w, 8);
 	session_warn(s, w, n);
-}
-
-/* Record the TLS handshake result as TLS lines. */
-static void
-session_tls_done(struct session *s)
-{
-	struct tls_info	*ti = &s->info.tls_info;
-
-	tls_get_info(conn_tls(s->c), ti);
-	s->info.have_tls_info = 1;
-	s->info.tls = 1;
-	phase_on_tls(&s->info.ph);
-	if (s->info.have_caps) {
-		ehlo_free(&s->info.caps);
-		s->info.have_caps = 0;
-	}
-	session_note(s, TDIR_TLS, "handshake done: %s, %s", ti->version,
-	    ti->cipher);
-	session_note(s, TDIR_TLS, "certificate: %s", ti->subject);
-	session_note(s, TDIR_TLS, "issuer: %s", ti->issuer);
-	session_note(s, TDIR_TLS, "valid from %s to %s", ti->not_before,
-	    ti->not_after);
-	if (ti->altnames[0] != '\0')
-		session_note(s, TDIR_TLS, "names: %s", ti->altnames);
-	session_note(s, TDIR_TLS, "SHA-256 fingerprint: %s", ti->sha256);
-	if (ti->verified)
-		session_note(s, TDIR_TLS, "verification: verified");
-	else
-		session_note(s, TDIR_TLS,
-		    "verification: %s (accepted because of --insecure)",
-		    ti->verdict);
-	/* With --starttls the session says EHLO again by itself. */
-	if (s->auto_ehlo_after_tls && s->last_ehlo != NULL) {
-		char	*again = xstrdup(s->last_ehlo);
-
-		s->auto_ehlo_after_tls = 0;
-		session_command(s, again, strlen(again));
-		free(again);
-	}
-}
-
-/* Start TLS on the connection and drive what can be done now. */
-static int
-session_start_tls(struct session *s)
-{
-	char	err[256];
-	size_t	dropped = 0;
-
-	if (conn_start_tls(s->c, &s->p.tls, NULL, &dropped, err,
-	    sizeof err) == -1) {
-		session_fail(s, SERR_TLS, "TLS: %s", err);
-		session_drop_conn(s);
-		phase_on_close(&s->info.ph);
-		return -1;
-	}
-	if (dropped > 0)
-		session_note(s, TDIR_WARN, "%zu octets arrived after the 220 "
-		    "to STARTTLS before the handshake and were discarded "
-		    "(possible injection; RFC 3207 5)", dropped);
-	s->in_handshake = 1;
-	return session_handshake(s);
-}
-
-/* Drive a TLS handshake in progress: 0 done or pending, -1 failed. */
-int
-session_handshake(struct session *s)
-{
-	char	err[512];
-	int	rc;
-
-	rc = conn_handshake(s->c, err, sizeof err);
-	if (rc == TLS_AGAIN)
-		return 0;
-	s->in_handshake = 0;
-	if (rc == -1) {
-		if (conn_tls(s->c) != NULL) {
-			struct tls_info	*ti = &s->info.tls_info;
-
-			tls_get_info(conn_tls(s->c), ti);
-			if (ti->subject[0] != '\0') {
-				s->info.have_tls_info = 1;
-				session_note(s, TDIR_TLS, "certificate: %s",
-				    ti->subject);
-				session_note(s, TDIR_TLS, "issuer: %s",
-				    ti->issuer);
-				session_note(s, TDIR_TLS,
-				    "SHA-256 fingerprint: %s", ti->sha256);
-			}
-		}
-		session_fail(s, SERR_TLS, "TLS handshake failed: %s%s", err,
-		    strstr(err, "verif") != NULL ? " (use --ca-file to "
-		    "trust this certificate, or --insecure to go on anyway)" :
-		    "");
-		session_drop_conn(s);
-		phase_on_close(&s->info.ph);
-		return -1;
-	}
-	session_tls_done(s);
-	return 0;
 }
 
 /* Start streaming the queued file or text after a 354. */
@@ -1016,7 +732,7 @@ closed:
 }
 
 /* Poll the connection once for up to ms milliseconds and do the I/O. */
-static int
+int
 session_poll_once(struct session *s, int ms)
 {
 	struct pollfd	pfd;
@@ -1037,26 +753,6 @@ session_poll_once(struct session *s, int ms)
 	if (n == 0)
 		return 1;
 	return session_io(s, pfd.revents) == -1 ? -1 : 0;
-}
-
-/* Block until the handshake in progress is over. */
-int
-session_wait_handshake(struct session *s)
-{
-	double	deadline = transcript_now() + s->p.timeout_ms / 1000.0;
-	int	rc;
-
-	while (s->c != NULL && s->in_handshake) {
-		if (transcript_now() > deadline) {
-			session_fail(s, SERR_TIMEOUT, "TLS handshake timed "
-			    "out after %d s", s->p.timeout_ms / 1000);
-			session_drop_conn(s);
-			return -1;
-		}
-		if ((rc = session_poll_once(s, 100)) == -1)
-			return -1;
-	}
-	return s->c != NULL ? 0 : -1;
 }
 
 int

@@ -5,6 +5,7 @@
 #ifndef SMTPSCOPE_SESSION_INTERNAL_H
 #define SMTPSCOPE_SESSION_INTERNAL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "smtpscope/data.h"
@@ -63,7 +64,24 @@ struct session {
 	unsigned long long	 send_lines;
 };
 
+/* session.c */
+void	 session_fail(struct session *, enum session_err, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 session_drop_conn(struct session *);
+int	 session_write(struct session *, const char *, size_t);
+int	 session_send_line(struct session *, const char *, size_t, enum verb,
+	    uint32_t, const char *);
+int	 session_command(struct session *, const char *, size_t);
 void	 session_push(struct session *, enum verb);
+int	 session_poll_once(struct session *, int);
+/* session_auth.c */
+void	 session_auth_reset(struct session *);
+void	 session_plain_user(struct session *, const char *, size_t);
+int	 session_answer(struct session *, const char *, size_t, int);
+void	 session_auth_answer(struct session *);
+/* session_tls.c */
+void	 session_tls_done(struct session *);
+int	 session_start_tls(struct session *);
 int	 session_handshake(struct session *);
 int	 session_wait_handshake(struct session *);
 void	 session_lint_command(struct session *, const char *);
