@@ -7,6 +7,7 @@
 
 #include "smtpscope/buf.h"
 #include "smtpscope/lineedit.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/xmalloc.h"
 
 #define LINEEDIT_HISTMAX	500
@@ -251,45 +252,6 @@ lineedit_clear(struct lineedit *le)
 	le->cursor = 0;
 }
 
-/* Decode one UTF-8 character at s (n bytes left); returns bytes used. */
-static size_t
-le_decode(const unsigned char *s, size_t n, unsigned int *cp)
-{
-	size_t		need, i;
-	unsigned int	c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return (1);
-	}
-	if ((c & 0xe0) == 0xc0) {
-		need = 2;
-		c &= 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		need = 3;
-		c &= 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		need = 4;
-		c &= 0x07;
-	} else {
-		*cp = 0xfffd;
-		return (1);
-	}
-	if (need > n) {
-		*cp = 0xfffd;
-		return (1);
-	}
-	for (i = 1; i < need; i++) {
-		if (!is_cont(s[i])) {
-			*cp = 0xfffd;
-			return (1);
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	*cp = c;
-	return (need);
-}
-
 /* Display columns of the text before the cursor. */
 size_t
 lineedit_cursor_col(const struct lineedit *le)
@@ -300,7 +262,7 @@ lineedit_cursor_col(const struct lineedit *le)
 	int			 w;
 
 	while (s != NULL && at < le->cursor) {
-		used = le_decode(s + at, le->cursor - at, &cp);
+		used = utf8_decode((const char *)s + at, le->cursor - at, &cp);
 		at += used;
 		w = wcwidth((wchar_t)cp);
 		if (w < 0)

@@ -9,16 +9,17 @@
 /*
  * Length of the valid UTF-8 sequence at p (RFC 3629 4), or 0 when the
  * bytes there are not one: overlong forms, UTF-16 surrogates, code points
- * past U+10FFFF and truncated sequences are all invalid.  C1 controls
- * (U+0080..U+009F) are reported as invalid too, so they get escaped.
+ * past U+10FFFF and truncated sequences are all invalid.
  */
 static size_t
-sanitize_utf8(const unsigned char *p, size_t len)
+utf8_valid(const unsigned char *p, size_t len)
 {
 	unsigned char	c = p[0];
 	size_t		n, i;
 	unsigned char	lo = 0x80, hi = 0xbf;
 
+	if (c < 0x80)
+		return 1;
 	if (c >= 0xc2 && c <= 0xdf)
 		n = 2;
 	else if (c >= 0xe0 && c <= 0xef) {
@@ -42,8 +43,38 @@ sanitize_utf8(const unsigned char *p, size_t len)
 	for (i = 2; i < n; i++)
 		if (p[i] < 0x80 || p[i] > 0xbf)
 			return 0;
-	if (c == 0xc2 && p[1] <= 0x9f)
-		return 0;	/* C1 control */
+	return n;
+}
+
+/* As utf8_valid for a multi-octet sequence, C1 controls counted invalid. */
+static size_t
+sanitize_utf8(const unsigned char *p, size_t len)
+{
+	if (p[0] < 0x80 || (p[0] == 0xc2 && len > 1 && p[1] <= 0x9f))
+		return 0;	/* not a sequence, or a C1 control */
+	return utf8_valid(p, len);
+}
+
+size_t
+utf8_decode(const char *s, size_t len, unsigned int *cp)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, i;
+	unsigned int		 c;
+
+	*cp = 0xfffd;
+	if (len == 0)
+		return 0;
+	if ((n = utf8_valid(p, len)) == 0)
+		return 1;
+	if (n == 1) {
+		*cp = p[0];
+		return 1;
+	}
+	c = p[0] & (0xff >> (n + 1));
+	for (i = 1; i < n; i++)
+		c = (c << 6) | (p[i] & 0x3f);
+	*cp = c;
 	return n;
 }
 

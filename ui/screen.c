@@ -52,40 +52,6 @@ cells_push(struct cells *c, wchar_t wc, int role, int w)
 	c->n++;
 }
 
-/* Decode one UTF-8 character; returns bytes used, *cp = 0xfffd if bad. */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, unsigned int *cp)
-{
-	size_t		need, i;
-	unsigned int	c = s[0];
-
-	*cp = 0xfffd;
-	if (c < 0x80) {
-		*cp = c;
-		return (1);
-	}
-	if ((c & 0xe0) == 0xc0) {
-		need = 2;
-		c &= 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		need = 3;
-		c &= 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		need = 4;
-		c &= 0x07;
-	} else
-		return (1);
-	if (need > n)
-		return (1);
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (1);
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	*cp = c;
-	return (need);
-}
-
 /* Append one safe character, replacing what this terminal cannot show. */
 static void
 cells_add_cp(struct cells *c, const struct ui *ui, unsigned int cp, int role)
@@ -123,7 +89,7 @@ cells_add(struct cells *c, const struct ui *ui, const char *s, size_t len,
 	unsigned int		 cp;
 
 	while (at < len) {
-		at += utf8_decode(p + at, len - at, &cp);
+		at += utf8_decode((const char *)p + at, len - at, &cp);
 		cells_add_cp(c, ui, cp, role);
 	}
 }
@@ -146,7 +112,8 @@ cells_add_raw(struct cells *c, const struct ui *ui, const char *s,
 		/* Find a run of clean characters and add it in one go. */
 		run = 0;
 		while (at + run < len) {
-			used = utf8_decode(p + at + run, len - at - run, &cp);
+			used = utf8_decode((const char *)p + at + run,
+			    len - at - run, &cp);
 			if (!sanitize_is_clean(s + at + run, used))
 				break;
 			run += used;
@@ -156,7 +123,7 @@ cells_add_raw(struct cells *c, const struct ui *ui, const char *s,
 			at += run;
 			continue;
 		}
-		used = utf8_decode(p + at, len - at, &cp);
+		used = utf8_decode((const char *)p + at, len - at, &cp);
 		buf_reset(&esc);
 		sanitize(&esc, s + at, used);
 		if (esc.len == 1 && esc.data[0] == ' ')

@@ -16,6 +16,12 @@ struct buf;
 void	 sanitize(struct buf *, const char *, size_t);
 /* Return a malloc'd safe form. */
 char	*sanitize_dup(const char *, size_t);
+/*
+ * Decode the UTF-8 character at s (len > 0 octets left): returns the
+ * octets it used and its code point in *cp, or 1 with *cp = U+FFFD when
+ * the octets there are not valid UTF-8 (RFC 3629).
+ */
+size_t	 utf8_decode(const char *, size_t, unsigned int *);
 /* 1 when raw[0..len) would pass through sanitize unchanged. */
 int	 sanitize_is_clean(const char *, size_t);
 

@@ -116,9 +116,32 @@ test_random(void)
 	EQ_INT(bad, 0, "random bytes always come out clean");
 }
 
+/* utf8_decode: code points, and U+FFFD with 1 octet for bad input. */
+static void
+test_decode(void)
+{
+	unsigned int	cp;
+
+	EQ_INT(utf8_decode("A", 1, &cp), 1, "ASCII: 1 octet");
+	EQ_INT(cp, 'A', "ASCII code point");
+	EQ_INT(utf8_decode("\xc3\xa9", 2, &cp), 2, "e-acute: 2 octets");
+	EQ_INT(cp, 0xe9, "e-acute code point");
+	EQ_INT(utf8_decode("\xe2\x82\xac", 3, &cp), 3, "euro: 3 octets");
+	EQ_INT(cp, 0x20ac, "euro code point");
+	EQ_INT(utf8_decode("\xf0\x9f\x93\xa7", 4, &cp), 4, "emoji: 4 octets");
+	EQ_INT(cp, 0x1f4e7, "emoji code point");
+	EQ_INT(utf8_decode("\xe2\x82", 2, &cp), 1, "truncated: 1 octet");
+	EQ_INT(cp, 0xfffd, "truncated: U+FFFD");
+	EQ_INT(utf8_decode("\xc0\xaf", 2, &cp), 1, "overlong: 1 octet");
+	EQ_INT(utf8_decode("\xed\xa0\x80", 3, &cp), 1, "surrogate refused");
+	EQ_INT(utf8_decode("\xc2\x9b", 2, &cp), 2, "C1 decodes (display escapes it)");
+	EQ_INT(cp, 0x9b, "C1 code point");
+}
+
 int
 main(void)
 {
+	test_decode();
 	test_ascii();
 	test_utf8();
 	test_random();
