@@ -8,9 +8,11 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "smtpscope/phase.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
 #include "ui/ui_internal.h"
 
@@ -42,8 +44,16 @@ status_draw(struct ui *ui)
 	mvhline(0, 0, ' ', ui->cols);
 	attrset(A_NORMAL);
 	if (ui->replay) {
-		snprintf(s, sizeof s, "replay: %s", ui->p->replay_path != NULL ?
-		    ui->p->replay_path : "?");
+		const char	*path = ui->p->replay_path != NULL ?
+		    ui->p->replay_path : "?";
+		const char	*base = strrchr(path, '/');
+		char		*safe;
+
+		/* The file name only: a long path would crowd out the rest. */
+		base = base != NULL && base[1] != '\0' ? base + 1 : path;
+		safe = sanitize_dup(base, strlen(base));
+		snprintf(s, sizeof s, "replay: %s", safe);
+		free(safe);
 		x = status_field(ui, x, s, R_STATUS);
 		snprintf(s, sizeof s, "line %zu/%zu", ui->rp_view.n,
 		    ui->rp_full->n);
