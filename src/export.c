@@ -255,13 +255,9 @@ export_row(struct buf *out, const struct transcript *t, size_t i,
 	buf_printf(out, "<td class=\"m %s\">%s</td><td class=\"x %s\">", cls,
 	    export_marker(l), cls);
 	masked = (l->flags & TL_SECRET) && !(opts & TW_SECRETS);
-	if (masked) {
-		/* A masked form made by the session ("AUTH PLAIN ********"). */
-		if (l->annot != NULL && strstr(l->annot, EXPORT_MASK) != NULL)
-			export_escstr(out, l->annot);
-		else
-			buf_addstr(out, EXPORT_MASK);
-	} else {
+	if (masked)
+		export_escstr(out, transcript_masked(l));
+	else {
 		export_escape(out, l->raw, l->len);
 		if (l->annot != NULL && l->annot[0] != '\0' &&
 		    !(l->flags & TL_SECRET)) {
@@ -352,7 +348,7 @@ export_html_meta(const struct transcript *t, const char *path,
 	struct buf	 b;
 	int		 failed = 0, saved = 0;
 
-	if ((fp = fopen(path, "w")) == NULL) {
+	if ((fp = transcript_fopen(path, 0)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
 		return -1;

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "smtpscope/kb.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/replay.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
@@ -282,6 +284,8 @@ read_password(const struct opts *o, char **out)
 			return -1;
 		}
 		*out = xstrdup(v);
+		/* Child processes need not see it. */
+		unsetenv(o->password_env);
 		return 0;
 	}
 	if (o->password_file != NULL) {
@@ -378,8 +382,13 @@ run_explain(const char *arg)
 		fputs(buf_str(&b), stdout);
 		if (b.len > 0 && b.data[b.len - 1] != '\n')
 			fputc('\n', stdout);
-	} else
-		fprintf(stderr, "smtpscope: %s\n", buf_str(&b));
+	} else {
+		/* The message quotes the argument: keep it safe to print. */
+		char	*safe = sanitize_dup(buf_str(&b), b.len);
+
+		fprintf(stderr, "smtpscope: %s\n", safe);
+		free(safe);
+	}
 	buf_free(&b);
 	return rc == 0 ? 0 : EXIT_USAGE;
 }
@@ -629,9 +638,17 @@ main(int argc, char **argv)
 		free(target_store);
 		return EXIT_USAGE;
 	}
-	if (o.sp.tls.sni == NULL && o.sp.host != NULL)
+	/* An empty --sni still checks the certificate against the host. */
+	if ((o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0') &&
+	    o.sp.host != NULL)
 		o.sp.tls.sni = o.sp.host;
 	tls_global_init();
+	/* A core file could hold the password. */
+	{
+		struct rlimit	rl = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &rl);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	if (o.script != NULL && o.step) {

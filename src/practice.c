@@ -26,6 +26,7 @@
 #include "smtpscope/net.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/reply.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/xmalloc.h"
 
@@ -38,8 +39,18 @@
 #define CMD_LINE_MAX		510
 /* RFC 5321 4.5.3.1.8: at least 100 recipients must be taken. */
 #define RCPT_MAX		100
-/* Stop reading from a client that does not read its replies. */
+/*
+ * Replies queued for one session (not yet taken by the kernel, or held for
+ * slow@): past OUT_QUEUE_SOFT we stop reading from the client; a client
+ * whose pipelined input (RFC 2920 3.1) alone pushes them past
+ * OUT_QUEUE_MAX gets a 421 and is closed.
+ */
+#define OUT_QUEUE_SOFT		(256 * 1024)
 #define OUT_QUEUE_MAX		(1024 * 1024)
+/* Hand replies to the kernel in the middle of a read past this size. */
+#define OUT_FLUSH_AT		(64 * 1024)
+#define FLOOD_REPLY		"421 4.7.0 Too much pipelined input without " \
+				"reading replies, closing"
 #define GREYLIST_MAX		4096
 /* Messages kept in memory, in octets, besides PRACTICE_KEEP_MAX. */
 #define KEEP_BYTES_MAX		(64 * 1024 * 1024)
@@ -139,19 +150,29 @@ now_ms(void)
 	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-/* Log one session event on stderr, only when asked to (--serve). */
+/*
+ * Log one session event on stderr, only when asked to (--serve).  The
+ * text may carry client bytes (addresses, names): it is sanitized whole,
+ * so no control byte reaches the terminal.
+ */
 static void
 plog(struct psess *s, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*line, *safe;
+	int	 n;
 
 	if (!s->p->params.verbose)
 		return;
-	fprintf(stderr, "practice[%u]: ", s->id);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n == -1)
+		fatal("out of memory");
+	safe = sanitize_dup(line, (size_t)n);
+	fprintf(stderr, "practice[%u]: %s\n", s->id, safe);
+	free(safe);
+	free(line);
 }
 
 /* Queue one reply line (CRLF added), behind a pending delay if any. */
@@ -195,6 +216,14 @@ flush_out(struct psess *s)
 	if (conn_write(s->c, s->out.data, s->out.len) == -1)
 		s->dead = 1;
 	buf_reset(&s->out);
+}
+
+/* Octets of replies this session holds: built, delayed or unsent. */
+static size_t
+out_queued(const struct psess *s)
+{
+	return (s->out.len + s->held.len +
+	    (s->c != NULL ? conn_queued(s->c) : 0));
 }
 
 static void
@@ -1267,6 +1296,23 @@ cmd_line(struct psess *s, const char *line, size_t len, unsigned int flags)
 	free(cmd);
 }
 
+/*
+ * The client keeps sending commands but does not read the replies: one
+ * conn_read() hands over all the lines it read, so we cannot leave them
+ * for later.  Say why and close rather than queue without end.
+ */
+static void
+flooded(struct psess *s)
+{
+	plog(s, "%zu octets of replies unread: too much pipelined input, "
+	    "closing", out_queued(s));
+	buf_reset(&s->held);
+	s->hold_until = 0;
+	say(s, FLOOD_REPLY);
+	flush_out(s);
+	s->dead = 1;
+}
+
 /* conn_read() callback: route a line by the session's mode. */
 static void
 sess_line(void *arg, const char *line, size_t len, unsigned int flags)
@@ -1274,6 +1320,12 @@ sess_line(void *arg, const char *line, size_t len, unsigned int flags)
 	struct psess	*s = arg;
 
 	if (s->dead || s->close_after || s->starttls_now)
+		return;
+	if (s->out.len >= OUT_FLUSH_AT)
+		flush_out(s);
+	if (!s->dead && out_queued(s) > OUT_QUEUE_MAX)
+		flooded(s);
+	if (s->dead)
 		return;
 	s->last = now_ms();
 	if (s->mode == MODE_DATA)
@@ -1481,7 +1533,8 @@ practice_new(const struct practice_params *pp, char *err, size_t errlen)
 	if (p->lfd == -1)
 		goto fail;
 	if (pp->tls_port != NULL) {
-		p->tlsfd = listen_on(pp->addr, pp->tls_port, err, errlen);
+		p->tlsfd = listen_on(pp->tls_addr != NULL ? pp->tls_addr :
+		    pp->addr, pp->tls_port, err, errlen);
 		if (p->tlsfd == -1)
 			goto fail;
 	}
@@ -1557,7 +1610,7 @@ practice_pollfds(struct practice *p, struct pollfd *pfd, size_t max)
 		s = p->sess[i];
 		pfd[n].fd = conn_fd(s->c);
 		pfd[n].events = conn_events(s->c);
-		if (!s->handshaking && conn_queued(s->c) > OUT_QUEUE_MAX)
+		if (!s->handshaking && out_queued(s) > OUT_QUEUE_SOFT)
 			pfd[n].events &= ~POLLIN;
 		pfd[n++].revents = 0;
 	}

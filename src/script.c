@@ -288,6 +288,7 @@ script_run(struct script_params *sp)
 	}
 	for (i = 0; i < (size_t)n; i++) {
 		const char	*text = lines[i].text;
+		int		 batch_end = 0;
 
 		/* In a message, blank and '#' lines are content. */
 		if ((lines[i].len == 0 || text[0] == '#') &&
@@ -325,9 +326,21 @@ script_run(struct script_params *sp)
 			if (ctx.quit)
 				break;
 		} else {
-			if (session_info(st.s)->mode == SMODE_COMMAND &&
-			    verb_of(text, lines[i].len) == VERB_QUIT)
+			enum verb	v = VERB_NONE;
+
+			if (session_info(st.s)->mode == SMODE_COMMAND)
+				v = verb_of(text, lines[i].len);
+			if (v == VERB_QUIT)
 				sent_quit = 1;
+			/*
+			 * RFC 2920 3.1: these end a batch; the client must wait
+			 * for their reply before it sends anything more.
+			 */
+			if (ctx.pipelining && (v == VERB_EHLO ||
+			    v == VERB_HELO || v == VERB_STARTTLS ||
+			    v == VERB_AUTH || v == VERB_DATA ||
+			    v == VERB_BDAT || v == VERB_QUIT))
+				batch_end = 1;
 			if (session_input(st.s, text, lines[i].len) == -1) {
 				fprintf(stderr, "smtpscope: %s\n",
 				    session_error(st.s));
@@ -335,7 +348,8 @@ script_run(struct script_params *sp)
 				goto done;
 			}
 		}
-		if (!ctx.pipelining && session_wait(st.s) == -1) {
+		if ((!ctx.pipelining || batch_end) &&
+		    session_wait(st.s) == -1) {
 			if (sent_quit && session_errclass(st.s) == SERR_NONE)
 				break;
 			fprintf(stderr, "smtpscope: %s:%zu: %s\n", sp->path,

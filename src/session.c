@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -58,7 +59,14 @@ void
 session_drop_conn(struct session *s)
 {
 	if (s->c != NULL) {
-		conn_free(s->c);
+		/*
+		 * Inside conn_read's callback the connection is still in use:
+		 * free it when conn_read has returned (session_io).
+		 */
+		if (s->reading)
+			s->c_dead = s->c;
+		else
+			conn_free(s->c);
 		s->c = NULL;
 	}
 	if (s->send_fp != NULL) {
@@ -132,11 +140,16 @@ session_note(struct session *s, enum tdir dir, const char *fmt, ...)
 void
 session_fail(struct session *s, enum session_err cls, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	 raw[sizeof s->err], *safe;
 
 	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	/* Reasons may quote the server (certificate names): keep them safe. */
+	safe = sanitize_dup(raw, strlen(raw));
+	snprintf(s->err, sizeof s->err, "%s", safe);
+	free(safe);
 	s->errclass = cls;
 	session_note(s, cls == SERR_TLS ? TDIR_TLS : TDIR_WARN, "%s", s->err);
 }
@@ -174,6 +187,7 @@ session_push(struct session *s, enum verb v)
 	s->q[(s->qhead + s->qlen) % s->qcap].verb = v;
 	s->q[(s->qhead + s->qlen) % s->qcap].sent = transcript_now();
 	s->qlen++;
+	s->progress = transcript_now();
 	s->info.waiting = s->qlen;
 }
 
@@ -277,6 +291,49 @@ session_send_line(struct session *s, const char *line, size_t len,
 	return rc;
 }
 
+/*
+ * Find the words of "AUTH MECH [response]": the mechanism's offset and
+ * length, and where the response starts (len when there is none).
+ */
+void
+session_auth_words(const char *line, size_t len, size_t *mech,
+    size_t *mechlen, size_t *resp)
+{
+	size_t	i = 0;
+
+	while (i < len && !isspace((unsigned char)line[i]))
+		i++;
+	while (i < len && isspace((unsigned char)line[i]))
+		i++;
+	*mech = i;
+	while (i < len && !isspace((unsigned char)line[i]))
+		i++;
+	*mechlen = i - *mech;
+	while (i < len && isspace((unsigned char)line[i]))
+		i++;
+	*resp = i;
+}
+
+int
+session_line_is_secret(const struct session *s, const char *line,
+    size_t len)
+{
+	size_t	mech, mechlen, resp;
+
+	switch (s->info.mode) {
+	case SMODE_ANSWER:
+		return s->info.answer_secret || s->info.answer_raw;
+	case SMODE_DATA:
+		return 0;
+	case SMODE_COMMAND:
+		break;
+	}
+	if (verb_of(line, len) != VERB_AUTH)
+		return 0;
+	session_auth_words(line, len, &mech, &mechlen, &resp);
+	return resp < len;
+}
+
 /* Send a command typed in command mode. */
 int
 session_command(struct session *s, const char *line, size_t len)
@@ -284,7 +341,7 @@ session_command(struct session *s, const char *line, size_t len)
 	const struct lint_warning	*w[8];
 	struct lint_ctx			 lc;
 	enum verb			 v;
-	size_t				 n, i;
+	size_t				 n;
 
 	v = verb_of(line, len);
 	session_lint_ctx(s, &lc);
@@ -304,23 +361,25 @@ session_command(struct session *s, const char *line, size_t len)
 	if (v == VERB_RCPT && s->rcpt_first == NULL)
 		s->rcpt_first = session_addr_arg(line, len);
 	if (v == VERB_AUTH) {
-		/* AUTH MECH [initial-response]: the response may hold a secret. */
-		for (i = 0; i < len && line[i] != ' '; i++)
-			;
-		while (i < len && line[i] == ' ')
-			i++;
-		while (i < len && line[i] != ' ')
-			i++;
-		if (i < len) {
-			char	*mask;
+		size_t	mech, mechlen, resp;
+		char	*mask;
 
+		if (s->p.starttls && !s->info.tls) {
+			session_fail(s, SERR_TLS, "not sending AUTH: --starttls "
+			    "was asked for and TLS is not up");
+			return -1;
+		}
+		/* AUTH MECH [initial-response]: the response may be secret. */
+		session_auth_words(line, len, &mech, &mechlen, &resp);
+		snprintf(s->typed_mech, sizeof s->typed_mech, "%.*s",
+		    (int)mechlen, line + mech);
+		if (resp < len) {
 			if (!s->auth_active)
-				session_plain_user(s, line + i + 1,
-				    len - i - 1);
-
-			mask = xprintf("%.*s ********", (int)i, line);
-			n = session_send_line(s, line, len, v, TL_SECRET,
-			    mask);
+				session_plain_user(s, line + resp, len - resp);
+			mask = xprintf("%.*s ********", (int)(mech + mechlen),
+			    line);
+			n = (size_t)session_send_line(s, line, len, v,
+			    TL_SECRET, mask);
 			free(mask);
 			return (int)n;
 		}
@@ -430,6 +489,7 @@ session_on_reply(struct session *s, struct reply *r)
 	int		 cls;
 
 	v = session_pop(s, &sent);
+	s->progress = transcript_now();
 	if (sent >= 0)
 		s->info.last_latency_ms = (transcript_now() - sent) * 1000.0;
 	s->nreplies++;
@@ -464,9 +524,7 @@ session_on_reply(struct session *s, struct reply *r)
 		}
 		s->info.challenge = s->challenge;
 		s->info.mode = SMODE_ANSWER;
-		s->info.answer_secret = s->challenge != NULL &&
-		    auth_prompt_is_password(s->challenge,
-		    strlen(s->challenge));
+		s->info.answer_secret = session_answer_secret(s);
 		if (s->auth_active && s->qlen == 0)
 			session_auth_answer(s);
 		goto done;
@@ -492,8 +550,13 @@ session_on_reply(struct session *s, struct reply *r)
 			    !s->starttls_sent) {
 				s->starttls_sent = 1;
 				if (!(s->info.caps.flags & EHLO_STARTTLS)) {
+					/* Never fall back to plaintext. */
 					session_fail(s, SERR_TLS, "the server "
-					    "does not offer STARTTLS");
+					    "does not offer STARTTLS; closing "
+					    "(--starttls never goes on in "
+					    "plaintext)");
+					session_drop_conn(s);
+					phase_on_close(&s->info.ph);
 					break;
 				}
 				s->auto_ehlo_after_tls = 1;
@@ -504,9 +567,13 @@ session_on_reply(struct session *s, struct reply *r)
 	case VERB_STARTTLS:
 		if (r->code == 220)
 			session_start_tls(s);
-		else if (s->p.starttls)
-			session_fail(s, SERR_TLS, "STARTTLS refused: %d",
+		else if (s->p.starttls) {
+			session_fail(s, SERR_TLS, "STARTTLS refused with %d; "
+			    "closing (--starttls never goes on in plaintext)",
 			    r->code);
+			session_drop_conn(s);
+			phase_on_close(&s->info.ph);
+		}
 		break;
 	case VERB_DATA:
 		if (r->code == 354) {
@@ -546,6 +613,16 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	size_t		 off = 0;
 	int		 was_open, done;
 
+	if (s->c == NULL)
+		return;		/* the connection was dropped in this read */
+	if (s->rp.open && s->rp.cur.nlines >= SESSION_REPLY_MAX_LINES) {
+		session_fail(s, SERR_CONNECT, "the server sent a reply of more "
+		    "than %d lines; giving up on this connection",
+		    SESSION_REPLY_MAX_LINES);
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+		return;
+	}
 	was_open = s->rp.open;
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&s->rp, line, len, flags, &r);
@@ -703,7 +780,13 @@ session_io(struct session *s, short revents)
 		return -1;
 	if (s->c == NULL)
 		return -1;
+	s->reading = 1;
 	rc = conn_read(s->c, session_on_line, s, err, sizeof err);
+	s->reading = 0;
+	if (s->c_dead != NULL) {
+		conn_free(s->c_dead);
+		s->c_dead = NULL;
+	}
 	if (s->c == NULL)
 		return -1;
 	if (s->in_handshake)
@@ -753,6 +836,40 @@ session_poll_once(struct session *s, int ms)
 	if (n == 0)
 		return 1;
 	return session_io(s, pfd.revents) == -1 ? -1 : 0;
+}
+
+/* Is anything due from the server, or are we still sending? */
+static int
+session_expecting(const struct session *s)
+{
+	return s->c != NULL && (s->qlen > 0 || s->in_handshake ||
+	    s->send_fp != NULL);
+}
+
+int
+session_deadline_ms(const struct session *s)
+{
+	double	left;
+
+	if (!session_expecting(s))
+		return -1;
+	left = s->progress + s->p.timeout_ms / 1000.0 - transcript_now();
+	return left <= 0 ? 0 : (int)(left * 1000.0) + 1;
+}
+
+int
+session_tick(struct session *s)
+{
+	if (!session_expecting(s) || session_deadline_ms(s) > 0)
+		return 0;
+	session_fail(s, SERR_TIMEOUT, "no reply within %d s (waiting for %s); "
+	    "closed the connection, :reconnect to start again",
+	    s->p.timeout_ms / 1000, s->in_handshake ? "the TLS handshake" :
+	    s->qlen > 0 ? (session_front(s) == VERB_NONE ? "the greeting" :
+	    verb_name(session_front(s))) : "our data to be taken");
+	session_drop_conn(s);
+	phase_on_close(&s->info.ph);
+	return -1;
 }
 
 int

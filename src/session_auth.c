@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
@@ -85,6 +86,26 @@ session_answer(struct session *s, const char *line, size_t len, int secret)
 	free_secret(enc);
 	free(shown);
 	return rc;
+}
+
+/*
+ * Is the answer to the current 334 a secret?  Only what is known to be
+ * harmless is shown: a user name asked for by name, or a CRAM-MD5 digest.
+ * An empty or unknown challenge (PLAIN, XOAUTH2, a pasted :raw answer)
+ * counts as secret.
+ */
+int
+session_answer_secret(const struct session *s)
+{
+	const char	*ch = s->challenge;
+
+	if (ch != NULL && auth_prompt_is_password(ch, strlen(ch)))
+		return 1;
+	if (ch != NULL && auth_prompt_is_username(ch, strlen(ch)))
+		return 0;
+	if (strcasecmp(s->typed_mech, "CRAM-MD5") == 0)
+		return 0;
+	return 1;
 }
 
 /* The AUTH helper answers a 334 by itself. */
@@ -171,6 +192,14 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 	s->auth_mech = mech;
 	s->auth_pending_user = xstrdup(user != NULL ? user : "");
 	s->auth_secret = xstrdup(secret != NULL ? secret : "");
+	snprintf(s->typed_mech, sizeof s->typed_mech, "%s",
+	    auth_mech_name(mech));
+	if (s->p.starttls && !s->info.tls) {
+		session_fail(s, SERR_TLS, "not sending AUTH: --starttls was "
+		    "asked for and TLS is not up");
+		session_auth_reset(s);
+		return -1;
+	}
 	switch (mech) {
 	case AUTH_PLAIN:
 		resp = auth_plain(s->auth_pending_user, s->auth_secret);

@@ -175,6 +175,7 @@ session_stream_pump(struct session *s)
 			rc = -1;
 			break;
 		}
+		s->progress = transcript_now();
 		if (n < SEND_CHUNK)
 			session_stream_done(s);
 	}

@@ -16,6 +16,8 @@ struct conn;
 /* While streaming a file keep at most this much queued for the socket. */
 #define SEND_HIGH_WATER	(256 * 1024)
 #define SEND_CHUNK	(64 * 1024)
+/* A reply longer than this is a hostile or broken server. */
+#define SESSION_REPLY_MAX_LINES	10000
 
 struct pending {
 	enum verb	 verb;
@@ -25,6 +27,9 @@ struct pending {
 struct session {
 	struct session_params	 p;
 	struct conn		*c;
+	struct conn		*c_dead;	/* dropped during conn_read */
+	int			 reading;	/* inside conn_read */
+	double			 progress;	/* last sent command/reply */
 	struct transcript	 t;
 	struct reply_parser	 rp;
 	struct reply		 last;
@@ -50,6 +55,7 @@ struct session {
 	char			*auth_secret;
 	char			*auth_user_shown;
 	char			*challenge;	/* decoded last 334 */
+	char			 typed_mech[32];/* mechanism of the last AUTH */
 
 	/* envelope, for :msg defaults */
 	char			*mail_from;
@@ -72,6 +78,8 @@ int	 session_write(struct session *, const char *, size_t);
 int	 session_send_line(struct session *, const char *, size_t, enum verb,
 	    uint32_t, const char *);
 int	 session_command(struct session *, const char *, size_t);
+void	 session_auth_words(const char *, size_t, size_t *, size_t *,
+	    size_t *);
 void	 session_push(struct session *, enum verb);
 int	 session_poll_once(struct session *, int);
 /* session_auth.c */
@@ -79,6 +87,7 @@ void	 session_auth_reset(struct session *);
 void	 session_plain_user(struct session *, const char *, size_t);
 int	 session_answer(struct session *, const char *, size_t, int);
 void	 session_auth_answer(struct session *);
+int	 session_answer_secret(const struct session *);
 /* session_tls.c */
 void	 session_tls_done(struct session *);
 int	 session_start_tls(struct session *);

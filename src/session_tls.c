@@ -77,6 +77,7 @@ session_start_tls(struct session *s)
 		    "to STARTTLS before the handshake and were discarded "
 		    "(possible injection; RFC 3207 5)", dropped);
 	s->in_handshake = 1;
+	s->progress = transcript_now();
 	return session_handshake(s);
 }
 

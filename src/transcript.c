@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "smtpscope/buf.h"
 #include "smtpscope/phase.h"
@@ -40,6 +42,31 @@ struct transcript_arena {
 #define SGR_MAGENTA	"\033[35m"
 #define SGR_CYAN	"\033[36m"
 #define SGR_WARN	"\033[1;33m"
+
+const char *
+transcript_masked(const struct tline *tl)
+{
+	/* A masked form made by the session ("AUTH PLAIN ********"). */
+	if (tl->annot != NULL && strstr(tl->annot, TRANSCRIPT_MASK) != NULL)
+		return tl->annot;
+	return TRANSCRIPT_MASK;
+}
+
+FILE *
+transcript_fopen(const char *path, int append)
+{
+	FILE	*fp;
+	int	 fd;
+
+	/* Transcripts may hold user names and, when asked, secrets. */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    (append ? O_APPEND : O_TRUNC), 0600);
+	if (fd == -1)
+		return NULL;
+	if ((fp = fdopen(fd, append ? "a" : "w")) == NULL)
+		close(fd);
+	return fp;
+}
 
 double
 transcript_now(void)
@@ -221,12 +248,9 @@ transcript_format(struct buf *out, const struct transcript *tr,
 		buf_addstr(out, color);
 	buf_addstr(out, transcript_prefix(tl));
 	if ((tl->flags & TL_SECRET) && !(opts & TW_SECRETS)) {
-		/* A masked form made by the session ("AUTH PLAIN ********"). */
-		if (tl->annot != NULL && strstr(tl->annot, TRANSCRIPT_MASK) !=
-		    NULL)
-			sanitize(out, tl->annot, strlen(tl->annot));
-		else
-			buf_addstr(out, TRANSCRIPT_MASK);
+		const char	*m = transcript_masked(tl);
+
+		sanitize(out, m, strlen(m));
 	} else {
 		sanitize(out, tl->raw, tl->len);
 		if ((opts & TW_ANNOT) && tl->annot != NULL &&
@@ -344,7 +368,7 @@ transcript_open_log(struct transcript *tr, const char *path,
 {
 	FILE	*fp;
 
-	if ((fp = fopen(path, "a")) == NULL) {
+	if ((fp = transcript_fopen(path, 1)) == NULL) {
 		snprintf(err, errlen, "cannot open log %s: %s", path,
 		    strerror(errno));
 		return -1;
@@ -365,7 +389,7 @@ transcript_save(const struct transcript *tr, const char *path,
 	size_t		 i;
 	int		 failed = 0, saved;
 
-	if ((fp = fopen(path, "w")) == NULL) {
+	if ((fp = transcript_fopen(path, 0)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
 		return -1;

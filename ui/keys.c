@@ -59,7 +59,9 @@ ui_submit(struct ui *ui)
 		return;
 	}
 	in = session_info(ui->s);
-	secret = (in->mode == SMODE_ANSWER && in->answer_secret);
+	/* An AUTH initial response or a masked answer never enters history. */
+	secret = session_line_is_secret(ui->s, buf_str(&ui->le.text),
+	    ui->le.text.len);
 	line = lineedit_take(&ui->le, secret);
 	ui->entry_off = 0;
 	ui->follow = 1;

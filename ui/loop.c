@@ -188,6 +188,9 @@ ui_iterate(struct ui *ui)
 		pfd[nfd++].events = ev != 0 ? ev : POLLIN;
 		if (session_pending(ui->s))
 			timeout = 0;
+		pt = session_deadline_ms(ui->s);
+		if (pt >= 0 && (timeout < 0 || pt < timeout))
+			timeout = pt;
 	}
 	if (ui->p != NULL && ui->p->practice != NULL) {
 		prfirst = nfd;
@@ -218,6 +221,9 @@ ui_iterate(struct ui *ui)
 		if (session_io(ui->s, pfd[sidx].revents) == -1)
 			ui->dirty = 1;
 	}
+	/* --timeout holds in the UI too: a silent server is given up on. */
+	if (ui->s != NULL && session_tick(ui->s) == -1)
+		ui->dirty = 1;
 	if (pfd[0].revents & POLLIN)
 		ui_read_keys(ui);
 	else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {

@@ -20,7 +20,6 @@
 #include "smtpscope/xmalloc.h"
 #include "ui/ui_internal.h"
 
-#define MASK	"********"
 
 static int
 show_secrets(const struct ui *ui)
@@ -69,7 +68,9 @@ transcript_pane_line(struct ui *ui, size_t i, struct cells *c, int *indent)
 	*indent = (int)cells_width(c, 0, c->n);
 
 	if ((tl->flags & TL_SECRET) && !show_secrets(ui)) {
-		cells_add(c, ui, MASK, strlen(MASK), role);
+		const char	*m = transcript_masked(tl);
+
+		cells_add_raw(c, ui, m, strlen(m), role);
 		return;
 	}
 	cells_add_raw(c, ui, tl->raw, tl->len, role);

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +17,15 @@
 #include <strings.h>
 
 #include "smtpscope/command.h"
+#include "smtpscope/phase.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui_internal.h"
+
+static void	step_add_text(struct cells *, const struct ui *,
+		    const struct script_line *, int);
 
 #define CTRL(c)		((c) & 0x1f)
 
@@ -463,7 +468,7 @@ step_draw(struct ui *ui)
 			role = R_INFO;
 		else
 			role = i == ui->sc_next ? R_CLIENT : R_NORMAL;
-		cells_add_raw(&c, ui, l->text, l->len, role);
+		step_add_text(&c, ui, l, role);
 		extra = A_NORMAL;
 		if (i == ui->sc_next)
 			extra |= A_REVERSE;
@@ -477,6 +482,35 @@ step_draw(struct ui *ui)
 		screen_put_cells(ui, y, r->x, r->w, &c, 0, c.n, (int)extra);
 	}
 	cells_free(&c);
+}
+
+/* A script line as shown: an AUTH initial response is masked. */
+static void
+step_add_text(struct cells *c, const struct ui *ui,
+    const struct script_line *l, int role)
+{
+	size_t	i = 0, words = 0, keep = 0;
+
+	if (verb_of(l->text, l->len) == VERB_AUTH) {
+		while (i < l->len && words < 3) {
+			while (i < l->len && isspace((unsigned char)l->text[i]))
+				i++;
+			if (i == l->len)
+				break;
+			if (++words == 3)
+				break;
+			while (i < l->len &&
+			    !isspace((unsigned char)l->text[i]))
+				i++;
+			keep = i;
+		}
+		if (words == 3) {
+			cells_add_raw(c, ui, l->text, keep, role);
+			cells_add(c, ui, " ********", 9, role);
+			return;
+		}
+	}
+	cells_add_raw(c, ui, l->text, l->len, role);
 }
 
 /* Toggle the breakpoint on the selected line. */

@@ -30,6 +30,7 @@ struct practice_params {
 	int		 require_auth;	/* MAIL before AUTH: 530 5.7.0 */
 	int		 tls_auth_only;	/* AUTH PLAIN/LOGIN in clear: 538 5.7.11 */
 	int		 slow_ms;	/* delay of slow@ replies; 0: 3000 */
+	const char	*tls_addr;	/* implicit TLS address; NULL: addr */
 };
 
 /* The SIZE limit we advertise (RFC 1870). */

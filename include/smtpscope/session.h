@@ -107,6 +107,11 @@ int	 session_io(struct session *, short);
  * -1 (closed connection: session_error says why).
  */
 int	 session_input(struct session *, const char *, size_t);
+/*
+ * 1 when the line, typed now, would carry a secret (an AUTH initial
+ * response, an answer that is masked): keep it out of history.
+ */
+int	 session_line_is_secret(const struct session *, const char *, size_t);
 /* The next answer goes out verbatim (:raw). */
 void	 session_set_raw(struct session *);
 /*
@@ -127,6 +132,17 @@ int	 session_busy(const struct session *);
 /* Add a local note (TDIR_INFO, TDIR_WARN or TDIR_TLS). */
 void	 session_note(struct session *, enum tdir, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * For a caller's own poll() loop: milliseconds until the reply (or TLS
+ * handshake, or data) we wait for times out, or -1 when nothing is due.
+ */
+int	 session_deadline_ms(const struct session *);
+/*
+ * Call after poll(): when the deadline has passed, the session fails with
+ * SERR_TIMEOUT and closes; returns -1 then, else 0.
+ */
+int	 session_tick(struct session *);
 
 /*
  * Block until every reply due has arrived (or the timeout passes, or the

@@ -103,6 +103,10 @@ int	 transcript_open_log(struct transcript *, const char *, unsigned int,
 /* Write all lines to path (replacing it); 0, or -1 with err filled. */
 int	 transcript_save(const struct transcript *, const char *,
 	    unsigned int, char *, size_t);
+/* What a secret line shows instead of its bytes ("AUTH PLAIN ********"). */
+const char *transcript_masked(const struct tline *);
+/* Open a file for a transcript, mode 0600 when created; NULL + errno. */
+FILE	*transcript_fopen(const char *, int);
 /* Monotonic seconds, as used for tline.t. */
 double	 transcript_now(void);
 

@@ -14,6 +14,12 @@ killed or 60 s pass, and misbehaves as MODE says:
   trickle    an endless multi-line reply, one line every 0.2 s
   inject     answers STARTTLS with 220 and a forged reply in the same
              packet (a STARTTLS injection attempt)
+  tlsclose   answers STARTTLS with 220, then closes at once
+  flood      an endless multi-line reply to EHLO, as fast as it goes
+  nostarttls offers no STARTTLS (a stripping attacker)
+  refuse454  offers STARTTLS but answers it with 454
+  silent     a greeting, then never another reply
+Every line received is appended to PORTFILE.log.
 Standard library only.
 """
 import os
@@ -54,7 +60,11 @@ def serve(conn):
     else:
         send(conn, b"220 hostile.test ESMTP\r\n")
     for line in lines(conn):
+        with open(sys.argv[2] + ".log", "ab") as log:
+            log.write(line + b"\n")
         verb = line.split(b" ", 1)[0].upper()
+        if MODE == "silent":
+            continue
         if verb in (b"EHLO", b"HELO"):
             if MODE == "malformed":
                 send(conn, b"250-hostile.test\r\n251-MISMATCH\r\n"
@@ -67,12 +77,23 @@ def serve(conn):
                 for i in range(100000):
                     conn.sendall(b"250-still going %d\r\n" % i)
                     time.sleep(0.2)
+            elif MODE == "flood":
+                chunk = b"250-flooding the client with lines\r\n" * 1000
+                while True:
+                    conn.sendall(chunk)
+            elif MODE == "nostarttls":
+                send(conn, b"250-hostile.test\r\n250 AUTH PLAIN\r\n")
             elif MODE == "escapes":
                 send(conn, b"250-\x1b[?1049h\x1b]52;c;cHduZWQ=\x07\r\n"
                      b"250 \x9b2J ok\r\n")
             else:
                 send(conn, b"250-hostile.test\r\n250-STARTTLS\r\n"
                      b"250 8BITMIME\r\n")
+        elif verb == b"STARTTLS" and MODE == "tlsclose":
+            send(conn, b"220 go ahead\r\n")
+            return
+        elif verb == b"STARTTLS" and MODE == "refuse454":
+            send(conn, b"454 4.7.0 TLS not available now\r\n")
         elif verb == b"STARTTLS" and MODE == "inject":
             send(conn, b"220 go ahead\r\n250 forged reply\r\n")
             time.sleep(1)

@@ -55,4 +55,19 @@ history_check() {
 	wait_screen '^smtp> :auth login demo' 3
 }
 check "the secret is not in history" history_check
+keys C-u
+
+# AUTH PLAIN typed by hand with its response: masked, and kept out of
+# history (Up shows the command before it, never the base64).
+keys 'NOOP' Enter
+check_screen "NOOP answered" '^S: 250 2\.0\.0'
+keys 'AUTH PLAIN AGRlbW8AZGVtbw==' Enter
+check_screen "typed AUTH PLAIN masked in the transcript" '^C: AUTH PLAIN \*{8}'
+plain_history() {
+	keys Up
+	wait_screen '^smtp> NOOP' 3
+}
+check "typed AUTH PLAIN is not in history" plain_history
+screen > "$TMPD/plain.txt"
+check_nogrep "typed AUTH PLAIN base64 not on screen" 'AGRlbW8AZGVtbw==' "$TMPD/plain.txt"
 done_testing
