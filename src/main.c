@@ -311,6 +311,18 @@ read_password(const struct opts *o, char **out)
 	return 0;
 }
 
+/* Print a listener's address as ADDR:PORT, or [ADDR]:PORT for IPv6. */
+static void
+serve_print(const char *what, const char *addr, int port)
+{
+	if (addr == NULL)
+		addr = "127.0.0.1";
+	if (strchr(addr, ':') != NULL)
+		printf("%s [%s]:%d\n", what, addr, port);
+	else
+		printf("%s %s:%d\n", what, addr, port);
+}
+
 /* --serve: run the practice server until a signal. */
 static int
 run_serve(struct opts *o)
@@ -337,6 +349,7 @@ run_serve(struct opts *o)
 			    "not '%s'", o->serve_smtps);
 		}
 		pp.tls_port = port2;
+		pp.tls_addr = addr2;
 	}
 	pp.cert_file = o->sp.tls.cert_file;
 	pp.key_file = o->sp.tls.key_file;
@@ -348,11 +361,10 @@ run_serve(struct opts *o)
 		free(s2);
 		return EXIT_CONNECT;
 	}
-	printf("listening on %s:%d\n", pp.addr != NULL ? pp.addr :
-	    "127.0.0.1", practice_port(pr));
+	serve_print("listening on", pp.addr, practice_port(pr));
 	if (o->serve_smtps != NULL)
-		printf("listening (implicit TLS) on %s:%d\n", pp.addr != NULL ?
-		    pp.addr : "127.0.0.1", practice_tls_port(pr));
+		serve_print("listening (implicit TLS) on", addr2 != NULL ?
+		    addr2 : pp.addr, practice_tls_port(pr));
 	printf("demo login: user %s, password %s\n", PRACTICE_USER,
 	    PRACTICE_PASSWORD);
 	fflush(stdout);

@@ -510,6 +510,47 @@ else
 	not_ok "BDAT message content exact"
 fi
 
+# ------------------------------------------------- the log is sanitized
+# SMTPUTF8 lets C1 controls into an address (ESC itself is refused); the
+# --serve log on stderr must show such bytes escaped, never raw.
+cat >"$TMPD/esc.py" <<'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=15)
+f = s.makefile("rb")
+def reply():
+    lines = []
+    while True:
+        l = f.readline()
+        if not l:
+            return lines
+        lines.append(l)
+        if l[3:4] != b"-":
+            return lines
+reply()
+s.sendall(b"EHLO esc.example\r\n"
+          b"MAIL FROM:<esc\x1b[31m@example.com> SMTPUTF8\r\n"
+          b"MAIL FROM:<c1\xc2\x9b31m\xc2\x85x@example.com> SMTPUTF8\r\n"
+          b"RCPT TO:<demo@localhost>\r\nDATA\r\n")
+r = [reply()[-1][:3] for _ in range(5)]
+s.sendall(b"Subject: esc-log\r\n\r\nhi\r\n.\r\nQUIT\r\n")
+r += [reply()[-1][:3] for _ in range(2)]
+print(b" ".join(r).decode())
+sys.exit(0 if r == [b"250", b"501", b"250", b"250", b"354", b"250",
+                    b"221"] else 1)
+EOF
+cat >"$TMPD/rawctl.py" <<'EOF'
+import re, sys
+d = open(sys.argv[1], "rb").read()
+sys.exit(1 if re.search(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", d) else 0)
+EOF
+check "MAIL FROM with C1 controls accepted" python3 "$TMPD/esc.py" "$PORT"
+check "the C1 sender was logged" wait_for 10 grep -q 'from <c1' \
+    "$TMPD/serve.err"
+check "no raw control bytes in the --serve log" \
+    python3 "$TMPD/rawctl.py" "$TMPD/serve.err"
+check_grep "the C1 bytes were shown escaped" 'from <c1\\x(c2|9b)' \
+    "$TMPD/serve.err"
+
 # ------------------------------------------------- --cert/--key given
 if command -v openssl >/dev/null 2>&1 &&
     openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" \

@@ -2,13 +2,15 @@
  * test_practice: the practice server inside a host poll() loop, as the UI
  * runs it: practice_pollfds/practice_handle/practice_timeout, the options
  * the command line does not reach (AUTH required, AUTH only over TLS, the
- * slow@ delay) and the messages kept in memory.
+ * slow@ delay), the address of the implicit TLS listener and the messages
+ * kept in memory.
  */
 #include "config.h"
 
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -121,6 +123,82 @@ converse(struct practice *p, int fd, const char *text, int nreplies,
 	}
 }
 
+/* 1 when this host can listen on ::1. */
+static int
+have_ipv6_loopback(void)
+{
+	struct sockaddr_in6	sin6;
+	int			fd, ok;
+
+	if ((fd = socket(AF_INET6, SOCK_STREAM, 0)) == -1)
+		return 0;
+	memset(&sin6, 0, sizeof sin6);
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_addr = in6addr_loopback;
+	ok = bind(fd, (struct sockaddr *)&sin6, sizeof sin6) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The numeric address the implicit TLS listener is bound to, or "". */
+static void
+tls_listener_addr(struct practice *p, char *host, size_t hostlen)
+{
+	struct pollfd		pfd[4];
+	struct sockaddr_storage	ss;
+	socklen_t		sl = sizeof ss;
+
+	*host = '\0';
+	/* practice_pollfds() gives the plain listener, then the TLS one. */
+	if (practice_pollfds(p, pfd, 2) != 2)
+		return;
+	if (getsockname(pfd[1].fd, (struct sockaddr *)&ss, &sl) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, host, hostlen, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		*host = '\0';
+}
+
+/* tls_addr puts the implicit TLS listener elsewhere than addr. */
+static void
+test_tls_addr(void)
+{
+	struct practice_params	 pp;
+	struct practice		*p;
+	char			 err[256], host[64];
+
+	memset(&pp, 0, sizeof pp);
+	pp.addr = "127.0.0.1";
+	pp.port = "0";
+	pp.tls_port = "0";
+	p = practice_new(&pp, err, sizeof err);
+	OK(p != NULL, "implicit TLS listener without tls_addr");
+	if (p == NULL) {
+		printf("# %s\n", err);
+		return;
+	}
+	OK(practice_tls_port(p) > 0, "implicit TLS port picked");
+	tls_listener_addr(p, host, sizeof host);
+	EQ_STR(host, "127.0.0.1", "no tls_addr: the TLS listener uses addr");
+	practice_free(p);
+
+	if (!have_ipv6_loopback()) {
+		OK(1, "tls_addr # SKIP no ::1 on this host");
+		return;
+	}
+	pp.tls_addr = "::1";
+	p = practice_new(&pp, err, sizeof err);
+	OK(p != NULL, "practice_new with tls_addr ::1");
+	if (p == NULL) {
+		printf("# %s\n", err);
+		return;
+	}
+	tls_listener_addr(p, host, sizeof host);
+	EQ_STR(host, "::1", "the TLS listener is bound to tls_addr");
+	OK(practice_port(p) > 0 && practice_tls_port(p) > 0,
+	    "both ports picked");
+	practice_free(p);
+}
+
 int
 main(void)
 {
@@ -223,5 +301,7 @@ main(void)
 	close(fd);
 	practice_free(p);
 	buf_free(&b);
+
+	test_tls_addr();
 	return t_done();
 }
