@@ -35,7 +35,8 @@ enum {
 	OPT_INSECURE, OPT_CA_FILE, OPT_TLS_PRIORITY, OPT_SNI, OPT_CERT,
 	OPT_KEY, OPT_TIMEOUT, OPT_USER, OPT_PASSWORD_ENV, OPT_PASSWORD_FILE,
 	OPT_LOG, OPT_SHOW_SECRETS, OPT_TIMING, OPT_NO_COLOR, OPT_STARTTLS,
-	OPT_HELP, OPT_VERSION, OPT_REPLAY, OPT_STEP, OPT_EXPORT_HTML
+	OPT_HELP, OPT_VERSION, OPT_REPLAY, OPT_STEP, OPT_EXPORT_HTML,
+	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH
 };
 
 static const struct option longopts[] = {
@@ -47,6 +48,8 @@ static const struct option longopts[] = {
 	{ "serve",		required_argument, NULL, OPT_SERVE },
 	{ "serve-smtps",	required_argument, NULL, OPT_SERVE_SMTPS },
 	{ "maildir",		required_argument, NULL, OPT_MAILDIR },
+	{ "serve-require-auth",	no_argument,	   NULL, OPT_SERVE_REQUIRE_AUTH },
+	{ "serve-tls-auth",	no_argument,	   NULL, OPT_SERVE_TLS_AUTH },
 	{ "insecure",		no_argument,	   NULL, OPT_INSECURE },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
 	{ "tls-priority",	required_argument, NULL, OPT_TLS_PRIORITY },
@@ -98,6 +101,8 @@ static const char usage_text[] =
 "  --serve [ADDR:]PORT  run the practice server alone (port 0: any)\n"
 "  --serve-smtps [ADDR:]PORT  also listen for implicit TLS\n"
 "  --maildir DIR        practice server: write accepted mail to DIR\n"
+"  --serve-require-auth practice server: 530 for MAIL before AUTH\n"
+"  --serve-tls-auth     practice server: 538 for PLAIN/LOGIN before TLS\n"
 "\n"
 "Options:\n"
 "  --starttls           send STARTTLS right after the first EHLO\n"
@@ -130,6 +135,8 @@ struct opts {
 	const char		*serve;
 	const char		*serve_smtps;
 	const char		*maildir;
+	int			 require_auth;
+	int			 tls_auth_only;
 	const char		*user;
 	const char		*password_env;
 	const char		*password_file;
@@ -354,6 +361,8 @@ run_serve(struct opts *o)
 	pp.cert_file = o->sp.tls.cert_file;
 	pp.key_file = o->sp.tls.key_file;
 	pp.maildir = o->maildir;
+	pp.require_auth = o->require_auth;
+	pp.tls_auth_only = o->tls_auth_only;
 	pp.verbose = 1;
 	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: practice server: %s\n", err);
@@ -546,6 +555,12 @@ main(int argc, char **argv)
 		case OPT_MAILDIR:
 			o.maildir = optarg;
 			break;
+		case OPT_SERVE_REQUIRE_AUTH:
+			o.require_auth = 1;
+			break;
+		case OPT_SERVE_TLS_AUTH:
+			o.tls_auth_only = 1;
+			break;
 		case OPT_INSECURE:
 			o.sp.tls.insecure = 1;
 			break;
@@ -626,9 +641,10 @@ main(int argc, char **argv)
 			    argv[0]);
 		return run_serve(&o);
 	}
-	if (o.serve_smtps != NULL || o.maildir != NULL)
-		return usage_error("%s", "--serve-smtps and --maildir go with "
-		    "--serve");
+	if (o.serve_smtps != NULL || o.maildir != NULL || o.require_auth ||
+	    o.tls_auth_only)
+		return usage_error("%s", "--serve-smtps, --maildir and "
+		    "--serve-* options go with --serve");
 	if (o.export_html != NULL && o.replay == NULL)
 		return usage_error("%s", "--export-html goes with --replay FILE");
 	if (o.step && o.script == NULL)
