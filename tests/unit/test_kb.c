@@ -27,7 +27,7 @@ has(const struct buf *b, const char *s)
 	return strstr(buf_str(b), s) != NULL;
 }
 
-/* Open tests/fixtures/reference/NAME under $top_srcdir (or ../main). */
+/* Open tests/fixtures/reference/NAME under $top_srcdir (or the build's). */
 static FILE *
 open_ref(const char *name)
 {
@@ -36,7 +36,7 @@ open_ref(const char *name)
 	FILE		*f;
 
 	if (top == NULL || *top == '\0')
-		top = "../main";
+		top = TOP_SRCDIR;
 	snprintf(path, sizeof path, "%s/tests/fixtures/reference/%s", top,
 	    name);
 	if ((f = fopen(path, "r")) == NULL)
