@@ -1,6 +1,7 @@
 /*
- * kb_internal.h: the tables kb_data.c defines and kb.c searches.  Every
- * table ends with an entry whose first member is NULL (or 0 for codes).
+ * kb_internal.h: the tables kb_data.c defines and kb.c searches (every
+ * table ends with an entry whose first member is NULL, or 0 for codes),
+ * and the layout helpers and explainers the kb_*.c files share.
  */
 #ifndef SMTPSCOPE_KB_INTERNAL_H
 #define SMTPSCOPE_KB_INTERNAL_H
@@ -65,5 +66,38 @@ extern const struct kb_category	 kb_category_table[];
 extern const struct kb_hint	 kb_hint_table[];
 extern const struct kb_verb	 kb_verb_table[];
 extern const struct kb_context	 kb_context_table[];
+
+#define KB_MAXREFS	24
+/* The verb of a reply that answers nothing (not the greeting). */
+#define KB_UNASKED	(-2)
+
+/* The references gathered while explaining, each written once. */
+struct kb_refs {
+	const char	*r[KB_MAXREFS];
+	size_t		 n;
+};
+
+/* Layout (kb.c): sections, paragraphs, references, safe text. */
+void	 kb_refs_add(struct kb_refs *, const char *);
+void	 kb_section(struct buf *, const char *);
+void	 kb_para(struct buf *, const char *);
+void	 kb_refs_write(struct buf *, const struct kb_refs *);
+void	 kb_add_safe(struct buf *, const char *, size_t);
+int	 kb_ci_contains(const char *, size_t, const char *);
+size_t	 kb_parse_enh(const char *, size_t, int *, int *, int *);
+const struct kb_class *kb_class_of(int);
+
+/* Explainers that append to a buffer and gather references. */
+void	 kb_add_keyword(struct buf *, const char *, const char *,
+	    struct kb_refs *);
+void	 kb_add_mech(struct buf *, const struct kb_mech *, struct kb_refs *);
+int	 kb_looks_like_ehlo(const struct reply *);
+void	 kb_ehlo_summary(struct buf *, const struct reply *);
+int	 kb_add_enh(struct buf *, const char *, int, struct kb_refs *);
+/* verb is what the reply answers, -1 for none known, or KB_UNASKED. */
+void	 kb_add_reply(struct buf *, const struct reply *, int,
+	    struct kb_refs *);
+void	 kb_add_challenge(struct buf *, const char *, size_t,
+	    struct kb_refs *);
 
 #endif

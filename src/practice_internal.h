@@ -1,0 +1,159 @@
+/*
+ * practice_internal.h: the insides of the practice server, shared by
+ * practice.c (listeners, poll loop, kept messages), practice_sess.c (one
+ * session's replies, lines and timers), practice_smtp.c (commands),
+ * practice_data.c (DATA and BDAT) and practice_auth.c (AUTH).
+ */
+#ifndef SMTPSCOPE_PRACTICE_INTERNAL_H
+#define SMTPSCOPE_PRACTICE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/practice.h"
+
+struct conn;
+struct tls_server_ctx;
+
+#define PRACTICE_NAME		"practice.test"
+#define PRACTICE_SLOW_MS	3000
+/* RFC 5321 4.5.3.2.7: a server waits at least 5 minutes for a command. */
+#define PRACTICE_IDLE_MS	(5 * 60 * 1000)
+#define PRACTICE_SESSIONS_MAX	1024
+/* RFC 5321 4.5.3.1.4: a command line is at most 512 octets with CRLF. */
+#define CMD_LINE_MAX		510
+/* RFC 5321 4.5.3.1.8: at least 100 recipients must be taken. */
+#define RCPT_MAX		100
+/*
+ * Replies queued for one session (not yet taken by the kernel, or held for
+ * slow@): past OUT_QUEUE_SOFT we stop reading from the client; a client
+ * whose pipelined input (RFC 2920 3.1) alone pushes them past
+ * OUT_QUEUE_MAX gets a 421 and is closed.
+ */
+#define OUT_QUEUE_SOFT		(256 * 1024)
+#define OUT_QUEUE_MAX		(1024 * 1024)
+/* Hand replies to the kernel in the middle of a read past this size. */
+#define OUT_FLUSH_AT		(64 * 1024)
+#define FLOOD_REPLY		"421 4.7.0 Too much pipelined input without " \
+				"reading replies, closing"
+#define GREYLIST_MAX		4096
+/* Messages kept in memory, in octets, besides PRACTICE_KEEP_MAX. */
+#define KEEP_BYTES_MAX		(64 * 1024 * 1024)
+#define BUSY_REPLY		"421 4.7.0 Too many connections, try later\r\n"
+
+enum auth_step {
+	STEP_NONE,
+	STEP_PLAIN,		/* waiting for the PLAIN response */
+	STEP_LOGIN_USER,
+	STEP_LOGIN_PASS,
+	STEP_CRAM		/* waiting for the CRAM-MD5 digest */
+};
+
+enum data_mode {
+	MODE_CMD,
+	MODE_DATA,		/* between 354 and the lone dot */
+	MODE_BDAT		/* reading a byte-counted chunk */
+};
+
+struct psess {
+	struct practice	*p;
+	struct conn	*c;
+	unsigned int	 id;
+	char		 peer[64];
+	short		 revents;
+
+	int		 handshaking;
+	int		 greeted;
+	int		 starttls_now;	/* STARTTLS accepted inside conn_read */
+	int		 helo;		/* 0 none, 1 HELO, 2 EHLO */
+	int		 authed;
+	enum auth_step	 step;
+	char		*login_user;
+	char		*challenge;
+
+	/* The mail transaction. */
+	int		 mail;
+	char		*from;
+	char		**rcpt;
+	size_t		 nrcpt;
+	int		 big;		/* a big@ recipient was taken */
+	int		 drop;		/* a drop@ recipient was taken */
+	int		 chunking;	/* BDAT used in this transaction */
+	int		 failed;	/* BDAT transaction already refused */
+
+	enum data_mode	 mode;
+	struct buf	 msg;
+	size_t		 msglen;	/* octets received, even past the limit */
+	int		 toolong;	/* a content line over 998 octets */
+	int		 bare_lf;
+	size_t		 bdat_left;
+	int		 bdat_last;
+	int		 bdat_bad;	/* 503 after this chunk */
+	size_t		 lines;
+
+	struct buf	 out;		/* replies of this read, one write */
+	struct buf	 held;		/* replies behind a slow@ delay */
+	long long	 hold_until;
+	long long	 last;		/* last activity, for the idle timer */
+	int		 close_after;	/* close once the replies are out */
+	int		 dead;		/* close now */
+};
+
+struct practice {
+	struct practice_params	 params;
+	char			*name;
+	int			 lfd;
+	int			 tlsfd;
+	struct tls_server_ctx	*tls;
+	struct psess		**sess;
+	size_t			 nsess;
+	unsigned int		 next_id;
+
+	struct practice_msg	**msgs;
+	size_t			 nmsgs;
+	size_t			 kept;		/* octets of msgs */
+	unsigned long		 total;
+
+	char			**grey;
+	size_t			 ngrey;
+};
+
+/* practice_sess.c: one session. */
+long long practice_now_ms(void);
+void	 practice_log(struct psess *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 practice_say(struct psess *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 practice_hold(struct psess *);
+void	 practice_flush(struct psess *);
+size_t	 practice_out_queued(const struct psess *);
+void	 practice_txn_reset(struct psess *);
+void	 practice_sess_free(struct psess *);
+void	 practice_greet(struct psess *);
+void	 practice_sess_handshake(struct psess *);
+void	 practice_sess_io(struct psess *, short);
+void	 practice_sess_timers(struct psess *, long long);
+
+/* practice.c: the message store. */
+void	 practice_msg_free(struct practice_msg *);
+
+/* practice_smtp.c: one command line. */
+void	 practice_cmd_line(struct psess *, const char *, size_t,
+	    unsigned int);
+
+/* practice_data.c: DATA and BDAT. */
+void	 practice_do_data(struct psess *, const char *);
+void	 practice_do_bdat(struct psess *, const char *);
+void	 practice_data_line(struct psess *, const char *, size_t,
+	    unsigned int);
+void	 practice_bdat_line(struct psess *, const char *, size_t,
+	    unsigned int);
+void	 practice_bdat_partial(struct psess *);
+
+/* practice_auth.c: AUTH. */
+void	 practice_do_auth(struct psess *, const char *);
+void	 practice_auth_line(struct psess *, const char *, size_t,
+	    unsigned int);
+void	 practice_auth_reset(struct psess *);
+
+#endif

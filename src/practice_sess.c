@@ -1,0 +1,266 @@
+/*
+ * practice_sess.c: one session of the practice server: queueing and
+ * delaying replies, logging, routing each line by mode, the TLS handshake,
+ * idle and delay timers, and closing a client that floods us.
+ */
+#include "config.h"
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/conn.h"
+#include "smtpscope/sanitize.h"
+#include "smtpscope/xmalloc.h"
+
+#include "practice_internal.h"
+
+/* Monotonic time in milliseconds. */
+long long
+practice_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * Log one session event on stderr, only when asked to (--serve).  The
+ * text may carry client bytes (addresses, names): it is sanitized whole,
+ * so no control byte reaches the terminal.
+ */
+void
+practice_log(struct psess *s, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*line, *safe;
+	int	 n;
+
+	if (!s->p->params.verbose)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n == -1)
+		fatal("out of memory");
+	safe = sanitize_dup(line, (size_t)n);
+	fprintf(stderr, "practice[%u]: %s\n", s->id, safe);
+	free(safe);
+	free(line);
+}
+
+/* Queue one reply line (CRLF added), behind a pending delay if any. */
+void
+practice_say(struct psess *s, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		*line;
+	struct buf	*b;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) == -1)
+		fatal("out of memory");
+	va_end(ap);
+	b = s->hold_until != 0 ? &s->held : &s->out;
+	buf_addstr(b, line);
+	buf_add(b, "\r\n", 2);
+	free(line);
+}
+
+/* Hold this and every later reply for the slow@ delay. */
+void
+practice_hold(struct psess *s)
+{
+	int	ms;
+
+	ms = s->p->params.slow_ms > 0 ? s->p->params.slow_ms :
+	    PRACTICE_SLOW_MS;
+	if (s->hold_until == 0)
+		s->hold_until = practice_now_ms() + ms;
+	else
+		s->hold_until += ms;
+}
+
+/* Send what this read produced, in one write. */
+void
+practice_flush(struct psess *s)
+{
+	if (s->out.len == 0 || s->c == NULL)
+		return;
+	if (conn_write(s->c, s->out.data, s->out.len) == -1)
+		s->dead = 1;
+	buf_reset(&s->out);
+}
+
+/* Octets of replies this session holds: built, delayed or unsent. */
+size_t
+practice_out_queued(const struct psess *s)
+{
+	return (s->out.len + s->held.len +
+	    (s->c != NULL ? conn_queued(s->c) : 0));
+}
+
+/* Forget the mail transaction (RSET, EHLO, end of message). */
+void
+practice_txn_reset(struct psess *s)
+{
+	size_t	i;
+
+	free(s->from);
+	s->from = NULL;
+	for (i = 0; i < s->nrcpt; i++)
+		free(s->rcpt[i]);
+	free(s->rcpt);
+	s->rcpt = NULL;
+	s->nrcpt = 0;
+	s->mail = s->big = s->drop = s->chunking = s->failed = 0;
+	s->mode = MODE_CMD;
+	buf_free(&s->msg);
+	s->msglen = 0;
+	s->toolong = s->bare_lf = 0;
+	s->bdat_left = 0;
+	s->bdat_last = s->bdat_bad = 0;
+	s->lines = 0;
+}
+
+void
+practice_sess_free(struct psess *s)
+{
+	practice_txn_reset(s);
+	practice_auth_reset(s);
+	if (s->c != NULL)
+		conn_free(s->c);
+	buf_free(&s->out);
+	buf_free(&s->held);
+	free(s);
+}
+
+/*
+ * The client keeps sending commands but does not read the replies: one
+ * conn_read() hands over all the lines it read, so we cannot leave them
+ * for later.  Say why and close rather than queue without end.
+ */
+static void
+flooded(struct psess *s)
+{
+	practice_log(s, "%zu octets of replies unread: too much pipelined "
+	    "input, closing", practice_out_queued(s));
+	buf_reset(&s->held);
+	s->hold_until = 0;
+	practice_say(s, FLOOD_REPLY);
+	practice_flush(s);
+	s->dead = 1;
+}
+
+/* conn_read() callback: route a line by the session's mode. */
+static void
+sess_line(void *arg, const char *line, size_t len, unsigned int flags)
+{
+	struct psess	*s = arg;
+
+	if (s->dead || s->close_after || s->starttls_now)
+		return;
+	if (s->out.len >= OUT_FLUSH_AT)
+		practice_flush(s);
+	if (!s->dead && practice_out_queued(s) > OUT_QUEUE_MAX)
+		flooded(s);
+	if (s->dead)
+		return;
+	s->last = practice_now_ms();
+	if (s->mode == MODE_DATA)
+		practice_data_line(s, line, len, flags);
+	else if (s->mode == MODE_BDAT)
+		practice_bdat_line(s, line, len, flags);
+	else if (s->step != STEP_NONE)
+		practice_auth_line(s, line, len, flags);
+	else
+		practice_cmd_line(s, line, len, flags);
+}
+
+/* The 220 greeting (RFC 5321 4.3.1). */
+void
+practice_greet(struct psess *s)
+{
+	s->greeted = 1;
+	practice_say(s, "220 %s ESMTP smtpscope practice server", s->p->name);
+	practice_flush(s);
+}
+
+/* Drive the TLS handshake; greet after it on the implicit TLS port. */
+void
+practice_sess_handshake(struct psess *s)
+{
+	char	err[256];
+	int	r;
+
+	r = conn_handshake(s->c, err, sizeof err);
+	if (r == -1) {
+		practice_log(s, "TLS handshake failed: %s", err);
+		s->dead = 1;
+	} else if (r == 0) {
+		s->handshaking = 0;
+		practice_log(s, "TLS established");
+		if (!s->greeted)
+			practice_greet(s);
+	}
+}
+
+/* Everything one session does after poll() said it may. */
+void
+practice_sess_io(struct psess *s, short ev)
+{
+	char	err[256];
+	int	r;
+
+	if (s->handshaking && (ev & (POLLIN | POLLOUT | POLLHUP)))
+		practice_sess_handshake(s);
+	if (s->dead || s->handshaking)
+		goto out;
+	if ((ev & POLLOUT) && conn_queued(s->c) > 0 &&
+	    conn_flush(s->c) == -1) {
+		s->dead = 1;
+		goto out;
+	}
+	if ((ev & (POLLIN | POLLHUP | POLLERR)) || conn_pending(s->c)) {
+		r = conn_read(s->c, sess_line, s, err, sizeof err);
+		if (r == 0 && !s->dead)
+			practice_bdat_partial(s);
+		practice_flush(s);
+		if (s->starttls_now) {
+			s->starttls_now = 0;
+			practice_sess_handshake(s);
+		} else if (r != 0) {
+			practice_log(s, "%s", r == 1 ? "client closed" : err);
+			s->dead = 1;
+		}
+	} else if (ev & (POLLERR | POLLNVAL))
+		s->dead = 1;
+out:
+	if (s->dead && s->out.len > 0)
+		practice_flush(s);
+}
+
+/* Release delayed replies and close idle sessions. */
+void
+practice_sess_timers(struct psess *s, long long now)
+{
+	if (s->hold_until != 0 && now >= s->hold_until) {
+		s->hold_until = 0;
+		buf_add(&s->out, s->held.data, s->held.len);
+		buf_reset(&s->held);
+		practice_flush(s);
+	}
+	if (now - s->last >= PRACTICE_IDLE_MS && s->handshaking)
+		s->dead = 1;
+	else if (now - s->last >= PRACTICE_IDLE_MS && !s->dead) {
+		s->hold_until = 0;
+		practice_say(s, "421 4.4.2 %s Timeout, closing connection",
+		    s->p->name);
+		practice_flush(s);
+		s->dead = 1;
+	}
+}
