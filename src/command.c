@@ -99,8 +99,7 @@ cmd_say(struct command_ctx *ctx, const char *fmt, ...)
 	char	*text;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		fatal("out of memory");
+	text = xvprintf(fmt, ap);
 	va_end(ap);
 	if (ctx->say != NULL)
 		ctx->say(ctx->arg, text);

@@ -31,7 +31,6 @@ strip_prefix(const char *s)
 	return s;
 }
 
-
 /* Build a reply from pasted text; -1 when it does not start with a code. */
 static int
 parse_pasted_reply(const char *arg, struct reply *r)
@@ -80,19 +79,6 @@ parse_pasted_reply(const char *arg, struct reply *r)
 	return 0;
 }
 
-
-static void
-free_pasted_reply(struct reply *r)
-{
-	size_t	i;
-
-	for (i = 0; i < r->nlines; i++)
-		free(r->lines[i].text);
-	free(r->lines);
-	memset(r, 0, sizeof *r);
-}
-
-
 int
 kb_explain_arg(struct buf *b, const char *arg)
 {
@@ -118,7 +104,7 @@ kb_explain_arg(struct buf *b, const char *arg)
 			kb_add_reply(b, &r, -1, &rs);
 			rc = 0;
 		}
-		free_pasted_reply(&r);
+		reply_free(&r);
 	} else if (kb_parse_enh(word, n, &cls, &sj, &d) == n && n > 0) {
 		rc = kb_add_enh(b, word, 0, &rs);
 	} else if (n > 0) {

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "smtpscope/buf.h"
@@ -38,16 +39,13 @@ practice_log(struct psess *s, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*line, *safe;
-	int	 n;
 
 	if (!s->p->params.verbose)
 		return;
 	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
+	line = xvprintf(fmt, ap);
 	va_end(ap);
-	if (n == -1)
-		fatal("out of memory");
-	safe = sanitize_dup(line, (size_t)n);
+	safe = sanitize_dup(line, strlen(line));
 	fprintf(stderr, "practice[%u]: %s\n", s->id, safe);
 	free(safe);
 	free(line);
@@ -62,8 +60,7 @@ practice_say(struct psess *s, const char *fmt, ...)
 	struct buf	*b;
 
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) == -1)
-		fatal("out of memory");
+	line = xvprintf(fmt, ap);
 	va_end(ap);
 	b = s->hold_until != 0 ? &s->held : &s->out;
 	buf_addstr(b, line);

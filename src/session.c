@@ -129,8 +129,7 @@ session_note(struct session *s, enum tdir dir, const char *fmt, ...)
 	char	*text;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		fatal("out of memory");
+	text = xvprintf(fmt, ap);
 	va_end(ap);
 	transcript_add(&s->t, dir, text, strlen(text), 0, NULL);
 	free(text);

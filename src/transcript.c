@@ -349,15 +349,12 @@ transcript_note(struct transcript *tr, enum tdir dir, const char *fmt, ...)
 {
 	va_list		 ap;
 	struct tline	*tl;
-	int		 n;
 	char		*s;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		fatal("out of memory formatting a note");
-	tl = transcript_add(tr, dir, s, (size_t)n, 0, NULL);
+	tl = transcript_add(tr, dir, s, strlen(s), 0, NULL);
 	free(s);
 	return tl;
 }

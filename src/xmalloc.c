@@ -101,17 +101,24 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
+xvprintf(const char *fmt, va_list ap)
+{
+	char	*s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatal("out of memory formatting a string");
+	return s;
+}
+
+char *
 xprintf(const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*s;
-	int	 n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		fatal("out of memory formatting a string");
 	return s;
 }
 

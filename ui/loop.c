@@ -43,8 +43,7 @@ ui_say(struct ui *ui, int err, const char *fmt, ...)
 	char	*s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		fatal("out of memory");
+	s = xvprintf(fmt, ap);
 	va_end(ap);
 	free(ui->msg);
 	ui->msg = s;

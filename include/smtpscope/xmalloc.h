@@ -6,6 +6,7 @@
 #ifndef SMTPSCOPE_XMALLOC_H
 #define SMTPSCOPE_XMALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void	*xmalloc(size_t);
@@ -15,6 +16,7 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 /* Returns a newly allocated formatted string. */
+char	*xvprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
 char	*xprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "smtpscope: MESSAGE" on stderr after running the hook, exit 70. */
