@@ -93,7 +93,8 @@ status_draw(struct ui *ui)
 		x = status_field(ui, x, s, R_STATUS);
 	}
 	if (in->last_latency_ms >= 0) {
-		snprintf(s, sizeof s, "%.1f ms last reply",
+		snprintf(s, sizeof s, in->last_latency_ms < 1.0 ?
+		    "%.2f ms last reply" : "%.1f ms last reply",
 		    in->last_latency_ms);
 		x = status_field(ui, x, s, R_STATUS);
 	}
