@@ -175,6 +175,23 @@ net_fmt_secs(char *out, size_t outlen, int ms)
 		snprintf(out, outlen, "%.1f s", ms / 1000.0);
 }
 
+/* Does host resolve in the family that was not asked for (numeric only)? */
+static int
+net_other_family(const char *host, const char *port, int family)
+{
+	struct addrinfo	 hints, *res;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family == AF_INET ? AF_INET6 : AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	/* Numeric only: never a second look-up on the network. */
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return 0;
+	freeaddrinfo(res);
+	return 1;
+}
+
 int
 net_connect(const char *host, const char *port, int family, int timeout_ms,
     enum net_err *kind, char *err, size_t errlen)
@@ -195,7 +212,12 @@ net_connect(const char *host, const char *port, int family, int timeout_ms,
 	if (r != 0) {
 		if (kind != NULL)
 			*kind = NET_E_RESOLVE;
-		if (r == EAI_NONAME || r == EAI_NODATA || r == EAI_FAIL ||
+		if (family != AF_UNSPEC && net_other_family(host, port,
+		    family))
+			snprintf(err, errlen, "%s has no %s address (%s was "
+			    "given)", host, family == AF_INET ? "IPv4" :
+			    "IPv6", family == AF_INET ? "-4" : "-6");
+		else if (r == EAI_NONAME || r == EAI_NODATA || r == EAI_FAIL ||
 		    r == EAI_ADDRFAMILY)
 			snprintf(err, errlen, "unknown host %s", host);
 		else if (r == EAI_SERVICE)

@@ -49,6 +49,9 @@ check_grep "refused is said in words" 'refused' "$err"
 check_run "unknown host exits 3" 3 "$SMTPSCOPE" --timeout 5 --script "$TMPD/ehlo.txt" no..such.invalid 25
 check_grep "unknown host is said in words" 'unknown host' "$err"
 
+check_run "-4 with an IPv6 address exits 3" 3 "$SMTPSCOPE" -4 --script "$TMPD/ehlo.txt" ::1 25
+check_grep "-4 with an IPv6 address says why" 'has no IPv4 address \(-4 was given\)' "$TMPD/err"
+
 # The UI refuses to start without a terminal instead of drawing garbage.
 check_run "UI without a terminal exits 2" 2 "$SMTPSCOPE" 127.0.0.1 "$port"
 check_grep "UI without a terminal says why" 'needs a terminal' "$err"
