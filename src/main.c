@@ -462,6 +462,7 @@ run_replay(struct opts *o, struct ui_params *up)
 	up->replay_format = replay_format_name(info.format);
 	up->replay_timed = info.timed;
 	rc = ui_run(up);
+	up->replay = NULL;
 out:
 	free(source);
 	transcript_free(&t);

@@ -91,7 +91,8 @@ script_ask_secret(void *arg, const char *prompt)
 	if (fgets(line, sizeof line, tty) == NULL)
 		line[0] = '\0';
 	tcsetattr(fd, TCSAFLUSH, &old);
-	fputc('\n', tty);
+	/* No stdio output after input without repositioning: write(2). */
+	(void)!write(fd, "\n", 1);	/* cosmetic: a failure changes nothing */
 	fclose(tty);
 	n = strcspn(line, "\r\n");
 	line[n] = '\0';
