@@ -6,24 +6,17 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
-
 #include <ctype.h>
-#include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
 #include "smtpscope/data.h"
 #include "smtpscope/lint.h"
-#include "smtpscope/net.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
@@ -31,7 +24,6 @@
 #include "src/session_internal.h"
 
 
-static void	session_on_line(void *, const char *, size_t, unsigned int);
 
 struct session *
 session_new(const struct session_params *p)
@@ -209,7 +201,7 @@ session_pop(struct session *s, double *sent)
 }
 
 /* The verb the next reply will answer. */
-static enum verb
+enum verb
 session_front(const struct session *s)
 {
 	if (s->qlen == 0)
@@ -602,7 +594,7 @@ done:
 }
 
 /* A line arrived from the server. */
-static void
+void
 session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 {
 	struct session	*s = arg;
@@ -653,261 +645,6 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		session_on_reply(s, &r);
 		reply_free(&r);
 	}
-}
-
-int
-session_connect(struct session *s)
-{
-	enum net_err	 kind;
-	char		 err[512];
-	int		 fd;
-
-	session_drop_conn(s);
-	s->err[0] = '\0';
-	s->errclass = SERR_NONE;
-	phase_init(&s->info.ph);
-	s->info.tls = 0;
-	s->info.have_tls_info = 0;
-	s->info.auth_user = NULL;
-	s->starttls_sent = 0;
-	s->auto_ehlo_after_tls = 0;
-	if (s->info.have_caps) {
-		ehlo_free(&s->info.caps);
-		s->info.have_caps = 0;
-	}
-	if (s->p.log_path != NULL && s->t.log == NULL &&
-	    transcript_open_log(&s->t, s->p.log_path,
-	    s->p.show_secrets ? TW_SECRETS : 0, err, sizeof err) == -1) {
-		session_fail(s, SERR_LOCAL, "%s", err);
-		return -1;
-	}
-	session_note(s, TDIR_INFO, "connecting to %s port %s%s", s->p.host,
-	    s->p.port, s->p.implicit_tls ? " (implicit TLS)" : "");
-	fd = net_connect(s->p.host, s->p.port, s->p.family, s->p.timeout_ms,
-	    &kind, err, sizeof err);
-	if (fd == -1) {
-		session_fail(s, kind == NET_E_TIMEOUT ? SERR_TIMEOUT :
-		    SERR_CONNECT, "%s", err);
-		return -1;
-	}
-	s->c = conn_new(fd);
-	s->info.connected = 1;
-	session_note(s, TDIR_INFO, "connected to %s port %s", s->p.host,
-	    s->p.port);
-	/* The greeting is the first reply due. */
-	session_push(s, VERB_NONE);
-	if (s->p.implicit_tls) {
-		if (session_start_tls(s) == -1)
-			return -1;
-		if (session_wait_handshake(s) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-int
-session_reconnect(struct session *s)
-{
-	session_close(s);
-	return session_connect(s);
-}
-
-void
-session_close(struct session *s)
-{
-	if (s->c != NULL) {
-		session_note(s, TDIR_INFO, "connection closed by us");
-		session_drop_conn(s);
-		phase_on_close(&s->info.ph);
-	}
-}
-
-int
-session_fd(const struct session *s)
-{
-	return s->c != NULL ? conn_fd(s->c) : -1;
-}
-
-short
-session_poll_events(const struct session *s)
-{
-	short	ev;
-
-	if (s->c == NULL)
-		return 0;
-	ev = conn_events(s->c);
-	if (s->send_fp != NULL && conn_queued(s->c) < SEND_HIGH_WATER)
-		ev |= POLLOUT;
-	return ev;
-}
-
-int
-session_pending(const struct session *s)
-{
-	return s->c != NULL && !s->in_handshake && conn_pending(s->c);
-}
-
-int
-session_busy(const struct session *s)
-{
-	return s->c != NULL && (s->in_handshake || s->send_fp != NULL ||
-	    conn_queued(s->c) > 0);
-}
-
-int
-session_io(struct session *s, short revents)
-{
-	char	err[512];
-	int	rc;
-
-	if (s->c == NULL)
-		return -1;
-	if (revents & POLLOUT) {
-		if (conn_flush(s->c) == -1) {
-			session_fail(s, SERR_CONNECT, "write failed: %s",
-			    conn_error(s->c));
-			goto closed;
-		}
-	}
-	if (s->in_handshake) {
-		if (session_handshake(s) == -1)
-			return -1;
-		if (s->in_handshake)
-			return 0;
-	}
-	if (s->send_fp != NULL && session_stream_pump(s) == -1)
-		return -1;
-	if (s->c == NULL)
-		return -1;
-	s->reading = 1;
-	rc = conn_read(s->c, session_on_line, s, err, sizeof err);
-	s->reading = 0;
-	if (s->c_dead != NULL) {
-		conn_free(s->c_dead);
-		s->c_dead = NULL;
-	}
-	if (s->c == NULL)
-		return -1;
-	if (s->in_handshake)
-		return session_handshake(s);
-	if (rc == 1) {
-		if (s->qlen > 0 && session_front(s) != VERB_QUIT)
-			session_fail(s, SERR_CONNECT, "the server closed the "
-			    "connection while a reply to %s was due",
-			    session_front(s) == VERB_NONE ? "the connection "
-			    "(greeting)" : verb_name(session_front(s)));
-		else
-			session_note(s, TDIR_INFO,
-			    "connection closed by the server");
-		goto closed;
-	}
-	if (rc == -1) {
-		session_fail(s, s->info.tls ? SERR_TLS : SERR_CONNECT,
-		    "connection lost: %s", err);
-		goto closed;
-	}
-	return 0;
-closed:
-	session_drop_conn(s);
-	phase_on_close(&s->info.ph);
-	return -1;
-}
-
-/* Poll the connection once for up to ms milliseconds and do the I/O. */
-int
-session_poll_once(struct session *s, int ms)
-{
-	struct pollfd	pfd;
-	int		n;
-
-	if (session_pending(s))
-		return session_io(s, 0);
-	pfd.fd = session_fd(s);
-	pfd.events = session_poll_events(s);
-	pfd.revents = 0;
-	n = poll(&pfd, 1, ms);
-	if (n == -1) {
-		if (errno == EINTR)
-			return 0;
-		session_fail(s, SERR_LOCAL, "poll: %s", strerror(errno));
-		return -1;
-	}
-	if (n == 0)
-		return 1;
-	return session_io(s, pfd.revents) == -1 ? -1 : 0;
-}
-
-/* Is anything due from the server, or are we still sending? */
-static int
-session_expecting(const struct session *s)
-{
-	return s->c != NULL && (s->qlen > 0 || s->in_handshake ||
-	    s->send_fp != NULL);
-}
-
-int
-session_deadline_ms(const struct session *s)
-{
-	double	left;
-
-	if (!session_expecting(s))
-		return -1;
-	left = s->progress + s->p.timeout_ms / 1000.0 - transcript_now();
-	return left <= 0 ? 0 : (int)(left * 1000.0) + 1;
-}
-
-int
-session_tick(struct session *s)
-{
-	if (!session_expecting(s) || session_deadline_ms(s) > 0)
-		return 0;
-	session_fail(s, SERR_TIMEOUT, "no reply within %d s (waiting for %s); "
-	    "closed the connection, :reconnect to start again",
-	    s->p.timeout_ms / 1000, s->in_handshake ? "the TLS handshake" :
-	    s->qlen > 0 ? (session_front(s) == VERB_NONE ? "the greeting" :
-	    verb_name(session_front(s))) : "our data to be taken");
-	session_drop_conn(s);
-	phase_on_close(&s->info.ph);
-	return -1;
-}
-
-int
-session_wait(struct session *s)
-{
-	unsigned long long	in, out, seen_out;
-	double			last = transcript_now();
-	size_t			seen = s->nreplies;
-	int			rc;
-
-	/*
-	 * The clock restarts when a reply completes or our data moves on, not
-	 * for every line: a server that trickles an endless multi-line reply
-	 * still times out.
-	 */
-	seen_out = 0;
-	if (s->c != NULL)
-		conn_counts(s->c, &in, &seen_out);
-	while (s->c != NULL && (s->qlen > 0 || session_busy(s))) {
-		conn_counts(s->c, &in, &out);
-		if (s->nreplies != seen || out != seen_out) {
-			seen = s->nreplies;
-			seen_out = out;
-			last = transcript_now();
-		}
-		if (transcript_now() - last > s->p.timeout_ms / 1000.0) {
-			session_fail(s, SERR_TIMEOUT, "no reply within %d s "
-			    "(waiting for the reply to %s)",
-			    s->p.timeout_ms / 1000, s->qlen > 0 ?
-			    (session_front(s) == VERB_NONE ? "the connection"
-			    : verb_name(session_front(s))) : "our data");
-			return -1;
-		}
-		if ((rc = session_poll_once(s, 100)) == -1)
-			return -1;
-	}
-	if (s->c == NULL && s->errclass != SERR_NONE)
-		return -1;
-	return 0;
 }
 
 struct transcript *

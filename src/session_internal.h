@@ -81,6 +81,8 @@ int	 session_command(struct session *, const char *, size_t);
 void	 session_auth_words(const char *, size_t, size_t *, size_t *,
 	    size_t *);
 void	 session_push(struct session *, enum verb);
+enum verb session_front(const struct session *);
+void	 session_on_line(void *, const char *, size_t, unsigned int);
 int	 session_poll_once(struct session *, int);
 /* session_auth.c */
 void	 session_auth_reset(struct session *);
