@@ -101,6 +101,10 @@ kb_explain_arg(struct buf *b, const char *arg)
 
 	if (parse_pasted_reply(word, &r) == 0) {
 		if (r.code >= 200 && r.code <= 599 && (r.code / 10) % 10 <= 5) {
+			/* A pasted challenge: what it decodes to comes first. */
+			if (r.code == 334 && r.nlines > 0 && r.lines[0].len > 4)
+				kb_add_challenge(b, r.lines[0].text + 4,
+				    r.lines[0].len - 4, &rs);
 			kb_add_reply(b, &r, -1, &rs);
 			rc = 0;
 		}

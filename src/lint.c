@@ -196,12 +196,13 @@ lint_command(const struct lint_ctx *c, const char *line, size_t len,
 		    !(c->caps & EHLO_8BITMIME))
 			add(LINT_8BIT_NO_8BITMIME, out, max, &n);
 	} else if (rcpt) {
-		if (!c->mail)
+		/* Pipelined (RFC 2920): a MAIL in flight counts. */
+		if (!c->mail && !c->mail_pending)
 			add(LINT_RCPT_BEFORE_MAIL, out, max, &n);
 		if (no_brackets(line, len))
 			add(LINT_RCPT_NO_BRACKETS, out, max, &n);
 	} else if (is_verb(line, len, "DATA") || is_verb(line, len, "BDAT")) {
-		if (c->nrcpt == 0)
+		if (c->nrcpt == 0 && !c->rcpt_pending)
 			add(LINT_DATA_BEFORE_RCPT, out, max, &n);
 	}
 	return n;

@@ -147,6 +147,10 @@ practice_new(const struct practice_params *pp, char *err, size_t errlen)
 		snprintf(err, errlen, "TLS certificate: %s", e);
 		goto fail;
 	}
+	if (p->tls == NULL && pp->require_tls) {
+		snprintf(err, errlen, "TLS required but not available: %s", e);
+		goto fail;
+	}
 	p->lfd = listen_on(pp->addr, pp->port != NULL ? pp->port : "0", err,
 	    errlen);
 	if (p->lfd == -1)

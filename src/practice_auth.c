@@ -216,6 +216,10 @@ practice_do_auth(struct psess *s, const char *args)
 		practice_say(s, "504 5.5.4 Unrecognized authentication type");
 		return;
 	}
+	if (s->p->params.require_tls && !conn_is_tls(s->c)) {
+		practice_say(s, NEED_TLS_REPLY);
+		return;
+	}
 	if (strcasecmp(mech, "CRAM-MD5") != 0 && s->p->params.tls_auth_only &&
 	    !conn_is_tls(s->c)) {
 		practice_say(s, "538 5.7.11 Encryption required for requested "

@@ -40,6 +40,9 @@ struct tls_server_ctx;
 /* Messages kept in memory, in octets, besides PRACTICE_KEEP_MAX. */
 #define KEEP_BYTES_MAX		(64 * 1024 * 1024)
 #define BUSY_REPLY		"421 4.7.0 Too many connections, try later\r\n"
+/* RFC 5248: 523 with X.7.10 "Encryption Needed"; RFC 3207 5. */
+#define NEED_TLS_REPLY		"523 5.7.10 Encryption needed: issue " \
+				"STARTTLS first"
 
 enum auth_step {
 	STEP_NONE,

@@ -202,6 +202,10 @@ do_mail(struct psess *s, const char *args)
 		practice_say(s, "503 5.5.1 Error: send EHLO or HELO first");
 		return;
 	}
+	if (s->p->params.require_tls && !conn_is_tls(s->c)) {
+		practice_say(s, NEED_TLS_REPLY);
+		return;
+	}
 	if (s->p->params.require_auth && !s->authed) {
 		practice_say(s, "530 5.7.0 Authentication required");
 		return;
@@ -388,6 +392,29 @@ do_starttls(struct psess *s, const char *args)
 	s->starttls_now = 1;
 }
 
+/* The HELP lines for the policies this server was started with. */
+static void
+help_policies(struct psess *s)
+{
+	const struct practice_params	*pp = &s->p->params;
+
+	if (!pp->require_tls && !pp->require_auth && !pp->tls_auth_only) {
+		practice_say(s, "214-2.0.0 Policies: none (MAIL works without "
+		    "TLS or AUTH)");
+		return;
+	}
+	practice_say(s, "214-2.0.0 Policies:");
+	if (pp->require_tls)
+		practice_say(s, "214-2.0.0   require TLS: MAIL and AUTH before "
+		    "STARTTLS get 523 5.7.10");
+	if (pp->require_auth)
+		practice_say(s, "214-2.0.0   require AUTH: MAIL before AUTH "
+		    "gets 530 5.7.0");
+	if (pp->tls_auth_only)
+		practice_say(s, "214-2.0.0   TLS for passwords: AUTH PLAIN or "
+		    "LOGIN in clear gets 538 5.7.11");
+}
+
 /* HELP: the commands, the demo login and the teaching scenarios. */
 static void
 do_help(struct psess *s)
@@ -402,8 +429,14 @@ do_help(struct psess *s)
 	practice_say(s, "214-2.0.0   RSET NOOP VRFY HELP QUIT STARTTLS AUTH");
 	practice_say(s, "214-2.0.0 Demo login: user %s, password %s (AUTH "
 	    "PLAIN, LOGIN or CRAM-MD5)", PRACTICE_USER, PRACTICE_PASSWORD);
-	practice_say(s, "214-2.0.0 Local domains: localhost, practice.test, "
-	    "%s", n);
+	if (strcasecmp(n, "localhost") == 0 ||
+	    strcasecmp(n, PRACTICE_NAME) == 0)
+		practice_say(s, "214-2.0.0 Local domains: localhost, %s",
+		    PRACTICE_NAME);
+	else
+		practice_say(s, "214-2.0.0 Local domains: localhost, %s, %s",
+		    PRACTICE_NAME, n);
+	help_policies(s);
 	practice_say(s, "214-2.0.0 Teaching scenarios, by recipient at a local "
 	    "domain:");
 	practice_say(s, "214-2.0.0   greylist@  451 4.7.1 the first time, 250 "

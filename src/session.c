@@ -213,10 +213,20 @@ session_front(const struct session *s)
 static void
 session_lint_ctx(const struct session *s, struct lint_ctx *lc)
 {
+	size_t	i;
+
 	memset(lc, 0, sizeof *lc);
 	lc->tls = s->info.tls;
 	lc->greeted = s->info.ph.greeted;
 	lc->pending = s->qlen;
+	for (i = 0; i < s->qlen; i++) {
+		enum verb	v = s->q[(s->qhead + i) % s->qcap].verb;
+
+		if (v == VERB_MAIL)
+			lc->mail_pending = 1;
+		else if (v == VERB_RCPT)
+			lc->rcpt_pending = 1;
+	}
 	lc->helo = s->info.ph.helo;
 	lc->ehlo = s->info.ph.ehlo;
 	lc->mail = s->info.ph.mail;

@@ -407,7 +407,12 @@ ui_key_entry(struct ui *ui, int type, wint_t ch)
 		return;
 	case '/':
 	case '?':
-		if (empty) {
+		/*
+		 * Only in command mode: message content and AUTH answers
+		 * (passwords) may begin with '/' or '?'.
+		 */
+		if (empty && (ui->s == NULL ||
+		    session_info(ui->s)->mode == SMODE_COMMAND)) {
 			if (ch == '/')
 				ui_start_search(ui);
 			else

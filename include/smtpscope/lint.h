@@ -46,6 +46,8 @@ struct lint_ctx {
 	unsigned long long	 size_max;	/* 0: none */
 	/* Added: replies still due when the command is sent (pipelining). */
 	size_t			 pending;
+	int			 mail_pending;	/* a MAIL still awaits its reply */
+	int			 rcpt_pending;	/* a RCPT still awaits its reply */
 };
 
 const struct lint_warning *lint_get(enum lint_id);

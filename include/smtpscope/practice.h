@@ -31,6 +31,7 @@ struct practice_params {
 	int		 tls_auth_only;	/* AUTH PLAIN/LOGIN in clear: 538 5.7.11 */
 	int		 slow_ms;	/* delay of slow@ replies; 0: 3000 */
 	const char	*tls_addr;	/* implicit TLS address; NULL: addr */
+	int		 require_tls;	/* MAIL, AUTH before TLS: 523 5.7.10 */
 };
 
 /* The SIZE limit we advertise (RFC 1870). */

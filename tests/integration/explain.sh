@@ -55,6 +55,13 @@ explain "unknown word" 2 frobnicate
 check_grep "unknown: message" 'not a reply code or keyword: frobnicate' "$TMPD/err"
 check "unknown: nothing on stdout" test ! -s "$TMPD/out"
 
+explain "pasted 334" 0 "334 VXNlcm5hbWU6"
+check_grep "pasted 334: decoded" 'Decoded: "Username:"' "$TMPD/out"
+explain "pasted XOAUTH2 error" 0 "334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0="
+check_grep "pasted XOAUTH2 error: status explained" '401' "$TMPD/out"
+explain "escape in the argument" 2 "$(printf 'no\033]0;x')"
+check_nogrep "escape in the argument: not echoed raw" "$(printf '\033')" "$TMPD/err"
+
 explain "bad code" 2 999
 check_grep "bad code: message" 'not a reply code or keyword' "$TMPD/err"
 

@@ -62,6 +62,10 @@ check_screen "354 switches to data mode" '^data> .*a lone \. ends'
 keys 'Subject: tui test' Enter
 keys ':-) not a command' Enter
 check_screen "a ':' content line is sent as content" '^C: :-\) not a command'
+keys '/usr/share/doc is a path' Enter
+check_screen "a '/' content line is sent, not a search" '^C: /usr/share/doc is a path'
+keys '?really' Enter
+check_screen "a '?' content line is sent, not help" '^C: \?really'
 keys '.hidden' Enter
 check_screen "a leading dot is stuffed" '^C: \.\.hidden'
 keys '.' Enter

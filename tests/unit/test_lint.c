@@ -231,9 +231,34 @@ test_data(void)
 	EQ_INT(lint_data_end(&x, 1ULL << 40, w, MAXW), 0, "no SIZE: fine");
 }
 
+/* Pipelined commands still waiting for replies count as sent. */
+static void
+test_pipelined(void)
+{
+	const struct lint_warning	*w[8];
+	struct lint_ctx			 c;
+
+	memset(&c, 0, sizeof c);
+	c.greeted = c.helo = c.ehlo = 1;
+	c.caps = EHLO_PIPELINING;
+	c.pending = 1;
+	c.mail_pending = 1;
+	EQ_INT(lint_command(&c, "RCPT TO:<a@b.example>", 21, w, 8), 0,
+	    "RCPT right after a pipelined MAIL: no warning");
+	c.rcpt_pending = 1;
+	EQ_INT(lint_command(&c, "DATA", 4, w, 8), 0,
+	    "DATA right after a pipelined RCPT: no warning");
+	c.mail_pending = c.rcpt_pending = 0;
+	c.pending = 0;
+	OK(lint_command(&c, "RCPT TO:<a@b.example>", 21, w, 8) == 1 &&
+	    w[0]->id == LINT_RCPT_BEFORE_MAIL,
+	    "RCPT with no MAIL at all still warned about");
+}
+
 int
 main(void)
 {
+	test_pipelined();
 	test_table();
 	test_commands();
 	test_data();
