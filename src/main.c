@@ -7,6 +7,7 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -72,7 +73,7 @@ static const struct option longopts[] = {
 
 static const char usage_text[] =
 "usage: smtpscope [options] [HOST [PORT] | URL]\n"
-"       smtpscope --script FILE [options] HOST [PORT] | URL\n"
+"       smtpscope --script FILE [options] [HOST [PORT] | URL]\n"
 "       smtpscope --script FILE --step [options] [HOST [PORT] | URL]\n"
 "       smtpscope --replay FILE [--export-html OUT.html]\n"
 "       smtpscope --explain CODE|KEYWORD\n"
@@ -89,10 +90,13 @@ static const char usage_text[] =
 "\n"
 "Modes:\n"
 "  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
-"                       transcript; the exit status tells what happened\n"
+"                       transcript; the exit status tells what happened;\n"
+"                       with no target, against a practice server\n"
 "  --step               with --script: open the UI and run the script one\n"
-"                       command per key press (Space, F5 continues); with\n"
-"                       no target, on the built-in practice server\n"
+"                       command per key press (Space or F6 steps, F5\n"
+"                       continues, b sets a breakpoint in the script pane,\n"
+"                       :break 5xx stops on such a reply); with no target,\n"
+"                       on the built-in practice server\n"
 "  --replay FILE        step through a saved transcript offline (ours, S:/C:\n"
 "                       guides, swaks output or a telnet paste)\n"
 "  --export-html OUT    with --replay: write OUT as an HTML page and exit\n"
@@ -469,6 +473,48 @@ out:
 	return rc;
 }
 
+/*
+ * Start the practice server in a child process on a free loopback port
+ * (script mode waits in its own loop, so the server cannot share it).
+ * Returns the child's pid and the port, or -1 after saying why.
+ */
+static pid_t
+spawn_practice(char *port, size_t portlen)
+{
+	struct practice_params	 pp;
+	struct practice		*pr;
+	struct sigaction	 sa;
+	char			 err[512];
+	pid_t			 pid;
+
+	memset(&pp, 0, sizeof pp);
+	pp.port = "0";
+	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "smtpscope: cannot start the practice server: "
+		    "%s\n", err);
+		return -1;
+	}
+	snprintf(port, portlen, "%d", practice_port(pr));
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "smtpscope: fork: %s\n", strerror(errno));
+		practice_free(pr);
+		return -1;
+	}
+	if (pid == 0) {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = serve_signal;
+		sigaction(SIGTERM, &sa, NULL);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		practice_run(pr, &serve_stop);
+		practice_free(pr);
+		_exit(0);
+	}
+	practice_free(pr);
+	return pid;
+}
+
 /* No target: the UI on a practice server in this very process. */
 static int
 run_practice_ui(struct opts *o, struct ui_params *up)
@@ -604,6 +650,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_TIMING:
 			o.timing = 1;
+			o.sp.log_timing = 1;
 			break;
 		case OPT_NO_COLOR:
 			o.no_color = 1;
@@ -722,10 +769,20 @@ main(int argc, char **argv)
 	if (o.script != NULL) {
 		struct script_params	sp;
 
+		pid_t			child = -1;
+		char			port[16];
+
 		if (argc == 0) {
-			free(target_store);
-			return usage_error("%s", "--script needs a target: "
-			    "HOST [PORT] or a URL");
+			/* No target: a practice server of its own. */
+			if ((child = spawn_practice(port, sizeof port)) == -1) {
+				free(target_store);
+				return EXIT_CONNECT;
+			}
+			o.sp.host = "127.0.0.1";
+			o.sp.port = port;
+			o.sp.tls.insecure = 1;	/* made up at start */
+			if (o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0')
+				o.sp.tls.sni = "localhost";
 		}
 		memset(&sp, 0, sizeof sp);
 		sp.path = o.script;
@@ -740,6 +797,10 @@ main(int argc, char **argv)
 		sp.show_secrets = o.show_secrets;
 		sp.out = stdout;
 		rc = script_run(&sp);
+		if (child != -1) {
+			kill(child, SIGTERM);
+			waitpid(child, NULL, 0);
+		}
 		free(target_store);
 		return rc;
 	}

@@ -41,7 +41,8 @@ session_connect(struct session *s)
 	}
 	if (s->p.log_path != NULL && s->t.log == NULL &&
 	    transcript_open_log(&s->t, s->p.log_path,
-	    s->p.show_secrets ? TW_SECRETS : 0, err, sizeof err) == -1) {
+	    (s->p.show_secrets ? TW_SECRETS : 0) |
+	    (s->p.log_timing ? TW_TIMING : 0), err, sizeof err) == -1) {
 		session_fail(s, SERR_LOCAL, "%s", err);
 		return -1;
 	}

@@ -47,6 +47,7 @@ struct session_params {
 	int			 starttls;	/* STARTTLS right after EHLO */
 	struct tls_params	 tls;
 	const char		*log_path;	/* --log */
+	int			 log_timing;	/* --timing: times in the log */
 	int			 show_secrets;	/* in log and saves */
 };
 

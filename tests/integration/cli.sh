@@ -29,7 +29,9 @@ check_run "bad port exits 2" 2 "$SMTPSCOPE" --script /dev/null 127.0.0.1 99999
 check_grep "bad port message" "bad port '99999'" "$err"
 check_run "--timeout rejects words" 2 "$SMTPSCOPE" --timeout soon --script /dev/null 127.0.0.1
 check_run "--cert without --key exits 2" 2 "$SMTPSCOPE" --cert x.pem --script /dev/null 127.0.0.1
-check_run "--script without target exits 2" 2 "$SMTPSCOPE" --script /dev/null
+printf 'EHLO me\n:expect 250\nQUIT\n' >"$TMPD/offline.txt"
+check_run "--script without target runs on a practice server" 0 "$SMTPSCOPE" --script "$TMPD/offline.txt"
+check_grep "--script without target: the practice greeting" '^S: 220 .*practice server' "$TMPD/out"
 check_run "missing script exits 2" 2 "$SMTPSCOPE" --script "$TMPD/none.txt" 127.0.0.1 1
 check_grep "missing script is named" 'cannot open script .*none.txt' "$err"
 check_run "missing password env exits 2" 2 env -u SMTPSCOPE_NOPE "$SMTPSCOPE" --password-env SMTPSCOPE_NOPE --script /dev/null 127.0.0.1 1

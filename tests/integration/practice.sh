@@ -79,6 +79,9 @@ for w in greylist nouser full big slow drop shutdown relay 'user demo, password 
 	has commands "^S: 214-2\.0\.0 .*$w"
 done
 has commands '^S: 214 2\.0\.0'
+# Each local domain once, even when the server name is one of them.
+has commands '^S: 214-2\.0\.0 Local domains: localhost, practice\.test$'
+has commands '^S: 214-2\.0\.0 Policies: none'
 
 # ---------------------------------------------------------- order errors
 sc order 0 127.0.0.1 "$PORT" <<'EOF'

@@ -2,8 +2,8 @@
  * test_practice: the practice server inside a host poll() loop, as the UI
  * runs it: practice_pollfds/practice_handle/practice_timeout, the options
  * the command line does not reach (AUTH required, AUTH only over TLS, the
- * slow@ delay), the address of the implicit TLS listener and the messages
- * kept in memory.
+ * slow@ delay, TLS required), the address of the implicit TLS listener,
+ * HELP and the messages kept in memory.
  */
 #include "config.h"
 
@@ -199,6 +199,107 @@ test_tls_addr(void)
 	practice_free(p);
 }
 
+/* 1 when the text holds the line exactly once. */
+static int
+once(const char *text, const char *line)
+{
+	const char	*q;
+
+	q = strstr(text, line);
+	return q != NULL && strstr(q + 1, line) == NULL;
+}
+
+/*
+ * require_tls: MAIL and AUTH of every mechanism before TLS get 523 5.7.10
+ * (RFC 5248, RFC 3207 5); HELP names the policies and each local domain
+ * once.
+ */
+static void
+test_require_tls(void)
+{
+	struct practice_params	 pp;
+	struct practice		*p;
+	struct buf		 b;
+	char			 err[256];
+	int			 fd;
+
+	buf_init(&b);
+	memset(&pp, 0, sizeof pp);
+	pp.port = "0";
+	pp.require_tls = 1;
+	pp.require_auth = 1;
+	p = practice_new(&pp, err, sizeof err);
+	OK(p != NULL, "practice_new with require_tls");
+	if (p == NULL) {
+		printf("# %s\n", err);
+		return;
+	}
+	fd = client(p);
+	converse(p, fd, "", 1, 3000, &b);
+	converse(p, fd, "MAIL FROM:<a@b.example>\r\n", 1, 3000, &b);
+	OK(strncmp(b.data, "503 5.5.1 ", 10) == 0,
+	    "require_tls: MAIL before EHLO still 503");
+	converse(p, fd, "EHLO t\r\n", 1, 3000, &b);
+	OK(strstr(b.data, "250-STARTTLS\r\n") != NULL, "STARTTLS offered");
+	converse(p, fd, "MAIL FROM:<a@b.example>\r\n", 1, 3000, &b);
+	EQ_STR(buf_str(&b),
+	    "523 5.7.10 Encryption needed: issue STARTTLS first\r\n",
+	    "MAIL before STARTTLS: 523 5.7.10, ahead of 530");
+	converse(p, fd, "AUTH PLAIN AGRlbW8AZGVtbw==\r\n", 1, 3000, &b);
+	OK(strncmp(b.data, "523 5.7.10 ", 11) == 0, "AUTH PLAIN: 523");
+	converse(p, fd, "AUTH LOGIN\r\n", 1, 3000, &b);
+	OK(strncmp(b.data, "523 5.7.10 ", 11) == 0, "AUTH LOGIN: 523");
+	converse(p, fd, "AUTH CRAM-MD5\r\n", 1, 3000, &b);
+	OK(strncmp(b.data, "523 5.7.10 ", 11) == 0, "AUTH CRAM-MD5: 523");
+	converse(p, fd, "RCPT TO:<x@localhost>\r\n", 1, 3000, &b);
+	OK(strncmp(b.data, "503 ", 4) == 0, "no transaction was started");
+	converse(p, fd, "NOOP\r\n", 1, 3000, &b);
+	EQ_STR(buf_str(&b), "250 2.0.0 OK\r\n", "NOOP still works");
+	converse(p, fd, "HELP\r\n", 1, 3000, &b);
+	OK(strstr(b.data, "require TLS") != NULL &&
+	    strstr(b.data, "523 5.7.10") != NULL, "HELP names require TLS");
+	OK(strstr(b.data, "require AUTH") != NULL, "HELP names require AUTH");
+	OK(strstr(b.data, "538") == NULL, "HELP omits inactive policies");
+	OK(once(b.data, "214-2.0.0 Local domains: localhost, "
+	    "practice.test\r\n"), "default name: each local domain once");
+	OK(strstr(b.data, "practice.test, practice.test") == NULL,
+	    "practice.test not repeated");
+	close(fd);
+	practice_free(p);
+
+	/* Another name is listed after the fixed ones; no policies. */
+	pp.require_tls = pp.require_auth = 0;
+	pp.name = "Other.Example";
+	p = practice_new(&pp, err, sizeof err);
+	OK(p != NULL, "practice_new with a name");
+	if (p == NULL)
+		return;
+	fd = client(p);
+	converse(p, fd, "", 1, 3000, &b);
+	converse(p, fd, "HELP\r\n", 1, 3000, &b);
+	OK(strstr(b.data, "214-2.0.0 Local domains: localhost, practice.test, "
+	    "Other.Example\r\n") != NULL, "own name listed third");
+	OK(strstr(b.data, "Policies: none") != NULL, "HELP: no policies");
+	converse(p, fd, "EHLO t\r\nMAIL FROM:<a@b.example>\r\n", 2, 3000, &b);
+	OK(strstr(b.data, "\r\n250 2.1.0 ") != NULL,
+	    "without require_tls MAIL in clear is fine");
+	close(fd);
+	practice_free(p);
+
+	pp.name = "PRACTICE.TEST";
+	p = practice_new(&pp, err, sizeof err);
+	if (p != NULL) {
+		fd = client(p);
+		converse(p, fd, "", 1, 3000, &b);
+		converse(p, fd, "HELP\r\n", 1, 3000, &b);
+		OK(strstr(b.data, "Local domains: localhost, practice.test\r\n")
+		    != NULL, "name equal to practice.test, any case: once");
+		close(fd);
+		practice_free(p);
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -303,5 +404,6 @@ main(void)
 	buf_free(&b);
 
 	test_tls_addr();
+	test_require_tls();
 	return t_done();
 }
