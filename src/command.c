@@ -18,6 +18,7 @@
 #include "smtpscope/data.h"
 #include "smtpscope/export.h"
 #include "smtpscope/kb.h"
+#include "smtpscope/practice.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
 #include "smtpscope/transcript.h"
@@ -40,6 +41,7 @@ static int	cmd_raw(struct command_ctx *, int, char **);
 static int	cmd_pipeline(struct command_ctx *, int, char **);
 static int	cmd_sync(struct command_ctx *, int, char **);
 static int	cmd_help(struct command_ctx *, int, char **);
+static int	cmd_inbox(struct command_ctx *, int, char **);
 static int	cmd_quit(struct command_ctx *, int, char **);
 
 const struct command_entry command_table[] = {
@@ -80,6 +82,8 @@ const struct command_entry command_table[] = {
 	  "without waiting (PIPELINING, RFC 2920)", CMD_SCRIPT, cmd_pipeline },
 	{ "sync", ":sync", "wait for every reply of a :pipeline batch",
 	  CMD_SCRIPT, cmd_sync },
+	{ "inbox", ":inbox [N]", "list the messages the built-in practice "
+	  "server accepted, or show message N", CMD_UI, cmd_inbox },
 	{ "help", ":help", "list the ':' commands",
 	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_help },
 	{ "quit", ":quit", "leave smtpscope (type QUIT to say goodbye to "
@@ -576,5 +580,92 @@ cmd_quit(struct command_ctx *ctx, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage(ctx, "quit");
 	ctx->quit = 1;
+	return 0;
+}
+
+/* The Subject of a message, or "(no subject)", made safe to show. */
+static char *
+cmd_subject(const struct practice_msg *m)
+{
+	const char	*p = m->data, *end = m->data + m->len, *e;
+
+	while (p < end) {
+		e = memchr(p, '\n', (size_t)(end - p));
+		if (e == NULL)
+			e = end;
+		if (e - p <= 2)
+			break;		/* the blank line ends the header */
+		if (e - p > 8 && strncasecmp(p, "Subject:", 8) == 0) {
+			p += 8;
+			while (p < e && *p == ' ')
+				p++;
+			return sanitize_dup(p, (size_t)(e - p) -
+			    (e > p && e[-1] == '\r' ? 1 : 0));
+		}
+		p = e + 1;
+	}
+	return xstrdup("(no subject)");
+}
+
+static int
+cmd_inbox(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct practice_msg	*m;
+	struct buf			 b;
+	size_t				 n, i, k;
+	char				*safe;
+	long				 want;
+
+	if (argc > 2)
+		return cmd_usage(ctx, "inbox");
+	if (ctx->practice == NULL) {
+		cmd_say(ctx, ":inbox shows what the built-in practice server "
+		    "accepted: run smtpscope with no target (or use --serve "
+		    "--maildir DIR)");
+		return -1;
+	}
+	n = practice_nmsgs(ctx->practice);
+	buf_init(&b);
+	if (argc == 1) {
+		buf_printf(&b, "%zu message%s accepted", n, n == 1 ? "" : "s");
+		for (i = 0; i < n; i++) {
+			m = practice_msg(ctx->practice, i);
+			safe = sanitize_dup(m->from, strlen(m->from));
+			buf_printf(&b, "\n%zu. from <%s> to", i + 1, safe);
+			free(safe);
+			for (k = 0; k < m->nrcpt; k++) {
+				safe = sanitize_dup(m->rcpt[k],
+				    strlen(m->rcpt[k]));
+				buf_printf(&b, " <%s>", safe);
+				free(safe);
+			}
+			safe = cmd_subject(m);
+			buf_printf(&b, ", %zu octets: %s", m->len, safe);
+			free(safe);
+		}
+		if (n > 0)
+			buf_addstr(&b, "\n:inbox N shows message N");
+	} else {
+		want = strtol(argv[1], NULL, 10);
+		if (want < 1 || (size_t)want > n) {
+			cmd_say(ctx, "no message %s: the inbox holds %zu",
+			    argv[1], n);
+			buf_free(&b);
+			return -1;
+		}
+		m = practice_msg(ctx->practice, (size_t)want - 1);
+		buf_printf(&b, "message %ld, as it arrived (dot-stuffing "
+		    "undone):\n", want);
+		/* Line by line, so the text keeps its shape but nothing raw. */
+		for (i = 0; i < m->len; i = k + 1) {
+			for (k = i; k < m->len && m->data[k] != '\n'; k++)
+				;
+			sanitize(&b, m->data + i, k - i -
+			    (k > i && m->data[k - 1] == '\r' ? 1 : 0));
+			buf_addch(&b, '\n');
+		}
+	}
+	cmd_say(ctx, "%s", buf_str(&b));
+	buf_free(&b);
 	return 0;
 }

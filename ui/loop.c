@@ -306,6 +306,7 @@ ui_run(struct ui_params *p)
 	ui.cctx.password = p->password;
 	ui.cctx.ask_secret = ui_ctx_ask_secret;
 	ui.cctx.say = ui_ctx_say;
+	ui.cctx.practice = p->practice;
 	ui.cctx.arg = &ui;
 
 	if (p->script != NULL && ui.s != NULL)

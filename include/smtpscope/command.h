@@ -42,6 +42,8 @@ struct command_ctx {
 	 * NULL where there is nothing to break.
 	 */
 	int		 (*set_break)(void *, const char *);
+	/* The built-in practice server, for :inbox; NULL elsewhere. */
+	struct practice	*practice;
 };
 
 struct command_entry {

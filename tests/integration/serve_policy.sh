@@ -43,4 +43,5 @@ else
 fi
 
 check_run "--serve-require-tls alone is a usage error" 2 "$SMTPSCOPE" --serve-require-tls --script /dev/null 127.0.0.1 1
+check_grep "the usage error names --serve" 'go with --serve' "$TMPD/err"
 done_testing
