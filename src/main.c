@@ -37,7 +37,7 @@ enum {
 	OPT_KEY, OPT_TIMEOUT, OPT_USER, OPT_PASSWORD_ENV, OPT_PASSWORD_FILE,
 	OPT_LOG, OPT_SHOW_SECRETS, OPT_TIMING, OPT_NO_COLOR, OPT_STARTTLS,
 	OPT_HELP, OPT_VERSION, OPT_REPLAY, OPT_STEP, OPT_EXPORT_HTML,
-	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH
+	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH, OPT_SERVE_REQUIRE_TLS
 };
 
 static const struct option longopts[] = {
@@ -51,6 +51,7 @@ static const struct option longopts[] = {
 	{ "maildir",		required_argument, NULL, OPT_MAILDIR },
 	{ "serve-require-auth",	no_argument,	   NULL, OPT_SERVE_REQUIRE_AUTH },
 	{ "serve-tls-auth",	no_argument,	   NULL, OPT_SERVE_TLS_AUTH },
+	{ "serve-require-tls",	no_argument,	   NULL, OPT_SERVE_REQUIRE_TLS },
 	{ "insecure",		no_argument,	   NULL, OPT_INSECURE },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
 	{ "tls-priority",	required_argument, NULL, OPT_TLS_PRIORITY },
@@ -107,6 +108,7 @@ static const char usage_text[] =
 "  --maildir DIR        practice server: write accepted mail to DIR\n"
 "  --serve-require-auth practice server: 530 for MAIL before AUTH\n"
 "  --serve-tls-auth     practice server: 538 for PLAIN/LOGIN before TLS\n"
+"  --serve-require-tls  practice server: 523 for MAIL or AUTH before TLS\n"
 "\n"
 "Options:\n"
 "  --starttls           send STARTTLS right after the first EHLO\n"
@@ -141,6 +143,7 @@ struct opts {
 	const char		*maildir;
 	int			 require_auth;
 	int			 tls_auth_only;
+	int			 require_tls;
 	const char		*user;
 	const char		*password_env;
 	const char		*password_file;
@@ -367,6 +370,7 @@ run_serve(struct opts *o)
 	pp.maildir = o->maildir;
 	pp.require_auth = o->require_auth;
 	pp.tls_auth_only = o->tls_auth_only;
+	pp.require_tls = o->require_tls;
 	pp.verbose = 1;
 	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: practice server: %s\n", err);
@@ -608,6 +612,9 @@ main(int argc, char **argv)
 		case OPT_SERVE_TLS_AUTH:
 			o.tls_auth_only = 1;
 			break;
+		case OPT_SERVE_REQUIRE_TLS:
+			o.require_tls = 1;
+			break;
 		case OPT_INSECURE:
 			o.sp.tls.insecure = 1;
 			break;
@@ -690,7 +697,7 @@ main(int argc, char **argv)
 		return run_serve(&o);
 	}
 	if (o.serve_smtps != NULL || o.maildir != NULL || o.require_auth ||
-	    o.tls_auth_only)
+	    o.tls_auth_only || o.require_tls)
 		return usage_error("%s", "--serve-smtps, --maildir and "
 		    "--serve-* options go with --serve");
 	if (o.export_html != NULL && o.replay == NULL)

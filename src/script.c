@@ -326,6 +326,8 @@ script_run(struct script_params *sp)
 			}
 			if (ctx.quit)
 				break;
+			if (session_fd(st.s) != -1)
+				sent_quit = 0;	/* :reconnect: a new session */
 		} else {
 			enum verb	v = VERB_NONE;
 
@@ -351,8 +353,9 @@ script_run(struct script_params *sp)
 		}
 		if ((!ctx.pipelining || batch_end) &&
 		    session_wait(st.s) == -1) {
+			/* The server closing after QUIT is no error. */
 			if (sent_quit && session_errclass(st.s) == SERR_NONE)
-				break;
+				continue;
 			fprintf(stderr, "smtpscope: %s:%zu: %s\n", sp->path,
 			    lines[i].lineno, session_error(st.s));
 			rc = script_exit_code(st.s);

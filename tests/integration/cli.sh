@@ -32,6 +32,11 @@ check_run "--cert without --key exits 2" 2 "$SMTPSCOPE" --cert x.pem --script /d
 printf 'EHLO me\n:expect 250\nQUIT\n' >"$TMPD/offline.txt"
 check_run "--script without target runs on a practice server" 0 "$SMTPSCOPE" --script "$TMPD/offline.txt"
 check_grep "--script without target: the practice greeting" '^S: 220 .*practice server' "$TMPD/out"
+printf 'EHLO me\nQUIT\n:reconnect\nEHLO again\n:expect 250\nQUIT\n' >"$TMPD/reconnect.txt"
+check_run ":reconnect after QUIT starts a new session" 0 "$SMTPSCOPE" --script "$TMPD/reconnect.txt"
+check_grep ":reconnect: a second greeting" '^C: EHLO again' "$TMPD/out"
+check_grep ":reconnect: plain text when stdout is not a terminal" '^S: 250' "$TMPD/out"
+check_nogrep ":reconnect: no colour codes in a pipe" "$(printf '\033')" "$TMPD/out"
 check_run "missing script exits 2" 2 "$SMTPSCOPE" --script "$TMPD/none.txt" 127.0.0.1 1
 check_grep "missing script is named" 'cannot open script .*none.txt' "$err"
 check_run "missing password env exits 2" 2 env -u SMTPSCOPE_NOPE "$SMTPSCOPE" --password-env SMTPSCOPE_NOPE --script /dev/null 127.0.0.1 1
