@@ -32,7 +32,8 @@ PW=demo "$SMTPSCOPE" --timeout 20 --insecure --password-env PW --timing \
     --log "$TMPD/log.txt" --script "$TMPD/s.txt" 127.0.0.1 "$PRACTICE_PORT" \
     >"$TMPD/script.out" 2>"$TMPD/script.err"
 check "script session ran (exit $?)" test $? -eq 0
-check_grep "the log has the 550" '^S: 550 ' "$TMPD/log.txt"
+check_grep "the log has the 550" '^(\[\+[0-9.]+s\] )?S: 550 ' "$TMPD/log.txt"
+check_grep "--timing puts times in the log" '^\[\+[0-9]+\.[0-9]{3}s\] S: 220 ' "$TMPD/log.txt"
 check_grep "script output is timed" '^\[\+[0-9]+\.[0-9]{3}s\] S: 220 ' \
     "$TMPD/script.out"
 
@@ -53,8 +54,10 @@ for m in row.finditer(page):
 PY
 python3 "$TMPD/rows.py" "$TMPD/log.html" >"$TMPD/log.rows"
 python3 "$TMPD/rows.py" "$TMPD/out.html" >"$TMPD/out.rows"
-# The log as rows: "# x" stays, "S: x" stays (the marker and one space).
-sed 's/^\(S:\|C:\|# TLS:\|# warning:\|#\) \{0,1\}/\1 /' "$TMPD/log.txt" \
+# The log as rows: times dropped, "# x" stays, "S: x" stays (the marker
+# and one space).
+sed -e 's/^\[+[0-9.]*s\] //' \
+    -e 's/^\(S:\|C:\|# TLS:\|# warning:\|#\) \{0,1\}/\1 /' "$TMPD/log.txt" \
     >"$TMPD/log.want"
 if cmp -s "$TMPD/log.want" "$TMPD/log.rows"; then
 	ok "replayed log: same lines as recorded"
