@@ -1,0 +1,44 @@
+/*
+ * main.h: shared by main.c (options) and modes.c (the modes besides the
+ * UI and script mode on a target: --serve, --explain, --replay, and the
+ * practice server behind a target-less UI or script).
+ */
+#ifndef SMTPSCOPE_MAIN_H
+#define SMTPSCOPE_MAIN_H
+
+#include <sys/types.h>
+
+#include "smtpscope/session.h"
+
+struct ui_params;
+
+struct opts {
+	const char		*script;
+	const char		*replay;
+	const char		*export_html;
+	int			 step;
+	const char		*explain;
+	const char		*serve;
+	const char		*serve_smtps;
+	const char		*maildir;
+	int			 require_auth;
+	int			 tls_auth_only;
+	int			 require_tls;
+	const char		*user;
+	const char		*password_env;
+	const char		*password_file;
+	int			 timing;
+	int			 no_color;
+	int			 show_secrets;
+	struct session_params	 sp;
+};
+
+/* Print an error and the --help hint; returns the usage exit code. */
+int	 usage_error(const char *, const char *);
+int	 run_serve(struct opts *);
+int	 run_explain(const char *);
+int	 run_replay(struct opts *, struct ui_params *);
+pid_t	 spawn_practice(char *, size_t);
+int	 run_practice_ui(struct opts *, struct ui_params *);
+
+#endif

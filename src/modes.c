@@ -1,0 +1,302 @@
+/*
+ * modes.c: the modes main() dispatches to besides the UI and script mode
+ * on a target: the practice server alone (--serve) or behind a UI or
+ * script with no target, --explain, and --replay.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "smtpscope/buf.h"
+#include "smtpscope/export.h"
+#include "smtpscope/kb.h"
+#include "smtpscope/practice.h"
+#include "smtpscope/replay.h"
+#include "smtpscope/sanitize.h"
+#include "smtpscope/script.h"
+#include "smtpscope/transcript.h"
+#include "smtpscope/xmalloc.h"
+#include "ui/ui.h"
+
+#include "src/main.h"
+
+static volatile sig_atomic_t	serve_stop;
+
+static void
+serve_signal(int sig)
+{
+	(void)sig;
+	serve_stop = 1;
+}
+
+/*
+ * Split "[ADDR:]PORT" or "[v6addr]:PORT"; returns 0 or -1.  The strings
+ * point into a copy owned by *store.
+ */
+static int
+split_addr_port(const char *arg, const char **addr, const char **port,
+    char **store)
+{
+	char	*copy = xstrdup(arg), *colon;
+
+	*store = copy;
+	if (copy[0] == '[') {
+		colon = strchr(copy, ']');
+		if (colon == NULL || colon[1] != ':')
+			return -1;
+		*colon = '\0';
+		*addr = copy + 1;
+		*port = colon + 2;
+	} else if ((colon = strrchr(copy, ':')) != NULL) {
+		*colon = '\0';
+		*addr = copy;
+		*port = colon + 1;
+	} else {
+		*addr = NULL;
+		*port = copy;
+	}
+	if (**port == '\0' || strspn(*port, "0123456789") != strlen(*port))
+		return -1;
+	return 0;
+}
+
+/* Print a listener's address as ADDR:PORT, or [ADDR]:PORT for IPv6. */
+static void
+serve_print(const char *what, const char *addr, int port)
+{
+	if (addr == NULL)
+		addr = "127.0.0.1";
+	if (strchr(addr, ':') != NULL)
+		printf("%s [%s]:%d\n", what, addr, port);
+	else
+		printf("%s %s:%d\n", what, addr, port);
+}
+
+/* --serve: run the practice server until a signal. */
+int
+run_serve(struct opts *o)
+{
+	struct practice_params	 pp;
+	struct practice		*pr;
+	struct sigaction	 sa;
+	char			 err[512], *s1 = NULL, *s2 = NULL;
+	const char		*addr2 = NULL, *port2 = NULL;
+	int			 rc;
+
+	memset(&pp, 0, sizeof pp);
+	if (split_addr_port(o->serve, &pp.addr, &pp.port, &s1) == -1) {
+		free(s1);
+		return usage_error("--serve wants [ADDR:]PORT, not '%s'",
+		    o->serve);
+	}
+	if (o->serve_smtps != NULL) {
+		if (split_addr_port(o->serve_smtps, &addr2, &port2,
+		    &s2) == -1) {
+			free(s1);
+			free(s2);
+			return usage_error("--serve-smtps wants [ADDR:]PORT, "
+			    "not '%s'", o->serve_smtps);
+		}
+		pp.tls_port = port2;
+		pp.tls_addr = addr2;
+	}
+	pp.cert_file = o->sp.tls.cert_file;
+	pp.key_file = o->sp.tls.key_file;
+	pp.maildir = o->maildir;
+	pp.require_auth = o->require_auth;
+	pp.tls_auth_only = o->tls_auth_only;
+	pp.require_tls = o->require_tls;
+	pp.verbose = 1;
+	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "smtpscope: practice server: %s\n", err);
+		free(s1);
+		free(s2);
+		return EXIT_CONNECT;
+	}
+	serve_print("listening on", pp.addr, practice_port(pr));
+	if (o->serve_smtps != NULL)
+		serve_print("listening (implicit TLS) on", addr2 != NULL ?
+		    addr2 : pp.addr, practice_tls_port(pr));
+	printf("demo login: user %s, password %s\n", PRACTICE_USER,
+	    PRACTICE_PASSWORD);
+	fflush(stdout);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = serve_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = practice_run(pr, &serve_stop);
+	practice_free(pr);
+	free(s1);
+	free(s2);
+	return rc == 0 ? 0 : 1;
+}
+
+/* --explain: print the explanation. */
+int
+run_explain(const char *arg)
+{
+	struct buf	b;
+	int		rc;
+
+	buf_init(&b);
+	rc = kb_explain_arg(&b, arg);
+	if (rc == 0) {
+		fputs(buf_str(&b), stdout);
+		if (b.len > 0 && b.data[b.len - 1] != '\n')
+			fputc('\n', stdout);
+	} else {
+		/* The message quotes the argument: keep it safe to print. */
+		char	*safe = sanitize_dup(buf_str(&b), b.len);
+
+		fprintf(stderr, "smtpscope: %s\n", safe);
+		free(safe);
+	}
+	buf_free(&b);
+	return rc == 0 ? 0 : EXIT_USAGE;
+}
+
+/*
+ * --replay FILE: load the transcript (a bad file is reported with its line
+ * before curses starts), then export it or open the UI on it.
+ */
+int
+run_replay(struct opts *o, struct ui_params *up)
+{
+	struct transcript	 t;
+	struct replay_info	 info;
+	struct export_meta	 meta;
+	char			 err[512], *source;
+	unsigned int		 opts = 0;
+	int			 rc;
+
+	transcript_init(&t);
+	if (replay_load_info(&t, o->replay, &info, err, sizeof err) == -1) {
+		fprintf(stderr, "smtpscope: %s\n", err);
+		transcript_free(&t);
+		return EXIT_USAGE;
+	}
+	source = xprintf("replayed from %s", o->replay);
+	if (o->export_html != NULL) {
+		memset(&meta, 0, sizeof meta);
+		meta.source = source;
+		if (o->show_secrets)
+			opts |= TW_SECRETS;
+		if (o->timing && info.timed)
+			opts |= TW_TIMING;
+		rc = 0;
+		if (export_html_meta(&t, o->export_html, &meta, opts, err,
+		    sizeof err) == -1) {
+			fprintf(stderr, "smtpscope: %s\n", err);
+			rc = EXIT_USAGE;
+		}
+		goto out;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "smtpscope: --replay needs a terminal; "
+		    "--export-html OUT.html converts without one\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	up->sp = o->sp;
+	up->replay = &t;
+	up->replay_path = o->replay;
+	up->replay_format = replay_format_name(info.format);
+	up->replay_timed = info.timed;
+	rc = ui_run(up);
+	up->replay = NULL;
+out:
+	free(source);
+	transcript_free(&t);
+	return rc;
+}
+
+/*
+ * Start the practice server in a child process on a free loopback port
+ * (script mode waits in its own loop, so the server cannot share it).
+ * Returns the child's pid and the port, or -1 after saying why.
+ */
+pid_t
+spawn_practice(char *port, size_t portlen)
+{
+	struct practice_params	 pp;
+	struct practice		*pr;
+	struct sigaction	 sa;
+	char			 err[512];
+	pid_t			 pid;
+
+	memset(&pp, 0, sizeof pp);
+	pp.port = "0";
+	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "smtpscope: cannot start the practice server: "
+		    "%s\n", err);
+		return -1;
+	}
+	snprintf(port, portlen, "%d", practice_port(pr));
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "smtpscope: fork: %s\n", strerror(errno));
+		practice_free(pr);
+		return -1;
+	}
+	if (pid == 0) {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = serve_signal;
+		sigaction(SIGTERM, &sa, NULL);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		practice_run(pr, &serve_stop);
+		practice_free(pr);
+		_exit(0);
+	}
+	practice_free(pr);
+	return pid;
+}
+
+/* No target: the UI on a practice server in this very process. */
+int
+run_practice_ui(struct opts *o, struct ui_params *up)
+{
+	struct practice_params	 pp;
+	struct practice		*pr;
+	char			 err[512], port[16];
+	char			*welcome;
+	int			 rc;
+
+	memset(&pp, 0, sizeof pp);
+	pp.port = "0";
+	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
+		fprintf(stderr, "smtpscope: cannot start the practice server: "
+		    "%s\n", err);
+		return EXIT_CONNECT;
+	}
+	snprintf(port, sizeof port, "%d", practice_port(pr));
+	o->sp.host = "127.0.0.1";
+	o->sp.port = port;
+	o->sp.tls.insecure = 1;	/* its certificate is made up at start */
+	up->sp = o->sp;
+	up->practice = pr;
+	welcome = xprintf("This is the built-in practice server on 127.0.0.1 "
+	    "port %s: nothing leaves this machine. Try: EHLO me, then "
+	    "STARTTLS, then EHLO me again, AUTH LOGIN (user %s, password %s), "
+	    "MAIL FROM:<you@example.com>, RCPT TO:<demo@localhost>, DATA. "
+	    "Recipients greylist@, nouser@, full@, big@, slow@, drop@ and "
+	    "shutdown@localhost misbehave on purpose; HELP lists them. "
+	    "F1 shows every key.", port, PRACTICE_USER, PRACTICE_PASSWORD);
+	up->welcome = welcome;
+	if (up->user == NULL)
+		up->user = PRACTICE_USER;
+	rc = ui_run(up);
+	free(welcome);
+	practice_free(pr);
+	return rc;
+}
