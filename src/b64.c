@@ -26,6 +26,8 @@ b64_encode(const void *p, size_t len)
 	if (gnutls_base64_encode2(&in, &out) != 0)
 		fatal("base64 encoding failed");
 	s = xstrndup((const char *)out.data, out.size);
+	/* The input may be a password: leave no copy of its encoding. */
+	wipe(out.data, out.size);
 	gnutls_free(out.data);
 	return s;
 }
