@@ -100,17 +100,27 @@ net_classify(int error)
 	}
 }
 
+/* A descriptor that, once readable, abandons a connect in progress. */
+static int	net_abort_fd = -1;
+
+void
+net_set_abort_fd(int fd)
+{
+	net_abort_fd = fd;
+}
+
 /*
  * Try one address until the deadline: the fd, or -1 with *error set
- * (ETIMEDOUT when the deadline passed).
+ * (ETIMEDOUT when the deadline passed, ECANCELED when told to stop).
  */
 static int
 net_try(const struct addrinfo *ai, long long deadline, int *error)
 {
-	struct pollfd	pfd;
+	struct pollfd	pfd[2];
 	socklen_t	len;
 	long long	left;
 	int		fd, r, soerr;
+	nfds_t		n;
 
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
 	    ai->ai_protocol);
@@ -134,14 +144,25 @@ net_try(const struct addrinfo *ai, long long deadline, int *error)
 			*error = ETIMEDOUT;
 			goto fail;
 		}
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		pfd.revents = 0;
-		r = poll(&pfd, 1, left > 0x7fffffff ? 0x7fffffff : (int)left);
+		pfd[0].fd = fd;
+		pfd[0].events = POLLOUT;
+		pfd[0].revents = 0;
+		n = 1;
+		if (net_abort_fd != -1) {
+			pfd[1].fd = net_abort_fd;
+			pfd[1].events = POLLIN;
+			pfd[1].revents = 0;
+			n = 2;
+		}
+		r = poll(pfd, n, left > 0x7fffffff ? 0x7fffffff : (int)left);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
 			*error = errno;
+			goto fail;
+		}
+		if (n == 2 && pfd[1].revents != 0) {
+			*error = ECANCELED;
 			goto fail;
 		}
 		if (r == 0)
@@ -239,6 +260,14 @@ net_connect(const char *host, const char *port, int family, int timeout_ms,
 		fd = net_try(ai, deadline, &error);
 		if (fd != -1)
 			break;
+		if (error == ECANCELED) {
+			freeaddrinfo(res);
+			if (kind != NULL)
+				*kind = NET_E_OTHER;
+			snprintf(err, errlen, "connecting to %s port %s was "
+			    "interrupted", host, port);
+			return -1;
+		}
 		k = net_classify(error);
 		if (net_rank(k) > net_rank(worst)) {
 			worst = k;

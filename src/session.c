@@ -39,6 +39,7 @@ session_new(const struct session_params *p)
 		s->p.timeout_ms = 30000;
 	transcript_init(&s->t);
 	reply_parser_init(&s->rp);
+	s->abort_fd = -1;
 	s->info.host = s->p.host;
 	s->info.port = s->p.port;
 	s->info.last_latency_ms = -1;

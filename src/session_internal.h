@@ -29,6 +29,7 @@ struct session {
 	struct conn		*c;
 	struct conn		*c_dead;	/* dropped during conn_read */
 	int			 reading;	/* inside conn_read */
+	int			 abort_fd;	/* ends a connect early, or -1 */
 	double			 progress;	/* last sent command/reply */
 	struct transcript	 t;
 	struct reply_parser	 rp;

@@ -48,8 +48,10 @@ session_connect(struct session *s)
 	}
 	session_note(s, TDIR_INFO, "connecting to %s port %s%s", s->p.host,
 	    s->p.port, s->p.implicit_tls ? " (implicit TLS)" : "");
+	net_set_abort_fd(s->abort_fd);
 	fd = net_connect(s->p.host, s->p.port, s->p.family, s->p.timeout_ms,
 	    &kind, err, sizeof err);
+	net_set_abort_fd(-1);
 	if (fd == -1) {
 		session_fail(s, kind == NET_E_TIMEOUT ? SERR_TIMEOUT :
 		    SERR_CONNECT, "%s", err);
@@ -68,6 +70,12 @@ session_connect(struct session *s)
 			return -1;
 	}
 	return 0;
+}
+
+void
+session_set_abort_fd(struct session *s, int fd)
+{
+	s->abort_fd = fd;
 }
 
 int

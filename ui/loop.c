@@ -348,6 +348,7 @@ ui_run(struct ui_params *p)
 
 	free(ui.msg);
 	ui.msg = NULL;
+	session_set_abort_fd(ui.s, ui.sigpipe[0]);
 	if (session_connect(ui.s) == -1)
 		ui_say(&ui, 1, "%s", session_error(ui.s) != NULL ?
 		    session_error(ui.s) : "connection failed");

@@ -27,6 +27,11 @@ enum net_err {
 int	 net_connect(const char *, const char *, int, int, enum net_err *,
 	    char *, size_t);
 /*
+ * While fd (or -1: none) is readable, net_connect gives up at once ("was
+ * interrupted"): the UI's signal pipe, so Ctrl-C ends a slow connect.
+ */
+void	 net_set_abort_fd(int);
+/*
  * Listen on addr:port (addr NULL: 127.0.0.1, "::1" works too); port "0"
  * picks one.  Returns a non-blocking listening fd or -1 with err.
  */

@@ -82,6 +82,11 @@ void	 session_set_callback(struct session *, transcript_cb, void *);
  * transcript either way.
  */
 int	 session_connect(struct session *);
+/*
+ * While fd is readable (the UI's signal pipe), session_connect gives up
+ * at once instead of waiting for the timeout; -1 (the default): none.
+ */
+void	 session_set_abort_fd(struct session *, int);
 /* Close and connect again with the same parameters. */
 int	 session_reconnect(struct session *);
 void	 session_close(struct session *);
