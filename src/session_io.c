@@ -190,24 +190,38 @@ closed:
 int
 session_poll_once(struct session *s, int ms)
 {
-	struct pollfd	pfd;
+	struct pollfd	pfd[2];
+	nfds_t		nfd = 1;
 	int		n;
 
 	if (session_pending(s))
 		return session_io(s, 0);
-	pfd.fd = session_fd(s);
-	pfd.events = session_poll_events(s);
-	pfd.revents = 0;
-	n = poll(&pfd, 1, ms);
+	pfd[0].fd = session_fd(s);
+	pfd[0].events = session_poll_events(s);
+	pfd[0].revents = 0;
+	if (s->abort_fd != -1) {
+		pfd[1].fd = s->abort_fd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		nfd = 2;
+	}
+	n = poll(pfd, nfd, ms);
 	if (n == -1) {
 		if (errno == EINTR)
 			return 0;
 		session_fail(s, SERR_LOCAL, "poll: %s", strerror(errno));
 		return -1;
 	}
+	if (nfd == 2 && pfd[1].revents != 0) {
+		/* The user gave up (Ctrl-C in the UI) while we waited. */
+		session_fail(s, SERR_LOCAL, "interrupted");
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+		return -1;
+	}
 	if (n == 0)
 		return 1;
-	return session_io(s, pfd.revents) == -1 ? -1 : 0;
+	return session_io(s, pfd[0].revents) == -1 ? -1 : 0;
 }
 
 /* Is anything due from the server, or are we still sending? */
