@@ -93,12 +93,15 @@ void
 buf_consume(struct buf *b, size_t n)
 {
 	if (n >= b->len) {
+		if (b->data != NULL)
+			wipe(b->data, b->len);
 		buf_reset(b);
 		return;
 	}
 	memmove(b->data, b->data + n, b->len - n);
 	b->len -= n;
-	b->data[b->len] = '\0';
+	/* Leave no stale copy behind the data (queued lines may be secret). */
+	memset(b->data + b->len, 0, n);
 }
 
 const char *
