@@ -55,6 +55,26 @@ ehlo_text(const struct reply_line *rl, const char **p, size_t *len)
 	*len = rl->len - off;
 }
 
+/*
+ * The next blank-separated word at *p: its start, with its length in *n
+ * and *p moved past it; NULL at the end.
+ */
+static const char *
+ehlo_word(const char **p, size_t *n)
+{
+	const char	*start;
+
+	while (ehlo_blank(**p))
+		(*p)++;
+	if (**p == '\0')
+		return NULL;
+	start = *p;
+	while (**p != '\0' && !ehlo_blank(**p))
+		(*p)++;
+	*n = (size_t)(*p - start);
+	return start;
+}
+
 /* Record the mechanisms listed in params. */
 static void
 ehlo_add_mechs(struct ehlo_caps *caps, const char *params)
@@ -63,15 +83,7 @@ ehlo_add_mechs(struct ehlo_caps *caps, const char *params)
 	size_t		 n, i;
 	unsigned int	 flag;
 
-	for (;;) {
-		while (ehlo_blank(*p))
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && !ehlo_blank(*p))
-			p++;
-		n = (size_t)(p - start);
+	while ((start = ehlo_word(&p, &n)) != NULL) {
 		flag = AUTHM_OTHER;
 		for (i = 0; i < sizeof ehlo_mechs / sizeof ehlo_mechs[0]; i++)
 			if (strlen(ehlo_mechs[i].name) == n &&
@@ -195,7 +207,7 @@ int
 ehlo_has_mech(const struct ehlo_caps *caps, const char *mech)
 {
 	const char	*p, *start;
-	size_t		 i, n = strlen(mech);
+	size_t		 i, wn, n = strlen(mech);
 
 	if (n == 0)
 		return 0;
@@ -203,18 +215,9 @@ ehlo_has_mech(const struct ehlo_caps *caps, const char *mech)
 		if (strcmp(caps->kw[i].keyword, "AUTH") != 0)
 			continue;
 		p = caps->kw[i].params;
-		for (;;) {
-			while (ehlo_blank(*p))
-				p++;
-			if (*p == '\0')
-				break;
-			start = p;
-			while (*p != '\0' && !ehlo_blank(*p))
-				p++;
-			if ((size_t)(p - start) == n &&
-			    strncasecmp(start, mech, n) == 0)
+		while ((start = ehlo_word(&p, &wn)) != NULL)
+			if (wn == n && strncasecmp(start, mech, n) == 0)
 				return 1;
-		}
 	}
 	return 0;
 }
