@@ -17,8 +17,10 @@
 #include "kb_internal.h"
 
 /*
- * Explain an enhanced code: class, subject, detail (or the fallback for
- * an unregistered detail).  Returns -1 when the code is not one.
+ * Explain an enhanced code in the words of its class: a 2.X.X reads as a
+ * success, a 4.X.X or 5.X.X as a failure; an X.X.X names both.  rcls is
+ * the class of the reply holding it, 0 for none.  Returns -1 when the
+ * code is not one.
  */
 int
 kb_add_enh(struct buf *b, const char *code, int rcls, struct kb_refs *rs)
@@ -26,7 +28,7 @@ kb_add_enh(struct buf *b, const char *code, int rcls, struct kb_refs *rs)
 	const struct kb_enh	*subj, *det;
 	const struct kb_class	*c;
 	char			 title[128];
-	int			 cls, s, d;
+	int			 cls, s, d, eff;
 
 	if (kb_parse_enh(code, strlen(code), &cls, &s, &d) == 0)
 		return -1;
@@ -38,27 +40,34 @@ kb_add_enh(struct buf *b, const char *code, int rcls, struct kb_refs *rs)
 	else
 		snprintf(title, sizeof title, "Enhanced code %s", code);
 	kb_section(b, title);
+	/* The reply's class counts; a 3xx reply has none of its own. */
+	eff = rcls == 2 || rcls == 4 || rcls == 5 ? rcls : cls;
 	/* Inside a reply the basic code already explained the class. */
 	if (rcls == 0 && cls != 0 && (c = kb_class_of(cls)) != NULL &&
 	    c->enh_meaning != NULL)
 		buf_printf(b, "- Class %d.X.X, %s: %s\n", cls, c->name,
 		    c->enh_meaning);
-	if (subj != NULL)
+	if (subj != NULL && det == NULL)
 		buf_printf(b, "- Subject X.%d, %s: %s\n", s, subj->title,
-		    subj->meaning);
+		    eff == 2 ? subj->ok : subj->fail);
+	else if (subj != NULL)
+		buf_printf(b, "- Subject X.%d: %s\n", s, subj->title);
 	else
 		buf_printf(b, "- Subject X.%d is not registered.\n", s);
-	if (det != NULL) {
-		buf_printf(b, "- Detail: %s\n", det->meaning);
-		kb_refs_add(rs, det->ref);
-	} else if (d >= 0) {
+	if (det != NULL && eff == 0) {
+		buf_printf(b, "- In a success reply (2.%d.%d): %s\n", s, d,
+		    det->ok);
+		buf_printf(b, "- In a failure reply (4.%d.%d or 5.%d.%d): "
+		    "%s\n", s, d, s, d, det->fail);
+	} else if (det != NULL)
+		buf_printf(b, "- %s\n", eff == 2 ? det->ok : det->fail);
+	else if (d >= 0)
 		buf_printf(b, "- Detail .%d is not in the registry (a vendor's "
 		    "own code); read the text, and go by the subject and "
 		    "class.\n", d);
-		kb_refs_add(rs, subj != NULL ? subj->ref : "RFC 3463");
-	} else if (subj != NULL)
-		kb_refs_add(rs, subj->ref);
-	if (rcls != 0 && cls != 0 && rcls != cls && rcls >= 2)
+	kb_refs_add(rs, det != NULL ? det->ref : subj != NULL ? subj->ref :
+	    "RFC 3463");
+	if (rcls >= 2 && rcls != 3 && cls != 0 && rcls != cls)
 		buf_printf(b, "- Its class (%d) disagrees with the reply "
 		    "code's (%d); the reply code is the one that counts.\n",
 		    cls, rcls);
@@ -67,68 +76,32 @@ kb_add_enh(struct buf *b, const char *code, int rcls, struct kb_refs *rs)
 }
 
 
-/* Does one hint apply to a reply with this code, enh and text? */
-static int
-hint_matches(const struct kb_hint *h, int code, const char *enh,
-    const char *text, size_t len)
-{
-	int	have_enh = 0, enh_ok = 0, have_pat, pat_ok = 0, i;
-
-	if (h->cls != 0 && code / 100 != h->cls)
-		return 0;
-	if (h->codes[0] != 0) {
-		for (i = 0; i < 4 && h->codes[i] != 0; i++)
-			if (h->codes[i] == code)
-				break;
-		if (i == 4 || h->codes[i] == 0)
-			return 0;
-	}
-	for (i = 0; i < 4 && h->enh[i] != NULL; i++) {
-		have_enh = 1;
-		if (h->enh[i][0] == 'X' ? (enh[0] != '\0' &&
-		    strcmp(h->enh[i] + 1, enh + 1) == 0) :
-		    strcmp(h->enh[i], enh) == 0)
-			enh_ok = 1;
-	}
-	have_pat = h->pat[0] != NULL;
-	for (i = 0; i < 10 && h->pat[i] != NULL; i++)
-		if (kb_ci_contains(text, len, h->pat[i])) {
-			pat_ok = 1;
-			break;
-		}
-	for (i = 0; i < 4 && h->unless[i] != NULL; i++)
-		if (kb_ci_contains(text, len, h->unless[i]))
-			return 0;
-	if (h->either)
-		return enh_ok || pat_ok;
-	return (!have_enh || enh_ok) && (!have_pat || pat_ok);
-}
-
-
-/* Append the hints that apply; returns how many. */
+/* Append what the reply's text names; returns how many texts matched. */
 static size_t
-add_hints(struct buf *b, int code, const char *enh, const char *text,
-    size_t len, struct kb_refs *rs)
+add_hints(struct buf *b, const struct reply *r, const char *enh,
+    struct kb_refs *rs)
 {
-	const struct kb_hint	*h, *g;
+	const struct kb_text	*hit[KB_MAXCATS];
+	const struct kb_cat	*c;
+	struct buf		 text;
 	char			 title[160];
-	size_t			 n = 0;
+	size_t			 n, i;
 
-	for (h = kb_hint_table; h->id != NULL; h++) {
-		if (!hint_matches(h, code, enh, text, len))
-			continue;
-		for (g = kb_hint_table; g != h; g++)
-			if (strcmp(g->id, h->id) == 0 &&
-			    hint_matches(g, code, enh, text, len))
-				break;
-		if (g != h)
-			continue;	/* same hint already given */
-		snprintf(title, sizeof title, "Hint: %s", h->title);
+	buf_init(&text);
+	kb_reply_text(&text, r);
+	n = kb_text_match(buf_str(&text), text.len, r->code, enh, hit,
+	    KB_MAXCATS);
+	buf_free(&text);
+	for (i = 0; i < n; i++) {
+		c = &kb_cat_table[hit[i]->cat];
+		snprintf(title, sizeof title, "Hint: %s", c->title);
 		kb_section(b, title);
-		kb_para(b, h->text);
-		kb_refs_add(rs, h->ref);
-		n++;
+		kb_para(b, hit[i]->cause != NULL ? hit[i]->cause : c->cause);
+		buf_printf(b, "Try: %s\n", hit[i]->try_ != NULL ?
+		    hit[i]->try_ : c->try_);
+		buf_printf(b, "(A text seen from %s.)\n", hit[i]->source);
 	}
+	(void)rs;
 	return n;
 }
 
@@ -147,37 +120,6 @@ context_text(int verb, int cls)
 			if (c->verb == verb && c->cls == 0)
 				return c->text;
 	return NULL;
-}
-
-
-/* Text of a reply line after "NNN-" and an enhanced code. */
-static const char *
-line_text(const struct reply_line *l, size_t *len)
-{
-	const char	*s = l->text;
-	size_t		 n = l->len;
-	int		 c, sj, d;
-	size_t		 used;
-
-	if (n >= 3 && isdigit((unsigned char)s[0]) &&
-	    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2])) {
-		s += 3;
-		n -= 3;
-		if (n > 0 && (*s == ' ' || *s == '-')) {
-			s++;
-			n--;
-		}
-		if ((used = kb_parse_enh(s, n, &c, &sj, &d)) != 0 && d >= 0) {
-			s += used;
-			n -= used;
-			while (n > 0 && *s == ' ') {
-				s++;
-				n--;
-			}
-		}
-	}
-	*len = n;
-	return s;
 }
 
 
@@ -211,19 +153,21 @@ reply_faults(struct buf *b, unsigned int flags, struct kb_refs *rs)
 }
 
 
-/* The whole explanation of a reply; verb is what it answers, or < 0. */
+/* The whole explanation of a reply in its context (ctx may be NULL). */
 void
-kb_add_reply(struct buf *b, const struct reply *r, int verb,
+kb_add_reply(struct buf *b, const struct reply *r, const struct kb_ctx *ctx,
     struct kb_refs *rs)
 {
 	const struct kb_reply	*kr;
 	const struct kb_class	*c;
 	const struct kb_category *cat;
-	const char		*ctx, *t;
+	const struct kb_diag	*d = NULL;
+	const struct kb_enh	*e = NULL;
+	const char		*ctxt;
 	struct buf		 text;
 	char			 title[160], enh[16];
-	size_t			 i, tlen;
-	int			 cls, ec, es, ed;
+	size_t			 nhints = 0;
+	int			 cls, verb = ctx != NULL ? ctx->verb : -1;
 
 	cls = r->code / 100;
 	c = kb_class_of(cls);
@@ -245,8 +189,8 @@ kb_add_reply(struct buf *b, const struct reply *r, int verb,
 		    r->code);
 	kb_section(b, title);
 	buf_printf(b, "Class %dxx, %s: %s\n", cls, c->name, c->meaning);
-	if (verb >= 0 && (ctx = context_text(verb, cls)) != NULL)
-		kb_para(b, ctx);
+	if (verb >= 0 && (ctxt = context_text(verb, cls)) != NULL)
+		kb_para(b, ctxt);
 	else if (verb == KB_UNASKED)
 		kb_para(b, "No command was waiting for this reply: the server "
 		    "sent it on its own, often just before closing the "
@@ -266,33 +210,40 @@ kb_add_reply(struct buf *b, const struct reply *r, int verb,
 	if (kr != NULL)
 		kb_refs_add(rs, kr->ref);
 
-	/* The enhanced code: from the reply, or from its first line. */
+	/* The enhanced code: where the parser found it, or in the text. */
 	snprintf(enh, sizeof enh, "%s", r->enh);
-	if (enh[0] == '\0' && r->nlines > 0) {
-		t = r->lines[0].text;
-		tlen = r->lines[0].len;
-		if (tlen > 4 && kb_parse_enh(t + 4, tlen - 4, &ec, &es,
-		    &ed) != 0 && ed >= 0)
-			snprintf(enh, sizeof enh, "%.*s", (int)strcspn(t + 4,
-			    " \r\n"), t + 4);
+	if (enh[0] == '\0') {
+		buf_init(&text);
+		kb_reply_text_raw(&text, r);
+		if (kb_find_enh(buf_str(&text), text.len, cls, enh) == -1)
+			enh[0] = '\0';
+		buf_free(&text);
 	}
-	if (enh[0] != '\0')
+
+	/* What the session knew points at the likely cause first. */
+	if (ctx != NULL && (d = kb_diag_find(r, enh, ctx)) != NULL) {
+		kb_section(b, "Diagnosis");
+		kb_para(b, d->say);
+		kb_refs_add(rs, d->ref);
+	}
+
+	if (enh[0] != '\0') {
 		kb_add_enh(b, enh, cls, rs);
+		e = kb_enh(enh);
+	}
 
 	if (r->code == 250 && (verb == VERB_EHLO || (verb < 0 &&
 	    kb_looks_like_ehlo(r))))
 		kb_ehlo_summary(b, r);
 
-	/* Hints look at every line's text. */
-	buf_init(&text);
-	for (i = 0; i < r->nlines; i++) {
-		t = line_text(&r->lines[i], &tlen);
-		buf_add(&text, t, tlen);
-		buf_addch(&text, ' ');
+	nhints = add_hints(b, r, enh, rs);
+	if ((cls == 4 || cls == 5) && nhints == 0 && d == NULL &&
+	    (e == NULL || strncmp(e->code, "X.0", 3) == 0 ||
+	    strcmp(e->code + 3, ".0") == 0)) {
+		kb_section(b, "The text");
+		kb_para(b, "Nothing more specific is known about this text; "
+		    "go by the code and read the server's words.");
 	}
-	if (cls == 4 || cls == 5)
-		add_hints(b, r->code, enh, buf_str(&text), text.len, rs);
-	buf_free(&text);
 
 	reply_faults(b, r->flags, rs);
 
@@ -318,6 +269,6 @@ kb_explain_reply(struct buf *b, const struct reply *r)
 	struct kb_refs	rs;
 
 	memset(&rs, 0, sizeof rs);
-	kb_add_reply(b, r, -1, &rs);
+	kb_add_reply(b, r, NULL, &rs);
 	kb_refs_write(b, &rs);
 }

@@ -175,30 +175,16 @@ explain_note(struct buf *b, const struct tline *l, struct kb_refs *rs)
 }
 
 
-void
-kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
+int
+kb_tline_reply(const struct transcript *t, size_t i, struct reply *r,
+    size_t *startp, int *verbp)
 {
-	const struct tline	*l, *first;
-	struct reply		 r;
-	struct kb_refs		 rs;
-	char			*kw, *sp;
+	const struct tline	*first;
 	size_t			 start, end, k;
 	int			 verb;
 
-	if (t == NULL || i >= t->n)
-		return;
-	memset(&rs, 0, sizeof rs);
-	l = &t->lines[i];
-	if (l->dir != TDIR_S) {
-		if (l->dir == TDIR_C)
-			explain_client(b, l, &rs);
-		else
-			explain_note(b, l, &rs);
-		kb_refs_write(b, &rs);
-		return;
-	}
-
-	/* Gather the whole reply this line belongs to. */
+	if (t == NULL || i >= t->n || t->lines[i].dir != TDIR_S)
+		return -1;
 	start = end = i;
 	while (start > 0 && (t->lines[start].flags & TL_CONT) &&
 	    t->lines[start - 1].dir == TDIR_S)
@@ -208,18 +194,18 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 	    (t->lines[end + 1].flags & TL_CONT))
 		end++;
 	first = &t->lines[start];
-	memset(&r, 0, sizeof r);
-	r.code = first->code;
-	r.nlines = end - start + 1;
-	r.lines = xcalloc(r.nlines, sizeof *r.lines);
-	for (k = 0; k < r.nlines; k++) {
-		r.lines[k].text = t->lines[start + k].raw;
-		r.lines[k].len = t->lines[start + k].len;
-		r.lines[k].flags = t->lines[start + k].flags;
-		r.flags |= t->lines[start + k].flags &
+	memset(r, 0, sizeof *r);
+	r->code = first->code;
+	r->nlines = end - start + 1;
+	r->lines = xcalloc(r->nlines, sizeof *r->lines);
+	for (k = 0; k < r->nlines; k++) {
+		r->lines[k].text = t->lines[start + k].raw;
+		r->lines[k].len = t->lines[start + k].len;
+		r->lines[k].flags = t->lines[start + k].flags;
+		r->flags |= t->lines[start + k].flags &
 		    (LINE_FAULTS | REPLY_FAULTS);
-		if (r.enh[0] == '\0' && t->lines[start + k].enh[0] != '\0')
-			snprintf(r.enh, sizeof r.enh, "%s",
+		if (r->enh[0] == '\0' && t->lines[start + k].enh[0] != '\0')
+			snprintf(r->enh, sizeof r->enh, "%s",
 			    t->lines[start + k].enh);
 	}
 
@@ -231,18 +217,49 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 				verb = KB_UNASKED;
 				break;
 			}
+	*startp = start;
+	*verbp = verb;
+	return 0;
+}
+
+
+void
+kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
+{
+	const struct tline	*l;
+	struct reply		 r;
+	struct kb_refs		 rs;
+	struct kb_ctx		 ctx;
+	char			*kw, *sp;
+	size_t			 start;
+	int			 verb;
+
+	if (t == NULL || i >= t->n)
+		return;
+	memset(&rs, 0, sizeof rs);
+	l = &t->lines[i];
+	if (kb_tline_reply(t, i, &r, &start, &verb) == -1) {
+		if (l->dir == TDIR_C)
+			explain_client(b, l, &rs);
+		else
+			explain_note(b, l, &rs);
+		kb_refs_write(b, &rs);
+		return;
+	}
+	kb_ctx_build(&ctx, t, start);
+	ctx.verb = verb;
 
 	if (r.code == 334 && l->len >= 3)
 		kb_add_challenge(b, l->raw + 3, l->len - 3, &rs);
-	if (first->verb == VERB_EHLO && i != start && l->code == 250 &&
-	    l->len > 4) {
+	if (t->lines[start].verb == VERB_EHLO && i != start &&
+	    l->code == 250 && l->len > 4) {
 		kw = xstrndup(l->raw + 4, l->len - 4);
 		if ((sp = strchr(kw, ' ')) != NULL)
 			*sp++ = '\0';
 		kb_add_keyword(b, kw, sp, &rs);
 		free(kw);
 	}
-	kb_add_reply(b, &r, verb, &rs);
+	kb_add_reply(b, &r, &ctx, &rs);
 	kb_refs_write(b, &rs);
 	free(r.lines);
 }

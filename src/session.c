@@ -16,6 +16,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
 #include "smtpscope/data.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/lint.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
@@ -482,6 +483,28 @@ session_start_content(struct session *s)
 	}
 }
 
+/*
+ * Note the likely cause of the failure just recorded, from the session so
+ * far (kb_diagnose), so scripts and logs carry it too.
+ */
+static void
+session_diagnose(struct session *s)
+{
+	struct buf	d;
+	size_t		i;
+
+	for (i = s->t.n; i > 0; i--)
+		if (s->t.lines[i - 1].dir == TDIR_S)
+			break;
+	if (i == 0)
+		return;
+	buf_init(&d);
+	if (kb_diagnose(&d, &s->t, i - 1) == 0)
+		session_note(s, TDIR_INFO, "diagnosis: %s", buf_str(&d));
+	buf_free(&d);
+}
+
+
 /* React to a complete reply. */
 static void
 session_on_reply(struct session *s, struct reply *r)
@@ -596,6 +619,8 @@ session_on_reply(struct session *s, struct reply *r)
 	if (r->code == 421)
 		session_note(s, TDIR_INFO, "the server is closing the "
 		    "connection (421)");
+	if (cls >= 4 && (v != VERB_NONE || s->nreplies == 1))
+		session_diagnose(s);
 done:
 	if (s->have_last)
 		reply_free(&s->last);

@@ -29,8 +29,9 @@ struct kb_reply {
 
 struct kb_enh {
 	const char	*code;		/* "X.7.8", "X.7.0", or "X.7" subject */
-	const char	*title;
-	const char	*meaning;
+	const char	*title;		/* neutral words */
+	const char	*ok;		/* its meaning in a 2.X.X reply */
+	const char	*fail;		/* in a 4.X.X or 5.X.X reply */
 	const char	*ref;
 };
 
@@ -60,6 +61,18 @@ const char		*kb_class_name(int);
 
 /* Explain a whole reply (multi-line too), with vendor hints. */
 void	 kb_explain_reply(struct buf *, const struct reply *);
+/*
+ * The diagnosis of transcript line i (a server line) from the session so
+ * far: one or two sentences naming the likely cause and the next step,
+ * appended to out.  Returns 0, or -1 when nothing specific is known.
+ */
+int	 kb_diagnose(struct buf *, const struct transcript *, size_t);
+/*
+ * Find an enhanced code anywhere in reply text: after the code, behind a
+ * vendor tag, in qmail's "(#5.1.1)".  Prefers one whose class is cls.
+ * Writes "5.1.1" to out (16 octets); returns 0, or -1 when there is none.
+ */
+int	 kb_find_enh(const char *, size_t, int, char *);
 /* Explain one EHLO keyword line ("SIZE 35882577", "AUTH PLAIN LOGIN"). */
 void	 kb_explain_keyword(struct buf *, const char *, const char *);
 /* Explain a 334 challenge's text: decoded base64, what it asks for. */
