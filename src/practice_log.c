@@ -27,6 +27,8 @@
 
 /* Octets of log lines waiting at most. */
 #define PLOG_BUF_MAX	(256 * 1024)
+/* How long the last lines may take at exit. */
+#define PLOG_CLOSE_MS	1000
 
 enum plog_how {
 	PLOG_WRITE,	/* our own non-blocking description, or a file */
@@ -40,6 +42,7 @@ struct plog {
 	enum plog_how	 how;
 	int		 broken;	/* a write failed for good: stop */
 	struct buf	 q;
+	int		 dropping;	/* till the queue is half empty */
 	unsigned long	 dropped;
 };
 
@@ -102,27 +105,40 @@ plog_open(const char *path, char *err, size_t errlen)
 	return (l);
 }
 
-/* Write what waits; best effort at the end (the server is stopping). */
+/*
+ * Write what waits, for at most PLOG_CLOSE_MS (the server is stopping: a
+ * reader may still come for it, but nobody waits for ever).
+ */
 void
 plog_close(struct plog *l)
 {
+	struct pollfd	pfd;
+	long long	end;
+	int		left;
+
 	if (l == NULL)
 		return;
+	end = practice_now_ms() + PLOG_CLOSE_MS;
 	plog_flush(l);
+	while (l->q.len > 0 && !l->broken &&
+	    (left = (int)(end - practice_now_ms())) > 0) {
+		pfd.fd = l->fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, left) == -1 && errno != EINTR)
+			break;
+		plog_flush(l);
+	}
 	if (l->own)
 		close(l->fd);
 	buf_free(&l->q);
 	free(l);
 }
 
-/* Queue text if it fits whole; 0 or -1. */
-static int
+/* Queue text (at most half the buffer is in use when called). */
+static void
 plog_add(struct plog *l, const char *text, size_t len)
 {
-	if (l->q.len + len > PLOG_BUF_MAX)
-		return (-1);
 	buf_add(&l->q, text, len);
-	return (0);
 }
 
 /* Write as much as the descriptor takes now, never waiting. */
@@ -171,13 +187,13 @@ again:
 		return;
 	}
 	/* Room again after lines were dropped: say how many. */
-	if (l->dropped > 0) {
+	if (l->dropping && l->q.len <= PLOG_BUF_MAX / 2) {
 		nl = snprintf(note, sizeof note, "practice: %lu log lines "
 		    "dropped\n", l->dropped);
-		if (plog_add(l, note, (size_t)nl) == 0) {
-			l->dropped = 0;
-			goto again;
-		}
+		plog_add(l, note, (size_t)nl);
+		l->dropping = 0;
+		l->dropped = 0;
+		goto again;
 	}
 }
 
@@ -188,7 +204,8 @@ plog_line(struct plog *l, const char *line)
 	if (l == NULL || l->broken)
 		return;
 	plog_flush(l);
-	if (l->dropped > 0 || l->q.len + strlen(line) + 1 > PLOG_BUF_MAX) {
+	if (l->dropping || l->q.len + strlen(line) + 1 > PLOG_BUF_MAX) {
+		l->dropping = 1;
 		l->dropped++;
 		return;
 	}
