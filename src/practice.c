@@ -185,9 +185,21 @@ reap(struct practice *p)
 
 	for (i = j = 0; i < p->nsess; i++) {
 		s = p->sess[i];
-		if (!s->dead && s->close_after && s->hold_until == 0 &&
-		    s->out.len == 0 && conn_queued(s->c) == 0)
-			s->dead = 1;
+		/*
+		 * All replies are out: send FIN, then read (and drop) what
+		 * the client still sends until it closes or the linger time
+		 * ends.  Closing with unread input would send a RST, and a
+		 * RST throws away the replies the client has not read yet.
+		 */
+		if (!s->dead && s->close_after && !s->shut &&
+		    s->hold_until == 0 && s->out.len == 0 &&
+		    conn_queued(s->c) == 0) {
+			if (s->drain) {
+				(void)shutdown(conn_fd(s->c), SHUT_WR);
+				s->shut = 1;
+			} else
+				s->dead = 1;
+		}
 		if (s->dead) {
 			practice_log(s, "closed");
 			practice_sess_free(s);
@@ -316,7 +328,7 @@ practice_free(struct practice *p)
 		practice_msg_free(p->msgs[i]);
 	free(p->msgs);
 	for (i = 0; i < p->ngrey; i++)
-		free(p->grey[i]);
+		free(p->grey[i].key);
 	free(p->grey);
 	if (p->lfd != -1)
 		close(p->lfd);

@@ -288,6 +288,23 @@ bdat_done(struct psess *s)
 	practice_say(s, "250 2.0.0 %zu octets received", s->msglen);
 }
 
+/*
+ * Follow line lengths through BDAT content, across chunks: a line over
+ * 998 octets (RFC 5321 4.5.3.1.6) fails the message as in DATA.
+ */
+static void
+bdat_scan(struct psess *s, const char *b, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (b[i] == '\n')
+			s->linelen = 0;
+		else if (b[i] != '\r' && ++s->linelen > LINE_MAX_OCTETS)
+			s->toolong = 1;
+	}
+}
+
 /* Bytes of a BDAT chunk arrive as lines; rebuild them and count. */
 void
 practice_bdat_line(struct psess *s, const char *line, size_t len,
@@ -305,14 +322,16 @@ practice_bdat_line(struct psess *s, const char *line, size_t len,
 		/* Octets were lost: the byte count can no longer be kept. */
 		practice_say(s, "500 5.5.2 Line too long inside a BDAT chunk, "
 		    "closing");
-		s->close_after = 1;
+		practice_close_soon(s);
 		return;
 	}
 	eol = (flags & LINE_BARE_LF) ? "\n" : "\r\n";
 	eollen = (flags & LINE_PARTIAL) ? 0 : strlen(eol);
 	take = len < s->bdat_left ? len : s->bdat_left;
-	if (!s->bdat_bad && !s->failed)
+	if (!s->bdat_bad && !s->failed) {
 		msg_add(s, line, take);
+		bdat_scan(s, line, take);
+	}
 	s->bdat_left -= take;
 	if (take < len) {
 		/* The chunk ended inside this line: the rest is a command. */
@@ -321,8 +340,10 @@ practice_bdat_line(struct psess *s, const char *line, size_t len,
 		return;
 	}
 	take = eollen < s->bdat_left ? eollen : s->bdat_left;
-	if (!s->bdat_bad && !s->failed)
+	if (!s->bdat_bad && !s->failed) {
 		msg_add(s, eol, take);
+		bdat_scan(s, eol, take);
+	}
 	s->bdat_left -= take;
 	if (s->bdat_left > 0)
 		return;
@@ -344,10 +365,33 @@ practice_bdat_partial(struct psess *s)
 
 	if (s->mode != MODE_BDAT || s->bdat_left == 0)
 		return;
+	if ((n = conn_partial_truncated(s->c)) > 0) {
+		/*
+		 * Over LINE_CAP octets without a line end: octets were lost,
+		 * so the message fails (the line is over 998 octets anyway),
+		 * but the count holds while the chunk lasts.
+		 */
+		if (n > s->bdat_left) {
+			practice_say(s, "500 5.5.2 Line too long inside a BDAT "
+			    "chunk, closing");
+			practice_close_soon(s);
+			return;
+		}
+		conn_discard_partial(s->c);
+		s->msglen += n;
+		s->toolong = 1;
+		s->linelen += n;
+		s->bdat_left -= n;
+		if (s->bdat_left == 0)
+			bdat_done(s);
+		return;
+	}
 	buf_init(&b);
 	n = conn_take_partial(s->c, &b, s->bdat_left);
-	if (n > 0 && !s->bdat_bad && !s->failed)
+	if (n > 0 && !s->bdat_bad && !s->failed) {
 		msg_add(s, b.data, n);
+		bdat_scan(s, b.data, n);
+	}
 	s->bdat_left -= n;
 	buf_free(&b);
 	if (n > 0 && s->bdat_left == 0)

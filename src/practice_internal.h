@@ -42,6 +42,8 @@ struct tls_server_ctx;
 #define FLOOD_REPLY		"421 4.7.0 Too much pipelined input without " \
 				"reading replies, closing"
 #define GREYLIST_MAX		4096
+/* Greylisting entries one client address may hold. */
+#define GREYLIST_PER_ADDR	(GREYLIST_MAX / 16)
 /* Messages kept in memory, in octets, besides PRACTICE_KEEP_MAX. */
 #define KEEP_BYTES_MAX		(64 * 1024 * 1024)
 #define BUSY_REPLY		"421 4.7.0 Too many connections, try later\r\n"
@@ -59,6 +61,12 @@ struct tls_server_ctx;
 /* RFC 5248: 523 with X.7.10 "Encryption Needed"; RFC 3207 5. */
 #define NEED_TLS_REPLY		"523 5.7.10 Encryption needed: issue " \
 				"STARTTLS first"
+
+/* One greylisting triplet seen, and the address that brought it. */
+struct grey {
+	char	*key;
+	char	 peer[64];
+};
 
 enum auth_step {
 	STEP_NONE,
@@ -106,6 +114,8 @@ struct psess {
 	int		 nomem;		/* the memory budget refused this one */
 	size_t		 msglen;	/* octets received, even past the limit */
 	int		 toolong;	/* a content line over 998 octets */
+	size_t		 linelen;	/* BDAT: octets of the current line */
+	int		 utf8;		/* MAIL ... SMTPUTF8 */
 	int		 bare_lf;
 	size_t		 bdat_left;
 	int		 bdat_last;
@@ -120,6 +130,8 @@ struct psess {
 	long long	 linger_until;	/* closing: give up on the replies */
 	int		 auth_fail;
 	int		 close_after;	/* close once the replies are out */
+	int		 drain;		/* closing: FIN first, then drain input */
+	int		 shut;		/* FIN sent */
 	int		 dead;		/* close now */
 };
 
@@ -138,7 +150,7 @@ struct practice {
 	size_t			 kept;		/* octets of msgs */
 	unsigned long		 total;
 
-	char			**grey;
+	struct grey		*grey;		/* oldest first */
 	size_t			 ngrey;
 
 	/* Limits, from the params and the descriptor limit. */

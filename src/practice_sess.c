@@ -148,6 +148,8 @@ practice_txn_reset(struct psess *s)
 	s->nomem = 0;
 	s->msglen = 0;
 	s->toolong = s->bare_lf = 0;
+	s->linelen = 0;
+	s->utf8 = 0;
 	s->bdat_left = 0;
 	s->bdat_last = s->bdat_bad = 0;
 	s->lines = 0;
@@ -192,6 +194,7 @@ practice_close_soon(struct psess *s)
 {
 	practice_flush(s);
 	s->close_after = 1;
+	s->drain = 1;
 	if (s->linger_until == 0)
 		s->linger_until = practice_now_ms() + LINGER_MS;
 }
@@ -208,7 +211,7 @@ sess_line(void *arg, const char *line, size_t len, unsigned int flags)
 		practice_flush(s);
 	if (!s->dead && practice_out_queued(s) > OUT_QUEUE_MAX)
 		flooded(s);
-	if (s->dead)
+	if (s->dead || s->close_after)
 		return;
 	s->last = practice_now_ms();
 	if (s->mode == MODE_DATA)

@@ -280,6 +280,133 @@ def attack_maildir(port, pid, n, kib):
            quota_refused=quota, took=took, t220=t220, fresh=out)
 
 
+def smaller(port, pid):
+    """The smaller points: one line "name=ok" or "name=fail:..." each."""
+    res = {}
+
+    def session(src=ATTACKER):
+        s = connect(port, src)
+        f = s.makefile("rb")
+        reply(f)
+        s.sendall(b"EHLO small.example\r\n")
+        reply(f)
+        return s, f
+
+    def envelope(s, f, frm=b"a@example.com", extra=b""):
+        s.sendall(b"MAIL FROM:<" + frm + b">" + extra +
+                  b"\r\nRCPT TO:<demo@localhost>\r\n")
+        return reply(f)[1], reply(f)[1]
+
+    def run(name, fn):
+        try:
+            ok, detail = fn()
+        except Exception as e:
+            ok, detail = False, "%s %s" % (type(e).__name__, e)
+        res[name] = "ok" if ok else "fail:" + str(detail)
+
+    def bdat_long():
+        s, f = session()
+        envelope(s, f)
+        s.settimeout(5)
+        s.sendall(b"BDAT 10000 LAST\r\n" + b"z" * 10000)
+        code, text = reply(f)
+        s.sendall(b"NOOP\r\n")
+        return code == "550" and reply(f)[0] == "250", text
+
+    def bdat_998():
+        s, f = session()
+        envelope(s, f)
+        body = b"Subject: x\r\n\r\n" + b"w" * 1200 + b"\r\n"
+        s.sendall(b"BDAT %d LAST\r\n" % len(body) + body)
+        code, text = reply(f)
+        return code == "550" and "998" in text, text
+
+    def greylist():
+        b, bf = session(FRESH)
+        b.sendall(b"MAIL FROM:<fresh@example.com>\r\n"
+                  b"RCPT TO:<greylist@localhost>\r\nRSET\r\n")
+        reply(bf)
+        first = reply(bf)[1]
+        reply(bf)
+        a, af = session()
+        n = 5000
+        a.sendall(b"".join(b"MAIL FROM:<g%d@example.com>\r\nRCPT TO:"
+                           b"<greylist@localhost>\r\nRSET\r\n" % i
+                           for i in range(n)))
+        for _ in range(3 * n):
+            reply(af)
+        b.sendall(b"MAIL FROM:<fresh@example.com>\r\n"
+                  b"RCPT TO:<greylist@localhost>\r\n")
+        reply(bf)
+        again = reply(bf)[1]
+        return first.startswith("451") and again.startswith("250"), \
+            first + " / " + again
+
+    def flood():
+        s, f = session()
+        s.settimeout(10)
+        # 20000 HELPs ask for some 24 MB of replies; read none till sent.
+        s.sendall(b"HELP\r\n" * 20000)
+        time.sleep(0.3)
+        last = ""
+        while True:
+            line = f.readline()
+            if not line:
+                break
+            last = line.decode("latin-1").strip()
+        return last.startswith("421 4.7.0 Too much pipelined"), last
+
+    def utf8():
+        s, f = session()
+        m = envelope(s, f, b"\xff\xfeu@example.com", b" SMTPUTF8")[0]
+        s.sendall(b"RSET\r\n")
+        reply(f)
+        good = envelope(s, f, b"\xc3\xa9l\xc3\xa8ve@example.com",
+                        b" SMTPUTF8")[0]
+        return m.startswith("553 5.6.7") and good.startswith("250"), \
+            m + " / " + good
+
+    def ehlo():
+        s = connect(port, ATTACKER)
+        f = s.makefile("rb")
+        reply(f)
+        s.sendall(b"EHLO \x1b[31mevil\x07.example\r\n")
+        first = f.readline()
+        while True:
+            line = f.readline()
+            if line[3:4] != b"-":
+                break
+        return (b"\x1b" not in first and b"\x07" not in first and
+                b"evil" in first), first
+
+    def bare_lf():
+        s, f = session()
+        s.sendall(b"NOOP\n")
+        code, text = reply(f)
+        s.sendall(b"NOOP\r\n")
+        return code == "500" and reply(f)[0] == "250", text
+
+    def auth():
+        s, f = session()
+        codes = []
+        for i in range(3):
+            s.sendall(b"AUTH PLAIN AGRlbW8Ad3Jvbmc=\r\n")
+            codes.append(reply(f)[0])
+        codes.append(reply(f)[0])
+        return codes == ["535", "535", "535", "421"], ",".join(codes)
+
+    for name, fn in [("bdat_long", bdat_long), ("bdat_998", bdat_998),
+                     ("greylist", greylist), ("flood_421", flood),
+                     ("utf8", utf8), ("ehlo", ehlo), ("bare_lf", bare_lf),
+                     ("auth", auth)]:
+        run(name, fn)
+    t220, out = fresh(port)
+    res["fresh"] = "ok" if out == "ok" and t220 < 2 else "fail:" + out
+    for k, v in res.items():
+        print("%s=%s" % (k, v.replace(" ", "_")))
+    sys.exit(0 if all(v == "ok" for v in res.values()) else 1)
+
+
 def main():
     attack, port, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     args = [float(a) for a in sys.argv[4:]]
@@ -293,6 +420,8 @@ def main():
         attack_log(port, pid, int(args[0]))
     elif attack == "maildir":
         attack_maildir(port, pid, int(args[0]), int(args[1]))
+    elif attack == "smaller":
+        smaller(port, pid)
     elif attack == "fresh":
         t220, out = fresh(port)
         report(out == "ok", t220=t220, fresh=out, rss=rss_kib(pid))

@@ -195,4 +195,28 @@ check "maildir holds at most 1 MiB (${used:-?} KiB)" \
     test "${used:-9999}" -le 1040
 stop
 
+# ---------------------------------------------------------- smaller points
+serve small -- --serve-max-per-addr 1000
+check "server started for the smaller points" test -n "$PORT"
+ATTACK_ARGS=
+attack small smaller
+for item in bdat_long bdat_998 greylist flood_421 utf8 ehlo bare_lf auth \
+    fresh; do
+	case $item in
+	bdat_long) what="a BDAT chunk of 10000 octets without LF is answered (550)" ;;
+	bdat_998) what="BDAT content is held to 998-octet lines" ;;
+	greylist) what="one address filling the greylist keeps another's entry" ;;
+	flood_421) what="the 421 for a pipelining flood reaches the client" ;;
+	utf8) what="invalid UTF-8 under SMTPUTF8 gets 553 5.6.7" ;;
+	ehlo) what="the EHLO argument is not echoed raw" ;;
+	bare_lf) what="a command ended by a bare LF gets 500" ;;
+	auth) what="three AUTH failures: 421 and close" ;;
+	fresh) what="a fresh client served after all that" ;;
+	esac
+	check_grep "$what" "^$item=ok\$" "$TMPD/small.res"
+done
+check_grep "AUTH failures logged" 'AUTH failed for demo \(3 of 3\)' \
+    "$TMPD/small.err"
+check "server stopped with status 0" stop
+
 done_testing
