@@ -441,3 +441,15 @@ conn_dropped(const struct conn *c)
 {
 	return c->dropped;
 }
+
+size_t
+conn_partial_truncated(const struct conn *c)
+{
+	return ((c->la.flags & LINE_TRUNCATED) ? c->la.total : 0);
+}
+
+size_t
+conn_discard_partial(struct conn *c)
+{
+	return (lineasm_discard(&c->la));
+}

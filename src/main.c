@@ -32,7 +32,10 @@ enum {
 	OPT_KEY, OPT_TIMEOUT, OPT_USER, OPT_PASSWORD_ENV, OPT_PASSWORD_FILE,
 	OPT_LOG, OPT_SHOW_SECRETS, OPT_TIMING, OPT_NO_COLOR, OPT_STARTTLS,
 	OPT_HELP, OPT_VERSION, OPT_REPLAY, OPT_STEP, OPT_EXPORT_HTML,
-	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH, OPT_SERVE_REQUIRE_TLS
+	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH, OPT_SERVE_REQUIRE_TLS,
+	OPT_SERVE_MAX_SESSIONS, OPT_SERVE_MAX_PER_ADDR, OPT_SERVE_IDLE,
+	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG,
+	OPT_MAILDIR_QUOTA
 };
 
 static const struct option longopts[] = {
@@ -47,6 +50,13 @@ static const struct option longopts[] = {
 	{ "serve-require-auth",	no_argument,	   NULL, OPT_SERVE_REQUIRE_AUTH },
 	{ "serve-tls-auth",	no_argument,	   NULL, OPT_SERVE_TLS_AUTH },
 	{ "serve-require-tls",	no_argument,	   NULL, OPT_SERVE_REQUIRE_TLS },
+	{ "serve-max-sessions",	required_argument, NULL, OPT_SERVE_MAX_SESSIONS },
+	{ "serve-max-per-addr",	required_argument, NULL, OPT_SERVE_MAX_PER_ADDR },
+	{ "serve-idle",		required_argument, NULL, OPT_SERVE_IDLE },
+	{ "serve-max-time",	required_argument, NULL, OPT_SERVE_MAX_TIME },
+	{ "serve-max-memory",	required_argument, NULL, OPT_SERVE_MAX_MEMORY },
+	{ "serve-log",		required_argument, NULL, OPT_SERVE_LOG },
+	{ "maildir-quota",	required_argument, NULL, OPT_MAILDIR_QUOTA },
 	{ "insecure",		no_argument,	   NULL, OPT_INSECURE },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
 	{ "tls-priority",	required_argument, NULL, OPT_TLS_PRIORITY },
@@ -104,6 +114,16 @@ static const char usage_text[] =
 "  --serve-require-auth practice server: 530 for MAIL before AUTH\n"
 "  --serve-tls-auth     practice server: 538 for PLAIN/LOGIN before TLS\n"
 "  --serve-require-tls  practice server: 523 for MAIL or AUTH before TLS\n"
+"  --serve-max-sessions N  sessions at once (default 1024, kept below the\n"
+"                       descriptor limit; 1/8 kept for new addresses)\n"
+"  --serve-max-per-addr N  sessions from one client address (default 32)\n"
+"  --serve-idle SECS    close a session idle this long (default 300)\n"
+"  --serve-max-time SECS  close a session open this long (default 3600)\n"
+"  --serve-max-memory MB  messages held in memory, all sessions and the\n"
+"                       inbox together; past it 452 4.3.1 (default 256)\n"
+"  --serve-log FILE     log sessions to FILE (default: stderr, never\n"
+"                       blocking: lines are dropped and counted instead)\n"
+"  --maildir-quota MB   --maildir takes at most MB per run (default 100)\n"
 "\n"
 "Options:\n"
 "  --starttls           send STARTTLS right after the first EHLO\n"
@@ -126,6 +146,30 @@ static const char usage_text[] =
 "Script exit status: 0 all expectations held, 1 an :expect failed,\n"
 "2 usage error, 3 connection error, 4 TLS error, 5 timeout.\n"
 "See smtpscope(1) for the command language.\n";
+
+/*
+ * A whole number from lo to hi for option name, or -1 after a usage
+ * error (its exit code in *rc).
+ */
+static int
+num_arg(const char *name, const char *arg, int lo, int hi, int *rc)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi ||
+	    strspn(arg, "0123456789") != strlen(arg)) {
+		fprintf(stderr, "smtpscope: %s wants a number from %d to %d, "
+		    "not '%s'\n", name, lo, hi, arg);
+		fputs("Try 'smtpscope --help' for more information.\n",
+		    stderr);
+		*rc = EXIT_USAGE;
+		return -1;
+	}
+	return (int)v;
+}
 
 /* Print an error and the hint, return the usage exit code. */
 int
@@ -316,6 +360,46 @@ main(int argc, char **argv)
 		case OPT_SERVE_REQUIRE_TLS:
 			o.require_tls = 1;
 			break;
+		case OPT_SERVE_MAX_SESSIONS:
+			if ((o.max_sessions = num_arg("--serve-max-sessions",
+			    optarg, 1, 1000000, &rc)) == -1)
+				return rc;
+			o.serve_limits = 1;
+			break;
+		case OPT_SERVE_MAX_PER_ADDR:
+			if ((o.max_per_addr = num_arg("--serve-max-per-addr",
+			    optarg, 1, 1000000, &rc)) == -1)
+				return rc;
+			o.serve_limits = 1;
+			break;
+		case OPT_SERVE_IDLE:
+			if ((o.idle_s = num_arg("--serve-idle", optarg, 1,
+			    86400, &rc)) == -1)
+				return rc;
+			o.serve_limits = 1;
+			break;
+		case OPT_SERVE_MAX_TIME:
+			if ((o.max_time_s = num_arg("--serve-max-time", optarg,
+			    1, 604800, &rc)) == -1)
+				return rc;
+			o.serve_limits = 1;
+			break;
+		case OPT_SERVE_MAX_MEMORY:
+			if ((o.max_memory_mb = num_arg("--serve-max-memory",
+			    optarg, 1, 1048576, &rc)) == -1)
+				return rc;
+			o.serve_limits = 1;
+			break;
+		case OPT_SERVE_LOG:
+			o.serve_log = optarg;
+			o.serve_limits = 1;
+			break;
+		case OPT_MAILDIR_QUOTA:
+			if ((o.maildir_quota_mb = num_arg("--maildir-quota",
+			    optarg, 1, 1048576, &rc)) == -1)
+				return rc;
+			o.serve_limits = 1;
+			break;
 		case OPT_INSECURE:
 			o.sp.tls.insecure = 1;
 			break;
@@ -398,9 +482,9 @@ main(int argc, char **argv)
 		return run_serve(&o);
 	}
 	if (o.serve_smtps != NULL || o.maildir != NULL || o.require_auth ||
-	    o.tls_auth_only || o.require_tls)
-		return usage_error("%s", "--serve-smtps, --maildir and "
-		    "--serve-* options go with --serve");
+	    o.tls_auth_only || o.require_tls || o.serve_limits)
+		return usage_error("%s", "--serve-smtps, --maildir, "
+		    "--maildir-quota and --serve-* options go with --serve");
 	if (o.export_html != NULL && o.replay == NULL)
 		return usage_error("%s", "--export-html goes with --replay FILE");
 	if (o.step && o.script == NULL)

@@ -24,6 +24,14 @@ struct opts {
 	int			 require_auth;
 	int			 tls_auth_only;
 	int			 require_tls;
+	int			 max_sessions;
+	int			 max_per_addr;
+	int			 idle_s;
+	int			 max_time_s;
+	int			 max_memory_mb;
+	int			 maildir_quota_mb;
+	const char		*serve_log;
+	int			 serve_limits;	/* any of the above given */
 	const char		*user;
 	const char		*password_env;
 	const char		*password_file;

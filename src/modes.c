@@ -114,6 +114,13 @@ run_serve(struct opts *o)
 	pp.require_auth = o->require_auth;
 	pp.tls_auth_only = o->tls_auth_only;
 	pp.require_tls = o->require_tls;
+	pp.max_sessions = o->max_sessions;
+	pp.max_per_addr = o->max_per_addr;
+	pp.idle_s = o->idle_s;
+	pp.max_time_s = o->max_time_s;
+	pp.mem_budget = (size_t)o->max_memory_mb << 20;
+	pp.maildir_quota = (size_t)o->maildir_quota_mb << 20;
+	pp.log_path = o->serve_log;
 	pp.verbose = 1;
 	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: practice server: %s\n", err);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +43,71 @@ practice_msg_free(struct practice_msg *m)
 	free(m);
 }
 
+enum { ADMIT_OK, ADMIT_FULL, ADMIT_ADDR };
+
+/* Sessions open from one client address. */
+static size_t
+count_addr(const struct practice *p, const char *peer)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < p->nsess; i++)
+		if (strcmp(p->sess[i]->peer, peer) == 0)
+			n++;
+	return (n);
+}
+
+/*
+ * Whether a client from peer may have a session: ADMIT_OK, or why not.
+ * An address that already holds sessions may not take the last slots,
+ * kept for addresses not seen yet.
+ */
+static int
+admit(struct practice *p, const char *peer)
+{
+	size_t	n;
+
+	if (p->nsess >= p->sess_max)
+		return (ADMIT_FULL);
+	n = count_addr(p, peer);
+	if (n >= p->per_addr)
+		return (ADMIT_ADDR);
+	if (n > 0 && p->nsess + p->reserve >= p->sess_max)
+		return (ADMIT_FULL);
+	return (ADMIT_OK);
+}
+
+/* Refuse a client with a 421 (RFC 5321 3.8: instead of the greeting). */
+static void
+refuse(int fd, const char *reply)
+{
+	(void)send(fd, reply, strlen(reply), MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+/*
+ * Out of descriptors (EMFILE): the listener stays readable, so poll()
+ * would return at once for ever.  Free the spare descriptor, take the
+ * client with it to say 421, take the spare back, and let the listener
+ * rest a while.
+ */
+static void
+accept_exhausted(struct practice *p, int lfd)
+{
+	int	fd;
+
+	p->lpause_until = practice_now_ms() + LISTEN_PAUSE_MS;
+	if (p->spare == -1)
+		return;
+	close(p->spare);
+	fd = accept(lfd, NULL, NULL);
+	if (fd != -1)
+		refuse(fd, BUSY_REPLY);
+	p->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	practice_slog(p, "out of descriptors with %zu sessions: client "
+	    "refused", p->nsess);
+}
+
 /* Accept every waiting client of one listener. */
 static void
 accept_all(struct practice *p, int lfd, int implicit)
@@ -49,19 +116,28 @@ accept_all(struct practice *p, int lfd, int implicit)
 	socklen_t		 sl;
 	struct psess		*s;
 	char			 host[64], serv[16], err[256];
-	size_t			 dropped;
-	int			 fd;
+	size_t			 dropped, nfull = 0, naddr = 0;
+	int			 fd, why;
 
 	for (;;) {
 		sl = sizeof ss;
 		fd = accept(lfd, (struct sockaddr *)&ss, &sl);
-		if (fd == -1)
-			return;
-		if (p->nsess >= PRACTICE_SESSIONS_MAX) {
-			/* RFC 5321 3.8: 421 may come instead of a greeting. */
-			(void)send(fd, BUSY_REPLY, sizeof BUSY_REPLY - 1,
-			    MSG_NOSIGNAL | MSG_DONTWAIT);
-			close(fd);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				accept_exhausted(p, lfd);
+			break;
+		}
+		if (getnameinfo((struct sockaddr *)&ss, sl, host, sizeof host,
+		    serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+			snprintf(host, sizeof host, "unknown");
+		if ((why = admit(p, host)) != ADMIT_OK) {
+			refuse(fd, why == ADMIT_FULL ? BUSY_REPLY :
+			    ADDR_BUSY_REPLY);
+			if (why == ADMIT_FULL)
+				nfull++;
+			else
+				naddr++;
 			continue;
 		}
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -69,12 +145,8 @@ accept_all(struct practice *p, int lfd, int implicit)
 		s = xcalloc(1, sizeof *s);
 		s->p = p;
 		s->id = ++p->next_id;
-		s->last = practice_now_ms();
-		if (getnameinfo((struct sockaddr *)&ss, sl, host, sizeof host,
-		    serv, sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) == 0)
-			snprintf(s->peer, sizeof s->peer, "%s", host);
-		else
-			snprintf(s->peer, sizeof s->peer, "unknown");
+		s->last = s->start = practice_now_ms();
+		snprintf(s->peer, sizeof s->peer, "%s", host);
 		s->c = conn_new(fd);
 		p->sess = xreallocarray(p->sess, p->nsess + 1,
 		    sizeof *p->sess);
@@ -93,6 +165,15 @@ accept_all(struct practice *p, int lfd, int implicit)
 		} else
 			practice_greet(s);
 	}
+	if (nfull > 0) {
+		/* Full: rest rather than accept and refuse without end. */
+		p->lpause_until = practice_now_ms() + LISTEN_PAUSE_MS;
+		practice_slog(p, "%zu sessions open: refused %zu clients",
+		    p->nsess, nfull);
+	}
+	if (naddr > 0)
+		practice_slog(p, "refused %zu clients: at most %zu sessions "
+		    "from one address", naddr, p->per_addr);
 }
 
 /* Free sessions that are done, keeping the order of the rest. */
@@ -104,9 +185,21 @@ reap(struct practice *p)
 
 	for (i = j = 0; i < p->nsess; i++) {
 		s = p->sess[i];
-		if (!s->dead && s->close_after && s->hold_until == 0 &&
-		    s->out.len == 0 && conn_queued(s->c) == 0)
-			s->dead = 1;
+		/*
+		 * All replies are out: send FIN, then read (and drop) what
+		 * the client still sends until it closes or the linger time
+		 * ends.  Closing with unread input would send a RST, and a
+		 * RST throws away the replies the client has not read yet.
+		 */
+		if (!s->dead && s->close_after && !s->shut &&
+		    s->hold_until == 0 && s->out.len == 0 &&
+		    conn_queued(s->c) == 0) {
+			if (s->drain) {
+				(void)shutdown(conn_fd(s->c), SHUT_WR);
+				s->shut = 1;
+			} else
+				s->dead = 1;
+		}
 		if (s->dead) {
 			practice_log(s, "closed");
 			practice_sess_free(s);
@@ -130,6 +223,50 @@ listen_on(const char *addr, const char *port, char *err, size_t errlen)
 	return (fd);
 }
 
+/*
+ * Raise the soft descriptor limit to the hard one and size the session cap
+ * below it, so that accept() does not run out of descriptors first.
+ */
+static void
+size_limits(struct practice *p, const struct practice_params *pp)
+{
+	struct rlimit	rl;
+	size_t		fds = PRACTICE_SESSIONS_DEFAULT + FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)1 << 30)
+			fds = rl.rlim_cur;
+		else
+			fds = (size_t)1 << 30;
+	}
+	p->sess_max = pp->max_sessions > 0 ? (size_t)pp->max_sessions :
+	    PRACTICE_SESSIONS_DEFAULT;
+	if (fds < FD_RESERVE + 2)
+		p->sess_max = 1;
+	else if (p->sess_max > fds - FD_RESERVE)
+		p->sess_max = fds - FD_RESERVE;
+	p->per_addr = pp->max_per_addr > 0 ? (size_t)pp->max_per_addr :
+	    PRACTICE_PER_ADDR_DEFAULT;
+	p->reserve = p->sess_max / PRACTICE_NEW_ADDR_SHARE;
+	p->idle_ms = 1000LL * (pp->idle_s > 0 ? pp->idle_s :
+	    PRACTICE_IDLE_DEFAULT);
+	p->life_ms = 1000LL * (pp->max_time_s > 0 ? pp->max_time_s :
+	    PRACTICE_MAX_TIME_DEFAULT);
+	/* Behind the UI or a script (one user, no class): no longest session. */
+	if (!pp->verbose && pp->max_time_s <= 0)
+		p->life_ms = 1000LL * 3600 * 24 * 365;
+	p->budget = pp->mem_budget > 0 ? pp->mem_budget : PRACTICE_MEM_DEFAULT;
+	p->keep_max = p->budget / 4 < KEEP_BYTES_MAX ? p->budget / 4 :
+	    KEEP_BYTES_MAX;
+	p->quota = pp->maildir_quota > 0 ? pp->maildir_quota :
+	    PRACTICE_QUOTA_DEFAULT;
+}
+
 struct practice *
 practice_new(const struct practice_params *pp, char *err, size_t errlen)
 {
@@ -139,7 +276,12 @@ practice_new(const struct practice_params *pp, char *err, size_t errlen)
 	p = xcalloc(1, sizeof *p);
 	p->params = *pp;
 	p->lfd = p->tlsfd = -1;
+	p->spare = -1;
 	p->name = xstrdup(pp->name != NULL ? pp->name : PRACTICE_NAME);
+	size_limits(p, pp);
+	if (pp->verbose && (p->log = plog_open(pp->log_path, err,
+	    errlen)) == NULL)
+		goto fail;
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
 	tls_global_init();
 	p->tls = tls_server_ctx_new(pp->cert_file, pp->key_file, e, sizeof e);
@@ -161,6 +303,11 @@ practice_new(const struct practice_params *pp, char *err, size_t errlen)
 		if (p->tlsfd == -1)
 			goto fail;
 	}
+	p->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	practice_slog(p, "limits: %zu sessions (%zu from one address, %zu "
+	    "kept for new addresses), idle %llds, session %llds, memory "
+	    "%zu MiB", p->sess_max, p->per_addr, p->reserve,
+	    p->idle_ms / 1000, p->life_ms / 1000, p->budget >> 20);
 	return (p);
 fail:
 	practice_free(p);
@@ -181,14 +328,17 @@ practice_free(struct practice *p)
 		practice_msg_free(p->msgs[i]);
 	free(p->msgs);
 	for (i = 0; i < p->ngrey; i++)
-		free(p->grey[i]);
+		free(p->grey[i].key);
 	free(p->grey);
 	if (p->lfd != -1)
 		close(p->lfd);
 	if (p->tlsfd != -1)
 		close(p->tlsfd);
+	if (p->spare != -1)
+		close(p->spare);
 	if (p->tls != NULL)
 		tls_server_ctx_free(p->tls);
+	plog_close(p->log);
 	free(p->name);
 	free(p);
 }
@@ -218,15 +368,25 @@ practice_pollfds(struct practice *p, struct pollfd *pfd, size_t max)
 {
 	struct psess	*s;
 	size_t		 n = 0, i;
+	int		 lfd_on, lf;
 
+	lfd_on = p->lpause_until == 0 || practice_now_ms() >= p->lpause_until;
+	if (lfd_on)
+		p->lpause_until = 0;
+	/* Resting listeners still take a slot, with fd -1 (ignored). */
 	if (n < max) {
-		pfd[n].fd = p->lfd;
+		pfd[n].fd = lfd_on ? p->lfd : -1;
 		pfd[n].events = POLLIN;
 		pfd[n++].revents = 0;
 	}
 	if (p->tlsfd != -1 && n < max) {
-		pfd[n].fd = p->tlsfd;
+		pfd[n].fd = lfd_on ? p->tlsfd : -1;
 		pfd[n].events = POLLIN;
+		pfd[n++].revents = 0;
+	}
+	if ((lf = plog_pollfd(p->log)) != -1 && n < max) {
+		pfd[n].fd = lf;
+		pfd[n].events = POLLOUT;
 		pfd[n++].revents = 0;
 	}
 	for (i = 0; i < p->nsess && n < max; i++) {
@@ -251,8 +411,13 @@ practice_handle(struct practice *p, const struct pollfd *pfd, size_t n)
 	for (k = 0; k < p->nsess; k++)
 		p->sess[k]->revents = 0;
 	for (i = 0; i < n; i++) {
-		if (pfd[i].revents == 0)
+		if (pfd[i].revents == 0 || pfd[i].fd == -1)
 			continue;
+		if (p->log != NULL && pfd[i].fd == plog_pollfd(p->log) &&
+		    (pfd[i].events & POLLOUT) && !(pfd[i].events & POLLIN)) {
+			plog_flush(p->log);
+			continue;
+		}
 		if (pfd[i].fd == p->lfd) {
 			acc = 1;
 			continue;
@@ -296,13 +461,13 @@ practice_timeout(const struct practice *p)
 	size_t		 i;
 
 	now = practice_now_ms();
+	if (p->lpause_until != 0)
+		next = p->lpause_until;
 	for (i = 0; i < p->nsess; i++) {
 		s = p->sess[i];
 		if (!s->handshaking && conn_pending(s->c))
 			return (0);
-		t = s->last + PRACTICE_IDLE_MS;
-		if (s->hold_until != 0 && s->hold_until < t)
-			t = s->hold_until;
+		t = practice_sess_next(s);
 		if (next == -1 || t < next)
 			next = t;
 	}
@@ -321,7 +486,7 @@ practice_run(struct practice *p, volatile sig_atomic_t *stop)
 	int		 timeout, r;
 
 	while (!*stop) {
-		if (cap < p->nsess + 2) {
+		if (cap < p->nsess + 3) {
 			cap = p->nsess + 64;
 			pfd = xreallocarray(pfd, cap, sizeof *pfd);
 		}
@@ -374,4 +539,16 @@ size_t
 practice_nsessions(const struct practice *p)
 {
 	return (p->nsess);
+}
+
+size_t
+practice_max_sessions(const struct practice *p)
+{
+	return (p->sess_max);
+}
+
+size_t
+practice_mem_used(const struct practice *p)
+{
+	return (p->buffered + p->kept);
 }

@@ -38,6 +38,22 @@ creds_ok(const char *user, const char *pass)
 	    strcmp(pass, PRACTICE_PASSWORD) == 0);
 }
 
+/* Log a failed AUTH; after AUTH_FAIL_MAX of them say 421 and close. */
+static void
+auth_failed(struct psess *s, const char *user)
+{
+	s->auth_fail++;
+	practice_log(s, "AUTH failed%s%s (%d of %d)", user != NULL ?
+	    " for " : "", user != NULL ? user : "", s->auth_fail,
+	    AUTH_FAIL_MAX);
+	if (s->auth_fail >= AUTH_FAIL_MAX) {
+		practice_log(s, "too many failed AUTH attempts, closing");
+		practice_say(s, "421 4.7.0 %s Too many failed authentications, "
+		    "closing connection", s->p->name);
+		practice_close_soon(s);
+	}
+}
+
 /* End an AUTH exchange with 235 or 535 (RFC 4954 6). */
 static void
 auth_result(struct psess *s, int good, const char *user)
@@ -47,8 +63,10 @@ auth_result(struct psess *s, int good, const char *user)
 		s->authed = 1;
 		practice_say(s, "235 2.7.0 Authentication successful");
 		practice_log(s, "authenticated as %s", user);
-	} else
+	} else {
 		practice_say(s, "535 5.7.8 Authentication credentials invalid");
+		auth_failed(s, user);
+	}
 	free_secret(s->login_user);
 	s->login_user = NULL;
 	free(s->challenge);
@@ -63,6 +81,7 @@ auth_decode(struct psess *s, const char *text, size_t len, struct buf *b)
 	if (b64_decode(text, len, b) == -1) {
 		s->step = STEP_NONE;
 		practice_say(s, "501 5.5.2 Cannot decode the base64 answer");
+		auth_failed(s, NULL);
 		return (-1);
 	}
 	return (0);

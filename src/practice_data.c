@@ -76,6 +76,7 @@ maildir_write(struct practice *p, struct practice_msg *m, time_t t)
 			goto out;
 	}
 	rc = 0;
+	p->written += b.len;
 out:
 	buf_free(&b);
 	if (close(fd) == -1)
@@ -86,13 +87,29 @@ out:
 	return (rc);
 }
 
+/* Octets a kept message holds: content and envelope. */
+static size_t
+msg_size(const struct practice_msg *m)
+{
+	size_t	n, i;
+
+	n = sizeof *m + m->len + 1 + strlen(m->from) + 1 + strlen(m->id) + 1 +
+	    m->nrcpt * sizeof *m->rcpt;
+	for (i = 0; i < m->nrcpt; i++)
+		n += strlen(m->rcpt[i]) + 1;
+	return (n);
+}
+
 /* Keep a message in memory, letting the oldest go past the limits. */
 static void
 keep(struct practice *p, struct practice_msg *m)
 {
+	size_t	size;
+
+	size = msg_size(m);
 	while (p->nmsgs > 0 && (p->nmsgs >= PRACTICE_KEEP_MAX ||
-	    p->kept + m->len > KEEP_BYTES_MAX)) {
-		p->kept -= p->msgs[0]->len;
+	    p->kept + size > p->keep_max)) {
+		p->kept -= msg_size(p->msgs[0]);
 		practice_msg_free(p->msgs[0]);
 		memmove(p->msgs, p->msgs + 1,
 		    (p->nmsgs - 1) * sizeof *p->msgs);
@@ -100,7 +117,29 @@ keep(struct practice *p, struct practice_msg *m)
 	}
 	p->msgs = xreallocarray(p->msgs, p->nmsgs + 1, sizeof *p->msgs);
 	p->msgs[p->nmsgs++] = m;
-	p->kept += m->len;
+	p->kept += size;
+}
+
+/* Give the memory of the unfinished message back to the budget. */
+void
+practice_msg_release(struct psess *s)
+{
+	s->p->buffered -= s->charged;
+	s->charged = 0;
+	buf_free(&s->msg);
+}
+
+/* 1 when the maildir may take len more octets this run. */
+static int
+quota_ok(struct psess *s, size_t len)
+{
+	struct practice	*p = s->p;
+
+	if (p->params.maildir == NULL || p->written + len <= p->quota)
+		return (1);
+	practice_log(s, "maildir quota of %zu MiB reached: message refused",
+	    p->quota >> 20);
+	return (0);
 }
 
 /* The message is complete: refuse it or keep it, then reply. */
@@ -115,12 +154,16 @@ msg_done(struct psess *s)
 	if (s->big || s->msglen > PRACTICE_SIZE_MAX)
 		practice_say(s, "552 5.3.4 Message size exceeds fixed limit of "
 		    "%d octets", PRACTICE_SIZE_MAX);
+	else if (s->nomem)
+		practice_say(s, NOMEM_REPLY);
 	else if (s->bare_lf)
 		practice_say(s, "550 5.6.0 Bare LF in message content is not "
 		    "allowed (RFC 5321 2.3.8)");
 	else if (s->toolong)
 		practice_say(s, "550 5.6.0 Message has a line over 998 octets "
 		    "(RFC 5321 4.5.3.1.6)");
+	else if (!quota_ok(s, s->msg.len))
+		practice_say(s, QUOTA_REPLY);
 	else {
 		t = time(NULL);
 		m = xcalloc(1, sizeof *m);
@@ -130,7 +173,9 @@ msg_done(struct psess *s)
 			m->rcpt[i] = xstrdup(s->rcpt[i]);
 		m->nrcpt = s->nrcpt;
 		m->len = s->msg.len;
-		m->data = buf_take(&s->msg);
+		/* The inbox counts it now; keep no doubled capacity. */
+		m->data = xrealloc(buf_take(&s->msg), m->len + 1);
+		practice_msg_release(s);
 		p->total++;
 		m->id = xprintf("%lu-%lld", p->total, (long long)t);
 		if (p->params.maildir != NULL &&
@@ -150,13 +195,37 @@ msg_done(struct psess *s)
 	practice_txn_reset(s);
 }
 
-/* Keep content bytes, counting them all but storing only up to the limit. */
+/*
+ * Keep content bytes, counting them all but storing only up to the size
+ * limit and within the memory budget shared by every session (with the
+ * kept messages): the buffer's whole capacity is counted.
+ */
 static void
 msg_add(struct psess *s, const char *b, size_t len)
 {
+	struct practice	*p = s->p;
+	size_t		 need, cap;
+
 	s->msglen += len;
-	if (s->msglen <= PRACTICE_SIZE_MAX && !s->big)
-		buf_add(&s->msg, b, len);
+	if (s->msglen > PRACTICE_SIZE_MAX || s->big || s->nomem)
+		return;
+	need = s->msg.len + len + 1;
+	if (need > s->msg.cap) {
+		/* buf_add doubles the capacity from 64 until it fits. */
+		cap = s->msg.cap == 0 ? 64 : s->msg.cap;
+		while (cap < need)
+			cap *= 2;
+		if (p->buffered - s->charged + p->kept + cap > p->budget) {
+			practice_log(s, "memory budget of %zu MiB reached: "
+			    "message refused", p->budget >> 20);
+			s->nomem = 1;
+			practice_msg_release(s);
+			return;
+		}
+	}
+	buf_add(&s->msg, b, len);
+	p->buffered += s->msg.cap - s->charged;
+	s->charged = s->msg.cap;
 }
 
 /* One line of DATA content (RFC 5321 4.5.2: undo dot-stuffing). */
@@ -207,11 +276,33 @@ bdat_done(struct psess *s)
 		s->failed = 1;
 		return;
 	}
+	if (s->nomem) {
+		practice_say(s, NOMEM_REPLY);
+		s->failed = 1;
+		return;
+	}
 	if (s->bdat_last) {
 		msg_done(s);
 		return;
 	}
 	practice_say(s, "250 2.0.0 %zu octets received", s->msglen);
+}
+
+/*
+ * Follow line lengths through BDAT content, across chunks: a line over
+ * 998 octets (RFC 5321 4.5.3.1.6) fails the message as in DATA.
+ */
+static void
+bdat_scan(struct psess *s, const char *b, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (b[i] == '\n')
+			s->linelen = 0;
+		else if (b[i] != '\r' && ++s->linelen > LINE_MAX_OCTETS)
+			s->toolong = 1;
+	}
 }
 
 /* Bytes of a BDAT chunk arrive as lines; rebuild them and count. */
@@ -231,14 +322,16 @@ practice_bdat_line(struct psess *s, const char *line, size_t len,
 		/* Octets were lost: the byte count can no longer be kept. */
 		practice_say(s, "500 5.5.2 Line too long inside a BDAT chunk, "
 		    "closing");
-		s->close_after = 1;
+		practice_close_soon(s);
 		return;
 	}
 	eol = (flags & LINE_BARE_LF) ? "\n" : "\r\n";
 	eollen = (flags & LINE_PARTIAL) ? 0 : strlen(eol);
 	take = len < s->bdat_left ? len : s->bdat_left;
-	if (!s->bdat_bad && !s->failed)
+	if (!s->bdat_bad && !s->failed) {
 		msg_add(s, line, take);
+		bdat_scan(s, line, take);
+	}
 	s->bdat_left -= take;
 	if (take < len) {
 		/* The chunk ended inside this line: the rest is a command. */
@@ -247,8 +340,10 @@ practice_bdat_line(struct psess *s, const char *line, size_t len,
 		return;
 	}
 	take = eollen < s->bdat_left ? eollen : s->bdat_left;
-	if (!s->bdat_bad && !s->failed)
+	if (!s->bdat_bad && !s->failed) {
 		msg_add(s, eol, take);
+		bdat_scan(s, eol, take);
+	}
 	s->bdat_left -= take;
 	if (s->bdat_left > 0)
 		return;
@@ -270,10 +365,33 @@ practice_bdat_partial(struct psess *s)
 
 	if (s->mode != MODE_BDAT || s->bdat_left == 0)
 		return;
+	if ((n = conn_partial_truncated(s->c)) > 0) {
+		/*
+		 * Over LINE_CAP octets without a line end: octets were lost,
+		 * so the message fails (the line is over 998 octets anyway),
+		 * but the count holds while the chunk lasts.
+		 */
+		if (n > s->bdat_left) {
+			practice_say(s, "500 5.5.2 Line too long inside a BDAT "
+			    "chunk, closing");
+			practice_close_soon(s);
+			return;
+		}
+		conn_discard_partial(s->c);
+		s->msglen += n;
+		s->toolong = 1;
+		s->linelen += n;
+		s->bdat_left -= n;
+		if (s->bdat_left == 0)
+			bdat_done(s);
+		return;
+	}
 	buf_init(&b);
 	n = conn_take_partial(s->c, &b, s->bdat_left);
-	if (n > 0 && !s->bdat_bad && !s->failed)
+	if (n > 0 && !s->bdat_bad && !s->failed) {
 		msg_add(s, b.data, n);
+		bdat_scan(s, b.data, n);
+	}
 	s->bdat_left -= n;
 	buf_free(&b);
 	if (n > 0 && s->bdat_left == 0)
@@ -301,6 +419,12 @@ practice_do_data(struct psess *s, const char *args)
 		/* RFC 3030 2: DATA may not follow BDAT. */
 		practice_say(s, "503 5.5.1 Error: DATA after BDAT in one "
 		    "transaction");
+		return;
+	}
+	if (s->p->buffered + s->p->kept >= s->p->budget) {
+		practice_log(s, "memory budget of %zu MiB reached: DATA "
+		    "refused", s->p->budget >> 20);
+		practice_say(s, NOMEM_REPLY);
 		return;
 	}
 	s->mode = MODE_DATA;

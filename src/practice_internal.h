@@ -13,13 +13,18 @@
 #include "smtpscope/practice.h"
 
 struct conn;
+struct plog;
 struct tls_server_ctx;
 
 #define PRACTICE_NAME		"practice.test"
 #define PRACTICE_SLOW_MS	3000
-/* RFC 5321 4.5.3.2.7: a server waits at least 5 minutes for a command. */
-#define PRACTICE_IDLE_MS	(5 * 60 * 1000)
-#define PRACTICE_SESSIONS_MAX	1024
+/*
+ * Descriptors kept free besides the sessions: stdio, listeners, the spare,
+ * the log, a maildir file, what GnuTLS may open.
+ */
+#define FD_RESERVE		16
+/* How long the listeners rest after a 421 for being full. */
+#define LISTEN_PAUSE_MS		100
 /* RFC 5321 4.5.3.1.4: a command line is at most 512 octets with CRLF. */
 #define CMD_LINE_MAX		510
 /* RFC 5321 4.5.3.1.8: at least 100 recipients must be taken. */
@@ -37,12 +42,31 @@ struct tls_server_ctx;
 #define FLOOD_REPLY		"421 4.7.0 Too much pipelined input without " \
 				"reading replies, closing"
 #define GREYLIST_MAX		4096
+/* Greylisting entries one client address may hold. */
+#define GREYLIST_PER_ADDR	(GREYLIST_MAX / 16)
 /* Messages kept in memory, in octets, besides PRACTICE_KEEP_MAX. */
 #define KEEP_BYTES_MAX		(64 * 1024 * 1024)
 #define BUSY_REPLY		"421 4.7.0 Too many connections, try later\r\n"
+#define ADDR_BUSY_REPLY		"421 4.7.0 Too many connections from your " \
+				"address, try later\r\n"
+/* RFC 3463: X.3.1 "Mail system full". */
+#define NOMEM_REPLY		"452 4.3.1 Insufficient system storage, try " \
+				"again later"
+#define QUOTA_REPLY		"452 4.3.1 Practice maildir quota reached, " \
+				"try again later"
+/* How long a closing session may take to hand over its last reply. */
+#define LINGER_MS		5000
+/* AUTH failures in one session before 421 (RFC 4954 4 allows it). */
+#define AUTH_FAIL_MAX		3
 /* RFC 5248: 523 with X.7.10 "Encryption Needed"; RFC 3207 5. */
 #define NEED_TLS_REPLY		"523 5.7.10 Encryption needed: issue " \
 				"STARTTLS first"
+
+/* One greylisting triplet seen, and the address that brought it. */
+struct grey {
+	char	*key;
+	char	 peer[64];
+};
 
 enum auth_step {
 	STEP_NONE,
@@ -86,8 +110,12 @@ struct psess {
 
 	enum data_mode	 mode;
 	struct buf	 msg;
+	size_t		 charged;	/* octets of msg counted in p->buffered */
+	int		 nomem;		/* the memory budget refused this one */
 	size_t		 msglen;	/* octets received, even past the limit */
 	int		 toolong;	/* a content line over 998 octets */
+	size_t		 linelen;	/* BDAT: octets of the current line */
+	int		 utf8;		/* MAIL ... SMTPUTF8 */
 	int		 bare_lf;
 	size_t		 bdat_left;
 	int		 bdat_last;
@@ -98,7 +126,12 @@ struct psess {
 	struct buf	 held;		/* replies behind a slow@ delay */
 	long long	 hold_until;
 	long long	 last;		/* last activity, for the idle timer */
+	long long	 start;		/* for the longest session */
+	long long	 linger_until;	/* closing: give up on the replies */
+	int		 auth_fail;
 	int		 close_after;	/* close once the replies are out */
+	int		 drain;		/* closing: FIN first, then drain input */
+	int		 shut;		/* FIN sent */
 	int		 dead;		/* close now */
 };
 
@@ -117,12 +150,41 @@ struct practice {
 	size_t			 kept;		/* octets of msgs */
 	unsigned long		 total;
 
-	char			**grey;
+	struct grey		*grey;		/* oldest first */
 	size_t			 ngrey;
+
+	/* Limits, from the params and the descriptor limit. */
+	size_t			 sess_max;
+	size_t			 per_addr;
+	size_t			 reserve;	/* slots kept for new addresses */
+	long long		 idle_ms;
+	long long		 life_ms;
+	size_t			 budget;
+	size_t			 buffered;	/* octets of unfinished messages */
+	size_t			 keep_max;	/* octets of msgs at most */
+	size_t			 quota;
+	size_t			 written;	/* octets written to maildir */
+	int			 spare;		/* a descriptor kept for EMFILE */
+	long long		 lpause_until;	/* listeners rest till then */
+	struct plog		*log;
 };
+
+/*
+ * practice_log.c: a log that never blocks the server.  Lines wait in a
+ * bounded buffer for the descriptor to take them; past it they are
+ * dropped and counted, and the count is logged when there is room again.
+ */
+struct plog *plog_open(const char *, char *, size_t);
+void	 plog_close(struct plog *);
+void	 plog_line(struct plog *, const char *);
+/* The descriptor to poll for POLLOUT when lines wait, or -1. */
+int	 plog_pollfd(const struct plog *);
+void	 plog_flush(struct plog *);
 
 /* practice_sess.c: one session. */
 long long practice_now_ms(void);
+void	 practice_slog(struct practice *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 void	 practice_log(struct psess *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 practice_say(struct psess *, const char *, ...)
@@ -136,9 +198,14 @@ void	 practice_greet(struct psess *);
 void	 practice_sess_handshake(struct psess *);
 void	 practice_sess_io(struct psess *, short);
 void	 practice_sess_timers(struct psess *, long long);
+long long practice_sess_next(const struct psess *);
+void	 practice_close_soon(struct psess *);
 
 /* practice.c: the message store. */
 void	 practice_msg_free(struct practice_msg *);
+
+/* practice_data.c: the memory budget of unfinished messages. */
+void	 practice_msg_release(struct psess *);
 
 /* practice_smtp.c: one command line. */
 void	 practice_cmd_line(struct psess *, const char *, size_t,

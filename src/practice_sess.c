@@ -29,26 +29,54 @@ practice_now_ms(void)
 	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* Log one line as it is (already safe), when logging is on. */
+static void
+log_put(struct practice *p, const char *prefix, const char *text)
+{
+	char	*line, *safe;
+
+	safe = sanitize_dup(text, strlen(text));
+	line = xprintf("%s: %s", prefix, safe);
+	plog_line(p->log, line);
+	free(line);
+	free(safe);
+}
+
+/* Log a server event (not tied to one session). */
+void
+practice_slog(struct practice *p, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+
+	if (p->log == NULL)
+		return;
+	va_start(ap, fmt);
+	text = xvprintf(fmt, ap);
+	va_end(ap);
+	log_put(p, "practice", text);
+	free(text);
+}
+
 /*
- * Log one session event on stderr, only when asked to (--serve).  The
- * text may carry client bytes (addresses, names): it is sanitized whole,
- * so no control byte reaches the terminal.
+ * Log one session event, only when asked to (--serve), to the log that
+ * never blocks.  The text may carry client bytes (addresses, names): it
+ * is sanitized whole, so no control byte reaches the terminal.
  */
 void
 practice_log(struct psess *s, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*line, *safe;
+	char	*text, prefix[32];
 
-	if (!s->p->params.verbose)
+	if (s->p->log == NULL)
 		return;
 	va_start(ap, fmt);
-	line = xvprintf(fmt, ap);
+	text = xvprintf(fmt, ap);
 	va_end(ap);
-	safe = sanitize_dup(line, strlen(line));
-	fprintf(stderr, "practice[%u]: %s\n", s->id, safe);
-	free(safe);
-	free(line);
+	snprintf(prefix, sizeof prefix, "practice[%u]", s->id);
+	log_put(s->p, prefix, text);
+	free(text);
 }
 
 /* Queue one reply line (CRLF added), behind a pending delay if any. */
@@ -116,14 +144,18 @@ practice_txn_reset(struct psess *s)
 	s->nrcpt = 0;
 	s->mail = s->big = s->drop = s->chunking = s->failed = 0;
 	s->mode = MODE_CMD;
-	buf_free(&s->msg);
+	practice_msg_release(s);
+	s->nomem = 0;
 	s->msglen = 0;
 	s->toolong = s->bare_lf = 0;
+	s->linelen = 0;
+	s->utf8 = 0;
 	s->bdat_left = 0;
 	s->bdat_last = s->bdat_bad = 0;
 	s->lines = 0;
 }
 
+/* Free a session and everything it holds. */
 void
 practice_sess_free(struct psess *s)
 {
@@ -149,8 +181,22 @@ flooded(struct psess *s)
 	buf_reset(&s->held);
 	s->hold_until = 0;
 	practice_say(s, FLOOD_REPLY);
+	practice_close_soon(s);
+}
+
+/*
+ * Close once the replies queued so far are out, reading nothing more, but
+ * give up after LINGER_MS: a client that does not read must not keep its
+ * slot.  Lets a 421 reach a client that reads it late.
+ */
+void
+practice_close_soon(struct psess *s)
+{
 	practice_flush(s);
-	s->dead = 1;
+	s->close_after = 1;
+	s->drain = 1;
+	if (s->linger_until == 0)
+		s->linger_until = practice_now_ms() + LINGER_MS;
 }
 
 /* conn_read() callback: route a line by the session's mode. */
@@ -165,7 +211,7 @@ sess_line(void *arg, const char *line, size_t len, unsigned int flags)
 		practice_flush(s);
 	if (!s->dead && practice_out_queued(s) > OUT_QUEUE_MAX)
 		flooded(s);
-	if (s->dead)
+	if (s->dead || s->close_after)
 		return;
 	s->last = practice_now_ms();
 	if (s->mode == MODE_DATA)
@@ -241,23 +287,66 @@ out:
 		practice_flush(s);
 }
 
-/* Release delayed replies and close idle sessions. */
+/* Say 421 4.4.2 and close (RFC 5321 3.8, 4.5.3.2). */
+static void
+sess_expire(struct psess *s, const char *why)
+{
+	practice_log(s, "%s, closing", why);
+	s->hold_until = 0;
+	practice_say(s, "421 4.4.2 %s %s, closing connection", s->p->name,
+	    why);
+	practice_flush(s);
+	s->dead = 1;
+}
+
+/*
+ * Release delayed replies; close sessions idle too long or open too long
+ * (every complete line resets the idle timer, so a client that drips a
+ * line at a time meets the second), and closing ones that never take
+ * their last reply.
+ */
 void
 practice_sess_timers(struct psess *s, long long now)
 {
+	struct practice	*p = s->p;
+
 	if (s->hold_until != 0 && now >= s->hold_until) {
 		s->hold_until = 0;
 		buf_add(&s->out, s->held.data, s->held.len);
 		buf_reset(&s->held);
 		practice_flush(s);
 	}
-	if (now - s->last >= PRACTICE_IDLE_MS && s->handshaking)
+	if (s->dead)
+		return;
+	if (s->close_after && s->linger_until == 0)
+		s->linger_until = now + LINGER_MS;
+	if (s->linger_until != 0 && now >= s->linger_until) {
+		practice_log(s, "the client did not take its last reply");
 		s->dead = 1;
-	else if (now - s->last >= PRACTICE_IDLE_MS && !s->dead) {
-		s->hold_until = 0;
-		practice_say(s, "421 4.4.2 %s Timeout, closing connection",
-		    s->p->name);
-		practice_flush(s);
+	} else if (s->handshaking && (now - s->last >= p->idle_ms ||
+	    now - s->start >= p->life_ms)) {
+		practice_log(s, "TLS handshake timed out");
 		s->dead = 1;
-	}
+	} else if (s->close_after)
+		return;
+	else if (now - s->last >= p->idle_ms)
+		sess_expire(s, "Timeout");
+	else if (now - s->start >= p->life_ms)
+		sess_expire(s, "Session too long");
+}
+
+/* The next time the timers of this session have something to do. */
+long long
+practice_sess_next(const struct psess *s)
+{
+	long long	t;
+
+	t = s->last + s->p->idle_ms;
+	if (s->start + s->p->life_ms < t)
+		t = s->start + s->p->life_ms;
+	if (s->hold_until != 0 && s->hold_until < t)
+		t = s->hold_until;
+	if (s->linger_until != 0 && s->linger_until < t)
+		t = s->linger_until;
+	return (t);
 }

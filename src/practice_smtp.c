@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +15,7 @@
 #include "smtpscope/conn.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/reply.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/xmalloc.h"
 
 #include "practice_internal.h"
@@ -100,11 +102,42 @@ has_8bit(const char *s)
 	return (0);
 }
 
+/* 1 when the 8-bit octets of a are valid UTF-8 (RFC 3629, RFC 6531 3.3). */
+static int
+utf8_valid(const char *a)
+{
+	size_t		len = strlen(a), n;
+	unsigned int	cp;
+
+	while (len > 0) {
+		n = utf8_decode(a, len, &cp);
+		if (n == 1 && (unsigned char)*a >= 0x80)
+			return (0);
+		a += n;
+		len -= n;
+	}
+	return (1);
+}
+
+/* The EHLO argument as it may be echoed: control and 8-bit octets as '?'. */
+static char *
+helo_clean(const char *arg)
+{
+	char	*c, *q;
+
+	c = xstrdup(arg);
+	for (q = c; *q != '\0'; q++)
+		if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
+			*q = '?';
+	return (c);
+}
+
 /* EHLO and HELO (RFC 5321 4.1.1.1); EHLO lists the extensions. */
 static void
 do_helo(struct psess *s, const char *args, int ehlo)
 {
 	struct practice	*p = s->p;
+	char		*clean;
 
 	if (*args != ' ' || args[1] == '\0') {
 		practice_say(s, "501 5.5.4 Syntax: %s hostname", ehlo ? "EHLO" :
@@ -119,7 +152,9 @@ do_helo(struct psess *s, const char *args, int ehlo)
 		practice_say(s, "250 %s", p->name);
 		return;
 	}
-	practice_say(s, "250-%s greets %s [%s]", p->name, args, s->peer);
+	clean = helo_clean(args);
+	practice_say(s, "250-%s greets %s [%s]", p->name, clean, s->peer);
+	free(clean);
 	practice_say(s, "250-PIPELINING");
 	practice_say(s, "250-SIZE %d", PRACTICE_SIZE_MAX);
 	if (p->tls != NULL && !conn_is_tls(s->c))
@@ -229,6 +264,12 @@ do_mail(struct psess *s, const char *args)
 		    "(RFC 6531)");
 		goto out;
 	}
+	if (!utf8_valid(a)) {
+		practice_say(s, "553 5.6.7 Address is not valid UTF-8 (RFC 6531 "
+		    "3.3)");
+		goto out;
+	}
+	s->utf8 = utf8;
 	s->mail = 1;
 	s->from = xstrdup(a);
 	practice_say(s, "250 2.1.0 Sender <%s> OK", a);
@@ -236,29 +277,48 @@ out:
 	free(path);
 }
 
-/* Greylisting (first try per sender and recipient): 1 when to defer. */
-static int
-greylist(struct practice *p, const char *from, const char *rcpt)
+/* Forget greylisting entry i, keeping the order of the rest. */
+static void
+grey_forget(struct practice *p, size_t i)
 {
-	char	*key, *k;
-	size_t	 i;
+	free(p->grey[i].key);
+	memmove(p->grey + i, p->grey + i + 1,
+	    (p->ngrey - i - 1) * sizeof *p->grey);
+	p->ngrey--;
+}
+
+/*
+ * Greylisting (first try per sender and recipient): 1 when to defer.  The
+ * table is shared by the class: one address may fill only its share of
+ * it, then its own oldest entries go; when full, the oldest entry goes.
+ */
+static int
+greylist(struct psess *s, const char *from, const char *rcpt)
+{
+	struct practice	*p = s->p;
+	char		*key, *k;
+	size_t		 i, mine = 0, oldest = 0;
 
 	key = xprintf("%s\n%s", from, rcpt);
 	for (k = key; *k != '\0'; k++)
 		*k = tolower((unsigned char)*k);
 	for (i = 0; i < p->ngrey; i++) {
-		if (strcmp(p->grey[i], key) == 0) {
+		if (strcmp(p->grey[i].key, key) == 0) {
 			free(key);
 			return (0);
 		}
+		if (strcmp(p->grey[i].peer, s->peer) == 0 && mine++ == 0)
+			oldest = i;
 	}
-	if (p->ngrey == GREYLIST_MAX) {
-		for (i = 0; i < p->ngrey; i++)
-			free(p->grey[i]);
-		p->ngrey = 0;
-	}
+	if (mine >= GREYLIST_PER_ADDR)
+		grey_forget(p, oldest);
+	else if (p->ngrey == GREYLIST_MAX)
+		grey_forget(p, 0);
 	p->grey = xreallocarray(p->grey, p->ngrey + 1, sizeof *p->grey);
-	p->grey[p->ngrey++] = key;
+	p->grey[p->ngrey].key = key;
+	snprintf(p->grey[p->ngrey].peer, sizeof p->grey[p->ngrey].peer, "%s",
+	    s->peer);
+	p->ngrey++;
 	return (1);
 }
 
@@ -306,6 +366,12 @@ do_rcpt(struct psess *s, const char *args)
 		domain = at + 1;
 		llen = at - a;
 	}
+	if (has_8bit(a) && (!s->utf8 || !utf8_valid(a))) {
+		practice_say(s, "553 5.6.7 %s", s->utf8 ? "Address is not "
+		    "valid UTF-8 (RFC 6531 3.3)" : "Non-ASCII address needs "
+		    "SMTPUTF8 (RFC 6531)");
+		goto out;
+	}
 	if (s->nrcpt >= RCPT_MAX) {
 		practice_say(s, "452 4.5.3 Too many recipients");
 		goto out;
@@ -331,7 +397,7 @@ do_rcpt(struct psess *s, const char *args)
 		goto out;
 	}
 	if (local && local_is(a, llen, "greylist") &&
-	    greylist(p, s->from, a)) {
+	    greylist(s, s->from, a)) {
 		practice_say(s, "451 4.7.1 <%s>: Greylisted, please try again "
 		    "later", a);
 		goto out;
@@ -474,6 +540,12 @@ practice_cmd_line(struct psess *s, const char *line, size_t len,
 	    (len == 4 || line[4] == ' ');
 	if ((flags & LINE_NUL) || memchr(line, '\0', len) != NULL) {
 		practice_say(s, "500 5.5.2 Error: NUL byte in command");
+		return;
+	}
+	/* RFC 5321 2.3.8: as in DATA, only CRLF ends a line. */
+	if (flags & LINE_BARE_LF) {
+		practice_say(s, "500 5.5.2 Error: bare LF in command, end "
+		    "lines with CRLF (RFC 5321 2.3.8)");
 		return;
 	}
 	/* RFC 4954 4: AUTH lines may be longer than other commands. */

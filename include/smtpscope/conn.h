@@ -77,5 +77,12 @@ const char *conn_error(const struct conn *);
 size_t	 conn_dropped(const struct conn *);
 /* Take up to max octets of an unfinished line (see lineasm_take). */
 size_t	 conn_take_partial(struct conn *, struct buf *, size_t);
+/*
+ * An unfinished line that lost octets past LINE_CAP (lineasm_take cannot
+ * hand it over): its length as received, or 0 when there is none.
+ */
+size_t	 conn_partial_truncated(const struct conn *);
+/* Forget the unfinished line; returns its length as received. */
+size_t	 conn_discard_partial(struct conn *);
 
 #endif

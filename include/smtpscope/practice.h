@@ -32,7 +32,29 @@ struct practice_params {
 	int		 slow_ms;	/* delay of slow@ replies; 0: 3000 */
 	const char	*tls_addr;	/* implicit TLS address; NULL: addr */
 	int		 require_tls;	/* MAIL, AUTH before TLS: 523 5.7.10 */
+	/* Classroom limits (zero keeps the defaults below). */
+	int		 max_sessions;	/* at most, and below the fd limit */
+	int		 max_per_addr;	/* sessions from one client address */
+	int		 idle_s;	/* idle timeout, seconds */
+	int		 max_time_s;	/* longest session, seconds */
+	size_t		 mem_budget;	/* octets of messages held in memory */
+	size_t		 maildir_quota;	/* octets written to maildir this run */
+	const char	*log_path;	/* with verbose: log here, not stderr */
 };
+
+/*
+ * Defaults of the limits above.  The session cap is also kept below the
+ * descriptor limit (whose soft value practice_new() raises to the hard
+ * one), and a share of it (PRACTICE_NEW_ADDR_SHARE) is kept for client
+ * addresses that hold no session yet.
+ */
+#define PRACTICE_SESSIONS_DEFAULT	1024
+#define PRACTICE_PER_ADDR_DEFAULT	32
+#define PRACTICE_IDLE_DEFAULT		300
+#define PRACTICE_MAX_TIME_DEFAULT	3600
+#define PRACTICE_MEM_DEFAULT		(256 * 1024 * 1024)
+#define PRACTICE_QUOTA_DEFAULT		(100 * 1024 * 1024)
+#define PRACTICE_NEW_ADDR_SHARE		8	/* 1/8 of the sessions */
 
 /* The SIZE limit we advertise (RFC 1870). */
 #define PRACTICE_SIZE_MAX	10485760
@@ -69,14 +91,18 @@ int	 practice_run(struct practice *, volatile sig_atomic_t *);
 
 /*
  * Messages accepted so far, in order.  Only the last PRACTICE_KEEP_MAX (and
- * at most 64 MiB) stay in memory: older ones go and indexes then shift.
+ * at most 64 MiB, or a quarter of the memory budget, envelopes included)
+ * stay in memory: older ones go and indexes then shift.
  * practice_total() counts all.
  */
 #define PRACTICE_KEEP_MAX	1000
 size_t	 practice_nmsgs(const struct practice *);
 const struct practice_msg *practice_msg(const struct practice *, size_t);
 unsigned long practice_total(const struct practice *);
-/* Sessions open now. */
+/* Sessions open now, and the cap in force (after the descriptor limit). */
 size_t	 practice_nsessions(const struct practice *);
+size_t	 practice_max_sessions(const struct practice *);
+/* Octets of messages held in memory now: being received and kept. */
+size_t	 practice_mem_used(const struct practice *);
 
 #endif

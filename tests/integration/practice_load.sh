@@ -88,6 +88,7 @@ EOF
 start_server() {
 	_out=$1; shift
 	"$@" "$SMTPSCOPE" --serve 127.0.0.1:0 --serve-smtps 127.0.0.1:0 \
+	    --serve-max-per-addr 1000 \
 	    --maildir "$TMPD/$_out.mail" >"$TMPD/$_out.out" 2>"$TMPD/$_out.err" &
 	SRV=$!
 	if ! wait_for 60 grep -q 'implicit TLS' "$TMPD/$_out.out"; then
