@@ -31,22 +31,34 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-/* Make room for n more bytes plus the NUL. */
+/*
+ * Make room for n more bytes plus the NUL.  The old block is wiped before
+ * it is freed: buffers hold passwords and tokens (the line editor, AUTH
+ * answers), and realloc would leave a copy behind when it moves them.
+ */
 static void
 buf_grow(struct buf *b, size_t n)
 {
-	size_t	need;
+	size_t	 need, oldcap;
+	char	*p;
 
 	if (n > (size_t)-1 - b->len - 1)
 		fatal("buffer too large");
 	need = b->len + n + 1;
 	if (need <= b->cap)
 		return;
+	oldcap = b->cap;
 	if (b->cap == 0)
 		b->cap = 64;
 	while (b->cap < need)
 		b->cap = b->cap > ((size_t)-1) / 2 ? need : b->cap * 2;
-	b->data = xrealloc(b->data, b->cap);
+	p = xmalloc(b->cap);
+	if (b->data != NULL) {
+		memcpy(p, b->data, b->len + 1);
+		wipe(b->data, oldcap);
+		free(b->data);
+	}
+	b->data = p;
 }
 
 void

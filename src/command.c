@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +216,49 @@ command_run(struct command_ctx *ctx, const char *line)
 	return rc;
 }
 
+int
+command_check(const char *line, char *err, size_t errlen)
+{
+	const struct command_entry	*ce;
+	struct stat			 st;
+	char				*copy, *argv[CMD_MAXARGS];
+	int				 argc, rc = 0;
+
+	if (*line == ':')
+		line++;
+	copy = xstrdup(line);
+	argc = cmd_split(copy, argv, CMD_MAXARGS);
+	if (argc == 0 || (ce = command_find(argv[0])) == NULL) {
+		snprintf(err, errlen, "unknown command ':%s'", argc > 0 ?
+		    argv[0] : "");
+		rc = -1;
+	} else if (ce->fn == cmd_auth && (argc < 2 || argc > 3)) {
+		snprintf(err, errlen, "usage: %s", ce->usage);
+		rc = -1;
+	} else if (ce->fn == cmd_auth && auth_mech_parse(argv[1]) == -1) {
+		snprintf(err, errlen, ":auth: unknown mechanism '%s' (use "
+		    "plain, login, cram-md5 or xoauth2)", argv[1]);
+		rc = -1;
+	} else if (ce->fn == cmd_send && argc != 2) {
+		snprintf(err, errlen, "usage: %s", ce->usage);
+		rc = -1;
+	} else if (ce->fn == cmd_send && (stat(argv[1], &st) == -1 ||
+	    access(argv[1], R_OK) == -1)) {
+		snprintf(err, errlen, ":send: cannot read %s: %s", argv[1],
+		    strerror(errno));
+		rc = -1;
+	} else if (ce->fn == cmd_send && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, ":send: %s is not a file", argv[1]);
+		rc = -1;
+	} else if (ce->fn == cmd_expect && argc < 2) {
+		snprintf(err, errlen, "usage: %s", ce->usage);
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
+
 /* Tell the user how a command is used. */
 static int
 cmd_usage(struct command_ctx *ctx, const char *name)
@@ -242,6 +288,19 @@ cmd_auth(struct command_ctx *ctx, int argc, char **argv)
 		cmd_say(ctx, ":auth needs a user name: :auth %s USER, or "
 		    "--user", argv[1]);
 		return -1;
+	}
+	/* A readable secret on a plaintext connection: ask, or refuse. */
+	if (session_auth_exposed(ctx->s, mech)) {
+		if (ctx->confirm == NULL)
+			return session_auth(ctx->s, mech, user, NULL);
+		if (!ctx->confirm(ctx->arg, "Not encrypted: the password "
+		    "would cross the network readable (STARTTLS first is "
+		    "safer). Send it anyway? (yes/no)")) {
+			cmd_say(ctx, ":auth cancelled: nothing was sent; send "
+			    "STARTTLS first");
+			return -1;
+		}
+		session_allow_plaintext(ctx->s);
 	}
 	if (ctx->password != NULL)
 		secret = xstrdup(ctx->password);

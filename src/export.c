@@ -350,7 +350,7 @@ export_html_meta(const struct transcript *t, const char *path,
 
 	if ((fp = transcript_fopen(path, 0)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
-		    strerror(errno));
+		    transcript_open_error(errno));
 		return -1;
 	}
 	buf_init(&b);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ enum {
 	OPT_SCRIPT = 256, OPT_EXPLAIN, OPT_SERVE, OPT_SERVE_SMTPS, OPT_MAILDIR,
 	OPT_INSECURE, OPT_CA_FILE, OPT_TLS_PRIORITY, OPT_SNI, OPT_CERT,
 	OPT_KEY, OPT_TIMEOUT, OPT_USER, OPT_PASSWORD_ENV, OPT_PASSWORD_FILE,
-	OPT_LOG, OPT_SHOW_SECRETS, OPT_TIMING, OPT_NO_COLOR, OPT_STARTTLS,
+	OPT_LOG, OPT_SHOW_SECRETS, OPT_TIMING, OPT_NO_COLOR, OPT_STARTTLS, OPT_ALLOW_PLAINTEXT,
 	OPT_HELP, OPT_VERSION, OPT_REPLAY, OPT_STEP, OPT_EXPORT_HTML,
 	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH, OPT_SERVE_REQUIRE_TLS,
 	OPT_SERVE_MAX_SESSIONS, OPT_SERVE_MAX_PER_ADDR, OPT_SERVE_IDLE,
@@ -72,6 +73,7 @@ static const struct option longopts[] = {
 	{ "timing",		no_argument,	   NULL, OPT_TIMING },
 	{ "no-color",		no_argument,	   NULL, OPT_NO_COLOR },
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
+	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	{ NULL,			0,		   NULL, 0 }
@@ -127,6 +129,9 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "  --starttls           send STARTTLS right after the first EHLO\n"
+"  --allow-plaintext    let AUTH and the envelope go without TLS on\n"
+"                       submission:// and with --starttls, and :auth on a\n"
+"                       plaintext connection in scripts (for testing that)\n"
 "  --insecure           go on when the certificate does not verify\n"
 "  --ca-file FILE       trust the certificates in FILE (PEM)\n"
 "  --tls-priority STR   GnuTLS priority string\n"
@@ -182,6 +187,30 @@ usage_error(const char *fmt, const char *arg)
 }
 
 /*
+ * A decimal number from min to max, digits only (no sign, no blanks, no
+ * overflow: "4294967321" is not 25).  Returns 0, or -1 when s is not one.
+ */
+static int
+parse_number(const char *s, long min, long max, long *out)
+{
+	long	v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 9)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	if (out != NULL)
+		*out = v;
+	return 0;
+}
+
+
+/*
  * Understand the target: a URL or HOST [PORT].  Fills host, port and the
  * TLS mode.  Returns 0 or -1 (message printed).
  */
@@ -201,8 +230,10 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 			defport = "465";
 			o->sp.implicit_tls = 1;
 		} else if (schemelen == 10 &&
-		    strncasecmp(arg, "submission", 10) == 0)
+		    strncasecmp(arg, "submission", 10) == 0) {
 			defport = "587";
+			o->sp.require_tls = 1;
+		}
 		else {
 			usage_error("unknown URL scheme in '%s' (use smtp://, "
 			    "smtps:// or submission://)", arg);
@@ -249,24 +280,25 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		usage_error("no host in '%s'", argv[0]);
 		return -1;
 	}
-	if (*o->sp.port == '\0' ||
-	    strspn(o->sp.port, "0123456789") != strlen(o->sp.port) ||
-	    atoi(o->sp.port) < 1 || atoi(o->sp.port) > 65535) {
+	if (parse_number(o->sp.port, 1, 65535, NULL) == -1) {
 		usage_error("bad port '%s' (1-65535)", o->sp.port);
 		return -1;
 	}
 	return 0;
 }
 
-/* Read the password from the environment or a file, if asked to. */
+/*
+ * Read the password from the environment or a file, if asked to.  The
+ * environment's copy is wiped in place (it is what /proc/PID/environ
+ * shows) and the file is read with read(2) into one buffer, wiped after.
+ */
 static int
 read_password(const struct opts *o, char **out)
 {
-	const char	*v;
-	char		*line = NULL;
-	size_t		 cap = 0;
-	ssize_t		 len;
-	FILE		*fp;
+	char		*v, buf[4096];
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 fd;
 
 	*out = NULL;
 	if (o->password_env != NULL) {
@@ -276,29 +308,40 @@ read_password(const struct opts *o, char **out)
 			return -1;
 		}
 		*out = xstrdup(v);
+		wipe(v, strlen(v));
 		/* Child processes need not see it. */
 		unsetenv(o->password_env);
 		return 0;
 	}
 	if (o->password_file != NULL) {
-		if ((fp = fopen(o->password_file, "r")) == NULL) {
+		if ((fd = open(o->password_file, O_RDONLY | O_CLOEXEC)) ==
+		    -1) {
 			fprintf(stderr, "smtpscope: --password-file: cannot "
 			    "open %s: %s\n", o->password_file,
 			    strerror(errno));
 			return -1;
 		}
-		len = getline(&line, &cap, fp);
-		fclose(fp);
-		if (len < 0) {
-			free(line);
-			fprintf(stderr, "smtpscope: --password-file: %s is "
-			    "empty\n", o->password_file);
+		while (n < sizeof buf - 1 && (r = read(fd, buf + n,
+		    sizeof buf - 1 - n)) != 0) {
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r == -1)
+				break;
+			n += (size_t)r;
+			if (memchr(buf, '\n', n) != NULL)
+				break;
+		}
+		close(fd);
+		buf[n] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (buf[0] == '\0') {
+			wipe(buf, sizeof buf);
+			fprintf(stderr, "smtpscope: --password-file: %s has no "
+			    "password on its first line\n", o->password_file);
 			return -1;
 		}
-		line[strcspn(line, "\r\n")] = '\0';
-		*out = xstrdup(line);
-		wipe(line, cap);
-		free(line);
+		*out = xstrdup(buf);
+		wipe(buf, sizeof buf);
 	}
 	return 0;
 }
@@ -310,6 +353,7 @@ main(int argc, char **argv)
 	struct ui_params up;
 	char		*target_store = NULL;
 	const char	*nc;
+	long		 num;
 	int		 c, rc;
 
 	memset(&o, 0, sizeof o);
@@ -419,11 +463,10 @@ main(int argc, char **argv)
 			o.sp.tls.key_file = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (atoi(optarg) < 1 || atoi(optarg) > 3600 ||
-			    strspn(optarg, "0123456789") != strlen(optarg))
+			if (parse_number(optarg, 1, 3600, &num) == -1)
 				return usage_error("--timeout wants seconds "
 				    "(1-3600), not '%s'", optarg);
-			o.sp.timeout_ms = atoi(optarg) * 1000;
+			o.sp.timeout_ms = (int)num * 1000;
 			break;
 		case OPT_USER:
 			o.user = optarg;
@@ -449,6 +492,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_STARTTLS:
 			o.sp.starttls = 1;
+			o.sp.require_tls = 1;
+			break;
+		case OPT_ALLOW_PLAINTEXT:
+			o.sp.allow_plaintext = 1;
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -511,6 +558,16 @@ main(int argc, char **argv)
 	    o.sp.host != NULL)
 		o.sp.tls.sni = o.sp.host;
 	tls_global_init();
+	/* Every option is checked before anything connects. */
+	if (o.sp.tls.priority != NULL) {
+		char	perr[256];
+
+		if (tls_priority_check(o.sp.tls.priority, perr,
+		    sizeof perr) == -1) {
+			free(target_store);
+			return usage_error("--tls-priority: %s", perr);
+		}
+	}
 	/* A core file could hold the password. */
 	{
 		struct rlimit	rl = { 0, 0 };
@@ -573,6 +630,8 @@ main(int argc, char **argv)
 			o.sp.host = "127.0.0.1";
 			o.sp.port = port;
 			o.sp.tls.insecure = 1;	/* made up at start */
+			/* The demo login never leaves this machine. */
+			o.sp.allow_plaintext = 1;
 			if (o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0')
 				o.sp.tls.sni = "localhost";
 		}

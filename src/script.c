@@ -64,44 +64,46 @@ script_say(void *arg, const char *text)
 	}
 }
 
-/* Ask for a secret on the controlling terminal, echo off. */
+/*
+ * Ask for a secret on the controlling terminal, echo off.  read(2) into
+ * one buffer on the stack, wiped after: no stdio buffer keeps a copy.
+ */
 static char *
 script_ask_secret(void *arg, const char *prompt)
 {
 	struct termios	 old, raw;
-	char		 line[1024];
-	FILE		*tty;
-	size_t		 n;
-	int		 fd;
+	char		 line[1024], *s;
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 fd, have_old;
 
 	(void)arg;
-	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY)) == -1)
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
 		return NULL;
-	if ((tty = fdopen(fd, "r+")) == NULL) {
-		close(fd);
-		return NULL;
-	}
-	fputs(prompt, tty);
-	fflush(tty);
-	if (tcgetattr(fd, &old) == 0) {
+	(void)!write(fd, prompt, strlen(prompt));
+	have_old = tcgetattr(fd, &old) == 0;
+	if (have_old) {
 		raw = old;
 		raw.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fd, TCSAFLUSH, &raw);
 	}
-	if (fgets(line, sizeof line, tty) == NULL)
-		line[0] = '\0';
-	tcsetattr(fd, TCSAFLUSH, &old);
-	/* No stdio output after input without repositioning: write(2). */
-	(void)!write(fd, "\n", 1);	/* cosmetic: a failure changes nothing */
-	fclose(tty);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	{
-		char	*s = xstrdup(line);
-
-		wipe(line, sizeof line);
-		return s;
+	while (n < sizeof line - 1) {
+		r = read(fd, line + n, 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0 || line[n] == '\n')
+			break;
+		n++;
 	}
+	line[n] = '\0';
+	if (have_old)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	(void)!write(fd, "\n", 1);	/* cosmetic: a failure changes nothing */
+	close(fd);
+	line[strcspn(line, "\r")] = '\0';
+	s = xstrdup(line);
+	wipe(line, sizeof line);
+	return s;
 }
 
 /* Read every line of the script; returns the count or -1. */
@@ -168,7 +170,7 @@ script_check(const char *path, struct script_line *lines, size_t n,
     char *err, size_t errlen)
 {
 	const struct command_entry	*ce;
-	char				*name;
+	char				*name, why[384];
 	size_t				 i;
 
 	for (i = 0; i < n; i++) {
@@ -185,6 +187,11 @@ script_check(const char *path, struct script_line *lines, size_t n,
 			return -1;
 		}
 		free(name);
+		if (command_check(lines[i].text, why, sizeof why) == -1) {
+			snprintf(err, errlen, "%s:%zu: %s", path,
+			    lines[i].lineno, why);
+			return -1;
+		}
 	}
 	return 0;
 }

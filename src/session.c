@@ -337,6 +337,52 @@ session_line_is_secret(const struct session *s, const char *line,
 	return resp < len;
 }
 
+void
+session_allow_plaintext(struct session *s)
+{
+	s->plaintext_ok = 1;
+}
+
+int
+session_tls_up(const struct session *s)
+{
+	return s->info.tls;
+}
+
+/*
+ * Fail closed: where TLS is required (submission://, --starttls), refuse
+ * to send anything but EHLO, HELO, STARTTLS, NOOP, RSET and QUIT before
+ * TLS is up, whatever the server offered or answered (a stripped STARTTLS,
+ * a 454, a refused EHLO).  Returns 0, or -1 after session_fail(SERR_TLS).
+ */
+int
+session_tls_gate(struct session *s, enum verb v, const char *line,
+    size_t len)
+{
+	size_t	n;
+
+	if (!s->p.require_tls || s->p.allow_plaintext || s->info.tls)
+		return 0;
+	switch (v) {
+	case VERB_EHLO:
+	case VERB_HELO:
+	case VERB_STARTTLS:
+	case VERB_NOOP:
+	case VERB_RSET:
+	case VERB_QUIT:
+		return 0;
+	default:
+		break;
+	}
+	if ((n = strcspn(line, " :")) > len)
+		n = len;
+	session_fail(s, SERR_TLS, "not sending %.*s: TLS is not up, and %s "
+	    "requires it first (the server may have hidden or refused "
+	    "STARTTLS); --allow-plaintext sends it anyway", (int)n, line,
+	    s->p.starttls ? "--starttls" : "submission://");
+	return -1;
+}
+
 /* Send a command typed in command mode. */
 int
 session_command(struct session *s, const char *line, size_t len)
@@ -347,6 +393,8 @@ session_command(struct session *s, const char *line, size_t len)
 	size_t				 n;
 
 	v = verb_of(line, len);
+	if (session_tls_gate(s, v, line, len) == -1)
+		return -1;
 	session_lint_ctx(s, &lc);
 	n = lint_command(&lc, line, len, w, 8);
 	session_warn(s, w, n);
@@ -367,11 +415,6 @@ session_command(struct session *s, const char *line, size_t len)
 		size_t	mech, mechlen, resp;
 		char	*mask;
 
-		if (s->p.starttls && !s->info.tls) {
-			session_fail(s, SERR_TLS, "not sending AUTH: --starttls "
-			    "was asked for and TLS is not up");
-			return -1;
-		}
 		/* AUTH MECH [initial-response]: the response may be secret. */
 		session_auth_words(line, len, &mech, &mechlen, &resp);
 		snprintf(s->typed_mech, sizeof s->typed_mech, "%.*s",

@@ -177,6 +177,16 @@ session_auth_answer(struct session *s)
 }
 
 int
+session_auth_exposed(const struct session *s, enum auth_mech mech)
+{
+	if (s->info.tls || s->p.allow_plaintext || s->plaintext_ok)
+		return 0;
+	return mech == AUTH_PLAIN || mech == AUTH_LOGIN ||
+	    mech == AUTH_XOAUTH2;
+}
+
+
+int
 session_auth(struct session *s, enum auth_mech mech, const char *user,
     const char *secret)
 {
@@ -187,6 +197,17 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 		session_fail(s, SERR_CONNECT, "not connected");
 		return -1;
 	}
+	if (session_tls_gate(s, VERB_AUTH, "AUTH", 4) == -1)
+		return -1;
+	/* :auth never sends a readable secret in plaintext unasked. */
+	if (session_auth_exposed(s, mech)) {
+		session_fail(s, SERR_TLS, "not sending credentials: the "
+		    "connection is not encrypted and AUTH %s would send the "
+		    "%s readable (send STARTTLS first, or --allow-plaintext "
+		    "to send it anyway)", auth_mech_name(mech),
+		    mech == AUTH_XOAUTH2 ? "token" : "password");
+		return -1;
+	}
 	session_auth_reset(s);
 	s->auth_active = 1;
 	s->auth_mech = mech;
@@ -194,12 +215,7 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 	s->auth_secret = xstrdup(secret != NULL ? secret : "");
 	snprintf(s->typed_mech, sizeof s->typed_mech, "%s",
 	    auth_mech_name(mech));
-	if (s->p.starttls && !s->info.tls) {
-		session_fail(s, SERR_TLS, "not sending AUTH: --starttls was "
-		    "asked for and TLS is not up");
-		session_auth_reset(s);
-		return -1;
-	}
+
 	switch (mech) {
 	case AUTH_PLAIN:
 		resp = auth_plain(s->auth_pending_user, s->auth_secret);

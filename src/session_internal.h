@@ -32,6 +32,7 @@ struct session {
 	int			 abort_fd;	/* ends a connect early, or -1 */
 	double			 progress;	/* last sent command/reply */
 	struct transcript	 t;
+	int			 plaintext_ok;	/* user agreed to plaintext AUTH */
 	struct reply_parser	 rp;
 	struct reply		 last;
 	int			 have_last;
@@ -100,5 +101,8 @@ void	 session_lint_command(struct session *, const char *);
 char	*session_addr_arg(const char *, size_t);
 int	 session_stream_open(struct session *, const char *);
 int	 session_stream_pump(struct session *);
+
+/* Refuse what must wait for TLS (see session.c); 0 or -1. */
+int	 session_tls_gate(struct session *, enum verb, const char *, size_t);
 
 #endif

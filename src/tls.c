@@ -36,8 +36,9 @@ struct tls {
 	char				*sni;
 	int				 insecure;
 	int				 have_info;
+	int				 verify_failed;	/* in the handshake */
 	struct tls_info			 info;
-	char				 err[320];
+	char				 err[448];
 };
 
 struct tls_server_ctx {
@@ -165,6 +166,74 @@ tls_alloc(int server)
 	return t;
 }
 
+int
+tls_priority_check(const char *prio, char *err, size_t errlen)
+{
+	gnutls_priority_t	 p;
+	const char		*errpos = NULL;
+	int			 ret;
+
+	tls_global_init();
+	ret = gnutls_priority_init(&p, prio, &errpos);
+	if (ret < 0) {
+		if (errpos != NULL)
+			snprintf(err, errlen, "bad TLS priority string near "
+			    "\"%s\"", errpos);
+		else
+			snprintf(err, errlen, "TLS priority: %s",
+			    gnutls_strerror(ret));
+		return -1;
+	}
+	gnutls_priority_deinit(p);
+	return 0;
+}
+
+
+static void	tls_cert_info(struct tls_info *, const gnutls_datum_t *, int *);
+static void	tls_verdict(struct tls *, unsigned int, int);
+
+/*
+ * Verify the server's certificate inside the handshake, as soon as it
+ * arrives: a failure ends the handshake there, before anything of ours
+ * (a --cert client certificate) goes to an unverified peer.  The verdict
+ * and the certificate's facts stay in t->info for the caller to show.
+ */
+static int
+tls_verify_cb(gnutls_session_t session)
+{
+	struct tls		*t = gnutls_session_get_ptr(session);
+	const gnutls_datum_t	*certs;
+	unsigned int		 n = 0, status = 0;
+	int			 self_signed = 0, ret;
+
+	if (t == NULL || t->insecure)
+		return 0;
+	memset(&t->info, 0, sizeof t->info);
+	t->have_info = 1;
+	certs = gnutls_certificate_get_peers(session, &n);
+	if (certs == NULL || n == 0) {
+		tls_copy(t->info.verdict, sizeof t->info.verdict,
+		    "no certificate received");
+		t->verify_failed = 1;
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
+	tls_cert_info(&t->info, &certs[0], &self_signed);
+	ret = gnutls_certificate_verify_peers3(session, t->sni, &status);
+	if (ret < 0) {
+		snprintf(t->info.verdict, sizeof t->info.verdict,
+		    "cannot verify: %s", gnutls_strerror(ret));
+		t->verify_failed = 1;
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
+	if (status != 0) {
+		tls_verdict(t, status, self_signed);
+		t->verify_failed = 1;
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
+	return 0;
+}
+
+
 struct tls *
 tls_client_new(int fd, const struct tls_params *tp, char *err, size_t errlen)
 {
@@ -240,6 +309,8 @@ tls_client_new(int fd, const struct tls_params *tp, char *err, size_t errlen)
 		snprintf(err, errlen, "TLS set-up: %s", gnutls_strerror(ret));
 		goto fail;
 	}
+	gnutls_session_set_ptr(t->session, t);
+	gnutls_certificate_set_verify_function(t->cred, tls_verify_cb);
 	gnutls_transport_set_int(t->session, fd);
 	return t;
 
@@ -489,7 +560,11 @@ tls_handshake(struct tls *t, char *err, size_t errlen)
 		if (!gnutls_error_is_fatal(ret) && tries < 32)
 			continue;
 		t->state = TLS_FAILED;
-		tls_set_error(t, "TLS handshake failed", ret);
+		if (t->verify_failed)
+			snprintf(t->err, sizeof t->err, "certificate "
+			    "verification failed: %s", t->info.verdict);
+		else
+			tls_set_error(t, "TLS handshake failed", ret);
 		snprintf(err, errlen, "%s", t->err);
 		return -1;
 	}

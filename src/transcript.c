@@ -1,6 +1,8 @@
 /* transcript.c: the store of session lines, its text form and its log file. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -58,14 +60,34 @@ transcript_fopen(const char *path, int append)
 	FILE	*fp;
 	int	 fd;
 
-	/* Transcripts may hold user names and, when asked, secrets. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
+	struct stat	 st;
+
+	/*
+	 * Transcripts may hold user names and, when asked, secrets: never
+	 * through a symbolic link someone planted, and 0600 even when the
+	 * file was there before with a wider mode.
+	 */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 	    (append ? O_APPEND : O_TRUNC), 0600);
 	if (fd == -1)
 		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077) != 0 && fchmod(fd, 0600) == -1) {
+		close(fd);
+		return NULL;
+	}
 	if ((fp = fdopen(fd, append ? "a" : "w")) == NULL)
 		close(fd);
 	return fp;
+}
+
+const char *
+transcript_open_error(int errnum)
+{
+	if (errnum == ELOOP)
+		return "it is a symbolic link (not followed, so a transcript "
+		    "cannot be redirected)";
+	return strerror(errnum);
 }
 
 double
@@ -367,7 +389,7 @@ transcript_open_log(struct transcript *tr, const char *path,
 
 	if ((fp = transcript_fopen(path, 1)) == NULL) {
 		snprintf(err, errlen, "cannot open log %s: %s", path,
-		    strerror(errno));
+		    transcript_open_error(errno));
 		return -1;
 	}
 	if (tr->log != NULL)
@@ -388,7 +410,7 @@ transcript_save(const struct transcript *tr, const char *path,
 
 	if ((fp = transcript_fopen(path, 0)) == NULL) {
 		snprintf(err, errlen, "cannot write %s: %s", path,
-		    strerror(errno));
+		    transcript_open_error(errno));
 		return -1;
 	}
 	buf_init(&b);

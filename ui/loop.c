@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "smtpscope/buf.h"
@@ -118,6 +119,40 @@ ui_ctx_ask_secret(void *arg, const char *prompt)
 	ui->entry_off = 0;
 	ui->dirty = 1;
 	return (res);
+}
+
+/* command_ctx.confirm: a yes/no question in the entry line. */
+static int
+ui_ctx_confirm(void *arg, const char *question)
+{
+	struct ui	*ui = arg;
+	char		*ans;
+	int		 yes;
+
+	if (!ui->active || ui->asking)
+		return 0;
+	ui->asking = 1;
+	ui->ask_done = ui->ask_cancel = 0;
+	ui->ask_prompt = xprintf("%s ", question);
+	ui->ask_plain = 1;
+	lineedit_init(&ui->ask_le, 0);
+	ui->entry_off = 0;
+	ui->dirty = 1;
+	while (!ui->ask_done && !ui->ask_cancel && !ui->quit)
+		ui_iterate(ui);
+	ans = ui->ask_done && !ui->quit ? lineedit_take(&ui->ask_le, 1) :
+	    NULL;
+	yes = ans != NULL && (strcasecmp(ans, "y") == 0 ||
+	    strcasecmp(ans, "yes") == 0);
+	free(ans);
+	lineedit_free(&ui->ask_le);
+	free(ui->ask_prompt);
+	ui->ask_prompt = NULL;
+	ui->asking = 0;
+	ui->ask_plain = 0;
+	ui->entry_off = 0;
+	ui->dirty = 1;
+	return yes;
 }
 
 static void
@@ -305,6 +340,7 @@ ui_run(struct ui_params *p)
 	ui.cctx.user = p->user;
 	ui.cctx.password = p->password;
 	ui.cctx.ask_secret = ui_ctx_ask_secret;
+	ui.cctx.confirm = ui_ctx_confirm;
 	ui.cctx.say = ui_ctx_say;
 	ui.cctx.practice = p->practice;
 	ui.cctx.arg = &ui;

@@ -53,8 +53,8 @@ entry_draw(struct ui *ui)
 	if (ui->asking) {
 		le = &ui->ask_le;
 		prompt = ui->ask_prompt;
-		mask = 1;
-		hint = "[secret: masked]";
+		mask = !ui->ask_plain;
+		hint = ui->ask_plain ? "[yes/no]" : "[secret: masked]";
 	} else if (ui->searching) {
 		le = &ui->search_le;
 		prompt = "search: ";

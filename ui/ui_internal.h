@@ -125,6 +125,7 @@ struct ui {
 	struct lineedit		 le;
 	size_t			 entry_off;	/* first shown column */
 	int			 asking;	/* ask_secret() is running */
+	int			 ask_plain;	/* ... for a yes/no: not masked */
 	int			 ask_done;
 	int			 ask_cancel;
 	char			*ask_prompt;

@@ -28,6 +28,8 @@ struct command_ctx {
 	char		*(*ask_secret)(void *, const char *);
 	/* Show a message (not a transcript line) to the user. */
 	void		 (*say)(void *, const char *);
+	/* Ask a yes/no question; 1 yes.  NULL (scripts): the answer is no. */
+	int		 (*confirm)(void *, const char *);
 	void		*arg;
 	/*
 	 * Offline (--replay): s is NULL, t is the transcript that :save and
@@ -60,6 +62,11 @@ extern const struct command_entry command_table[];
 /* Run a line that begins with ':'.  Returns 0 or -1. */
 int	 command_run(struct command_ctx *, const char *);
 const struct command_entry *command_find(const char *);
+/*
+ * Check a ':' line before a script runs (arguments, a mechanism smtpscope
+ * knows, a file :send can read).  Returns 0, or -1 with a reason in err.
+ */
+int	 command_check(const char *, char *, size_t);
 /*
  * Names beginning with prefix (without ':'): stores up to max of them in
  * out and returns how many matched.

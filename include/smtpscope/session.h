@@ -45,6 +45,13 @@ struct session_params {
 	int			 timeout_ms;	/* connect and each reply */
 	int			 implicit_tls;	/* smtps:// */
 	int			 starttls;	/* STARTTLS right after EHLO */
+	/*
+	 * submission:// and --starttls: before TLS is up only EHLO, HELO,
+	 * STARTTLS, NOOP, RSET and QUIT go out (fail closed).
+	 */
+	int			 require_tls;
+	/* --allow-plaintext: AUTH and the envelope may go without TLS. */
+	int			 allow_plaintext;
 	struct tls_params	 tls;
 	const char		*log_path;	/* --log */
 	int			 log_timing;	/* --timing: times in the log */
@@ -73,6 +80,15 @@ struct session_info {
 };
 
 struct session *session_new(const struct session_params *);
+/*
+ * 1 when :auth with this mechanism would send a readable secret (PLAIN,
+ * LOGIN, XOAUTH2) on a connection without TLS that nobody allowed.
+ */
+int	 session_auth_exposed(const struct session *, enum auth_mech);
+/* The user agreed to send credentials on this plaintext connection. */
+void	 session_allow_plaintext(struct session *);
+/* 1 when TLS is up on the connection. */
+int	 session_tls_up(const struct session *);
 void	 session_free(struct session *);
 /* Call fn(arg, index) whenever a transcript line is added. */
 void	 session_set_callback(struct session *, transcript_cb, void *);

@@ -46,6 +46,8 @@ struct tls_info {
 	char	 verdict[256];
 };
 
+/* Check a GnuTLS priority string before any connection: 0, or -1 + err. */
+int	 tls_priority_check(const char *, char *, size_t);
 /* Global init/deinit (safe to call more than once). */
 void	 tls_global_init(void);
 

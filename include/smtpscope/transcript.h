@@ -107,6 +107,8 @@ int	 transcript_save(const struct transcript *, const char *,
 const char *transcript_masked(const struct tline *);
 /* Open a file for a transcript, mode 0600 when created; NULL + errno. */
 FILE	*transcript_fopen(const char *, int);
+/* Why transcript_fopen failed, in words (a symbolic link, ...). */
+const char	*transcript_open_error(int);
 /* Monotonic seconds, as used for tline.t. */
 double	 transcript_now(void);
 

@@ -99,7 +99,7 @@ check_run ":raw answer to an empty 334 runs" 0 "$SMTPSCOPE" --log "$TMPD/raw.log
 check_nogrep ":raw answer masked on stdout" 'AGRlbW8AZGVtbw==' "$TMPD/out"
 check_nogrep ":raw answer masked in the log" 'AGRlbW8AZGVtbw==' "$TMPD/raw.log"
 check "the log file is private (0600)" test "$(stat -c %a "$TMPD/raw.log")" = 600
-check_run "a bad --tls-priority at STARTTLS: exit 4, no crash" 4 "$SMTPSCOPE" --tls-priority BOGUS --insecure --script "$TMPD/tls.txt" 127.0.0.1 "$PRACTICE_PORT"
+check_run "a bad --tls-priority: exit 2 before connecting" 2 "$SMTPSCOPE" --tls-priority BOGUS --insecure --script "$TMPD/tls.txt" 127.0.0.1 "$PRACTICE_PORT"
 
 # :pipeline with DATA inside: DATA ends the batch (RFC 2920 3.1), so the
 # content goes out as content, dot-stuffed.

@@ -340,7 +340,7 @@ hasnt smtps '^S: 250-STARTTLS'
 PW=demo; export PW
 BAD=wrong; export BAD
 for m in plain login cram-md5; do
-	sc "auth-$m" 0 --password-env PW --insecure 127.0.0.1 "$PORT" <<EOF
+	sc "auth-$m" 0 --password-env PW --insecure --allow-plaintext 127.0.0.1 "$PORT" <<EOF
 EHLO client.example
 :auth $m demo
 :expect 235 2.7.0
@@ -350,7 +350,7 @@ QUIT
 EOF
 	# The password never shows: PLAIN carries it in its one answer.
 	hasnt "auth-$m" 'AGRlbW8AZGVtbw'
-	sc "auth-$m-bad" 0 --password-env BAD 127.0.0.1 "$PORT" <<EOF
+	sc "auth-$m-bad" 0 --password-env BAD --allow-plaintext 127.0.0.1 "$PORT" <<EOF
 EHLO client.example
 :auth $m demo
 :expect 535 5.7.8

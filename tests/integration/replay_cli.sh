@@ -27,7 +27,7 @@ QUIT
 EOF
 check_run "script session with --log and --show-secrets" 0 env PW=demo \
     "$SMTPSCOPE" --password-env PW --show-secrets --log "$TMPD/open.txt" \
-    --script "$TMPD/s.txt" 127.0.0.1 "$PRACTICE_PORT"
+    --allow-plaintext --script "$TMPD/s.txt" 127.0.0.1 "$PRACTICE_PORT"
 check_grep "the log holds the AUTH PLAIN secret" 'AGRlbW8AZGVtbw==' "$TMPD/open.txt"
 check_grep ":export from a script wrote a page" '<!DOCTYPE html>' "$TMPD/script.html"
 check_grep "script page shows secrets with --show-secrets" 'AGRlbW8AZGVtbw==' "$TMPD/script.html"

@@ -72,7 +72,8 @@ RCPT TO:<demo@localhost>
 :send $TMPD/nope.eml
 EOS
 check_run "missing file exits 2" 2 "$SMTPSCOPE" --script "$TMPD/s3.txt" 127.0.0.1 "$P"
-check_grep "missing file is named" 'cannot open .*nope.eml' "$TMPD/out"
+check_grep "missing file is named" 'cannot read .*nope.eml' "$TMPD/err"
+check_nogrep "missing file: checked before connecting" '^S: 220' "$TMPD/out"
 
 # :msg composes a message with the envelope addresses.
 rm -f "$TMPD/mail"/*.eml
@@ -93,7 +94,7 @@ check_grep "the AUTH line shows its masked form" '^C: AUTH PLAIN \*\*\*\*\*\*\*\
 
 # 334 challenges are shown decoded, answers with what they encode.
 printf 'EHLO me\n:auth login demo\n:expect 235\nQUIT\n' >"$TMPD/s6.txt"
-check_run "AUTH LOGIN through the helper" 0 env PW=demo "$SMTPSCOPE" --password-env PW --script "$TMPD/s6.txt" 127.0.0.1 "$P"
+check_run "AUTH LOGIN through the helper" 0 env PW=demo "$SMTPSCOPE" --password-env PW --allow-plaintext --script "$TMPD/s6.txt" 127.0.0.1 "$P"
 check_grep "334 shown decoded" '^S: 334 VXNlcm5hbWU6  \(Username:\)' "$TMPD/out"
 check_grep "user name shown beside its base64" '^C: ZGVtbw==  \(demo\)' "$TMPD/out"
 check_grep "password line masked" '^C: \*\*\*\*\*\*\*\*$' "$TMPD/out"

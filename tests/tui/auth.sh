@@ -42,8 +42,15 @@ check_grep "saved transcript has the user name" 'ZGVtbw==' "$TMPD/saved.txt"
 check_nogrep "saved transcript lacks the password" "$PW" "$TMPD/saved.txt"
 check_nogrep "saved transcript lacks its base64" "$PW64" "$TMPD/saved.txt"
 
-# :auth asks for the password in the entry line, masked.
+# :auth on a plaintext connection asks first; "no" sends nothing.
 keys ':auth login demo' Enter
+check_screen "plaintext :auth asks before sending" 'Send it anyway\? \(yes/no\)'
+keys 'no' Enter
+check_screen "answered no: nothing sent" ':auth cancelled: nothing was sent'
+# Yes, then the password in the entry line, masked.
+keys ':auth login demo' Enter
+check_screen "asked again" 'Send it anyway\? \(yes/no\)'
+keys 'yes' Enter
 check_screen "secret prompt in the entry line" '[Pp]assword.*: *$|[Pp]assword.*: .*\[secret'
 keys 'demo'
 check_screen "secret prompt masks" '[Pp]assword.*: \*\*\*\* '

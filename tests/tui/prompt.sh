@@ -8,7 +8,7 @@
 practice_start || { not_ok "practice server started"; done_testing; }
 ok "practice server started"
 printf 'EHLO me\n:auth plain demo\n:expect 235\nQUIT\n' >"$TMPD/auth.txt"
-tui_start 100 30 --script "$TMPD/auth.txt" 127.0.0.1 "$PRACTICE_PORT"
+tui_start 100 30 --allow-plaintext --script "$TMPD/auth.txt" 127.0.0.1 "$PRACTICE_PORT"
 check_screen "the password is asked for on the terminal" 'Password for demo: *$'
 keys 'demo' 
 screen >"$TMPD/typing.txt"
