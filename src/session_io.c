@@ -13,18 +13,28 @@
 #include <string.h>
 
 #include "smtpscope/conn.h"
+#include "smtpscope/dial.h"
 #include "smtpscope/net.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
 
+/* dial's progress, as transcript notes. */
+static void
+session_dial_note(void *arg, const char *msg)
+{
+	session_note(arg, TDIR_INFO, "%s", msg);
+}
+
 int
 session_connect(struct session *s)
 {
-	enum net_err	 kind;
-	char		 err[512];
-	int		 fd;
+	struct dial_params	 dp;
+	struct dial		*d;
+	enum net_err		 kind;
+	char			 err[512];
+	int			 fd = -1;
 
 	session_drop_conn(s);
 	s->err[0] = '\0';
@@ -48,19 +58,36 @@ session_connect(struct session *s)
 	}
 	session_note(s, TDIR_INFO, "connecting to %s port %s%s", s->p.host,
 	    s->p.port, s->p.implicit_tls ? " (implicit TLS)" : "");
-	net_set_abort_fd(s->abort_fd);
-	fd = net_connect(s->p.host, s->p.port, s->p.family, s->p.timeout_ms,
-	    &kind, err, sizeof err);
-	net_set_abort_fd(-1);
+	s->info.addr[0] = '\0';
+	memset(&dp, 0, sizeof dp);
+	dp.host = s->p.host;
+	dp.port = s->p.port;
+	dp.family = s->p.family;
+	dp.timeout_ms = s->p.timeout_ms;
+	dp.note = session_dial_note;
+	dp.arg = s;
+	d = dial_start(&dp);
+	if (dial_run(d, s->abort_fd) == DIAL_DONE) {
+		fd = dial_take_fd(d);
+		snprintf(s->info.addr, sizeof s->info.addr, "%s",
+		    dial_addr(d));
+	} else
+		snprintf(err, sizeof err, "%s", dial_error(d, &kind));
+	dial_free(d);
 	if (fd == -1) {
 		session_fail(s, kind == NET_E_TIMEOUT ? SERR_TIMEOUT :
 		    SERR_CONNECT, "%s", err);
 		return -1;
 	}
+	net_tune(fd);
 	s->c = conn_new(fd);
 	s->info.connected = 1;
-	session_note(s, TDIR_INFO, "connected to %s port %s", s->p.host,
-	    s->p.port);
+	if (strcmp(s->info.addr, s->p.host) == 0)
+		session_note(s, TDIR_INFO, "connected to %s port %s",
+		    s->p.host, s->p.port);
+	else
+		session_note(s, TDIR_INFO, "connected to %s port %s (%s)",
+		    s->info.addr, s->p.port, s->p.host);
 	/* The greeting is the first reply due. */
 	session_push(s, VERB_NONE);
 	if (s->p.implicit_tls) {

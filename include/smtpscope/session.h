@@ -56,6 +56,7 @@ struct session_info {
 	const char		*host;
 	const char		*port;
 	int			 connected;
+	char			 addr[48];	/* address reached, or "" */
 	int			 tls;		/* TLS is up */
 	int			 have_tls_info;
 	struct tls_info		 tls_info;
@@ -77,9 +78,10 @@ void	 session_free(struct session *);
 /* Call fn(arg, index) whenever a transcript line is added. */
 void	 session_set_callback(struct session *, transcript_cb, void *);
 /*
- * Connect (and for smtps:// handshake) within the timeout.  Returns 0, or
- * -1 with session_error()/session_errclass() set; a note is in the
- * transcript either way.
+ * Connect (and for smtps:// handshake) within the timeout, which bounds
+ * the look-up and every address tried (RFC 8305, see dial.h).  Returns 0,
+ * or -1 with session_error()/session_errclass() set; the transcript notes
+ * each address tried, each failure and the address reached.
  */
 int	 session_connect(struct session *);
 /*
