@@ -328,7 +328,9 @@ dial_tell_answer(struct dial *d, int family, long long now)
 		    d->host, fname, n > 1 ? "es" : "", list, now - d->start);
 		break;
 	case RESOLVE_NODATA:
-		dial_note(d, "%s has no %s address", d->host, fname);
+		/* Under -4 or -6 the error says it. */
+		if (d->p.family == AF_UNSPEC)
+			dial_note(d, "%s has no %s address", d->host, fname);
 		break;
 	case RESOLVE_NONAME:
 		break;		/* the error says it */
