@@ -1,8 +1,7 @@
 /*
- * session_io.c: a session's connection over time: connecting (and the
- * implicit TLS handshake), the non-blocking I/O a caller's poll() loop
- * drives, the reply deadline (--timeout), and the blocking wait script
- * mode uses.
+ * session_io.c: a session's connection over time: the non-blocking I/O a
+ * caller's poll() loop drives, the reply deadline (--timeout), and the
+ * blocking wait script mode uses.  Connecting is in session_connect.c.
  */
 #include "config.h"
 
@@ -13,91 +12,11 @@
 #include <string.h>
 
 #include "smtpscope/conn.h"
-#include "smtpscope/dial.h"
 #include "smtpscope/net.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
-
-/* dial's progress, as transcript notes. */
-static void
-session_dial_note(void *arg, const char *msg)
-{
-	session_note(arg, TDIR_INFO, "%s", msg);
-}
-
-int
-session_connect(struct session *s)
-{
-	struct dial_params	 dp;
-	struct dial		*d;
-	enum net_err		 kind;
-	char			 err[512];
-	int			 fd = -1;
-
-	session_drop_conn(s);
-	s->err[0] = '\0';
-	s->errclass = SERR_NONE;
-	phase_init(&s->info.ph);
-	s->info.tls = 0;
-	s->info.have_tls_info = 0;
-	s->info.auth_user = NULL;
-	s->starttls_sent = 0;
-	s->auto_ehlo_after_tls = 0;
-	if (s->info.have_caps) {
-		ehlo_free(&s->info.caps);
-		s->info.have_caps = 0;
-	}
-	if (s->p.log_path != NULL && s->t.log == NULL &&
-	    transcript_open_log(&s->t, s->p.log_path,
-	    (s->p.show_secrets ? TW_SECRETS : 0) |
-	    (s->p.log_timing ? TW_TIMING : 0), err, sizeof err) == -1) {
-		session_fail(s, SERR_LOCAL, "%s", err);
-		return -1;
-	}
-	session_note(s, TDIR_INFO, "connecting to %s port %s%s", s->p.host,
-	    s->p.port, s->p.implicit_tls ? " (implicit TLS)" : "");
-	s->info.addr[0] = '\0';
-	memset(&dp, 0, sizeof dp);
-	dp.host = s->p.host;
-	dp.port = s->p.port;
-	dp.family = s->p.family;
-	dp.timeout_ms = s->p.timeout_ms;
-	dp.note = session_dial_note;
-	dp.arg = s;
-	d = dial_start(&dp);
-	if (dial_run(d, s->abort_fd) == DIAL_DONE) {
-		fd = dial_take_fd(d);
-		snprintf(s->info.addr, sizeof s->info.addr, "%s",
-		    dial_addr(d));
-	} else
-		snprintf(err, sizeof err, "%s", dial_error(d, &kind));
-	dial_free(d);
-	if (fd == -1) {
-		session_fail(s, kind == NET_E_TIMEOUT ? SERR_TIMEOUT :
-		    SERR_CONNECT, "%s", err);
-		return -1;
-	}
-	net_tune(fd);
-	s->c = conn_new(fd);
-	s->info.connected = 1;
-	if (strcmp(s->info.addr, s->p.host) == 0)
-		session_note(s, TDIR_INFO, "connected to %s port %s",
-		    s->p.host, s->p.port);
-	else
-		session_note(s, TDIR_INFO, "connected to %s port %s (%s)",
-		    s->info.addr, s->p.port, s->p.host);
-	/* The greeting is the first reply due. */
-	session_push(s, VERB_NONE);
-	if (s->p.implicit_tls) {
-		if (session_start_tls(s) == -1)
-			return -1;
-		if (session_wait_handshake(s) == -1)
-			return -1;
-	}
-	return 0;
-}
 
 void
 session_set_abort_fd(struct session *s, int fd)
@@ -115,6 +34,7 @@ session_reconnect(struct session *s)
 void
 session_close(struct session *s)
 {
+	session_connect_cancel(s);
 	if (s->c != NULL) {
 		session_note(s, TDIR_INFO, "connection closed by us");
 		session_drop_conn(s);
@@ -150,6 +70,8 @@ session_pending(const struct session *s)
 int
 session_busy(const struct session *s)
 {
+	if (s->dial != NULL)
+		return 1;
 	return s->c != NULL && (s->in_handshake || s->send_fp != NULL ||
 	    conn_queued(s->c) > 0);
 }

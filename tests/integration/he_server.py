@@ -31,6 +31,8 @@ ZONE = {
     # Slow DNS: both answers 3 s late, or 1 s late.
     "slow.test": {1: (3, [LIVE4]), 28: (3, [])},
     "slowish.test": {1: (1, [LIVE4]), 28: (1, [])},
+    # A look-up that outlasts any test (the UI must not wait for it).
+    "stuck.test": {1: (30, [LIVE4]), 28: (30, [])},
     # AAAA 3 s late: IPv4 must not wait for it (Resolution Delay).
     "slow6.test": {1: (0, [LIVE4]), 28: (3, [DEAD6])},
 }
