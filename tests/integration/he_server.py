@@ -22,6 +22,8 @@ DEAD4, LIVE4, DEAD6 = "127.0.0.2", "127.0.0.3", "::1"
 
 # name: {qtype: (delay in seconds, [addresses])}; 1 = A, 28 = AAAA.
 ZONE = {
+    # One live address, answered at once.
+    "live.test": {1: (0, [LIVE4]), 28: (0, [])},
     # The first address drops packets, the second answers.
     "v4dead.test": {1: (0, [DEAD4, LIVE4]), 28: (0, [])},
     # IPv6 (tried first) drops packets, IPv4 answers.
