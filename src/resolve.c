@@ -256,19 +256,24 @@ size_t
 resolve_pollfds(const struct resolve *r, struct pollfd *pfd, size_t n)
 {
 	ares_socket_t	socks[ARES_GETSOCK_MAXNUM];
+	unsigned int	bits, rd, wr;
 	size_t		k = 0;
-	int		bits, i;
+	int		i;
 
 	if (r->ch == NULL || resolve_done(r))
 		return 0;
-	bits = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
+	/*
+	 * The bit mask is read as unsigned: ARES_GETSOCK_WRITABLE shifts a
+	 * signed 1 into the sign bit for the last socket.
+	 */
+	bits = (unsigned int)ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
 	for (i = 0; i < ARES_GETSOCK_MAXNUM && k < n; i++) {
-		if (!ARES_GETSOCK_READABLE(bits, i) &&
-		    !ARES_GETSOCK_WRITABLE(bits, i))
+		rd = bits & (1U << i);
+		wr = bits & (1U << (i + ARES_GETSOCK_MAXNUM));
+		if (!rd && !wr)
 			continue;
 		pfd[k].fd = socks[i];
-		pfd[k].events = (ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-		    (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0);
+		pfd[k].events = (rd ? POLLIN : 0) | (wr ? POLLOUT : 0);
 		pfd[k].revents = 0;
 		k++;
 	}
