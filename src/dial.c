@@ -256,9 +256,9 @@ dial_begin(struct dial *d, const struct resolve_addr *a, long long now)
 	resolve_addr_str(a, t->name, sizeof t->name);
 	if (!d->literal || d->ntried > 0) {
 		if (d->nlive > 0)
-			dial_note(d, "%s: no answer in %d ms, trying %s",
-			    d->live[d->nlive - 1].name, d->p.delay_ms,
-			    t->name);
+			dial_note(d, "%s: no answer in %lld ms, trying %s",
+			    d->live[d->nlive - 1].name,
+			    now - d->live[d->nlive - 1].started, t->name);
 		else
 			dial_note(d, "trying %s port %s", t->name, d->port);
 	}
@@ -527,7 +527,9 @@ dial_timeout_ms(const struct dial *d)
 
 	if (d->state != DIAL_RUNNING)
 		return 0;
-	if (d->nlive > 0 && d->next_at < due && dial_more(d))
+	/* Past next_at with nothing to start: wait for the resolver. */
+	if (d->nlive > 0 && d->next_at > now && d->next_at < due &&
+	    dial_more(d))
 		due = d->next_at;
 	if (d->v4_at != -1 && d->v4_at + DIAL_RESOLUTION_DELAY_MS < due &&
 	    d->v4_at + DIAL_RESOLUTION_DELAY_MS > now)

@@ -28,6 +28,8 @@ ZONE = {
     "v4dead.test": {1: (0, [DEAD4, LIVE4]), 28: (0, [])},
     # IPv6 (tried first) drops packets, IPv4 answers.
     "v6dead.test": {1: (0, [LIVE4]), 28: (0, [DEAD6])},
+    # IPv4 dead at once, IPv6 (dead too) only after 1 s.
+    "deadslow.test": {1: (0, [DEAD4]), 28: (1, [DEAD6])},
     # Nothing answers.
     "alldead.test": {1: (0, [DEAD4]), 28: (0, [DEAD6])},
     # Slow DNS: both answers 3 s late, or 1 s late.
