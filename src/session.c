@@ -16,6 +16,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
 #include "smtpscope/data.h"
+#include "smtpscope/dial.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/lint.h"
 #include "smtpscope/sanitize.h"
@@ -90,6 +91,7 @@ session_free(struct session *s)
 	if (s == NULL)
 		return;
 	session_drop_conn(s);
+	dial_free(s->dial);
 	transcript_free(&s->t);
 	reply_parser_free(&s->rp);
 	if (s->have_last)
@@ -472,7 +474,8 @@ int
 session_input(struct session *s, const char *line, size_t len)
 {
 	if (s->c == NULL) {
-		session_fail(s, SERR_CONNECT,
+		session_fail(s, SERR_CONNECT, s->dial != NULL ?
+		    "still connecting: nothing was sent" :
 		    "not connected: nothing was sent (use :reconnect)");
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include "smtpscope/session.h"
 
 struct conn;
+struct dial;
 
 /* While streaming a file keep at most this much queued for the socket. */
 #define SEND_HIGH_WATER	(256 * 1024)
@@ -30,6 +31,7 @@ struct session {
 	struct conn		*c_dead;	/* dropped during conn_read */
 	int			 reading;	/* inside conn_read */
 	int			 abort_fd;	/* ends a connect early, or -1 */
+	struct dial		*dial;		/* connecting, or NULL */
 	double			 progress;	/* last sent command/reply */
 	struct transcript	 t;
 	int			 plaintext_ok;	/* user agreed to plaintext AUTH */

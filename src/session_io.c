@@ -1,8 +1,7 @@
 /*
- * session_io.c: a session's connection over time: connecting (and the
- * implicit TLS handshake), the non-blocking I/O a caller's poll() loop
- * drives, the reply deadline (--timeout), and the blocking wait script
- * mode uses.
+ * session_io.c: a session's connection over time: the non-blocking I/O a
+ * caller's poll() loop drives, the reply deadline (--timeout), and the
+ * blocking wait script mode uses.  Connecting is in session_connect.c.
  */
 #include "config.h"
 
@@ -18,59 +17,6 @@
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
-
-int
-session_connect(struct session *s)
-{
-	enum net_err	 kind;
-	char		 err[512];
-	int		 fd;
-
-	session_drop_conn(s);
-	s->err[0] = '\0';
-	s->errclass = SERR_NONE;
-	phase_init(&s->info.ph);
-	s->info.tls = 0;
-	s->info.have_tls_info = 0;
-	s->info.auth_user = NULL;
-	s->starttls_sent = 0;
-	s->auto_ehlo_after_tls = 0;
-	if (s->info.have_caps) {
-		ehlo_free(&s->info.caps);
-		s->info.have_caps = 0;
-	}
-	if (s->p.log_path != NULL && s->t.log == NULL &&
-	    transcript_open_log(&s->t, s->p.log_path,
-	    (s->p.show_secrets ? TW_SECRETS : 0) |
-	    (s->p.log_timing ? TW_TIMING : 0), err, sizeof err) == -1) {
-		session_fail(s, SERR_LOCAL, "%s", err);
-		return -1;
-	}
-	session_note(s, TDIR_INFO, "connecting to %s port %s%s", s->p.host,
-	    s->p.port, s->p.implicit_tls ? " (implicit TLS)" : "");
-	net_set_abort_fd(s->abort_fd);
-	fd = net_connect(s->p.host, s->p.port, s->p.family, s->p.timeout_ms,
-	    &kind, err, sizeof err);
-	net_set_abort_fd(-1);
-	if (fd == -1) {
-		session_fail(s, kind == NET_E_TIMEOUT ? SERR_TIMEOUT :
-		    SERR_CONNECT, "%s", err);
-		return -1;
-	}
-	s->c = conn_new(fd);
-	s->info.connected = 1;
-	session_note(s, TDIR_INFO, "connected to %s port %s", s->p.host,
-	    s->p.port);
-	/* The greeting is the first reply due. */
-	session_push(s, VERB_NONE);
-	if (s->p.implicit_tls) {
-		if (session_start_tls(s) == -1)
-			return -1;
-		if (session_wait_handshake(s) == -1)
-			return -1;
-	}
-	return 0;
-}
 
 void
 session_set_abort_fd(struct session *s, int fd)
@@ -88,6 +34,7 @@ session_reconnect(struct session *s)
 void
 session_close(struct session *s)
 {
+	session_connect_cancel(s);
 	if (s->c != NULL) {
 		session_note(s, TDIR_INFO, "connection closed by us");
 		session_drop_conn(s);
@@ -123,6 +70,8 @@ session_pending(const struct session *s)
 int
 session_busy(const struct session *s)
 {
+	if (s->dial != NULL)
+		return 1;
 	return s->c != NULL && (s->in_handshake || s->send_fp != NULL ||
 	    conn_queued(s->c) > 0);
 }

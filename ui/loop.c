@@ -204,7 +204,7 @@ static void
 ui_iterate(struct ui *ui)
 {
 	struct pollfd	pfd[UI_MAXFDS];
-	size_t		nfd = 0, npr = 0, prfirst = 0, k;
+	size_t		nfd = 0, npr = 0, prfirst = 0, ncn = 0, cnfirst = 0, k;
 	int		timeout = -1, sfd = -1, sidx = -1, pt, rc;
 	short		ev;
 
@@ -215,6 +215,16 @@ ui_iterate(struct ui *ui)
 	pfd[nfd++].events = POLLIN;
 	pfd[nfd].fd = ui->sigpipe[0];
 	pfd[nfd++].events = POLLIN;
+	if (ui->s != NULL && session_connecting(ui->s)) {
+		/* The look-up and the connection attempts (RFC 8305). */
+		cnfirst = nfd;
+		ncn = session_connect_pollfds(ui->s, pfd + nfd,
+		    UI_MAXFDS - 8 - nfd);
+		nfd += ncn;
+		pt = session_connect_timeout_ms(ui->s);
+		if (pt >= 0 && (timeout < 0 || pt < timeout))
+			timeout = pt;
+	}
 	if (ui->s != NULL && (sfd = session_fd(ui->s)) != -1) {
 		ev = session_poll_events(ui->s);
 		sidx = (int)nfd;
@@ -251,6 +261,16 @@ ui_iterate(struct ui *ui)
 		ui_read_signals(ui);
 	if (npr > 0)
 		practice_handle(ui->p->practice, pfd + prfirst, npr);
+	if (ui->s != NULL && session_connecting(ui->s)) {
+		if (session_connect_process(ui->s, pfd + cnfirst, ncn) == -1)
+			ui_say(ui, 1, "%s", session_error(ui->s));
+		else if (!session_connecting(ui->s)) {
+			/* Connected: the key hints again. */
+			free(ui->msg);
+			ui->msg = NULL;
+		}
+		ui->dirty = 1;
+	}
 	if (sidx != -1 && (pfd[sidx].revents != 0 || session_pending(ui->s))) {
 		if (session_io(ui->s, pfd[sidx].revents) == -1)
 			ui->dirty = 1;
@@ -380,12 +400,11 @@ ui_run(struct ui_params *p)
 	ui_say(&ui, 0, "connecting to %s port %s ...",
 	    p->sp.host != NULL ? p->sp.host : "?",
 	    p->sp.port != NULL ? p->sp.port : "25");
-	screen_draw(&ui);		/* the first frame, before the wait */
+	screen_draw(&ui);		/* the first frame */
 
-	free(ui.msg);
-	ui.msg = NULL;
 	session_set_abort_fd(ui.s, ui.sigpipe[0]);
-	if (session_connect(ui.s) == -1)
+	/* The loop below drives the connect: keys and Ctrl-C work meanwhile. */
+	if (session_connect_start(ui.s) == -1)
 		ui_say(&ui, 1, "%s", session_error(ui.s) != NULL ?
 		    session_error(ui.s) : "connection failed");
 	ui.dirty = 1;

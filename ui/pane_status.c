@@ -71,6 +71,11 @@ status_draw(struct ui *ui)
 	in = session_info(ui->s);
 	snprintf(s, sizeof s, "%s:%s", in->host != NULL ? in->host : "?",
 	    in->port != NULL ? in->port : "?");
+	/* The address reached, when the host was a name. */
+	if (in->connected && in->addr[0] != '\0' && in->host != NULL &&
+	    strcmp(in->addr, in->host) != 0)
+		snprintf(s + strlen(s), sizeof s - strlen(s), " [%s]",
+		    in->addr);
 	x = status_field(ui, x, s, R_STATUS);
 	if (!in->connected)
 		x = status_field(ui, x, "not connected", R_STATUS_BAD);

@@ -17,12 +17,13 @@ enum net_err {
 };
 
 /*
- * Connect to host:port (family AF_UNSPEC, AF_INET or AF_INET6) trying each
- * address within timeout_ms in all.  Returns a connected non-blocking fd
- * with TCP_NODELAY set, or -1 with *kind and err set.  timeout_ms <= 0
- * means no limit of our own (the kernel's connect timeout applies).  When
- * several addresses fail, the most telling failure is reported (refused,
- * then timeout, then unreachable).
+ * Connect to host:port (family AF_UNSPEC, AF_INET or AF_INET6) as dial
+ * does (RFC 8305: addresses raced, IPv6 first), look-up and all within
+ * timeout_ms.  Returns a connected non-blocking fd with TCP_NODELAY set,
+ * or -1 with *kind and err set.  timeout_ms <= 0 means no limit of our
+ * own (the kernel's connect timeout applies).  When several addresses
+ * fail, the most telling failure is reported (refused, then timeout, then
+ * unreachable).  For progress notes and the address reached, use dial.
  */
 int	 net_connect(const char *, const char *, int, int, enum net_err *,
 	    char *, size_t);

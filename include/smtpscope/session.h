@@ -11,6 +11,7 @@
 #ifndef SMTPSCOPE_SESSION_H
 #define SMTPSCOPE_SESSION_H
 
+#include <poll.h>
 #include <stddef.h>
 
 #include "smtpscope/auth.h"
@@ -63,6 +64,7 @@ struct session_info {
 	const char		*host;
 	const char		*port;
 	int			 connected;
+	char			 addr[48];	/* address reached, or "" */
 	int			 tls;		/* TLS is up */
 	int			 have_tls_info;
 	struct tls_info		 tls_info;
@@ -93,11 +95,29 @@ void	 session_free(struct session *);
 /* Call fn(arg, index) whenever a transcript line is added. */
 void	 session_set_callback(struct session *, transcript_cb, void *);
 /*
- * Connect (and for smtps:// handshake) within the timeout.  Returns 0, or
- * -1 with session_error()/session_errclass() set; a note is in the
- * transcript either way.
+ * Connect (and for smtps:// handshake) within the timeout, which bounds
+ * the look-up and every address tried (RFC 8305, see dial.h).  Returns 0,
+ * or -1 with session_error()/session_errclass() set; the transcript notes
+ * each address tried, each failure and the address reached.
  */
 int	 session_connect(struct session *);
+/*
+ * The same without blocking, for a caller's own poll() loop: start, then
+ * while session_connecting() poll the session_connect_pollfds() within
+ * session_connect_timeout_ms() and hand what poll() said to
+ * session_connect_process().  Both return 0 (connected, or still
+ * connecting) or -1 as session_connect does.  Once connected, the
+ * implicit TLS handshake runs in session_io() like the rest.
+ */
+int	 session_connect_start(struct session *);
+int	 session_connecting(const struct session *);
+size_t	 session_connect_pollfds(const struct session *, struct pollfd *,
+	    size_t);
+int	 session_connect_timeout_ms(const struct session *);
+int	 session_connect_process(struct session *, const struct pollfd *,
+	    size_t);
+/* Give up connecting (a note says so); nothing when not connecting. */
+void	 session_connect_cancel(struct session *);
 /*
  * While fd is readable (the UI's signal pipe), session_connect gives up
  * at once instead of waiting for the timeout; -1 (the default): none.
