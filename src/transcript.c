@@ -376,18 +376,32 @@ tline_move(struct tline *tl, struct transcript_arena **ap)
 	tl->raw = p;
 }
 
+/* A budget in words: "64 MiB", "4 KiB" or "5000 octets". */
+static void
+transcript_size(char *out, size_t outlen, unsigned long long n)
+{
+	if (n >= (1ULL << 20) && n % (1ULL << 20) == 0)
+		snprintf(out, outlen, "%llu MiB", n >> 20);
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(out, outlen, "%llu KiB", n >> 10);
+	else
+		snprintf(out, outlen, "%llu octets", n);
+}
+
 /* Write what the gap line says; its room was taken when it was made. */
 static void
 transcript_gap_text(struct transcript *tr)
 {
 	struct tline	*g = &tr->lines[tr->gap];
+	char		 size[32];
 	int		 n;
 
 	tr->bytes -= g->len;
+	transcript_size(size, sizeof size, tr->max_bytes);
 	n = snprintf(g->raw, GAP_CAP, "%llu lines (%llu octets) dropped here "
-	    "to keep the transcript within its budget of %zu lines and %zu "
-	    "octets (--max-transcript)", tr->dropped_lines, tr->dropped_bytes,
-	    tr->max_lines, tr->max_bytes);
+	    "to keep the transcript within its budget of %zu lines and %s "
+	    "(--max-transcript)", tr->dropped_lines, tr->dropped_bytes,
+	    tr->max_lines, size);
 	if (n < 0)
 		n = 0;
 	if (n >= GAP_CAP)
@@ -526,11 +540,14 @@ transcript_add_verb(struct transcript *tr, enum tdir dir, const char *raw,
 	if (tr->on_add != NULL)
 		tr->on_add(tr->arg, tr->n - 1);
 	if (announce) {
+		char	size[32];
+
+		transcript_size(size, sizeof size, tr->max_bytes);
 		transcript_note(tr, TDIR_INFO, "the transcript passed its "
-		    "budget of %zu lines or %zu octets (--max-transcript): "
-		    "from here on only the first part and the latest lines "
-		    "stay in memory, with a note at line %zu of what was "
-		    "dropped%s", tr->max_lines, tr->max_bytes, tr->gap + 1,
+		    "budget of %zu lines or %s (--max-transcript): from here "
+		    "on only the first part and the latest lines stay in "
+		    "memory, with a note at line %zu of what was dropped%s",
+		    tr->max_lines, size, tr->gap + 1,
 		    tr->log != NULL && !tr->log_full ? "; the log file "
 		    "keeps every line" : "");
 		tl = &tr->lines[tr->n - 2];
