@@ -226,7 +226,7 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 	/* A reply with nothing asked after the greeting came on its own. */
 	verb = first->verb;
 	if (verb == VERB_UNASKED)
-		verb = KB_UNASKED;	/* the session found it answers nothing */
+		verb = KB_UNASKED;	/* the session found so */
 	else if (verb == VERB_NONE)
 		for (k = 0; k < start; k++)
 			if (t->lines[k].dir == TDIR_S) {

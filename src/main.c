@@ -432,16 +432,16 @@ main(int argc, char **argv)
 		case OPT_LOG_MAX:
 			if (parse_size(optarg, TRANSCRIPT_MIN_BYTES,
 			    &o.sp.log_max) == -1)
-				return usage_error("--log-max wants a size of at "
-				    "least 4096 octets (K, M, G allowed), not "
-				    "'%s'", optarg);
+				return usage_error("--log-max wants a size of "
+				    "at least 4096 octets (K, M, G allowed), "
+				    "not '%s'", optarg);
 			break;
 		case OPT_MAX_TRANSCRIPT:
 			if (parse_budget(optarg, &o.sp) == -1)
-				return usage_error("--max-transcript wants LINES"
-				    "[,SIZE]: at least 16 lines and 4096 octets "
-				    "(SIZE may end in K, M or G), not '%s'",
-				    optarg);
+				return usage_error("--max-transcript wants "
+				    "LINES[,SIZE]: at least 16 lines and 4096 "
+				    "octets (SIZE may end in K, M or G), not "
+				    "'%s'", optarg);
 			break;
 		case OPT_SHOW_SECRETS:
 			o.show_secrets = 1;

@@ -100,7 +100,7 @@ phase_reply_fits(enum verb v, int code)
 	if (cls != 2 && cls != 3)
 		return 0;	/* no command has a 1xx reply */
 	switch (v) {
-	case VERB_NONE:		/* the greeting: 220, or 554 (RFC 5321 3.1) */
+	case VERB_NONE:		/* the greeting (RFC 5321 3.1) */
 	case VERB_STARTTLS:	/* RFC 3207 4 */
 		return code == 220;
 	case VERB_HELO:

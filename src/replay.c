@@ -49,7 +49,7 @@ struct rstate {
 	struct reply_parser	 rp;
 	enum verb		*q;		/* replies due, oldest first */
 	size_t			 qhead, qlen, qcap;
-	int			 cur_unasked;	/* the reply read answers nothing */
+	int			 cur_unasked;	/* it answers nothing */
 	int			 seen;		/* S or C line since reset */
 	int			 seen_server;
 	struct phase_state	 ph;
@@ -218,7 +218,7 @@ rs_reply(struct rstate *rs, struct reply *r)
 	char		 sep;
 
 	if (rs->cur_unasked) {
-		/* As the session does: said, and not paired (RFC 5321 4.3.2). */
+		/* As the session does: said, not paired. */
 		if (rs->lint) {
 			char	*s = xprintf("a reply nobody asked for: a %03d "
 			    "cannot answer %s (RFC 5321 4.3.2), so it is not "

@@ -46,9 +46,9 @@ struct session {
 	struct session_info	 info;
 
 	/* Replies that answer nothing (RFC 5321 4.3.2). */
-	int			 cur_unasked;	/* the reply being read */
+	int			 cur_unasked;	/* the reply read */
 	size_t			 unasked;	/* on this connection */
-	size_t			 unasked_run;	/* since the last paired one */
+	size_t			 unasked_run;	/* since a paired one */
 
 	struct pending		*q;	/* ring of verbs awaiting replies */
 	size_t			 qhead, qlen, qcap;

@@ -363,7 +363,7 @@ tline_drop(struct transcript *tr, struct tline *tl)
 	tl->annot = NULL;
 }
 
-/* Copy a line's raw text into the blocks at *ap (the old copy is freed later). */
+/* Copy a line's raw text into the blocks at *ap. */
 static void
 tline_move(struct tline *tl, struct transcript_arena **ap)
 {

@@ -48,7 +48,7 @@ enum tdir {
 #define TL_REPLY_END	0x010000	/* last line of a server reply */
 #define TL_CONT		0x020000	/* not the first line of its reply */
 #define TL_DECODED	0x040000	/* annot is decoded base64 */
-#define TL_GAP		0x080000	/* the note standing for dropped lines */
+#define TL_GAP		0x080000	/* stands for dropped lines */
 
 /* The budget's defaults: a real session fits many times over. */
 #define TRANSCRIPT_MAX_LINES	200000
@@ -85,16 +85,16 @@ struct transcript {
 	FILE		*log;
 	unsigned int	 log_opts;
 	transcript_cb	 on_add;
-	transcript_drop_cb on_drop;	/* called with arg too; may be NULL */
+	transcript_drop_cb on_drop;	/* with arg too; or NULL */
 	void		*arg;
-	struct transcript_arena *arena;	/* raw texts (the head, once trimmed) */
+	struct transcript_arena *arena;	/* raw texts (once trimmed: head) */
 	struct transcript_arena *tail;	/* raw texts after the gap */
 
 	/* The budget, and what it cost so far. */
 	size_t		 max_lines;
 	size_t		 max_bytes;
-	size_t		 bytes;		/* octets of raw and annot text kept */
-	size_t		 gap;		/* index of the TL_GAP line, when trimmed */
+	size_t		 bytes;		/* octets of text kept */
+	size_t		 gap;		/* index of the TL_GAP line */
 	int		 trimmed;
 	unsigned long long dropped_lines;
 	unsigned long long dropped_bytes;
@@ -102,7 +102,7 @@ struct transcript {
 	/* The log's cap. */
 	unsigned long long log_max;	/* octets; 0: the default */
 	unsigned long long log_bytes;	/* octets written so far */
-	int		 log_full;	/* the cap was reached: no more lines */
+	int		 log_full;	/* the cap was reached */
 };
 
 /* Options for writing text. */
