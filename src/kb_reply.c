@@ -192,9 +192,13 @@ kb_add_reply(struct buf *b, const struct reply *r, const struct kb_ctx *ctx,
 	if (verb >= 0 && (ctxt = context_text(verb, cls)) != NULL)
 		kb_para(b, ctxt);
 	else if (verb == KB_UNASKED)
-		kb_para(b, "No command was waiting for this reply: the server "
-		    "sent it on its own, often just before closing the "
-		    "connection (a 421 on idle timeout or shutdown).");
+		kb_para(b, "This reply answers no command: none was waiting, "
+		    "or its code cannot answer the one that was (RFC 5321 "
+		    "4.3.2 lists the replies of each command), so it is not "
+		    "paired with it. A server sends one on its own just "
+		    "before closing (a 421 on idle timeout or shutdown); "
+		    "anything else means it is out of step with the "
+		    "session.");
 	if (kr != NULL)
 		kb_para(b, kr->meaning);
 	else {

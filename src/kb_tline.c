@@ -211,7 +211,9 @@ kb_tline_reply(const struct transcript *t, size_t i, struct reply *r,
 
 	/* A reply with nothing asked after the greeting came on its own. */
 	verb = first->verb;
-	if (verb == VERB_NONE)
+	if (verb == VERB_UNASKED)
+		verb = KB_UNASKED;	/* the session found so */
+	else if (verb == VERB_NONE)
 		for (k = 0; k < start; k++)
 			if (t->lines[k].dir == TDIR_S) {
 				verb = KB_UNASKED;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ enum {
 	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH, OPT_SERVE_REQUIRE_TLS,
 	OPT_SERVE_MAX_SESSIONS, OPT_SERVE_MAX_PER_ADDR, OPT_SERVE_IDLE,
 	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG,
-	OPT_MAILDIR_QUOTA
+	OPT_MAILDIR_QUOTA,
+	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX
 };
 
 static const struct option longopts[] = {
@@ -69,6 +71,8 @@ static const struct option longopts[] = {
 	{ "password-env",	required_argument, NULL, OPT_PASSWORD_ENV },
 	{ "password-file",	required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "log",		required_argument, NULL, OPT_LOG },
+	{ "log-max",		required_argument, NULL, OPT_LOG_MAX },
+	{ "max-transcript",	required_argument, NULL, OPT_MAX_TRANSCRIPT },
 	{ "show-secrets",	no_argument,	   NULL, OPT_SHOW_SECRETS },
 	{ "timing",		no_argument,	   NULL, OPT_TIMING },
 	{ "no-color",		no_argument,	   NULL, OPT_NO_COLOR },
@@ -143,13 +147,18 @@ static const char usage_text[] =
 "  --password-env VAR   read the password from environment variable VAR\n"
 "  --password-file FILE read the password from the first line of FILE\n"
 "  --log FILE           append the transcript to FILE as it happens\n"
+"  --log-max SIZE       stop the log after SIZE octets (K, M, G; default 1G)\n"
+"  --max-transcript LINES[,SIZE]  keep at most LINES lines and SIZE octets\n"
+"                       of transcript in memory (default 200000,64M); past\n"
+"                       that the first and the latest lines are kept\n"
 "  --show-secrets       write passwords in logs and saves\n"
 "  --timing             show the time of each line\n"
 "  --no-color           no colours (also when NO_COLOR is set)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed,\n"
-"2 usage error, 3 connection error, 4 TLS error, 5 timeout.\n"
+"2 usage error, 3 connection error (also: the server flooded us with\n"
+"replies nobody asked for), 4 TLS error, 5 timeout.\n"
 "See smtpscope(1) for the command language.\n";
 
 /*
@@ -209,6 +218,72 @@ parse_number(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/*
+ * A size: digits with an optional K, M or G (powers of 1024).  Returns
+ * 0 and fills *out, or -1 when it is not one or is below min.
+ */
+static int
+parse_size(const char *arg, unsigned long long min, unsigned long long *out)
+{
+	unsigned long long	 v = 0, mul = 1;
+	const char		*p = arg;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (1ULL << 50))
+			return -1;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	switch (*p) {
+	case 'k':
+	case 'K':
+		mul = 1ULL << 10;
+		p++;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1ULL << 20;
+		p++;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1ULL << 30;
+		p++;
+		break;
+	}
+	if (*p != '\0' || v > (1ULL << 50) / mul || v * mul < min)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/* --max-transcript LINES[,SIZE]; returns 0 or -1. */
+static int
+parse_budget(const char *arg, struct session_params *sp)
+{
+	unsigned long long	 lines, bytes;
+	char			*copy, *comma;
+	int			 rc = -1;
+
+	copy = xstrdup(arg);
+	if ((comma = strchr(copy, ',')) != NULL)
+		*comma++ = '\0';
+	if (strspn(copy, "0123456789") != strlen(copy) ||
+	    parse_size(copy, TRANSCRIPT_MIN_LINES, &lines) == -1 ||
+	    lines > SIZE_MAX)
+		goto out;
+	if (comma != NULL && (parse_size(comma, TRANSCRIPT_MIN_BYTES,
+	    &bytes) == -1 || bytes > SIZE_MAX))
+		goto out;
+	sp->max_lines = (size_t)lines;
+	if (comma != NULL)
+		sp->max_bytes = (size_t)bytes;
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
 
 /*
  * Understand the target: a URL or HOST [PORT].  Fills host, port and the
@@ -479,6 +554,20 @@ main(int argc, char **argv)
 			break;
 		case OPT_LOG:
 			o.sp.log_path = optarg;
+			break;
+		case OPT_LOG_MAX:
+			if (parse_size(optarg, TRANSCRIPT_MIN_BYTES,
+			    &o.sp.log_max) == -1)
+				return usage_error("--log-max wants a size of "
+				    "at least 4096 octets (K, M, G allowed), "
+				    "not '%s'", optarg);
+			break;
+		case OPT_MAX_TRANSCRIPT:
+			if (parse_budget(optarg, &o.sp) == -1)
+				return usage_error("--max-transcript wants "
+				    "LINES[,SIZE]: at least 16 lines and 4096 "
+				    "octets (SIZE may end in K, M or G), not "
+				    "'%s'", optarg);
 			break;
 		case OPT_SHOW_SECRETS:
 			o.show_secrets = 1;

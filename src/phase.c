@@ -16,7 +16,7 @@ static const char *const phase_names[] = {
 static const char *const verb_names[] = {
 	"NONE", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA",
 	"BDAT", "RSET", "NOOP", "VRFY", "EXPN", "HELP", "QUIT", "OTHER",
-	"DOT", "ANSWER"
+	"DOT", "ANSWER", "UNASKED"
 };
 
 /* Command words; MAIL and RCPT are matched on their first word only. */
@@ -81,6 +81,59 @@ verb_of(const char *line, size_t len)
 			return verb_table[i].verb;
 	}
 	return VERB_OTHER;
+}
+
+/*
+ * RFC 5321 4.3.2 lists the replies of each command.  Any command may also
+ * get 500, 501, 502 or 421, and extensions add their own failures (530,
+ * 534, 554 5.7.1, ...), so every 4xx and 5xx fits; positive replies are
+ * checked where the list is short and firm.  A line without a code cannot
+ * be judged and fits (it is reported as malformed).
+ */
+int
+phase_reply_fits(enum verb v, int code)
+{
+	int	cls = code / 100;
+
+	if (code == 0 || cls == 4 || cls == 5)
+		return 1;
+	if (cls != 2 && cls != 3)
+		return 0;	/* no command has a 1xx reply */
+	switch (v) {
+	case VERB_NONE:		/* the greeting (RFC 5321 3.1) */
+	case VERB_STARTTLS:	/* RFC 3207 4 */
+		return code == 220;
+	case VERB_HELO:
+	case VERB_EHLO:
+	case VERB_MAIL:
+	case VERB_DOT:
+	case VERB_BDAT:		/* RFC 3030 3 */
+		return code == 250;
+	case VERB_RCPT:
+		return code == 250 || code == 251;
+	case VERB_DATA:
+		return code == 354;
+	case VERB_RSET:
+	case VERB_NOOP:
+	case VERB_VRFY:
+	case VERB_EXPN:
+	case VERB_HELP:
+	case VERB_QUIT:
+		/*
+		 * The RFC names 250, 252, 214 or 221 here, but servers answer
+		 * HELP with 250 and QUIT with 250 in the wild: any success
+		 * will do, so such a server does not leave us waiting.
+		 */
+		return cls == 2;
+	case VERB_AUTH:
+	case VERB_ANSWER:	/* RFC 4954 4 */
+		return code == 235 || code == 334;
+	case VERB_UNASKED:
+		return 0;
+	case VERB_OTHER:
+		break;		/* XCLIENT answers 220: anything goes */
+	}
+	return 1;
 }
 
 void

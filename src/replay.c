@@ -49,6 +49,7 @@ struct rstate {
 	struct reply_parser	 rp;
 	enum verb		*q;		/* replies due, oldest first */
 	size_t			 qhead, qlen, qcap;
+	int			 cur_unasked;	/* it answers nothing */
 	int			 seen;		/* S or C line since reset */
 	int			 seen_server;
 	struct phase_state	 ph;
@@ -216,6 +217,20 @@ rs_reply(struct rstate *rs, struct reply *r)
 	size_t		 off = 0;
 	char		 sep;
 
+	if (rs->cur_unasked) {
+		/* As the session does: said, not paired. */
+		if (rs->lint) {
+			char	*s = xprintf("a reply nobody asked for: a %03d "
+			    "cannot answer %s (RFC 5321 4.3.2), so it is not "
+			    "taken as its reply", r->code,
+			    rs_front(rs) == VERB_NONE ? "the connection" :
+			    verb_name(rs_front(rs)));
+
+			rs_warn_text(rs, s);
+			free(s);
+		}
+		return;
+	}
 	v = rs_pop(rs);
 	phase_on_reply(&rs->ph, v, r->code);
 	if (rs->lint && (r->flags & REPLY_FAULTS)) {
@@ -319,12 +334,16 @@ rs_server(struct rstate *rs, const char *line, size_t len)
 	if (len > LINE_MAX_OCTETS)
 		lflags |= LINE_TOO_LONG;
 	was_open = rs->rp.open;
+	if (!was_open)
+		rs->cur_unasked = rs->qlen > 0 && !phase_reply_fits(
+		    rs_front(rs), reply_line_code(line, len, NULL, NULL));
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&rs->rp, line, len, lflags, &r);
 	annot = challenge_text(line, len);
 	rs_add(rs, TDIR_S, line, len, lflags | (was_open ? TL_CONT : 0) |
 	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0) |
-	    (annot != NULL ? TL_DECODED : 0), annot, (int)rs_front(rs));
+	    (annot != NULL ? TL_DECODED : 0), annot, rs->cur_unasked ?
+	    VERB_UNASKED : (int)rs_front(rs));
 	free(annot);
 	if (rs->lint && (lflags & LINE_TOO_LONG))
 		rs_warn_text(rs, "the server sent a line longer than 998 "

@@ -40,6 +40,8 @@ session_new(const struct session_params *p)
 	if (s->p.timeout_ms <= 0)
 		s->p.timeout_ms = 30000;
 	transcript_init(&s->t);
+	transcript_set_budget(&s->t, p->max_lines, p->max_bytes);
+	transcript_set_log_max(&s->t, p->log_max);
 	reply_parser_init(&s->rp);
 	s->abort_fd = -1;
 	s->info.host = s->p.host;
@@ -74,6 +76,9 @@ session_drop_conn(struct session *s)
 	s->pending_file = NULL;
 	s->qlen = 0;
 	s->qhead = 0;
+	s->cur_unasked = 0;
+	s->unasked = 0;
+	s->unasked_run = 0;
 	s->in_handshake = 0;
 	s->info.connected = 0;
 	s->info.waiting = 0;
@@ -551,6 +556,58 @@ session_diagnose(struct session *s)
 }
 
 
+/*
+ * A reply that answers nothing: none was waiting, or it cannot answer
+ * the command at the head of the queue.  It is said and left unpaired,
+ * so the replies after it stay with their commands; a run of them is a
+ * flood, and the connection is closed.
+ */
+static void
+session_on_unasked(struct session *s, const struct reply *r)
+{
+	char	*text;
+
+	if (r->code == 421 && s->qlen == 0) {
+		/* RFC 5321 3.8: a server may say 421 at any time, and close. */
+		phase_on_reply(&s->info.ph, VERB_NONE, r->code);
+		session_note(s, TDIR_INFO, "the server is closing the "
+		    "connection (421)");
+		return;
+	}
+	s->unasked++;
+	if (++s->unasked_run > SESSION_UNASKED_MAX) {
+		session_fail(s, SERR_CONNECT, "the server sent more than %d "
+		    "replies nobody asked for; closing the connection (a "
+		    "flood)", SESSION_UNASKED_MAX);
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+		return;
+	}
+	if (s->unasked > SESSION_UNASKED_NOTES) {
+		if (s->unasked == SESSION_UNASKED_NOTES + 1)
+			session_note(s, TDIR_WARN, "more replies nobody asked "
+			    "for: from here on they are not noted one by one");
+		return;
+	}
+	text = sanitize_dup(r->nlines > 0 ? r->lines[0].text : "",
+	    r->nlines > 0 ? r->lines[0].len : 0);
+	if (strlen(text) > 60)
+		memcpy(text + 57, "...", 4);
+	if (s->qlen == 0)
+		session_note(s, TDIR_WARN, "a reply nobody asked for: \"%s\" "
+		    "came while no command was waiting; it answers nothing",
+		    text);
+	else
+		session_note(s, TDIR_WARN, "a reply nobody asked for: a %03d "
+		    "cannot answer %s (RFC 5321 4.3.2), so \"%s\" is not "
+		    "taken as its reply; %s still waits", r->code,
+		    session_front(s) == VERB_NONE ? "the connection (a "
+		    "greeting is 220 or 554)" : verb_name(session_front(s)),
+		    text, session_front(s) == VERB_NONE ? "the greeting" :
+		    verb_name(session_front(s)));
+	free(text);
+}
+
 /* React to a complete reply. */
 static void
 session_on_reply(struct session *s, struct reply *r)
@@ -559,6 +616,11 @@ session_on_reply(struct session *s, struct reply *r)
 	double		 sent;
 	int		 cls;
 
+	if (s->cur_unasked) {
+		session_on_unasked(s, r);
+		return;
+	}
+	s->unasked_run = 0;
 	v = session_pop(s, &sent);
 	s->progress = transcript_now();
 	if (sent >= 0)
@@ -697,6 +759,11 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		return;
 	}
 	was_open = s->rp.open;
+	if (!was_open) {
+		/* The first line says whether the reply answers anything. */
+		s->cur_unasked = s->qlen == 0 || !phase_reply_fits(
+		    session_front(s), reply_line_code(line, len, &sep, &off));
+	}
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&s->rp, line, len, flags, &r);
 	/* A 334 carries base64: keep what it decodes to beside it. */
@@ -711,7 +778,8 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	tl = transcript_add_verb(&s->t, TDIR_S, line, len,
 	    (flags & LINE_FAULTS) | (was_open ? TL_CONT : 0) |
 	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0) |
-	    (annot != NULL ? TL_DECODED : 0), annot, session_front(s));
+	    (annot != NULL ? TL_DECODED : 0), annot,
+	    s->cur_unasked ? VERB_UNASKED : session_front(s));
 	(void)tl;
 	free(annot);
 	if (flags & LINE_TOO_LONG)

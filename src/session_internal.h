@@ -19,6 +19,13 @@ struct dial;
 #define SEND_CHUNK	(64 * 1024)
 /* A reply longer than this is a hostile or broken server. */
 #define SESSION_REPLY_MAX_LINES	10000
+/*
+ * Replies nobody asked for, in a row, before the server counts as
+ * flooding and the connection is closed; only the first few get a note
+ * each.  A real server sends none but a 421 before it closes.
+ */
+#define SESSION_UNASKED_MAX	100
+#define SESSION_UNASKED_NOTES	10
 
 struct pending {
 	enum verb	 verb;
@@ -40,6 +47,11 @@ struct session {
 	int			 have_last;
 	size_t			 nreplies;
 	struct session_info	 info;
+
+	/* Replies that answer nothing (RFC 5321 4.3.2). */
+	int			 cur_unasked;	/* the reply read */
+	size_t			 unasked;	/* on this connection */
+	size_t			 unasked_run;	/* since a paired one */
 
 	struct pending		*q;	/* ring of verbs awaiting replies */
 	size_t			 qhead, qlen, qcap;

@@ -26,6 +26,8 @@
  * short lines then cost their bytes plus 48 octets of struct tline.
  */
 #define ARENA_BLOCK	65536
+/* Room for the text of the gap line. */
+#define GAP_CAP		200
 
 struct transcript_arena {
 	struct transcript_arena	*next;
@@ -103,22 +105,35 @@ transcript_now(void)
 void
 transcript_init(struct transcript *tr)
 {
-	tr->lines = NULL;
-	tr->n = 0;
-	tr->cap = 0;
+	memset(tr, 0, sizeof *tr);
 	tr->start = transcript_now();
-	tr->log = NULL;
-	tr->log_opts = 0;
-	tr->on_add = NULL;
-	tr->arg = NULL;
-	tr->arena = NULL;
+	tr->max_lines = TRANSCRIPT_MAX_LINES;
+	tr->max_bytes = TRANSCRIPT_MAX_BYTES;
+	tr->log_max = TRANSCRIPT_LOG_MAX;
 }
 
-/* Room for n octets of raw text, kept until transcript_free. */
-static char *
-transcript_alloc(struct transcript *tr, size_t n)
+void
+transcript_set_budget(struct transcript *tr, size_t lines, size_t bytes)
 {
-	struct transcript_arena	*a = tr->arena, *nb;
+	if (lines > 0)
+		tr->max_lines = lines < TRANSCRIPT_MIN_LINES ?
+		    TRANSCRIPT_MIN_LINES : lines;
+	if (bytes > 0)
+		tr->max_bytes = bytes < TRANSCRIPT_MIN_BYTES ?
+		    TRANSCRIPT_MIN_BYTES : bytes;
+}
+
+void
+transcript_set_log_max(struct transcript *tr, unsigned long long max)
+{
+	tr->log_max = max > 0 ? max : TRANSCRIPT_LOG_MAX;
+}
+
+/* Room for n octets of raw text in the blocks at *ap. */
+static char *
+transcript_alloc(struct transcript_arena **ap, size_t n)
+{
+	struct transcript_arena	*a = *ap, *nb;
 	char			*p;
 
 	if (a != NULL && a->size - a->used >= n) {
@@ -135,7 +150,7 @@ transcript_alloc(struct transcript *tr, size_t n)
 			a->next = nb;
 		} else {
 			nb->next = NULL;
-			tr->arena = nb;
+			*ap = nb;
 		}
 		return nb->data;
 	}
@@ -143,8 +158,20 @@ transcript_alloc(struct transcript *tr, size_t n)
 	nb->size = ARENA_BLOCK;
 	nb->used = n;
 	nb->next = a;
-	tr->arena = nb;
+	*ap = nb;
 	return nb->data;
+}
+
+/* Free a chain of blocks. */
+static void
+transcript_arena_free(struct transcript_arena *a)
+{
+	struct transcript_arena	*next;
+
+	for (; a != NULL; a = next) {
+		next = a->next;
+		free(a);
+	}
 }
 
 void
@@ -152,7 +179,6 @@ transcript_free(struct transcript *tr)
 {
 	size_t			 i;
 	struct tline		*tl;
-	struct transcript_arena	*a;
 
 	for (i = 0; i < tr->n; i++) {
 		tl = &tr->lines[i];
@@ -163,10 +189,8 @@ transcript_free(struct transcript *tr)
 			free(tl->annot);
 	}
 	free(tr->lines);
-	while ((a = tr->arena) != NULL) {
-		tr->arena = a->next;
-		free(a);
-	}
+	transcript_arena_free(tr->arena);
+	transcript_arena_free(tr->tail);
 	if (tr->log != NULL)
 		fclose(tr->log);
 	transcript_init(tr);
@@ -299,6 +323,33 @@ transcript_write(FILE *fp, const struct transcript *tr,
 	return 0;
 }
 
+/*
+ * Append a line to the log, flushed; past the cap, write one line saying
+ * the log stops there and nothing more.
+ */
+static void
+transcript_log_line(struct transcript *tr, const struct tline *tl)
+{
+	struct buf	b;
+
+	if (tr->log == NULL || tr->log_full)
+		return;
+	buf_init(&b);
+	transcript_format(&b, tr, tl, tr->log_opts);
+	buf_addch(&b, '\n');
+	if (tr->log_bytes + b.len > tr->log_max) {
+		tr->log_full = 1;
+		buf_reset(&b);
+		buf_printf(&b, "# the log stops here: it reached its cap of "
+		    "%llu octets (--log-max); the session went on\n",
+		    tr->log_max);
+	}
+	if (fwrite(b.data, 1, b.len, tr->log) == b.len)
+		fflush(tr->log);
+	tr->log_bytes += b.len;
+	buf_free(&b);
+}
+
 /* The verb a client line carries, from its flags or its first word. */
 static enum verb
 transcript_verb(const char *raw, size_t len, uint32_t flags)
@@ -308,6 +359,153 @@ transcript_verb(const char *raw, size_t len, uint32_t flags)
 	if (flags & TL_DATA)
 		return VERB_NONE;
 	return verb_of(raw, len);
+}
+
+/* Octets of text a line holds, as the budget counts them. */
+static size_t
+tline_cost(const struct tline *tl)
+{
+	return tl->len + (tl->annot != NULL ? strlen(tl->annot) : 0);
+}
+
+/* Forget a line that is folded into the gap; secrets are wiped. */
+static void
+tline_drop(struct transcript *tr, struct tline *tl)
+{
+	size_t	c = tline_cost(tl);
+
+	tr->bytes -= c;
+	tr->dropped_bytes += c;
+	tr->dropped_lines++;
+	if (tl->flags & TL_SECRET) {
+		wipe(tl->raw, tl->len);
+		free_secret(tl->annot);
+	} else
+		free(tl->annot);
+	tl->annot = NULL;
+}
+
+/* Copy a line's raw text into the blocks at *ap. */
+static void
+tline_move(struct tline *tl, struct transcript_arena **ap)
+{
+	char	*p;
+
+	p = transcript_alloc(ap, (size_t)tl->len + 1);
+	memcpy(p, tl->raw, (size_t)tl->len + 1);
+	if (tl->flags & TL_SECRET)
+		wipe(tl->raw, tl->len);
+	tl->raw = p;
+}
+
+/* A budget in words: "64 MiB", "4 KiB" or "5000 octets". */
+static void
+transcript_size(char *out, size_t outlen, unsigned long long n)
+{
+	if (n >= (1ULL << 20) && n % (1ULL << 20) == 0)
+		snprintf(out, outlen, "%llu MiB", n >> 20);
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(out, outlen, "%llu KiB", n >> 10);
+	else
+		snprintf(out, outlen, "%llu octets", n);
+}
+
+/* Write what the gap line says; its room was taken when it was made. */
+static void
+transcript_gap_text(struct transcript *tr)
+{
+	struct tline	*g = &tr->lines[tr->gap];
+	char		 size[32];
+	int		 n;
+
+	tr->bytes -= g->len;
+	transcript_size(size, sizeof size, tr->max_bytes);
+	n = snprintf(g->raw, GAP_CAP, "%llu lines (%llu octets) dropped here "
+	    "to keep the transcript within its budget of %zu lines and %s "
+	    "(--max-transcript)", tr->dropped_lines, tr->dropped_bytes,
+	    tr->max_lines, size);
+	if (n < 0)
+		n = 0;
+	if (n >= GAP_CAP)
+		n = GAP_CAP - 1;
+	g->len = (uint32_t)n;
+	tr->bytes += g->len;
+}
+
+/*
+ * Over budget: keep the head (up to half the budget, fixed the first
+ * time) and the newest lines (up to a quarter), and fold the lines between
+ * into the gap line.  Raw texts of the kept tail move to fresh blocks, so
+ * the old ones are freed; each line is copied a bounded number of times
+ * on average.  Returns 1 when this was the first fold.
+ */
+static int
+transcript_trim(struct transcript *tr)
+{
+	struct transcript_arena	*head = NULL, *old;
+	size_t			 h, first, k, tb, i, c, fold, count;
+	double			 when;
+	int			 firsttime = !tr->trimmed;
+
+	if (firsttime) {
+		c = 0;
+		for (h = 0; h < tr->n && h < tr->max_lines / 2; h++) {
+			if (c + tline_cost(&tr->lines[h]) > tr->max_bytes / 2)
+				break;
+			c += tline_cost(&tr->lines[h]);
+		}
+		first = h;
+	} else
+		first = tr->gap + 1;
+	tb = 0;
+	for (i = first; i < tr->n; i++)
+		tb += tline_cost(&tr->lines[i]);
+	k = 0;
+	while (first + k < tr->n && (tr->n - first - k > tr->max_lines / 4 ||
+	    tb > tr->max_bytes / 4)) {
+		tb -= tline_cost(&tr->lines[first + k]);
+		k++;
+	}
+	if (k == 0)
+		return 0;	/* only the incoming line is too big */
+	when = tr->lines[first].t;
+	for (i = first; i < first + k; i++)
+		tline_drop(tr, &tr->lines[i]);
+	if (firsttime) {
+		/* The head moves to blocks of its own, with the gap line. */
+		for (i = 0; i < first; i++)
+			tline_move(&tr->lines[i], &head);
+		old = tr->arena;
+		tr->arena = head;
+		memmove(&tr->lines[first + 1], &tr->lines[first + k],
+		    (tr->n - first - k) * sizeof *tr->lines);
+		tr->n = tr->n - k + 1;
+		memset(&tr->lines[first], 0, sizeof *tr->lines);
+		tr->lines[first].t = when;
+		tr->lines[first].dir = TDIR_INFO;
+		tr->lines[first].flags = TL_GAP;
+		tr->lines[first].raw = transcript_alloc(&tr->arena, GAP_CAP);
+		tr->lines[first].raw[0] = '\0';
+		tr->gap = first;
+		tr->trimmed = 1;
+		fold = first;
+		count = k;
+	} else {
+		old = tr->tail;
+		memmove(&tr->lines[first], &tr->lines[first + k],
+		    (tr->n - first - k) * sizeof *tr->lines);
+		tr->n -= k;
+		fold = tr->gap;
+		count = k + 1;
+	}
+	tr->tail = NULL;
+	for (i = tr->gap + 1; i < tr->n; i++)
+		tline_move(&tr->lines[i], &tr->tail);
+	transcript_arena_free(old);
+	transcript_gap_text(tr);
+	if (tr->on_drop != NULL)
+		tr->on_drop(tr->arg, fold, count);
+	return firsttime;
 }
 
 struct tline *
@@ -322,20 +520,24 @@ transcript_add_verb(struct transcript *tr, enum tdir dir, const char *raw,
     size_t len, uint32_t flags, const char *annot, int verb)
 {
 	struct tline	*tl;
-	struct buf	 b;
 	char		 sep, enh[16];
-	size_t		 off;
+	size_t		 off, cost;
+	int		 announce = 0;
 
+	if (len > UINT32_MAX - 1)
+		len = UINT32_MAX - 1;
+	cost = len + (annot != NULL ? strlen(annot) : 0);
+	if (tr->n + 1 > tr->max_lines || tr->bytes + cost > tr->max_bytes)
+		announce = transcript_trim(tr);
 	if (tr->n == tr->cap) {
 		tr->cap = tr->cap == 0 ? 64 : tr->cap * 2;
 		tr->lines = xreallocarray(tr->lines, tr->cap, sizeof *tl);
 	}
-	if (len > UINT32_MAX - 1)
-		len = UINT32_MAX - 1;
 	tl = &tr->lines[tr->n];
 	memset(tl, 0, sizeof *tl);
 	tl->t = transcript_now() - tr->start;
-	tl->raw = transcript_alloc(tr, len + 1);
+	tl->raw = transcript_alloc(tr->trimmed ? &tr->tail : &tr->arena,
+	    len + 1);
 	if (len > 0)
 		memcpy(tl->raw, raw, len);
 	tl->raw[len] = '\0';
@@ -354,15 +556,24 @@ transcript_add_verb(struct transcript *tr, enum tdir dir, const char *raw,
 	if (verb >= 0)
 		tl->verb = (uint8_t)verb;
 	tr->n++;
+	tr->bytes += cost;
 
-	if (tr->log != NULL) {
-		buf_init(&b);
-		if (transcript_write(tr->log, tr, tl, tr->log_opts, &b) == 0)
-			fflush(tr->log);
-		buf_free(&b);
-	}
+	transcript_log_line(tr, tl);
 	if (tr->on_add != NULL)
 		tr->on_add(tr->arg, tr->n - 1);
+	if (announce) {
+		char	size[32];
+
+		transcript_size(size, sizeof size, tr->max_bytes);
+		transcript_note(tr, TDIR_INFO, "the transcript passed its "
+		    "budget of %zu lines or %s (--max-transcript): from here "
+		    "on only the first part and the latest lines stay in "
+		    "memory, with a note at line %zu of what was dropped%s",
+		    tr->max_lines, size, tr->gap + 1,
+		    tr->log != NULL && !tr->log_full ? "; the log file "
+		    "keeps every line" : "");
+		tl = &tr->lines[tr->n - 2];
+	}
 	return tl;
 }
 
@@ -396,6 +607,8 @@ transcript_open_log(struct transcript *tr, const char *path,
 		fclose(tr->log);
 	tr->log = fp;
 	tr->log_opts = opts;
+	tr->log_bytes = 0;
+	tr->log_full = 0;
 	return 0;
 }
 

@@ -162,6 +162,13 @@ ui_on_line(void *arg, size_t index)
 	step_on_line(arg, index);
 }
 
+/* The transcript folded lines to stay in its budget. */
+static void
+ui_on_drop(void *arg, size_t first, size_t count)
+{
+	transcript_pane_on_drop(arg, first, count);
+}
+
 /* Read every key curses has for us. */
 static void
 ui_read_keys(struct ui *ui)
@@ -390,6 +397,7 @@ ui_run(struct ui_params *p)
 		goto out;
 	}
 	session_set_callback(ui.s, ui_on_line, &ui);
+	ui.t->on_drop = ui_on_drop;
 	if (p->welcome != NULL)
 		session_note(ui.s, TDIR_INFO, "%s", p->welcome);
 	if (p->script != NULL)

@@ -375,6 +375,40 @@ transcript_pane_on_add(struct ui *ui, size_t i)
 	ui->dirty = 1;
 }
 
+/* Where a line index lands once [first, first + count) fold into first. */
+static size_t
+fold_index(size_t i, size_t first, size_t count)
+{
+	if (i >= first + count)
+		return (i - (count - 1));
+	if (i >= first)
+		return (first);
+	return (i);
+}
+
+/*
+ * The store folded lines into its gap note: keep the selection, the view
+ * and the newest reply on the lines they were on (or on the gap note).
+ */
+void
+transcript_pane_on_drop(struct ui *ui, size_t first, size_t count)
+{
+	if (count == 0)
+		return;
+	ui->sel = fold_index(ui->sel, first, count);
+	if (ui->top_line >= first && ui->top_line < first + count)
+		ui->top_row = 0;
+	ui->top_line = fold_index(ui->top_line, first, count);
+	if (ui->have_reply) {
+		if (ui->last_reply >= first && ui->last_reply < first + count)
+			ui->have_reply = 0;
+		else
+			ui->last_reply = fold_index(ui->last_reply, first,
+			    count);
+	}
+	ui->dirty = 1;
+}
+
 /*
  * The line the sidebar explains: the selection (in a replay always the
  * current line), else the newest reply.

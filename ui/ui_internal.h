@@ -200,6 +200,7 @@ void	 transcript_pane_select(struct ui *, size_t);
 void	 transcript_pane_select_move(struct ui *, int);
 int	 transcript_pane_search(struct ui *, const char *, int);
 void	 transcript_pane_on_add(struct ui *, size_t);
+void	 transcript_pane_on_drop(struct ui *, size_t, size_t);
 size_t	 transcript_pane_target(struct ui *);
 void	 transcript_pane_line(struct ui *, size_t, struct cells *, int *);
 

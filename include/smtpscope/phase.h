@@ -25,7 +25,8 @@ enum verb {
 	VERB_MAIL, VERB_RCPT, VERB_DATA, VERB_BDAT, VERB_RSET, VERB_NOOP,
 	VERB_VRFY, VERB_EXPN, VERB_HELP, VERB_QUIT, VERB_OTHER,
 	VERB_DOT,	/* end of DATA: a reply to the message itself */
-	VERB_ANSWER	/* an AUTH continuation line */
+	VERB_ANSWER,	/* an AUTH continuation line */
+	VERB_UNASKED	/* of an S line: a reply that answers no command */
 };
 
 const char	*phase_name(enum phase);
@@ -48,6 +49,12 @@ struct phase_state {
 void	 phase_init(struct phase_state *);
 /* A command was sent. */
 void	 phase_on_command(struct phase_state *, enum verb);
+/*
+ * 1 when a reply with code can answer the command with verb (VERB_NONE:
+ * the greeting), from RFC 5321 4.3.2; 0 when it cannot (a 220 to EHLO, a
+ * 354 to anything but DATA), and the reply must not be paired with it.
+ */
+int	 phase_reply_fits(enum verb, int);
 /* A reply with code arrived for the command with verb (VERB_NONE: greeting). */
 void	 phase_on_reply(struct phase_state *, enum verb, int);
 /* TLS came up on the connection (implicit or after STARTTLS). */

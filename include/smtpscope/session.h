@@ -57,6 +57,9 @@ struct session_params {
 	const char		*log_path;	/* --log */
 	int			 log_timing;	/* --timing: times in the log */
 	int			 show_secrets;	/* in log and saves */
+	size_t			 max_lines;	/* in memory; 0: default */
+	size_t			 max_bytes;	/* octets; 0: default */
+	unsigned long long	 log_max;	/* --log cap; 0: default */
 };
 
 /* What the status bar and sidebar read. */

@@ -5,6 +5,13 @@
  * it.  Optionally each line is appended to a log file as it is added, and
  * flushed, so a crash loses nothing already recorded.
  *
+ * Memory has a budget no server can break: past max_lines lines or
+ * max_bytes octets of text the store keeps the first part of the session
+ * and the latest part, and folds what lay between into one note line (its
+ * index stays put; later indices move down, and on_drop says so).  The log
+ * file keeps everything up to its own cap, log_max octets, and then one
+ * line saying it stops there.
+ *
  * Text file format (one line per record, as a person would write it):
  *   S: 250-mx.example          a server line
  *   C: EHLO me                 a client line (secrets as ********)
@@ -41,6 +48,15 @@ enum tdir {
 #define TL_REPLY_END	0x010000	/* last line of a server reply */
 #define TL_CONT		0x020000	/* not the first line of its reply */
 #define TL_DECODED	0x040000	/* annot is decoded base64 */
+#define TL_GAP		0x080000	/* stands for dropped lines */
+
+/* The budget's defaults: a real session fits many times over. */
+#define TRANSCRIPT_MAX_LINES	200000
+#define TRANSCRIPT_MAX_BYTES	(64ULL * 1024 * 1024)
+#define TRANSCRIPT_LOG_MAX	(1024ULL * 1024 * 1024)
+/* The smallest budget accepted (a smaller one is raised to it). */
+#define TRANSCRIPT_MIN_LINES	16
+#define TRANSCRIPT_MIN_BYTES	4096
 
 struct tline {
 	double		 t;	 /* seconds since the transcript began */
@@ -55,6 +71,11 @@ struct tline {
 };
 
 typedef void (*transcript_cb)(void *arg, size_t index);
+/*
+ * Lines [first, first + count) were folded into the one note line now at
+ * index first (TL_GAP); every later line moved down by count - 1.
+ */
+typedef void (*transcript_drop_cb)(void *arg, size_t first, size_t count);
 
 struct transcript {
 	struct tline	*lines;
@@ -64,8 +85,24 @@ struct transcript {
 	FILE		*log;
 	unsigned int	 log_opts;
 	transcript_cb	 on_add;
+	transcript_drop_cb on_drop;	/* with arg too; or NULL */
 	void		*arg;
-	struct transcript_arena *arena;	/* blocks holding every raw text */
+	struct transcript_arena *arena;	/* raw texts (once trimmed: head) */
+	struct transcript_arena *tail;	/* raw texts after the gap */
+
+	/* The budget, and what it cost so far. */
+	size_t		 max_lines;
+	size_t		 max_bytes;
+	size_t		 bytes;		/* octets of text kept */
+	size_t		 gap;		/* index of the TL_GAP line */
+	int		 trimmed;
+	unsigned long long dropped_lines;
+	unsigned long long dropped_bytes;
+
+	/* The log's cap. */
+	unsigned long long log_max;	/* octets; 0: the default */
+	unsigned long long log_bytes;	/* octets written so far */
+	int		 log_full;	/* the cap was reached */
 };
 
 /* Options for writing text. */
@@ -74,12 +111,23 @@ struct transcript {
 #define TW_COLOR	0x04	/* ANSI colours (script mode on a terminal) */
 #define TW_ANNOT	0x08	/* append "  (annotation)" to non-secret lines */
 
+/* An empty store with the default budget. */
 void	 transcript_init(struct transcript *);
 void	 transcript_free(struct transcript *);
 /*
+ * Set the budget: lines and octets of text kept in memory (0: leave as
+ * is; values below the minimum are raised to it).  Takes effect with the
+ * next line added.
+ */
+void	 transcript_set_budget(struct transcript *, size_t, size_t);
+/* Cap the log file at this many octets written (0: the default). */
+void	 transcript_set_log_max(struct transcript *, unsigned long long);
+/*
  * Append a line: raw[0..len) is copied; annot (may be NULL) is copied.
- * For TDIR_S the code and enhanced code are parsed from raw.  Writes the
- * log line and calls on_add.  Returns the new line.
+ * For TDIR_S the code and enhanced code are parsed from raw.  When the
+ * budget would be passed, the middle is folded first (on_drop).  Writes
+ * the log line and calls on_add.  Returns the new line, valid until the
+ * next line is added.
  */
 struct tline *transcript_add(struct transcript *, enum tdir, const char *,
 	    size_t, uint32_t, const char *);

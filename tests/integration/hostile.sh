@@ -77,6 +77,78 @@ hostile flood
 check_run "a flood of reply lines: exit 3" 3 "$SMTPSCOPE" --timeout 20 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
 check_grep "a flood of reply lines: given up in words" 'more than 10000 lines' "$TMPD/err"
 
+# peak_run FILE CMD...: run CMD (stdout in $TMPD/out, stderr in $TMPD/err),
+# killed after 30 s; its peak RSS in KiB goes to FILE, and its exit code
+# (124 when killed) is ours.
+peak_run() {
+	python3 - "$@" <<'PY'
+import resource, subprocess, sys
+out = open(sys.argv[1] + ".out", "w")
+with open(sys.argv[1] + ".stdout", "wb") as so, open(sys.argv[1] + ".stderr", "wb") as se:
+    p = subprocess.Popen(sys.argv[2:], stdout=so, stderr=se, stdin=subprocess.DEVNULL)
+    try:
+        rc = p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        rc = 124
+out.write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)
+PY
+	_rc=$?
+	cp "$1.stdout" "$TMPD/out"
+	cp "$1.stderr" "$TMPD/err"
+	return $_rc
+}
+# under_mib NAME FILE MIB: ok when the KiB figure in FILE is below MIB MiB.
+under_mib() {
+	_kib=$(cat "$2" 2>/dev/null || echo 999999999)
+	if [ "$_kib" -lt $(($3 * 1024)) ]; then ok "$1 ($((_kib / 1024)) MiB)"; else not_ok "$1"; diag "peak RSS $_kib KiB"; fi
+}
+
+# Replies nobody asked for: a flood of one-line replies is named and the
+# connection closed, in bounded memory and time; the log says so too.
+printf 'EHLO me\nMAIL FROM:<a@example.com>\nRCPT TO:<b@example.com>\nQUIT\n' >"$TMPD/unasked.txt"
+hostile unasked
+check_exit "unasked flood: connection error exit 3, in time" 3 peak_run "$TMPD/peak1" "$SMTPSCOPE" --timeout 20 --log "$TMPD/unasked.log" --script "$TMPD/unasked.txt" 127.0.0.1 "$HPORT"
+under_mib "unasked flood: peak memory stays under 200 MiB" "$TMPD/peak1.out" 200
+check_grep "unasked flood: said in words on stderr" 'more than 100 replies nobody asked for; closing' "$TMPD/err"
+check_grep "unasked flood: each of the first is flagged" '^# warning: a reply nobody asked for: "250 nobody asked for this" came while no command was waiting' "$TMPD/out"
+check_grep "unasked flood: the rest are not noted one by one" 'not noted one by one' "$TMPD/out"
+check "unasked flood: at most 10 notes, one each" test "$(grep -c 'came while no command was waiting' "$TMPD/out")" -le 10
+check_grep "unasked flood: the log has the flood note" 'more than 100 replies nobody asked for' "$TMPD/unasked.log"
+check "unasked flood: the log stays small" test "$(wc -c <"$TMPD/unasked.log")" -lt 100000
+check_nogrep "unasked flood: RCPT was never sent" '^RCPT' "$TMPD/port.unasked.log"
+
+hostile unasked0
+check_exit "unasked flood after the greeting: exit 3" 3 peak_run "$TMPD/peak2" "$SMTPSCOPE" --timeout 20 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
+under_mib "unasked flood after the greeting: peak memory under 200 MiB" "$TMPD/peak2.out" 200
+check_grep "unasked flood after the greeting: said in words" 'replies nobody asked for; closing' "$TMPD/err"
+
+# A second greeting before EHLO's reply: flagged, and every later reply
+# stays with its own command (each :expect checks the pairing).
+printf 'EHLO me\n:expect 250\nMAIL FROM:<a@example.com>\n:expect 2.1.0\nRCPT TO:<b@example.com>\n:expect 2.1.5\nQUIT\n:expect 221\n' >"$TMPD/greet2.txt"
+hostile greet2
+check_run "a second greeting: every expectation holds" 0 "$SMTPSCOPE" --timeout 10 --script "$TMPD/greet2.txt" 127.0.0.1 "$HPORT"
+check_grep "a second greeting: flagged as answering nothing" '^# warning: a reply nobody asked for: a 220 cannot answer EHLO \(RFC 5321 4\.3\.2\)' "$TMPD/out"
+check_nogrep "a second greeting: EHLO is not answered by it" 'expectation failed' "$TMPD/out"
+check "a second greeting: MAIL's reply comes right after MAIL" test "$(grep -A1 '^C: MAIL' "$TMPD/out" | tail -1)" = "S: 250 2.1.0 sender ok"
+
+# A long, honest session passes a small budget: the script still prints
+# every line, memory keeps the first and the latest, and the log stops at
+# its cap with a line saying so.
+start_practice || not_ok "practice server started"
+: >"$TMPD/noop.txt"
+i=0; while [ $i -lt 400 ]; do echo NOOP >>"$TMPD/noop.txt"; i=$((i + 1)); done
+echo QUIT >>"$TMPD/noop.txt"
+check_run "a long session with a small budget: exit 0" 0 "$SMTPSCOPE" --max-transcript 100 --log "$TMPD/noop.log" --log-max 4096 --script "$TMPD/noop.txt" 127.0.0.1 "$PRACTICE_PORT"
+check "a long session: every reply is printed" test "$(grep -c '^S: 250' "$TMPD/out")" -eq 400
+check "a long session: the budget is said once" test "$(grep -c 'passed its budget of 100 lines' "$TMPD/out")" -eq 1
+check_grep "a long session: the log says where it stops" '^# the log stops here: it reached its cap of 4096 octets' "$TMPD/noop.log"
+check "a long session: the log keeps to its cap" test "$(wc -c <"$TMPD/noop.log")" -le 4300
+check_run "--max-transcript below the floor: usage error" 2 "$SMTPSCOPE" --max-transcript 3 --script "$TMPD/noop.txt" 127.0.0.1 "$PRACTICE_PORT"
+check_run "--log-max without a size: usage error" 2 "$SMTPSCOPE" --log-max lots --script "$TMPD/noop.txt" 127.0.0.1 "$PRACTICE_PORT"
+
 # STARTTLS stripping: with --starttls nothing secret goes out in clear.
 printf 'EHLO me\n:auth plain alice\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\nQUIT\n' >"$TMPD/strip.txt"
 hostile nostarttls
@@ -89,7 +161,6 @@ check_nogrep "STARTTLS refused: no AUTH reached the server" '^AUTH' "$TMPD/port.
 
 # Secrets typed by hand stay masked: a TAB before the response, a :raw
 # answer to an empty 334 (AUTH PLAIN without an initial response).
-start_practice || not_ok "practice server started"
 printf 'EHLO me\nAUTH PLAIN\tAGRlbW8AZGVtbw==\nQUIT\n' >"$TMPD/tab.txt"
 check_run "AUTH PLAIN with a TAB runs" 0 "$SMTPSCOPE" --log "$TMPD/tab.log" --script "$TMPD/tab.txt" 127.0.0.1 "$PRACTICE_PORT"
 check_nogrep "TAB-separated AUTH PLAIN masked on stdout" 'AGRlbW8AZGVtbw==' "$TMPD/out"

@@ -19,6 +19,11 @@ killed or 60 s pass, and misbehaves as MODE says:
   nostarttls offers no STARTTLS (a stripping attacker)
   refuse454  offers STARTTLS but answers it with 454
   silent     a greeting, then never another reply
+  unasked    answers EHLO, then sends one-line replies nobody asked for,
+             without end, as fast as it goes
+  unasked0   the same flood right after the greeting, before any command
+  greet2     a second 220 greeting, 0.3 s before the reply to EHLO; MAIL and RCPT
+             get replies with their own enhanced codes (2.1.0, 2.1.5)
 Every line received is appended to PORTFILE.log.
 Standard library only.
 """
@@ -50,6 +55,13 @@ def send(conn, data):
         conn.sendall(data)
 
 
+def flood(conn):
+    """One-line replies nobody asked for, until the client goes."""
+    chunk = b"250 nobody asked for this\r\n" * 1000
+    while True:
+        conn.sendall(chunk)
+
+
 def serve(conn):
     if MODE == "garbage":
         conn.sendall(bytes(range(256)) * 4)
@@ -59,6 +71,8 @@ def serve(conn):
              b" \xff\xfe bad \x00 nul\r\n")
     else:
         send(conn, b"220 hostile.test ESMTP\r\n")
+    if MODE == "unasked0":
+        flood(conn)
     for line in lines(conn):
         with open(sys.argv[2] + ".log", "ab") as log:
             log.write(line + b"\n")
@@ -81,6 +95,13 @@ def serve(conn):
                 chunk = b"250-flooding the client with lines\r\n" * 1000
                 while True:
                     conn.sendall(chunk)
+            elif MODE == "unasked":
+                send(conn, b"250-hostile.test\r\n250 8BITMIME\r\n")
+                flood(conn)
+            elif MODE == "greet2":
+                send(conn, b"220 hostile.test a second greeting\r\n")
+                time.sleep(0.3)     # the client has taken it in alone
+                send(conn, b"250-hostile.test\r\n250 8BITMIME\r\n")
             elif MODE == "nostarttls":
                 send(conn, b"250-hostile.test\r\n250 AUTH PLAIN\r\n")
             elif MODE == "escapes":
@@ -98,6 +119,10 @@ def serve(conn):
             send(conn, b"220 go ahead\r\n250 forged reply\r\n")
             time.sleep(1)
             return
+        elif verb == b"MAIL" and MODE == "greet2":
+            send(conn, b"250 2.1.0 sender ok\r\n")
+        elif verb == b"RCPT" and MODE == "greet2":
+            send(conn, b"250 2.1.5 recipient ok\r\n")
         elif verb == b"QUIT":
             send(conn, b"221 bye\r\n")
             return

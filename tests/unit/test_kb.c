@@ -459,6 +459,8 @@ test_tline(void)
 	tl(&t, TDIR_C, ".", TL_DATA, 0, VERB_DOT, "");
 	tl(&t, TDIR_S, "421 4.4.2 mx.example Error: timeout exceeded",
 	    TL_REPLY_END, 421, VERB_NONE, "4.4.2");		/* 19 */
+	tl(&t, TDIR_S, "220 second greeting", TL_REPLY_END, 220,
+	    VERB_UNASKED, "");					/* 20 */
 
 	buf_init(&b);
 	kb_explain_tline(&b, &t, 0);
@@ -542,8 +544,14 @@ test_tline(void)
 
 	buf_reset(&b);
 	kb_explain_tline(&b, &t, 19);
-	OK(has(&b, "No command was waiting") && !has(&b, "greeting"),
+	OK(has(&b, "answers no command") && !has(&b, "greeting"),
 	    "a reply nobody asked for");
+
+	buf_reset(&b);
+	kb_explain_tline(&b, &t, 20);
+	OK(has(&b, "answers no command") && has(&b, "4.3.2") &&
+	    !has(&b, "Send EHLO next"),
+	    "a reply the session flagged: not explained as a greeting");
 
 	buf_reset(&b);
 	kb_explain_tline(&b, &t, 99);

@@ -226,6 +226,39 @@ test_failures(void)
 	EQ_INT(ps.phase, PHASE_CLOSED, "tls after close ignored");
 }
 
+/* RFC 5321 4.3.2: which replies can answer which command. */
+static void
+test_reply_fits(void)
+{
+	OK(phase_reply_fits(VERB_NONE, 220), "220 greets");
+	OK(phase_reply_fits(VERB_NONE, 554), "554 refuses at the greeting");
+	OK(!phase_reply_fits(VERB_NONE, 250), "250 is no greeting");
+	OK(!phase_reply_fits(VERB_EHLO, 220), "a second 220 cannot answer EHLO");
+	OK(phase_reply_fits(VERB_EHLO, 250), "250 answers EHLO");
+	OK(phase_reply_fits(VERB_EHLO, 502), "502 answers EHLO");
+	OK(phase_reply_fits(VERB_EHLO, 421), "421 answers anything");
+	OK(!phase_reply_fits(VERB_MAIL, 334), "334 cannot answer MAIL");
+	OK(!phase_reply_fits(VERB_MAIL, 354), "354 cannot answer MAIL");
+	OK(phase_reply_fits(VERB_DATA, 354), "354 answers DATA");
+	OK(!phase_reply_fits(VERB_DATA, 250), "250 cannot answer DATA");
+	OK(!phase_reply_fits(VERB_BDAT, 354), "354 cannot answer BDAT");
+	OK(phase_reply_fits(VERB_DOT, 250), "250 answers the message");
+	OK(phase_reply_fits(VERB_RCPT, 251), "251 answers RCPT");
+	OK(phase_reply_fits(VERB_AUTH, 334), "334 answers AUTH");
+	OK(phase_reply_fits(VERB_ANSWER, 235), "235 answers an AUTH answer");
+	OK(!phase_reply_fits(VERB_AUTH, 250), "250 cannot answer AUTH");
+	OK(phase_reply_fits(VERB_STARTTLS, 220), "220 answers STARTTLS");
+	OK(!phase_reply_fits(VERB_QUIT, 250), "250 cannot answer QUIT");
+	OK(phase_reply_fits(VERB_QUIT, 221), "221 answers QUIT");
+	OK(!phase_reply_fits(VERB_NOOP, 221), "221 answers only QUIT");
+	OK(phase_reply_fits(VERB_VRFY, 252), "252 answers VRFY");
+	OK(phase_reply_fits(VERB_HELP, 214), "214 answers HELP");
+	OK(phase_reply_fits(VERB_OTHER, 220), "an unknown command: anything");
+	OK(phase_reply_fits(VERB_MAIL, 0), "a line without a code is not judged");
+	OK(!phase_reply_fits(VERB_OTHER, 100), "no command has a 1xx reply");
+	EQ_STR(verb_name(VERB_UNASKED), "UNASKED", "VERB_UNASKED has a name");
+}
+
 int
 main(void)
 {
@@ -233,5 +266,6 @@ main(void)
 	test_verbs();
 	test_happy_path();
 	test_failures();
+	test_reply_fits();
 	return t_done();
 }

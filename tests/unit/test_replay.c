@@ -636,6 +636,37 @@ test_bad_input(void)
 	transcript_free(&t);
 }
 
+/* A second greeting in a saved session answers nothing; pairs stay put. */
+static void
+test_unasked(void)
+{
+	static const char	 text[] = "S: 220 mx ESMTP\nC: EHLO me\n"
+	    "S: 220 mx again\nS: 250-mx\nS: 250 8BITMIME\n"
+	    "C: MAIL FROM:<a@example.com>\nS: 250 2.1.0 ok\n";
+	struct transcript	 t;
+	char			 err[256];
+	size_t			 i;
+	int			 got = 0;
+
+	transcript_init(&t);
+	EQ_INT(replay_load_mem(&t, text, strlen(text), NULL, err,
+	    sizeof err), 0, "a session with a second greeting loads");
+	for (i = 0; i < t.n; i++) {
+		if (strcmp(t.lines[i].raw, "220 mx again") == 0 &&
+		    t.lines[i].verb == VERB_UNASKED)
+			got |= 1;
+		if (strcmp(t.lines[i].raw, "250-mx") == 0 &&
+		    t.lines[i].verb == VERB_EHLO)
+			got |= 2;
+		if (strcmp(t.lines[i].raw, "250 2.1.0 ok") == 0 &&
+		    t.lines[i].verb == VERB_MAIL)
+			got |= 4;
+	}
+	EQ_INT(got, 7, "the second 220 is unasked; EHLO and MAIL keep "
+	    "their replies");
+	transcript_free(&t);
+}
+
 int
 main(void)
 {
@@ -643,5 +674,6 @@ main(void)
 	test_fixtures();
 	test_variants();
 	test_bad_input();
+	test_unasked();
 	return t_done();
 }

@@ -235,6 +235,102 @@ test_format(void)
 	transcript_free(&tr);
 }
 
+/* What on_drop reported, and a selection it keeps in step. */
+static size_t	drop_calls, drop_first, drop_count, drop_sel;
+
+static void
+drop_cb(void *arg, size_t first, size_t count)
+{
+	(void)arg;
+	drop_calls++;
+	drop_first = first;
+	drop_count = count;
+	if (drop_sel >= first + count)
+		drop_sel -= count - 1;
+	else if (drop_sel >= first)
+		drop_sel = first;
+}
+
+static void
+test_budget(void)
+{
+	struct transcript	 tr;
+	char			 line[64];
+	size_t			 i, total = 100000;
+	int			 bad = 0, notes = 0, over = 0;
+
+	transcript_init(&tr);
+	EQ_INT(tr.max_lines, TRANSCRIPT_MAX_LINES, "default line budget");
+	EQ_INT(tr.max_bytes, TRANSCRIPT_MAX_BYTES, "default byte budget");
+	transcript_set_budget(&tr, 1, 1);
+	EQ_INT(tr.max_lines, TRANSCRIPT_MIN_LINES, "line budget floor");
+	EQ_INT(tr.max_bytes, TRANSCRIPT_MIN_BYTES, "byte budget floor");
+	transcript_set_budget(&tr, 1000, 1 << 20);
+	EQ_INT(tr.max_lines, 1000, "line budget set");
+	tr.on_drop = drop_cb;
+	tr.arg = &tr;
+	drop_sel = 700;		/* a line that will be folded */
+	for (i = 0; i < total; i++) {
+		snprintf(line, sizeof line, "250 line %zu", i);
+		transcript_add(&tr, TDIR_S, line, strlen(line), 0,
+		    i % 2 ? "annotation" : NULL);
+		if (tr.n > 1000)
+			over++;
+	}
+	EQ_INT(over, 0, "never more lines than the budget");
+	OK(tr.trimmed, "the middle was dropped");
+	EQ_INT(tr.gap, 500, "the head is half the budget");
+	for (i = 0; i < tr.gap; i++) {
+		snprintf(line, sizeof line, "250 line %zu", i);
+		if (strcmp(tr.lines[i].raw, line) != 0)
+			bad++;
+	}
+	EQ_INT(bad, 0, "the first lines are kept in order");
+	OK(tr.lines[tr.gap].flags & TL_GAP, "the gap line is flagged");
+	EQ_INT(tr.lines[tr.gap].dir, TDIR_INFO, "the gap line is a note");
+	OK(strstr(tr.lines[tr.gap].raw, "lines (") != NULL &&
+	    strstr(tr.lines[tr.gap].raw, "--max-transcript") != NULL,
+	    "the gap line says what was dropped");
+	snprintf(line, sizeof line, "%llu lines", tr.dropped_lines);
+	OK(strncmp(tr.lines[tr.gap].raw, line, strlen(line)) == 0,
+	    "the gap line counts the dropped lines");
+	snprintf(line, sizeof line, "250 line %zu", total - 1);
+	EQ_STR(tr.lines[tr.n - 1].raw, line, "the newest line is last");
+	for (i = tr.gap + 1; i < tr.n; i++) {
+		if (tr.lines[i].dir == TDIR_INFO) {
+			notes++;
+			continue;
+		}
+		if (i + 1 < tr.n && tr.lines[i + 1].dir == TDIR_S &&
+		    strtoul(tr.lines[i].raw + 9, NULL, 10) + 1 !=
+		    strtoul(tr.lines[i + 1].raw + 9, NULL, 10))
+			bad++;
+	}
+	EQ_INT(bad, 0, "the tail is the latest lines, in order");
+	/* The one note besides the gap: the budget was passed. */
+	EQ_INT(tr.dropped_lines + tr.n - 1, total + 1,
+	    "every line is kept or counted as dropped");
+	EQ_INT(notes, 0, "the note about the budget has scrolled away");
+	OK(drop_calls > 0 && drop_first == tr.gap, "on_drop names the gap");
+	OK(drop_count > 1, "on_drop counts the folded lines");
+	EQ_INT(drop_sel, tr.gap, "a folded selection lands on the gap");
+	transcript_free(&tr);
+
+	/* The byte budget holds for long lines as well. */
+	transcript_init(&tr);
+	transcript_set_budget(&tr, 0, 64 * 1024);
+	memset(line, 'x', sizeof line);
+	memcpy(line, "250 ", 4);
+	for (i = 0; i < 20000; i++) {
+		transcript_add(&tr, TDIR_S, line, sizeof line, 0, NULL);
+		if (tr.bytes > 64 * 1024)
+			over++;
+	}
+	EQ_INT(over, 0, "never more octets than the budget");
+	OK(tr.n < 64 * 1024 / 64 + 2, "lines go with the octets");
+	transcript_free(&tr);
+}
+
 static void
 test_files(void)
 {
@@ -322,11 +418,47 @@ test_files(void)
 	rmdir(dir);
 }
 
+static void
+test_log_cap(void)
+{
+	struct transcript	 tr;
+	char			 dir[] = "/tmp/test_transcript.XXXXXX";
+	char			 logpath[256], err[256], *s, *stop;
+	size_t			 i;
+
+	if (mkdtemp(dir) == NULL) {
+		OK(0, "mkdtemp");
+		return;
+	}
+	snprintf(logpath, sizeof logpath, "%s/log.txt", dir);
+	transcript_init(&tr);
+	transcript_set_log_max(&tr, 1000);
+	EQ_INT(transcript_open_log(&tr, logpath, 0, err, sizeof err), 0,
+	    "open a capped log");
+	for (i = 0; i < 500; i++)
+		transcript_add(&tr, TDIR_S, "250 flood", 9, 0, NULL);
+	EQ_INT(tr.n, 500, "the store goes on past the log's cap");
+	s = slurp(logpath);
+	OK(s != NULL && strlen(s) <= 1000 + 200, "the log stays near its cap");
+	stop = s != NULL ? strstr(s, "# the log stops here") : NULL;
+	OK(stop != NULL, "the log says where it stops");
+	OK(stop != NULL && strchr(stop, '\n') != NULL &&
+	    strchr(stop, '\n')[1] == '\0', "nothing follows that line");
+	OK(s != NULL && strncmp(s, "S: 250 flood\n", 13) == 0,
+	    "the log has the start");
+	free(s);
+	transcript_free(&tr);
+	unlink(logpath);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	test_add();
 	test_growth();
+	test_budget();
+	test_log_cap();
 	test_format();
 	test_files();
 	return t_done();
