@@ -248,9 +248,13 @@ test_reply_fits(void)
 	OK(phase_reply_fits(VERB_ANSWER, 235), "235 answers an AUTH answer");
 	OK(!phase_reply_fits(VERB_AUTH, 250), "250 cannot answer AUTH");
 	OK(phase_reply_fits(VERB_STARTTLS, 220), "220 answers STARTTLS");
-	OK(!phase_reply_fits(VERB_QUIT, 250), "250 cannot answer QUIT");
+	/* Servers answer HELP and QUIT with 250: any success will do. */
+	OK(phase_reply_fits(VERB_QUIT, 250), "250 answers QUIT too");
 	OK(phase_reply_fits(VERB_QUIT, 221), "221 answers QUIT");
-	OK(!phase_reply_fits(VERB_NOOP, 221), "221 answers only QUIT");
+	OK(phase_reply_fits(VERB_HELP, 250), "250 answers HELP too");
+	OK(!phase_reply_fits(VERB_QUIT, 354), "354 cannot answer QUIT");
+	OK(!phase_reply_fits(VERB_NOOP, 334), "334 cannot answer NOOP");
+	OK(!phase_reply_fits(VERB_EHLO, 221), "221 cannot answer EHLO");
 	OK(phase_reply_fits(VERB_VRFY, 252), "252 answers VRFY");
 	OK(phase_reply_fits(VERB_HELP, 214), "214 answers HELP");
 	OK(phase_reply_fits(VERB_OTHER, 220), "an unknown command: anything");
