@@ -79,8 +79,9 @@ const struct command_entry command_table[] = {
 	  CMD_UI, cmd_break },
 	{ "reconnect", ":reconnect", "close and connect again",
 	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
-	{ "raw", ":raw", "send the next AUTH answer verbatim (already "
-	  "base64)", CMD_UI | CMD_SCRIPT, cmd_raw },
+	{ "raw", ":raw [all]", "send the next AUTH answer verbatim (already "
+	  "base64); all: every answer of this exchange",
+	  CMD_UI | CMD_SCRIPT, cmd_raw },
 	{ "pipeline", ":pipeline", "send the following commands at once, "
 	  "without waiting (PIPELINING, RFC 2920)", CMD_SCRIPT, cmd_pipeline },
 	{ "sync", ":sync", "wait for every reply of a :pipeline batch",
@@ -575,7 +576,13 @@ cmd_reconnect(struct command_ctx *ctx, int argc, char **argv)
 static int
 cmd_raw(struct command_ctx *ctx, int argc, char **argv)
 {
-	(void)argv;
+	if (argc == 2 && strcmp(argv[1], "all") == 0) {
+		session_set_raw(ctx->s);
+		session_set_raw_exchange(ctx->s);
+		cmd_say(ctx, "every answer of this AUTH exchange is sent as "
+		    "typed (no base64)");
+		return 0;
+	}
 	if (argc != 1)
 		return cmd_usage(ctx, "raw");
 	session_set_raw(ctx->s);

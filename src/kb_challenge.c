@@ -95,6 +95,7 @@ kb_add_challenge(struct buf *b, const char *text, size_t len,
     struct kb_refs *rs)
 {
 	struct buf	 d;
+	const char	*guess;
 	size_t		 i;
 	int		 printable = 1;
 
@@ -115,18 +116,43 @@ kb_add_challenge(struct buf *b, const char *text, size_t len,
 		return;
 	}
 	buf_init(&d);
-	if (b64_decode(text, len, &d) != 0) {
-		kb_section(b, "Challenge: not base64, shown as sent");
+	switch (auth_challenge_check(text, len, &d, &guess)) {
+	case AUTH_CHAL_NOT_BASE64:
+		kb_section(b, "Damaged challenge: not base64");
 		buf_addch(b, '"');
 		kb_add_safe(b, text, len);
 		buf_addstr(b, "\"\n");
-		kb_para(b, "The text after 334 should be base64 but is not; "
-		    "some servers send a plain message here. Answer as the "
-		    "mechanism requires.");
+		kb_para(b, "The text after 334 should be base64 but is not, so "
+		    "it cannot be read. Some servers send a plain message here; "
+		    "otherwise it was damaged on the way (or in a guide that "
+		    "copied it). Answer by the mechanism's order, not by this "
+		    "text: LOGIN asks for the user name first, the password "
+		    "second.");
 		buf_free(&d);
 		return;
+	case AUTH_CHAL_NOT_TEXT:
+		kb_section(b, "Damaged challenge: decodes to bytes, not text");
+		buf_addstr(b, "Decoded: \"");
+		kb_add_safe(b, d.data, d.len);
+		buf_addstr(b, "\"\n");
+		if (guess != NULL)
+			buf_printf(b, "It is probably a garbled \"%s\": a few "
+			    "bits of the base64 were changed on the way.\n",
+			    guess);
+		kb_para(b, "Binary mechanisms (NTLM, GSSAPI) send such bytes on "
+		    "purpose; a LOGIN prompt never does. Answer by the "
+		    "mechanism's order, not by this text: LOGIN asks for the "
+		    "user name first, the password second, and the second "
+		    "answer is masked whatever the prompt says.");
+		buf_free(&d);
+		return;
+	case AUTH_CHAL_UNPADDED:
+		kb_section(b, "Challenge decoded (its '=' padding was missing)");
+		break;
+	case AUTH_CHAL_OK:
+		kb_section(b, "Challenge decoded");
+		break;
 	}
-	kb_section(b, "Challenge decoded");
 	buf_addstr(b, "Decoded: \"");
 	kb_add_safe(b, d.data, d.len);
 	buf_addstr(b, "\"\n");

@@ -94,11 +94,20 @@ explain_client(struct buf *b, const struct tline *l, struct kb_refs *rs)
 		v = verb_info(VERB_ANSWER);
 		kb_section(b, "AUTH answer");
 		kb_para(b, v->meaning);
+		if (l->annot != NULL && !(l->flags & TL_DECODED)) {
+			/* A described answer: "user 'alice', token ****". */
+			buf_addstr(b, "It carries: ");
+			kb_add_safe(b, l->annot, strlen(l->annot));
+			buf_addch(b, '\n');
+		}
 		if (l->flags & TL_SECRET)
 			kb_para(b, "It carries a secret (a password or token), "
 			    "so it is shown masked and saved as ******** "
-			    "unless you ask otherwise.");
-		else if (l->annot != NULL) {
+			    "unless you ask otherwise. What is masked follows "
+			    "from the answer's place in the mechanism (LOGIN's "
+			    "second answer is the password), not from what the "
+			    "server's prompt says.");
+		else if (l->annot != NULL && (l->flags & TL_DECODED)) {
 			buf_addstr(b, "It encodes: \"");
 			kb_add_safe(b, l->annot, strlen(l->annot));
 			buf_addstr(b, "\"\n");

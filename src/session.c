@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtpscope/auth.h"
 #include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
@@ -390,6 +391,25 @@ session_tls_gate(struct session *s, enum verb v, const char *line,
 	return -1;
 }
 
+/*
+ * An initial response that decodes to base64 text again was encoded
+ * twice: say so before it goes (the server would refuse it).
+ */
+static void
+session_ir_check(struct session *s, const char *ir, size_t len)
+{
+	struct buf	d;
+
+	buf_init(&d);
+	if (b64_decode(ir, len, &d) == 0 && auth_looks_encoded(d.data, d.len))
+		session_note(s, TDIR_WARN, "the initial response is base64 of "
+		    "base64: it was encoded twice, and the server will likely "
+		    "refuse it (535); encode the credentials once");
+	if (d.data != NULL)
+		wipe(d.data, d.cap);
+	buf_free(&d);
+}
+
 /* Send a command typed in command mode. */
 int
 session_command(struct session *s, const char *line, size_t len)
@@ -426,13 +446,24 @@ session_command(struct session *s, const char *line, size_t len)
 		session_auth_words(line, len, &mech, &mechlen, &resp);
 		snprintf(s->typed_mech, sizeof s->typed_mech, "%.*s",
 		    (int)mechlen, line + mech);
+		s->auth_n = resp < len ? 1 : 0;
+		s->raw_exchange = 0;
 		if (resp < len) {
+			char	*d;
+			int	 secret;
+
 			if (!s->auth_active)
 				session_plain_user(s, line + resp, len - resp);
-			mask = xprintf("%.*s ********", (int)(mech + mechlen),
-			    line);
+			session_ir_check(s, line + resp, len - resp);
+			d = auth_describe(s->typed_mech, 0, line + resp,
+			    len - resp);
+			mask = xprintf("%.*s %s", (int)(mech + mechlen), line,
+			    d);
+			free(d);
+			secret = auth_part_is_secret(auth_part_of(s->typed_mech,
+			    0));
 			n = (size_t)session_send_line(s, line, len, v,
-			    TL_SECRET, mask);
+			    secret ? TL_SECRET : 0, mask);
 			free(mask);
 			return (int)n;
 		}
@@ -637,7 +668,6 @@ session_on_reply(struct session *s, struct reply *r)
 		    "multi-line reply " : "");
 
 	if (r->code == 334) {
-		struct buf	 dec;
 		const char	*text = "";
 		size_t		 off = 0;
 		char		 sep;
@@ -647,17 +677,7 @@ session_on_reply(struct session *s, struct reply *r)
 			    &sep, &off);
 			text = r->lines[0].text + off;
 		}
-		free(s->challenge);
-		buf_init(&dec);
-		if (b64_decode(text, strlen(text), &dec) == 0)
-			s->challenge = buf_take(&dec);
-		else {
-			s->challenge = NULL;
-			buf_free(&dec);
-		}
-		s->info.challenge = s->challenge;
-		s->info.mode = SMODE_ANSWER;
-		s->info.answer_secret = session_answer_secret(s);
+		session_on_challenge(s, text, strlen(text));
 		if (s->auth_active && s->qlen == 0)
 			session_auth_answer(s);
 		goto done;
@@ -665,6 +685,7 @@ session_on_reply(struct session *s, struct reply *r)
 	if (v == VERB_AUTH || v == VERB_ANSWER) {
 		s->info.mode = SMODE_COMMAND;
 		s->info.answer_secret = 0;
+		s->info.answer_hint = NULL;
 		if (r->code == 235) {
 			free(s->auth_user_shown);
 			s->auth_user_shown = s->auth_pending_user != NULL ?
@@ -768,10 +789,14 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	done = reply_parser_line(&s->rp, line, len, flags, &r);
 	/* A 334 carries base64: keep what it decodes to beside it. */
 	if (reply_line_code(line, len, &sep, &off) == 334 && off < len) {
-		struct buf	dec;
+		struct buf	 dec;
+		const char	*guess;
+		enum auth_chal	 c;
 
+		/* Damaged ones are shown escaped; unpadded ones decoded. */
 		buf_init(&dec);
-		if (b64_decode(line + off, len - off, &dec) == 0 && dec.len > 0)
+		c = auth_challenge_check(line + off, len - off, &dec, &guess);
+		if (c != AUTH_CHAL_NOT_BASE64 && dec.len > 0)
 			annot = sanitize_dup(dec.data, dec.len);
 		buf_free(&dec);
 	}

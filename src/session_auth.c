@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "smtpscope/auth.h"
 #include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
@@ -31,6 +32,7 @@ session_auth_reset(struct session *s)
 	s->auth_pending_user = NULL;
 	s->auth_active = 0;
 	s->auth_step = 0;
+	s->raw_exchange = 0;
 }
 
 /* Take the user name out of a typed AUTH PLAIN initial response. */
@@ -57,22 +59,127 @@ session_plain_user(struct session *s, const char *b64, size_t len)
 	buf_free(&dec);
 }
 
+/* Is mech one that exchanges binary messages (no text prompts)? */
+static int
+binary_mech(const char *mech)
+{
+	return strcasecmp(mech, "NTLM") == 0 ||
+	    strcasecmp(mech, "GSSAPI") == 0 ||
+	    strncasecmp(mech, "GS2-", 4) == 0;
+}
+
+/*
+ * A 334 arrived: judge its challenge, say when it is damaged (never
+ * silently), keep what it decodes to, and set what the next answer is by
+ * its place in the mechanism.
+ */
+void
+session_on_challenge(struct session *s, const char *text, size_t len)
+{
+	static const char *const hints[] = {
+		[AUTH_PART_USER] = "Type the user name (often the whole "
+		    "address); it is base64-encoded for you.",
+		[AUTH_PART_SECRET] = "Type the password; it is masked and "
+		    "base64-encoded for you.",
+		[AUTH_PART_PLAIN] = "PLAIN wants one answer, NUL user NUL "
+		    "password: :raw and paste the base64, or * to cancel and "
+		    ":auth plain USER.",
+		[AUTH_PART_DIGEST] = "CRAM-MD5 wants your user name, a space "
+		    "and the HMAC-MD5 of the challenge: :auth cram-md5 does it.",
+		[AUTH_PART_TOKEN] = "An OAuth token answer: :raw and paste it, "
+		    "or :auth xoauth2 USER.",
+	};
+	struct buf		 dec;
+	const char		*guess;
+	enum auth_chal		 c;
+	enum auth_part		 part;
+
+	free(s->challenge);
+	s->challenge = NULL;
+	buf_init(&dec);
+	c = auth_challenge_check(text, len, &dec, &guess);
+	switch (c) {
+	case AUTH_CHAL_OK:
+		s->challenge = buf_take(&dec);
+		break;
+	case AUTH_CHAL_UNPADDED:
+		s->challenge = buf_take(&dec);
+		session_note(s, TDIR_WARN, "the challenge is base64 without "
+		    "its '=' padding; decoded as if the padding were there");
+		break;
+	case AUTH_CHAL_NOT_BASE64:
+		buf_free(&dec);
+		session_note(s, TDIR_WARN, "the challenge is damaged: it is "
+		    "not valid base64, so it says nothing that can be read");
+		break;
+	case AUTH_CHAL_NOT_TEXT:
+		if (binary_mech(s->typed_mech)) {
+			s->challenge = buf_take(&dec);
+			break;
+		}
+		buf_free(&dec);
+		if (guess != NULL)
+			session_note(s, TDIR_WARN, "the challenge is damaged: "
+			    "it decodes to bytes that are not text, probably a "
+			    "garbled \"%s\"", guess);
+		else
+			session_note(s, TDIR_WARN, "the challenge is damaged: "
+			    "it decodes to bytes that are not text");
+		break;
+	}
+	s->challenge_damaged = c == AUTH_CHAL_NOT_BASE64 ||
+	    c == AUTH_CHAL_NOT_TEXT;
+	s->info.challenge = s->challenge;
+	s->info.mode = SMODE_ANSWER;
+	part = auth_part_of(s->typed_mech, s->auth_n);
+	s->info.answer_secret = auth_part_is_secret(part);
+	s->info.answer_hint = hints[part];
+}
+
 /* Send one AUTH answer, base64-encoded unless raw. */
 int
 session_answer(struct session *s, const char *line, size_t len, int secret)
 {
-	char	*enc, *shown;
-	int	 rc;
+	enum auth_part	 part = auth_part_of(s->typed_mech, s->auth_n);
+	char		*enc, *shown;
+	int		 rc;
 
+	/* The place in the mechanism decides, whatever the caller knew. */
+	secret = secret || auth_part_is_secret(part);
 	s->info.mode = SMODE_COMMAND;
-	if (s->info.answer_raw || (len == 1 && line[0] == '*')) {
+	s->auth_n++;
+	if (s->info.answer_raw || s->raw_exchange ||
+	    (len == 1 && line[0] == '*')) {
 		s->info.answer_raw = 0;
-		return session_send_line(s, line, len, VERB_ANSWER,
-		    TL_ANSWER | (secret ? TL_SECRET : 0), NULL);
+		shown = auth_describe(s->typed_mech, s->auth_n - 1, line, len);
+		rc = session_send_line(s, line, len, VERB_ANSWER,
+		    TL_ANSWER | (secret ? TL_SECRET : 0), shown);
+		free(shown);
+		return rc;
+	}
+	if (auth_looks_encoded(line, len)) {
+		struct buf	d;
+
+		buf_init(&d);
+		b64_decode(line, len, &d);
+		if (secret)
+			session_note(s, TDIR_WARN, "this answer is base64 "
+			    "already and is encoded a second time, so the "
+			    "server will likely refuse it (535); :raw sends an "
+			    "answer as typed");
+		else {
+			shown = sanitize_dup(d.data, d.len);
+			session_note(s, TDIR_WARN, "this answer is base64 "
+			    "already (of \"%s\") and is encoded a second "
+			    "time, so the server will likely refuse it (535); "
+			    ":raw sends an answer as typed", shown);
+			free(shown);
+		}
+		wipe(d.data, d.cap);
+		buf_free(&d);
 	}
 	/* Remember who logs in, for the status bar after 235. */
-	if (!s->auth_active && !secret && s->challenge != NULL &&
-	    auth_prompt_is_username(s->challenge, strlen(s->challenge))) {
+	if (!s->auth_active && part == AUTH_PART_USER) {
 		free(s->auth_pending_user);
 		s->auth_pending_user = xstrndup(line, len);
 	}
@@ -82,30 +189,32 @@ session_answer(struct session *s, const char *line, size_t len, int secret)
 	else
 		shown = sanitize_dup(line, len);
 	rc = session_send_line(s, enc, strlen(enc), VERB_ANSWER,
-	    TL_ANSWER | TL_DECODED | (secret ? TL_SECRET : 0), shown);
+	    TL_ANSWER | (secret ? 0 : TL_DECODED) | (secret ? TL_SECRET : 0),
+	    shown);
 	free_secret(enc);
 	free(shown);
 	return rc;
 }
 
-/*
- * Is the answer to the current 334 a secret?  Only what is known to be
- * harmless is shown: a user name asked for by name, or a CRAM-MD5 digest.
- * An empty or unknown challenge (PLAIN, XOAUTH2, a pasted :raw answer)
- * counts as secret.
- */
+/* Is the answer to the current 334 a secret?  By its place only. */
 int
 session_answer_secret(const struct session *s)
 {
-	const char	*ch = s->challenge;
+	return auth_part_is_secret(auth_part_of(s->typed_mech, s->auth_n));
+}
 
-	if (ch != NULL && auth_prompt_is_password(ch, strlen(ch)))
-		return 1;
-	if (ch != NULL && auth_prompt_is_username(ch, strlen(ch)))
-		return 0;
-	if (strcasecmp(s->typed_mech, "CRAM-MD5") == 0)
-		return 0;
-	return 1;
+int
+session_answer_encoded(const struct session *s, const char *line,
+    size_t len)
+{
+	return s->info.mode == SMODE_ANSWER && !s->info.answer_raw &&
+	    !s->raw_exchange && auth_looks_encoded(line, len);
+}
+
+void
+session_set_raw_exchange(struct session *s)
+{
+	s->raw_exchange = 1;
 }
 
 /* The AUTH helper answers a 334 by itself. */
@@ -118,8 +227,8 @@ session_auth_answer(struct session *s)
 
 	switch (s->auth_mech) {
 	case AUTH_LOGIN:
-		if (auth_prompt_is_password(ch, chlen) ||
-		    (!auth_prompt_is_username(ch, chlen) && s->auth_step > 0))
+		/* By position: first the user name, then the password. */
+		if (s->auth_step > 0)
 			session_answer(s, s->auth_secret,
 			    strlen(s->auth_secret), 1);
 		else
@@ -128,6 +237,15 @@ session_auth_answer(struct session *s)
 		s->auth_step++;
 		break;
 	case AUTH_CRAM_MD5:
+		if (s->challenge == NULL || s->challenge_damaged) {
+			/* Never an answer computed from nothing. */
+			session_note(s, TDIR_WARN, "CRAM-MD5: the challenge "
+			    "did not decode, so there is nothing to compute "
+			    "the answer from; cancelling with *");
+			session_answer(s, "*", 1, 0);
+			s->auth_step++;
+			break;
+		}
 		resp = auth_cram_md5(s->auth_pending_user, s->auth_secret,
 		    ch, chlen);
 		if (resp == NULL) {
@@ -139,18 +257,16 @@ session_auth_answer(struct session *s)
 		}
 		s->info.answer_raw = 1;
 		{
-			struct buf	 dec;
-			char		*shown;
+			char	*shown;
 
-			buf_init(&dec);
-			b64_decode(resp, strlen(resp), &dec);
-			shown = sanitize_dup(dec.data, dec.len);
+			shown = auth_describe("CRAM-MD5", 0, resp,
+			    strlen(resp));
 			s->info.mode = SMODE_COMMAND;
 			s->info.answer_raw = 0;
+			s->auth_n++;
 			session_send_line(s, resp, strlen(resp), VERB_ANSWER,
-			    TL_ANSWER | TL_DECODED, shown);
+			    TL_ANSWER, shown);
 			free(shown);
-			buf_free(&dec);
 		}
 		free_secret(resp);
 		s->auth_step++;
@@ -158,11 +274,16 @@ session_auth_answer(struct session *s)
 	case AUTH_PLAIN:
 		if (s->auth_step == 0) {
 			/* The server wanted no initial response. */
+			char	*shown;
+
 			resp = auth_plain(s->auth_pending_user,
 			    s->auth_secret);
+			shown = auth_describe("PLAIN", 0, resp, strlen(resp));
 			s->info.mode = SMODE_COMMAND;
+			s->auth_n++;
 			session_send_line(s, resp, strlen(resp), VERB_ANSWER,
-			    TL_ANSWER | TL_SECRET, NULL);
+			    TL_ANSWER | TL_SECRET, shown);
+			free(shown);
 			free_secret(resp);
 		} else
 			session_answer(s, "*", 1, 0);
@@ -228,10 +349,14 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 	case AUTH_CRAM_MD5:
 		break;
 	}
+	s->auth_n = resp != NULL ? 1 : 0;
 	if (resp != NULL) {
+		char	*d = auth_describe(auth_mech_name(mech), 0, resp,
+		    strlen(resp));
+
 		line = xprintf("AUTH %s %s", auth_mech_name(mech), resp);
-		mask = xprintf("AUTH %s ******** (user %s)",
-		    auth_mech_name(mech), s->auth_pending_user);
+		mask = xprintf("AUTH %s %s", auth_mech_name(mech), d);
+		free(d);
 		session_lint_command(s, line);
 		rc = session_send_line(s, line, strlen(line), VERB_AUTH,
 		    TL_SECRET, mask);

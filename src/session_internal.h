@@ -67,6 +67,9 @@ struct session {
 	int			 auth_active;
 	enum auth_mech		 auth_mech;
 	int			 auth_step;
+	int			 auth_n;	/* credentials sent this exchange */
+	int			 raw_exchange;	/* :raw all */
+	int			 challenge_damaged; /* the last 334 was */
 	char			*auth_pending_user;
 	char			*auth_secret;
 	char			*auth_user_shown;
@@ -102,6 +105,8 @@ void	 session_on_line(void *, const char *, size_t, unsigned int);
 int	 session_poll_once(struct session *, int);
 /* session_auth.c */
 void	 session_auth_reset(struct session *);
+/* A 334 arrived with this text after the code (session_auth.c). */
+void	 session_on_challenge(struct session *, const char *, size_t);
 void	 session_plain_user(struct session *, const char *, size_t);
 int	 session_answer(struct session *, const char *, size_t, int);
 void	 session_auth_answer(struct session *);

@@ -91,9 +91,19 @@ ui_submit(struct ui *ui)
 			if (ui->cctx.quit)
 				ui->quit = 1;
 		}
-	} else if (session_input(ui->s, line, strlen(line)) == -1)
-		ui_say(ui, 1, "not sent: %s", session_error(ui->s) != NULL ?
-		    session_error(ui->s) : "not connected (:reconnect)");
+	} else {
+		/* Base64 typed as an answer would go out encoded twice. */
+		if (session_answer_encoded(ui->s, line, strlen(line)) &&
+		    ui->cctx.confirm != NULL && ui->cctx.confirm(ui, "This "
+		    "answer is base64 already; encoded again the server would "
+		    "refuse it. Send it as typed? (yes: as typed, no: encode "
+		    "it)"))
+			session_set_raw(ui->s);
+		if (session_input(ui->s, line, strlen(line)) == -1)
+			ui_say(ui, 1, "not sent: %s", session_error(ui->s) !=
+			    NULL ? session_error(ui->s) :
+			    "not connected (:reconnect)");
+	}
 	if (secret)
 		free_secret(line);
 	else

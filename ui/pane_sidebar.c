@@ -130,6 +130,12 @@ side_text(struct side_state *st, const char *s, size_t len)
 static void
 side_mode(struct ui *ui, const struct session_info *in, struct buf *b)
 {
+	if (ui->asking && ui->ask_plain) {
+		buf_printf(b, "## Question\n%s\nType yes or no. Enter "
+		    "confirms, Esc cancels (no).\n\n",
+		    ui->ask_prompt != NULL ? ui->ask_prompt : "");
+		return;
+	}
 	if (ui->asking) {
 		buf_printf(b, "## Secret\n%s\nTyping is masked and never kept "
 		    "in history. Enter confirms, Esc cancels.\n\n",
@@ -145,9 +151,11 @@ side_mode(struct ui *ui, const struct session_info *in, struct buf *b)
 		if (in->answer_raw)
 			buf_addstr(b, "The next line goes out as typed "
 			    "(:raw): paste base64.\n");
+		else if (in->answer_hint != NULL)
+			buf_printf(b, "%s\n", in->answer_hint);
 		else if (in->answer_secret)
-			buf_addstr(b, "Type the password; it is masked and "
-			    "base64-encoded for you.\n");
+			buf_addstr(b, "This answer may carry a secret: it is "
+			    "masked and base64-encoded for you.\n");
 		else
 			buf_addstr(b, "Type the answer; it is base64-encoded "
 			    "for you. :raw sends the next one as typed.\n");

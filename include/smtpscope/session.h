@@ -79,6 +79,8 @@ struct session_info {
 	size_t			 waiting;	/* replies still due */
 	enum session_mode	 mode;
 	int			 answer_secret;	/* answer mode wants masking */
+	/* What the next answer is, by its place in the mechanism. */
+	const char		*answer_hint;
 	int			 answer_raw;	/* next answer sent verbatim */
 	const char		*challenge;	/* decoded last 334 text, or NULL */
 	unsigned long long	 data_octets;	/* message octets sent */
@@ -157,6 +159,14 @@ int	 session_input(struct session *, const char *, size_t);
  * response, an answer that is masked): keep it out of history.
  */
 int	 session_line_is_secret(const struct session *, const char *, size_t);
+/*
+ * 1 when a line typed now is an AUTH answer that is base64 of text
+ * already, so encoding it again would send it twice encoded: the UI asks
+ * whether to send it as typed.
+ */
+int	 session_answer_encoded(const struct session *, const char *, size_t);
+/* :raw all: every answer of this AUTH exchange goes out as typed. */
+void	 session_set_raw_exchange(struct session *);
 /* The next answer goes out verbatim (:raw). */
 void	 session_set_raw(struct session *);
 /*

@@ -69,7 +69,7 @@ keys C-u
 keys 'NOOP' Enter
 check_screen "NOOP answered" '^S: 250 2\.0\.0'
 keys 'AUTH PLAIN AGRlbW8AZGVtbw==' Enter
-check_screen "typed AUTH PLAIN masked in the transcript" '^C: AUTH PLAIN \*{8}'
+check_screen "typed AUTH PLAIN masked in the transcript" '^C: AUTH PLAIN authzid .*, user .demo., password \*{8}'
 plain_history() {
 	keys Up
 	wait_screen '^smtp> NOOP' 3
@@ -77,4 +77,20 @@ plain_history() {
 check "typed AUTH PLAIN is not in history" plain_history
 screen > "$TMPD/plain.txt"
 check_nogrep "typed AUTH PLAIN base64 not on screen" 'AGRlbW8AZGVtbw==' "$TMPD/plain.txt"
+
+# A new connection: the hint follows the place in LOGIN, and an answer
+# typed already in base64 is caught before it goes out encoded twice.
+keys C-u
+keys ':reconnect' Enter
+check_screen "reconnected" '^S: 220 .*practice'
+keys 'EHLO me' Enter
+keys 'AUTH LOGIN' Enter
+check_screen "LOGIN's first answer: the user name hint" 'Type the user name'
+keys 'ZGVtbw==' Enter
+check_screen "base64 typed as an answer: asked first" 'as typed\? \(yes: as typed'
+keys 'yes' Enter
+check_screen "sent as typed, not encoded again" '^C: ZGVtbw== +\(user .demo.\)'
+check_screen "LOGIN's second answer: the password hint" 'Type the password; it is masked'
+keys 'demo' Enter
+check_screen "logged in with the answer sent as typed" '^S: 235 '
 done_testing

@@ -17,6 +17,6 @@ keys Enter
 check_screen "AUTH succeeds with the typed password" '^S: 235 '
 check_screen "the script ends with status 0" '^EXIT=0'
 screen >"$TMPD/end.txt"
-check_grep "the AUTH line is masked" '^C: AUTH PLAIN \*{8}' "$TMPD/end.txt"
+check_grep "the AUTH line is masked" '^C: AUTH PLAIN authzid .*, user .demo., password \*{8}' "$TMPD/end.txt"
 check_nogrep "the password's base64 is not shown" 'AGRlbW8AZGVtbw==' "$TMPD/end.txt"
 done_testing

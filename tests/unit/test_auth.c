@@ -139,9 +139,94 @@ test_prompts(void)
 	OK(!auth_prompt_is_password(NULL, 0), "NULL text");
 }
 
+/* describe(mech, n, b64) == want */
+static void
+describe_is(const char *mech, int n, const char *b64, const char *want,
+    const char *name)
+{
+	char	*got = auth_describe(mech, n, b64, strlen(b64));
+
+	EQ_STR(got, want, name);
+	free(got);
+}
+
+/* Masking by position, never by what a challenge says. */
+static void
+test_positions(void)
+{
+	EQ_INT(auth_part_of("LOGIN", 0), AUTH_PART_USER, "LOGIN 1st: user");
+	EQ_INT(auth_part_of("login", 1), AUTH_PART_SECRET,
+	    "LOGIN 2nd: the password");
+	EQ_INT(auth_part_of("LOGIN", 2), AUTH_PART_SECRET,
+	    "LOGIN 3rd (a repeated Username:): still masked");
+	EQ_INT(auth_part_of("PLAIN", 0), AUTH_PART_PLAIN, "PLAIN: both");
+	EQ_INT(auth_part_of("XOAUTH2", 0), AUTH_PART_TOKEN, "XOAUTH2 token");
+	EQ_INT(auth_part_of("OAUTHBEARER", 0), AUTH_PART_TOKEN,
+	    "OAUTHBEARER token");
+	EQ_INT(auth_part_of("CRAM-MD5", 0), AUTH_PART_DIGEST, "CRAM digest");
+	EQ_INT(auth_part_of("FROB", 0), AUTH_PART_SECRET,
+	    "unknown mechanism: masked");
+	OK(auth_part_is_secret(AUTH_PART_PLAIN) &&
+	    auth_part_is_secret(AUTH_PART_TOKEN) &&
+	    !auth_part_is_secret(AUTH_PART_USER), "which parts are secret");
+
+	/* "\0alice\0secret" and friends. */
+	describe_is("PLAIN", 0, "AGFsaWNlAHNlY3JldA==",
+	    "authzid '', user 'alice', password ********", "PLAIN structure");
+	describe_is("PLAIN", 0, "Ym9zcwBhbGljZQBzZWNyZXQ=",
+	    "authzid 'boss', user 'alice', password ********",
+	    "PLAIN with an authzid");
+	describe_is("PLAIN", 0, "c2VjcmV0",
+	    "******** (not PLAIN's form authzid NUL user NUL password)",
+	    "PLAIN without NULs: masked whole");
+	describe_is("LOGIN", 0, "YWxpY2U=", "user 'alice'", "LOGIN user");
+	describe_is("LOGIN", 1, "c2VjcmV0", "********", "LOGIN password");
+	describe_is("CRAM-MD5", 0,
+	    "YWxpY2UgYjkxM2E2MDJjN2VkYTdhNDk1YjRlNmU3MzM0ZDM4OTA=",
+	    "user 'alice', digest b913a602c7eda7a495b4e6e7334d3890",
+	    "CRAM-MD5 user and digest");
+	describe_is("XOAUTH2", 0,
+	    "dXNlcj1hbGljZQFhdXRoPUJlYXJlciB0b2tlbgEB",
+	    "user 'alice', token ********", "XOAUTH2 user, token masked");
+	describe_is("LOGIN", 1, "not base64!", "******** (not valid base64)",
+	    "a damaged secret answer stays masked");
+	describe_is("LOGIN", 0, "*", "* (cancels the exchange)", "cancel");
+}
+
+/* Challenges: sound, unpadded, damaged. */
+static void
+test_challenges(void)
+{
+	struct buf	 d;
+	const char	*guess;
+
+	buf_init(&d);
+	EQ_INT(auth_challenge_check("VXNlcm5hbWU6", 12, &d, &guess),
+	    AUTH_CHAL_OK, "Username: is sound");
+	buf_reset(&d);
+	EQ_INT(auth_challenge_check("VXNlcm5hbWU", 11, &d, &guess),
+	    AUTH_CHAL_UNPADDED, "unpadded base64 decodes, with a note");
+	EQ_MEM(d.data, d.len, "Username", 8, "unpadded: what it says");
+	buf_reset(&d);
+	EQ_INT(auth_challenge_check("VXNlcm57uWU6", 12, &d, &guess),
+	    AUTH_CHAL_NOT_TEXT, "IIS 6 guide's damaged challenge");
+	EQ_STR(guess, "Username:", "its near miss is Username:");
+	buf_reset(&d);
+	EQ_INT(auth_challenge_check("go ahead!", 9, &d, &guess),
+	    AUTH_CHAL_NOT_BASE64, "not base64 at all");
+	buf_free(&d);
+	OK(auth_looks_encoded("YWxpY2U=", 8), "base64 of text: encoded");
+	OK(!auth_looks_encoded("alice", 5), "a name: not encoded");
+	OK(!auth_looks_encoded("demo", 4), "demo decodes to bytes: no");
+	OK(auth_looks_encoded("c2VjcmV0", 8), "base64 of a password: encoded");
+	OK(!auth_looks_encoded("abc def=", 8), "blanks: not base64");
+}
+
 int
 main(void)
 {
+	test_positions();
+	test_challenges();
 	test_mechs();
 	test_answers();
 	test_prompts();

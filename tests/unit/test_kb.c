@@ -438,7 +438,7 @@ test_tline(void)
 	    VERB_EHLO, "");
 	tl(&t, TDIR_C, "AUTH LOGIN", 0, 0, VERB_AUTH, "");	/* 6 */
 	tl(&t, TDIR_S, "334 VXNlcm5hbWU6", TL_REPLY_END, 334, VERB_AUTH, "");
-	l = tl(&t, TDIR_C, "YWxpY2U=", TL_ANSWER, 0, VERB_ANSWER, "");
+	l = tl(&t, TDIR_C, "YWxpY2U=", TL_ANSWER | TL_DECODED, 0, VERB_ANSWER, "");
 	l->annot = xstrdup("alice");
 	tl(&t, TDIR_S, "334 UGFzc3dvcmQ6", TL_REPLY_END, 334, VERB_ANSWER, "");
 	tl(&t, TDIR_C, "********", TL_ANSWER | TL_SECRET, 0, VERB_ANSWER,
@@ -598,7 +598,7 @@ test_challenge(void)
 	chal("eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJodHRw"
 	    "czovL21haWwuZ29vZ2xlLmNvbS8ifQ==", "https://mail.google.com/",
 	    "XOAUTH2 scope");
-	chal("go ahead", "not base64, shown as sent", "plain text 334");
+	chal("go ahead", "Damaged challenge: not base64", "plain text 334");
 	chal("go ahead", "\"go ahead\"", "plain text shown");
 	chal("", "Empty challenge", "empty 334");
 	chal("  ", "Empty challenge", "blank 334");
