@@ -168,10 +168,11 @@ session_stream_pump(struct session *s)
 			data_enc_finish(&s->enc, &out);
 		}
 		if (out.len > 0 && conn_write(s->c, out.data, out.len) == -1) {
-			snprintf(s->err, sizeof s->err, "write failed: %s",
+			/* The connection is gone: nothing more of it to read. */
+			session_fail(s, SERR_CONNECT, "write failed: %s",
 			    conn_error(s->c));
-			s->errclass = SERR_CONNECT;
-			session_note(s, TDIR_WARN, "%s", s->err);
+			session_drop_conn(s);
+			phase_on_close(&s->info.ph);
 			rc = -1;
 			break;
 		}

@@ -14,6 +14,7 @@
 #include "smtpscope/conn.h"
 #include "smtpscope/net.h"
 #include "smtpscope/session.h"
+#include "smtpscope/tls.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
@@ -113,7 +114,11 @@ session_io(struct session *s, short revents)
 	if (s->in_handshake)
 		return session_handshake(s);
 	if (rc == 1) {
-		if (s->qlen > 0 && session_front(s) != VERB_QUIT)
+		if (s->send_fp != NULL)
+			session_fail(s, SERR_CONNECT, "the server closed the "
+			    "connection while we were sending the message "
+			    "content");
+		else if (s->qlen > 0 && session_front(s) != VERB_QUIT)
 			session_fail(s, SERR_CONNECT, "the server closed the "
 			    "connection while a reply to %s was due",
 			    session_front(s) == VERB_NONE ? "the connection "
@@ -124,8 +129,9 @@ session_io(struct session *s, short revents)
 		goto closed;
 	}
 	if (rc == -1) {
-		session_fail(s, s->info.tls ? SERR_TLS : SERR_CONNECT,
-		    "connection lost: %s", err);
+		/* A reset under TLS is a lost connection, a bad record is not. */
+		session_fail(s, s->info.tls && !tls_lost(conn_tls(s->c)) ?
+		    SERR_TLS : SERR_CONNECT, "connection lost: %s", err);
 		goto closed;
 	}
 	return 0;
@@ -192,16 +198,32 @@ session_deadline_ms(const struct session *s)
 	return left <= 0 ? 0 : (int)(left * 1000.0) + 1;
 }
 
+/* What the session waits for, in words, for a timeout message. */
+static void
+session_waiting_for(const struct session *s, char *dst, size_t len)
+{
+	if (s->in_handshake)
+		snprintf(dst, len, "the TLS handshake");
+	else if (s->qlen == 0)
+		snprintf(dst, len, "the server to take our data");
+	else if (session_front(s) == VERB_NONE)
+		snprintf(dst, len, "the greeting");
+	else
+		snprintf(dst, len, "the reply to %s",
+		    verb_name(session_front(s)));
+}
+
 int
 session_tick(struct session *s)
 {
+	char	what[64];
+
 	if (!session_expecting(s) || session_deadline_ms(s) > 0)
 		return 0;
+	session_waiting_for(s, what, sizeof what);
 	session_fail(s, SERR_TIMEOUT, "no reply within %d s (waiting for %s); "
 	    "closed the connection, :reconnect to start again",
-	    s->p.timeout_ms / 1000, s->in_handshake ? "the TLS handshake" :
-	    s->qlen > 0 ? (session_front(s) == VERB_NONE ? "the greeting" :
-	    verb_name(session_front(s))) : "our data to be taken");
+	    s->p.timeout_ms / 1000, what);
 	session_drop_conn(s);
 	phase_on_close(&s->info.ph);
 	return -1;
@@ -212,6 +234,7 @@ session_wait(struct session *s)
 {
 	unsigned long long	in, out, seen_out;
 	double			last = transcript_now();
+	char			what[64];
 	size_t			seen = s->nreplies;
 	int			rc;
 
@@ -231,11 +254,9 @@ session_wait(struct session *s)
 			last = transcript_now();
 		}
 		if (transcript_now() - last > s->p.timeout_ms / 1000.0) {
+			session_waiting_for(s, what, sizeof what);
 			session_fail(s, SERR_TIMEOUT, "no reply within %d s "
-			    "(waiting for the reply to %s)",
-			    s->p.timeout_ms / 1000, s->qlen > 0 ?
-			    (session_front(s) == VERB_NONE ? "the connection"
-			    : verb_name(session_front(s))) : "our data");
+			    "(waiting for %s)", s->p.timeout_ms / 1000, what);
 			return -1;
 		}
 		if ((rc = session_poll_once(s, 100)) == -1)

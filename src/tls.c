@@ -37,6 +37,7 @@ struct tls {
 	int				 insecure;
 	int				 have_info;
 	int				 verify_failed;	/* in the handshake */
+	int				 lost;		/* the socket failed */
 	struct tls_info			 info;
 	char				 err[448];
 };
@@ -92,26 +93,56 @@ tls_hint(int ret)
 	}
 }
 
-/* Describe a fatal GnuTLS error in t->err. */
+/*
+ * The socket's own error behind a GnuTLS failure, or 0.  GnuTLS turns a
+ * failed recv()/send() into a pull or push error (ECONNRESET on send into
+ * a premature termination) and leaves errno as the call set it.
+ */
+static int
+tls_socket_errno(int ret, int sys)
+{
+	switch (ret) {
+	case GNUTLS_E_PULL_ERROR:
+	case GNUTLS_E_PUSH_ERROR:
+		return sys == EAGAIN || sys == EINTR ? 0 : sys;
+	case GNUTLS_E_PREMATURE_TERMINATION:
+		return sys == ECONNRESET || sys == EPIPE ? sys : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Describe a fatal GnuTLS error in t->err, after "what: " unless what is
+ * NULL; sys is errno as the failed call left it.
+ */
 static void
-tls_set_error(struct tls *t, const char *what, int ret)
+tls_set_error(struct tls *t, const char *what, int ret, int sys)
 {
 	char	msg[160];
 	size_t	n;
 
-	/* GnuTLS ends its messages with a period; we may add a hint. */
-	tls_copy(msg, sizeof msg, gnutls_strerror(ret));
-	n = strlen(msg);
-	if (n > 0 && msg[n - 1] == '.')
-		msg[n - 1] = '\0';
-	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED ||
+	t->lost = ret == GNUTLS_E_PULL_ERROR || ret == GNUTLS_E_PUSH_ERROR ||
+	    ret == GNUTLS_E_PREMATURE_TERMINATION;
+	if ((sys = tls_socket_errno(ret, sys)) != 0)
+		tls_copy(msg, sizeof msg, strerror(sys));
+	else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED ||
 	    ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
-		snprintf(t->err, sizeof t->err, "%s: the peer sent alert "
-		    "\"%s\"", what,
+		snprintf(msg, sizeof msg, "the peer sent alert \"%s\"",
 		    gnutls_alert_get_name(gnutls_alert_get(t->session)));
+	else {
+		/* GnuTLS ends its messages with a period; we add a hint. */
+		tls_copy(msg, sizeof msg, gnutls_strerror(ret));
+		n = strlen(msg);
+		if (n > 0 && msg[n - 1] == '.')
+			msg[n - 1] = '\0';
+		n = strlen(msg);
+		tls_copy(msg + n, sizeof msg - n, tls_hint(ret));
+	}
+	if (what != NULL)
+		snprintf(t->err, sizeof t->err, "%s: %s", what, msg);
 	else
-		snprintf(t->err, sizeof t->err, "%s: %s%s", what, msg,
-		    tls_hint(ret));
+		tls_copy(t->err, sizeof t->err, msg);
 }
 
 static int
@@ -539,7 +570,7 @@ tls_collect(struct tls *t)
 int
 tls_handshake(struct tls *t, char *err, size_t errlen)
 {
-	int	ret, tries;
+	int	ret, sys, tries;
 
 	if (t->state == TLS_OPEN)
 		return 0;
@@ -548,7 +579,9 @@ tls_handshake(struct tls *t, char *err, size_t errlen)
 		return -1;
 	}
 	for (tries = 0;; tries++) {
+		errno = 0;
 		ret = gnutls_handshake(t->session);
+		sys = errno;
 		if (ret == GNUTLS_E_SUCCESS)
 			break;
 		if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) {
@@ -564,7 +597,7 @@ tls_handshake(struct tls *t, char *err, size_t errlen)
 			snprintf(t->err, sizeof t->err, "certificate "
 			    "verification failed: %s", t->info.verdict);
 		else
-			tls_set_error(t, "TLS handshake failed", ret);
+			tls_set_error(t, NULL, ret, sys);
 		snprintf(err, errlen, "%s", t->err);
 		return -1;
 	}
@@ -585,7 +618,7 @@ ssize_t
 tls_read(struct tls *t, void *p, size_t len)
 {
 	ssize_t	ret;
-	int	tries;
+	int	sys, tries;
 
 	if (t->state != TLS_OPEN) {
 		if (*t->err == '\0')
@@ -594,7 +627,9 @@ tls_read(struct tls *t, void *p, size_t len)
 		return -1;
 	}
 	for (tries = 0; tries < 8; tries++) {
+		errno = 0;
 		ret = gnutls_record_recv(t->session, p, len);
+		sys = errno;
 		if (ret >= 0)
 			return ret;
 		if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) {
@@ -602,7 +637,8 @@ tls_read(struct tls *t, void *p, size_t len)
 			    gnutls_record_get_direction(t->session) == 1;
 			return TLS_AGAIN;
 		}
-		if (ret == GNUTLS_E_PREMATURE_TERMINATION) {
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION &&
+		    tls_socket_errno((int)ret, sys) == 0) {
 			tls_copy(t->err, sizeof t->err, "the peer closed the "
 			    "connection without a TLS close_notify");
 			return 0;
@@ -615,7 +651,7 @@ tls_read(struct tls *t, void *p, size_t len)
 		}
 		if (!gnutls_error_is_fatal(ret))
 			continue;
-		tls_set_error(t, "TLS read", (int)ret);
+		tls_set_error(t, "TLS read", (int)ret, sys);
 		return -1;
 	}
 	t->want_write = 0;
@@ -626,6 +662,7 @@ ssize_t
 tls_write(struct tls *t, const void *p, size_t len)
 {
 	ssize_t	ret;
+	int	sys;
 
 	if (t->state != TLS_OPEN) {
 		if (*t->err == '\0')
@@ -635,6 +672,7 @@ tls_write(struct tls *t, const void *p, size_t len)
 	}
 	if (len == 0)
 		return 0;
+	errno = 0;
 	/*
 	 * After GNUTLS_E_AGAIN GnuTLS wants the same call again; the caller
 	 * keeps those bytes at the front, so flush the stalled record.
@@ -643,6 +681,7 @@ tls_write(struct tls *t, const void *p, size_t len)
 		ret = gnutls_record_send(t->session, NULL, 0);
 	else
 		ret = gnutls_record_send(t->session, p, len);
+	sys = errno;
 	if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) {
 		if (t->write_pending == 0)
 			t->write_pending = len;
@@ -651,7 +690,7 @@ tls_write(struct tls *t, const void *p, size_t len)
 	}
 	t->write_pending = 0;
 	if (ret < 0) {
-		tls_set_error(t, "TLS write", (int)ret);
+		tls_set_error(t, "TLS write", (int)ret, sys);
 		return -1;
 	}
 	t->want_write = 0;
@@ -676,6 +715,12 @@ const char *
 tls_error(struct tls *t)
 {
 	return t->err;
+}
+
+int
+tls_lost(const struct tls *t)
+{
+	return t != NULL && t->lost;
 }
 
 void

@@ -77,6 +77,11 @@ size_t	 tls_pending(struct tls *);
 /* 1 when the last TLS_AGAIN was waiting to write. */
 int	 tls_want_write(struct tls *);
 const char *tls_error(struct tls *);
+/*
+ * 1 when the last failure was the connection's (reset, broken pipe, closed
+ * mid-record), not TLS's own; tls_error() names it.
+ */
+int	 tls_lost(const struct tls *);
 void	 tls_get_info(struct tls *, struct tls_info *);
 /* Send close_notify (best effort, never blocks) and free; NULL is fine. */
 void	 tls_free(struct tls *);
