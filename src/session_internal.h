@@ -26,6 +26,8 @@ struct dial;
  */
 #define SESSION_UNASKED_MAX	100
 #define SESSION_UNASKED_NOTES	10
+/* Descriptors of a practice server served while waiting (a script's). */
+#define SESSION_PRACTICE_FDS	16
 /* Typed lines held while DATA waits for its reply: at most this much. */
 #define SESSION_HELD_MAX_LINES	10000
 #define SESSION_HELD_MAX_BYTES	(1024 * 1024)
@@ -87,6 +89,8 @@ struct session {
 	char			*send_path;
 	struct data_enc		 enc;
 	unsigned long long	 send_lines;
+
+	struct practice		*practice;	/* served while we wait */
 
 	/* lines typed while DATA waits for its reply (session_data.c) */
 	char			**held;

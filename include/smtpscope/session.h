@@ -220,5 +220,12 @@ const char *session_mail_from(const struct session *);
 const char *session_rcpt_first(const struct session *);
 /* Whether saves and logs write secrets (--show-secrets). */
 int	 session_show_secrets(const struct session *);
+/*
+ * Serve this practice server (not owned) while the session blocks in
+ * session_connect() and session_wait(): a script with no target runs it
+ * in the same process, so :inbox can read what it accepted.
+ */
+struct practice;
+void	 session_set_practice(struct session *, struct practice *);
 
 #endif
