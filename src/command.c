@@ -87,7 +87,8 @@ const struct command_entry command_table[] = {
 	{ "sync", ":sync", "wait for every reply of a :pipeline batch",
 	  CMD_SCRIPT, cmd_sync },
 	{ "inbox", ":inbox [N]", "list the messages the built-in practice "
-	  "server accepted, or show message N", CMD_UI, cmd_inbox },
+	  "server accepted, or show message N (no target only)",
+	  CMD_UI | CMD_SCRIPT, cmd_inbox },
 	{ "help", ":help", "list the ':' commands",
 	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_help },
 	{ "quit", ":quit", "leave smtpscope (type QUIT to say goodbye to "
@@ -252,6 +253,11 @@ command_check(const char *line, char *err, size_t errlen)
 		snprintf(err, errlen, ":send: %s is not a file", argv[1]);
 		rc = -1;
 	} else if (ce->fn == cmd_expect && argc < 2) {
+		snprintf(err, errlen, "usage: %s", ce->usage);
+		rc = -1;
+	} else if (ce->fn == cmd_inbox && (argc > 2 || (argc == 2 &&
+	    (strspn(argv[1], "0123456789") != strlen(argv[1]) ||
+	    atol(argv[1]) < 1)))) {
 		snprintf(err, errlen, "usage: %s", ce->usage);
 		rc = -1;
 	}
@@ -685,9 +691,10 @@ cmd_inbox(struct command_ctx *ctx, int argc, char **argv)
 	if (argc > 2)
 		return cmd_usage(ctx, "inbox");
 	if (ctx->practice == NULL) {
-		cmd_say(ctx, ":inbox shows what the built-in practice server "
-		    "accepted: run smtpscope with no target (or use --serve "
-		    "--maildir DIR)");
+		cmd_say(ctx, ":inbox only works on the built-in practice "
+		    "server: it shows what that server accepted. Run "
+		    "smtpscope (or the script) with no target; a server of "
+		    "your own (--serve) can keep mail with --maildir DIR");
 		return -1;
 	}
 	n = practice_nmsgs(ctx->practice);

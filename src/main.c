@@ -7,7 +7,6 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "smtpscope/practice.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
@@ -705,14 +705,14 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (o.script != NULL) {
-		struct script_params	sp;
-
-		pid_t			child = -1;
-		char			port[16];
+		struct script_params	 sp;
+		struct practice		*pr = NULL;
+		char			 port[16];
 
 		if (argc == 0) {
 			/* No target: a practice server of its own. */
-			if ((child = spawn_practice(port, sizeof port)) == -1) {
+			if ((pr = start_script_practice(port,
+			    sizeof port)) == NULL) {
 				free(target_store);
 				return EXIT_CONNECT;
 			}
@@ -728,7 +728,9 @@ main(int argc, char **argv)
 		sp.path = o.script;
 		sp.sp = o.sp;
 		sp.user = o.user;
+		sp.practice = pr;
 		if (read_password(&o, &sp.password) == -1) {
+			practice_free(pr);
 			free(target_store);
 			return EXIT_USAGE;
 		}
@@ -737,10 +739,7 @@ main(int argc, char **argv)
 		sp.show_secrets = o.show_secrets;
 		sp.out = stdout;
 		rc = script_run(&sp);
-		if (child != -1) {
-			kill(child, SIGTERM);
-			waitpid(child, NULL, 0);
-		}
+		practice_free(pr);
 		free(target_store);
 		return rc;
 	}

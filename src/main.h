@@ -46,7 +46,7 @@ int	 usage_error(const char *, const char *);
 int	 run_serve(struct opts *);
 int	 run_explain(const char *);
 int	 run_replay(struct opts *, struct ui_params *);
-pid_t	 spawn_practice(char *, size_t);
+struct practice *start_script_practice(char *, size_t);
 int	 run_practice_ui(struct opts *, struct ui_params *);
 
 #endif

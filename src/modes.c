@@ -1,12 +1,11 @@
 /*
  * modes.c: the modes main() dispatches to besides the UI and script mode
  * on a target: the practice server alone (--serve) or behind a UI or
- * script with no target, --explain, and --replay.
+ * script with no target (in the same process), --explain, and --replay.
  */
 #include "config.h"
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -228,45 +227,27 @@ out:
 }
 
 /*
- * Start the practice server in a child process on a free loopback port
- * (script mode waits in its own loop, so the server cannot share it).
- * Returns the child's pid and the port, or -1 after saying why.
+ * No target in script mode: the practice server in this very process, on
+ * a free loopback port.  The script serves it while it waits for replies
+ * (session_set_practice), so :inbox can read what it accepted.  Returns
+ * it and the port, or NULL after saying why.
  */
-pid_t
-spawn_practice(char *port, size_t portlen)
+struct practice *
+start_script_practice(char *port, size_t portlen)
 {
 	struct practice_params	 pp;
 	struct practice		*pr;
-	struct sigaction	 sa;
 	char			 err[512];
-	pid_t			 pid;
 
 	memset(&pp, 0, sizeof pp);
 	pp.port = "0";
 	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: cannot start the practice server: "
 		    "%s\n", err);
-		return -1;
+		return NULL;
 	}
 	snprintf(port, portlen, "%d", practice_port(pr));
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		fprintf(stderr, "smtpscope: fork: %s\n", strerror(errno));
-		practice_free(pr);
-		return -1;
-	}
-	if (pid == 0) {
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = serve_signal;
-		sigaction(SIGTERM, &sa, NULL);
-		signal(SIGINT, SIG_IGN);
-		signal(SIGPIPE, SIG_IGN);
-		practice_run(pr, &serve_stop);
-		practice_free(pr);
-		_exit(0);
-	}
-	practice_free(pr);
-	return pid;
+	return pr;
 }
 
 /* No target: the UI on a practice server in this very process. */

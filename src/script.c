@@ -55,7 +55,7 @@ script_say(void *arg, const char *text)
 	struct script_state	*st = arg;
 	const char		*p, *nl;
 
-	for (p = text; ; p = nl + 1) {
+	for (p = text; *p != '\0' || p == text; p = nl + 1) {
 		nl = strchr(p, '\n');
 		session_note(st->s, TDIR_INFO, "%.*s",
 		    (int)(nl != NULL ? (size_t)(nl - p) : strlen(p)), p);
@@ -164,10 +164,13 @@ fail:
 	return -1;
 }
 
-/* Check ':' commands before anything is sent. */
+/*
+ * Check ':' commands before anything is sent.  Without a practice server
+ * (the script has a target) :inbox could never work: refuse it here.
+ */
 static int
 script_check(const char *path, struct script_line *lines, size_t n,
-    char *err, size_t errlen)
+    int practice, char *err, size_t errlen)
 {
 	const struct command_entry	*ce;
 	char				*name, why[384];
@@ -187,6 +190,12 @@ script_check(const char *path, struct script_line *lines, size_t n,
 			return -1;
 		}
 		free(name);
+		if (strcmp(ce->name, "inbox") == 0 && !practice) {
+			snprintf(err, errlen, "%s:%zu: :inbox only works on the "
+			    "built-in practice server: run the script with no "
+			    "target", path, lines[i].lineno);
+			return -1;
+		}
 		if (command_check(lines[i].text, why, sizeof why) == -1) {
 			snprintf(err, errlen, "%s:%zu: %s", path,
 			    lines[i].lineno, why);
@@ -208,7 +217,8 @@ script_file_load(struct script_file *sf, const char *path, char *err,
 		return -1;
 	sf->n = (size_t)n;
 	sf->path = xstrdup(path);
-	if (script_check(path, sf->lines, sf->n, err, errlen) == -1) {
+	/* Step mode on a target: :inbox says at run time that it cannot. */
+	if (script_check(path, sf->lines, sf->n, 1, err, errlen) == -1) {
 		script_file_free(sf);
 		return -1;
 	}
@@ -267,7 +277,8 @@ script_run(struct script_params *sp)
 		sp->password = NULL;
 		return EXIT_USAGE;
 	}
-	if (script_check(sp->path, lines, (size_t)n, err, sizeof err) == -1) {
+	if (script_check(sp->path, lines, (size_t)n, sp->practice != NULL, err,
+	    sizeof err) == -1) {
 		fprintf(stderr, "smtpscope: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
@@ -279,6 +290,8 @@ script_run(struct script_params *sp)
 	sp->sp.show_secrets = sp->show_secrets;
 	st.s = session_new(&sp->sp);
 	session_set_callback(st.s, script_print, &st);
+	if (sp->practice != NULL)
+		session_set_practice(st.s, sp->practice);
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.s = st.s;
@@ -288,6 +301,7 @@ script_run(struct script_params *sp)
 	ctx.ask_secret = script_ask_secret;
 	ctx.say = script_say;
 	ctx.arg = &st;
+	ctx.practice = sp->practice;
 
 	if (session_connect(st.s) == -1 || session_wait(st.s) == -1) {
 		fprintf(stderr, "smtpscope: %s\n", session_error(st.s));
@@ -331,8 +345,14 @@ script_run(struct script_params *sp)
 				    script_exit_code(st.s) : EXIT_USAGE;
 				goto done;
 			}
-			if (ctx.quit)
+			if (ctx.quit) {
+				if (session_info(st.s)->mode == SMODE_DATA)
+					session_note(st.s, TDIR_WARN, ":quit "
+					    "with the message not ended: it "
+					    "was not sent (no final \".\"), "
+					    "so the server discards it");
 				break;
+			}
 			if (session_fd(st.s) != -1)
 				sent_quit = 0;	/* :reconnect: a new session */
 		} else {

@@ -71,6 +71,7 @@ session_drop_conn(struct session *s)
 		fclose(s->send_fp);
 		s->send_fp = NULL;
 	}
+	session_held_clear(s, "the connection is closed");
 	free(s->pending_text);
 	s->pending_text = NULL;
 	free(s->pending_file);
@@ -83,6 +84,7 @@ session_drop_conn(struct session *s)
 	s->in_handshake = 0;
 	s->info.connected = 0;
 	s->info.waiting = 0;
+	s->info.data_pending = 0;
 	s->info.mode = SMODE_COMMAND;
 	s->info.answer_secret = 0;
 	s->info.answer_raw = 0;
@@ -96,6 +98,7 @@ session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
+	session_held_clear(s, NULL);
 	session_drop_conn(s);
 	dial_free(s->dial);
 	transcript_free(&s->t);
@@ -114,6 +117,7 @@ session_free(struct session *s)
 	free(s->rcpt_first);
 	free(s->send_path);
 	free(s->q);
+	free(s->held);
 	free(s);
 }
 
@@ -167,6 +171,19 @@ session_errclass(const struct session *s)
 	return s->errclass;
 }
 
+/* Note whether a DATA is among the verbs waiting for a reply. */
+static void
+session_queue_changed(struct session *s)
+{
+	size_t	i;
+
+	s->info.waiting = s->qlen;
+	s->info.data_pending = 0;
+	for (i = 0; i < s->qlen; i++)
+		if (s->q[(s->qhead + i) % s->qcap].verb == VERB_DATA)
+			s->info.data_pending = 1;
+}
+
 /* Queue the verb whose reply we now wait for. */
 void
 session_push(struct session *s, enum verb v)
@@ -189,7 +206,7 @@ session_push(struct session *s, enum verb v)
 	s->q[(s->qhead + s->qlen) % s->qcap].sent = transcript_now();
 	s->qlen++;
 	s->progress = transcript_now();
-	s->info.waiting = s->qlen;
+	session_queue_changed(s);
 }
 
 /* Take the oldest verb waiting; VERB_NONE when nothing was due. */
@@ -205,7 +222,7 @@ session_pop(struct session *s, double *sent)
 	p = s->q[s->qhead];
 	s->qhead = (s->qhead + 1) % s->qcap;
 	s->qlen--;
-	s->info.waiting = s->qlen;
+	session_queue_changed(s);
 	*sent = p.sent;
 	return p.verb;
 }
@@ -515,6 +532,21 @@ session_input(struct session *s, const char *line, size_t len)
 		    "not connected: nothing was sent (use :reconnect)");
 		return -1;
 	}
+	/* Typed ahead of a 354: the line waits for it (session_data.c). */
+	if (session_must_hold(s))
+		return session_hold(s, line, len);
+	return session_input_now(s, line, len);
+}
+
+/* Send a line in the current mode, held or not. */
+int
+session_input_now(struct session *s, const char *line, size_t len)
+{
+	if (s->c == NULL) {
+		session_fail(s, SERR_CONNECT, "not connected: nothing was sent "
+		    "(use :reconnect)");
+		return -1;
+	}
 	switch (s->info.mode) {
 	case SMODE_DATA:
 		return session_data_line(s, line, len);
@@ -739,6 +771,7 @@ session_on_reply(struct session *s, struct reply *r)
 			s->pending_file = NULL;
 			free(s->pending_text);
 			s->pending_text = NULL;
+			session_held_refused(s, r->code);
 		}
 		break;
 	case VERB_QUIT:
@@ -756,6 +789,8 @@ done:
 	s->last = *r;
 	s->have_last = 1;
 	memset(r, 0, sizeof *r);
+	/* Lines typed ahead of this reply may go now (after a 354). */
+	session_held_flush(s);
 }
 
 /* A line arrived from the server. */

@@ -1,7 +1,9 @@
 /*
  * session_data.c: message content.  Typed lines go through session_input;
  * here are whole messages (:msg) and files (:send), which are streamed in
- * chunks as the socket drains so no message is ever held whole.
+ * chunks as the socket drains so no message is ever held whole, and the
+ * lines typed (or pasted) while DATA still waits for its reply, which are
+ * held until the 354 says they are content.
  */
 #include "config.h"
 
@@ -42,6 +44,18 @@ session_addr_arg(const char *line, size_t len)
 	return xstrndup(p, (size_t)(q - p));
 }
 
+/* :msg and :send start a DATA of their own: not while one is unanswered. */
+static int
+session_data_busy(struct session *s)
+{
+	if (s->c == NULL || (!s->info.data_pending && s->nheld == 0 &&
+	    s->send_fp == NULL))
+		return 0;
+	session_fail(s, SERR_PROTO, "a DATA still waits for its reply: "
+	    "nothing was sent (try again once it has come)");
+	return -1;
+}
+
 int
 session_send_file(struct session *s, const char *path)
 {
@@ -57,9 +71,11 @@ session_send_file(struct session *s, const char *path)
 	fclose(fp);
 	if (s->info.mode == SMODE_DATA)
 		return session_stream_open(s, path);
+	if (session_data_busy(s) == -1)
+		return -1;
 	free(s->pending_file);
 	s->pending_file = xstrdup(path);
-	return session_input(s, "DATA", 4);
+	return session_input_now(s, "DATA", 4);
 }
 
 int
@@ -69,9 +85,11 @@ session_send_message(struct session *s, const char *text)
 	size_t		 len;
 
 	if (s->info.mode != SMODE_DATA) {
+		if (session_data_busy(s) == -1)
+			return -1;
 		free(s->pending_text);
 		s->pending_text = xstrdup(text);
-		return session_input(s, "DATA", 4);
+		return session_input_now(s, "DATA", 4);
 	}
 	for (p = text; *p != '\0'; p = nl + 1) {
 		nl = strchr(p, '\n');
@@ -82,14 +100,14 @@ session_send_message(struct session *s, const char *text)
 			len--;
 		/* A lone "." inside the text is content, so stuff it here. */
 		if (len == 1 && p[0] == '.') {
-			if (session_input(s, "..", 2) == -1)
+			if (session_input_now(s, "..", 2) == -1)
 				return -1;
-		} else if (session_input(s, p, len) == -1)
+		} else if (session_input_now(s, p, len) == -1)
 			return -1;
 		if (*nl == '\0')
 			break;
 	}
-	return session_input(s, ".", 1);
+	return session_input_now(s, ".", 1);
 }
 
 int
@@ -101,7 +119,7 @@ session_stream_open(struct session *s, const char *path)
 		s->errclass = SERR_LOCAL;
 		session_note(s, TDIR_WARN, "%s", s->err);
 		/* End the DATA we started, so the session stays usable. */
-		return session_input(s, ".", 1);
+		return session_input_now(s, ".", 1);
 	}
 	free(s->send_path);
 	s->send_path = xstrdup(path);
@@ -183,4 +201,124 @@ session_stream_pump(struct session *s)
 	buf_free(&out);
 	free(chunk);
 	return rc;
+}
+
+/*
+ * Hold typed lines while a DATA waits for its reply or a file is being
+ * streamed: whether they are content or commands is not known yet, and
+ * content sent before the 354 would reach the server as commands.
+ */
+int
+session_must_hold(const struct session *s)
+{
+	return s->info.data_pending || s->send_fp != NULL || s->nheld > 0;
+}
+
+/* Keep a line until the reply to DATA says what it is; 0 or -1. */
+int
+session_hold(struct session *s, const char *line, size_t len)
+{
+	if (s->nheld >= SESSION_HELD_MAX_LINES ||
+	    s->held_bytes + len > SESSION_HELD_MAX_BYTES) {
+		session_fail(s, SERR_LOCAL, "not sent: %zu lines already wait "
+		    "for the reply to DATA (at most %d lines, %d KiB)",
+		    s->nheld, SESSION_HELD_MAX_LINES,
+		    SESSION_HELD_MAX_BYTES / 1024);
+		return -1;
+	}
+	if (s->nheld == 0)
+		session_note(s, TDIR_INFO, "DATA has not been answered yet: "
+		    "lines typed now wait, and go out as message content "
+		    "once the 354 comes (nothing is sent if DATA is "
+		    "refused)");
+	if (s->nheld == s->heldcap) {
+		s->heldcap = s->heldcap ? s->heldcap * 2 : 16;
+		s->held = xreallocarray(s->held, s->heldcap,
+		    sizeof *s->held);
+	}
+	s->held[s->nheld++] = xstrndup(line, len);
+	s->held_bytes += len;
+	s->info.held = s->nheld;
+	return 0;
+}
+
+/* Forget the first n held lines, wiping them. */
+static void
+session_held_drop(struct session *s, size_t n)
+{
+	size_t	i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(s->held[i]);
+		s->held_bytes -= len;
+		wipe(s->held[i], len);
+		free(s->held[i]);
+	}
+	memmove(s->held, s->held + n, (s->nheld - n) * sizeof *s->held);
+	s->nheld -= n;
+	s->info.held = s->nheld;
+}
+
+/* Send what was held, in order, while nothing asks to hold again. */
+void
+session_held_flush(struct session *s)
+{
+	char	*line;
+	int	 rc;
+
+	if (s->flushing)
+		return;
+	s->flushing = 1;
+	while (s->nheld > 0 && s->c != NULL && !s->info.data_pending &&
+	    s->send_fp == NULL) {
+		line = s->held[0];
+		s->held[0] = NULL;
+		s->held_bytes -= strlen(line);
+		memmove(s->held, s->held + 1,
+		    (s->nheld - 1) * sizeof *s->held);
+		s->info.held = --s->nheld;
+		rc = session_input_now(s, line, strlen(line));
+		wipe(line, strlen(line));
+		free(line);
+		if (rc == -1)
+			break;
+	}
+	s->flushing = 0;
+}
+
+/*
+ * DATA was refused: the held lines of the message (up to and including a
+ * lone ".") are dropped, never sent as commands; lines after the "." were
+ * meant as commands and go once nothing else is pending.
+ */
+void
+session_held_refused(struct session *s, int code)
+{
+	size_t	n;
+
+	if (s->nheld == 0)
+		return;
+	for (n = 0; n < s->nheld; n++)
+		if (data_is_end(s->held[n], strlen(s->held[n])))
+			break;
+	if (n < s->nheld)
+		n++;
+	session_note(s, TDIR_WARN, "DATA was answered %03d, not 354: the %zu "
+	    "line%s typed after it %s not sent (as commands they would have "
+	    "confused the server)%s", code, n, n == 1 ? "" : "s",
+	    n == 1 ? "was" : "were", n < s->nheld ? "; the lines after the "
+	    "lone \".\" go out as commands" : "");
+	session_held_drop(s, n);
+}
+
+/* Forget every held line; why (or NULL for silence) goes in a note. */
+void
+session_held_clear(struct session *s, const char *why)
+{
+	if (s->nheld > 0 && why != NULL)
+		session_note(s, TDIR_WARN, "%zu line%s typed after DATA %s "
+		    "not sent: %s", s->nheld, s->nheld == 1 ? "" : "s",
+		    s->nheld == 1 ? "was" : "were", why);
+	if (s->nheld > 0)
+		session_held_drop(s, s->nheld);
 }

@@ -26,6 +26,11 @@ struct dial;
  */
 #define SESSION_UNASKED_MAX	100
 #define SESSION_UNASKED_NOTES	10
+/* Descriptors of a practice server served while waiting (a script's). */
+#define SESSION_PRACTICE_FDS	16
+/* Typed lines held while DATA waits for its reply: at most this much. */
+#define SESSION_HELD_MAX_LINES	10000
+#define SESSION_HELD_MAX_BYTES	(1024 * 1024)
 
 struct pending {
 	enum verb	 verb;
@@ -87,6 +92,13 @@ struct session {
 	char			*send_path;
 	struct data_enc		 enc;
 	unsigned long long	 send_lines;
+
+	struct practice		*practice;	/* served while we wait */
+
+	/* lines typed while DATA waits for its reply (session_data.c) */
+	char			**held;
+	size_t			  nheld, heldcap, held_bytes;
+	int			  flushing;
 };
 
 /* session.c */
@@ -120,6 +132,12 @@ void	 session_lint_command(struct session *, const char *);
 char	*session_addr_arg(const char *, size_t);
 int	 session_stream_open(struct session *, const char *);
 int	 session_stream_pump(struct session *);
+int	 session_input_now(struct session *, const char *, size_t);
+int	 session_must_hold(const struct session *);
+int	 session_hold(struct session *, const char *, size_t);
+void	 session_held_flush(struct session *);
+void	 session_held_refused(struct session *, int);
+void	 session_held_clear(struct session *, const char *);
 
 /* Refuse what must wait for TLS (see session.c); 0 or -1. */
 int	 session_tls_gate(struct session *, enum verb, const char *, size_t);

@@ -13,6 +13,7 @@
 
 #include "smtpscope/conn.h"
 #include "smtpscope/net.h"
+#include "smtpscope/practice.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/xmalloc.h"
@@ -141,13 +142,19 @@ closed:
 	return -1;
 }
 
+void
+session_set_practice(struct session *s, struct practice *pr)
+{
+	s->practice = pr;
+}
+
 /* Poll the connection once for up to ms milliseconds and do the I/O. */
 int
 session_poll_once(struct session *s, int ms)
 {
-	struct pollfd	pfd[2];
-	nfds_t		nfd = 1;
-	int		n;
+	struct pollfd	pfd[2 + SESSION_PRACTICE_FDS];
+	nfds_t		nfd = 1, npr = 0;
+	int		n, pt, ab = -1;
 
 	if (session_pending(s))
 		return session_io(s, 0);
@@ -155,27 +162,39 @@ session_poll_once(struct session *s, int ms)
 	pfd[0].events = session_poll_events(s);
 	pfd[0].revents = 0;
 	if (s->abort_fd != -1) {
-		pfd[1].fd = s->abort_fd;
-		pfd[1].events = POLLIN;
-		pfd[1].revents = 0;
-		nfd = 2;
+		ab = (int)nfd;
+		pfd[nfd].fd = s->abort_fd;
+		pfd[nfd].events = POLLIN;
+		pfd[nfd++].revents = 0;
 	}
-	n = poll(pfd, nfd, ms);
+	if (s->practice != NULL) {
+		/* The practice server behind a script lives in this loop. */
+		npr = practice_pollfds(s->practice, pfd + nfd,
+		    SESSION_PRACTICE_FDS);
+		pt = practice_timeout(s->practice);
+		if (pt >= 0 && pt < ms)
+			ms = pt;
+	}
+	n = poll(pfd, nfd + npr, ms);
 	if (n == -1) {
 		if (errno == EINTR)
 			return 0;
 		session_fail(s, SERR_LOCAL, "poll: %s", strerror(errno));
 		return -1;
 	}
-	if (nfd == 2 && pfd[1].revents != 0) {
+	if (s->practice != NULL)
+		practice_handle(s->practice, pfd + nfd, npr);
+	if (pfd[0].fd == -1)
+		return 0;
+	if (ab != -1 && pfd[ab].revents != 0) {
 		/* The user gave up (Ctrl-C in the UI) while we waited. */
 		session_fail(s, SERR_LOCAL, "interrupted");
 		session_drop_conn(s);
 		phase_on_close(&s->info.ph);
 		return -1;
 	}
-	if (n == 0)
-		return 1;
+	if (pfd[0].revents == 0)
+		return n == 0 ? 1 : 0;
 	return session_io(s, pfd[0].revents) == -1 ? -1 : 0;
 }
 

@@ -21,6 +21,69 @@
 #define CTRL(c)		((c) & 0x1f)
 #define WHEEL_ROWS	3
 
+/*
+ * 1 while lines are message content, or wait to be (DATA not answered
+ * yet): a message is open, and '/', '?' and ':' lines may be its text.
+ */
+static int
+ui_in_message(const struct ui *ui)
+{
+	const struct session_info	*in;
+
+	if (ui->s == NULL)
+		return (0);
+	in = session_info(ui->s);
+	return (in->mode == SMODE_DATA || in->data_pending || in->held > 0);
+}
+
+/*
+ * Quit, unless a message is open: then say what would be lost and ask.
+ * Nothing half-done is ever sent: the connection closes without the
+ * final ".", so the server drops the message (RFC 5321 4.1.1.4).
+ */
+static void
+ui_quit_request(struct ui *ui)
+{
+	const struct session_info	*in;
+	int				 yes;
+
+	if (ui->asking || !ui_in_message(ui) || ui->cctx.confirm == NULL) {
+		ui->quit = 1;
+		return;
+	}
+	in = session_info(ui->s);
+	if (in->mode == SMODE_DATA)
+		yes = ui->cctx.confirm(ui->cctx.arg, "Quit with the message "
+		    "not ended? The server discards it.");
+	else
+		yes = ui->cctx.confirm(ui->cctx.arg, "Quit before DATA is "
+		    "answered? The waiting lines are not sent.");
+	if (yes)
+		ui->quit = 1;
+	else
+		ui_say(ui, 0, "still in the message: a line with a lone . "
+		    "ends it");
+}
+
+/* Ctrl-D on an empty line where it cannot mean "quit". */
+static void
+ui_ctrl_d_hint(struct ui *ui)
+{
+	const struct session_info	*in = session_info(ui->s);
+
+	if (in->mode == SMODE_ANSWER)
+		ui_say(ui, 0, "answering the server's 334: type the answer "
+		    "(a lone * cancels the AUTH); Ctrl-D quits only at the "
+		    "smtp> prompt");
+	else if (in->mode == SMODE_DATA)
+		ui_say(ui, 0, "in a message: a line with a lone . ends it; "
+		    "Ctrl-D quits only at the smtp> prompt");
+	else
+		ui_say(ui, 0, "DATA waits for its reply: lines typed now go "
+		    "out as the message after the 354; Ctrl-D quits only at "
+		    "the smtp> prompt");
+}
+
 /* Replay: the entry line runs ':' commands only; nothing can be sent. */
 static void
 ui_submit_offline(struct ui *ui)
@@ -37,7 +100,7 @@ ui_submit_offline(struct ui *ui)
 			ui->cctx.quit = 0;
 			command_run(&ui->cctx, line);
 			if (ui->cctx.quit)
-				ui->quit = 1;
+				ui_quit_request(ui);
 		}
 	} else if (line[0] != '\0')
 		ui_say(ui, 1, "a replay sends nothing; the entry line takes "
@@ -50,15 +113,13 @@ ui_submit_offline(struct ui *ui)
 static void
 ui_submit(struct ui *ui)
 {
-	const struct session_info	*in;
-	char				*line, *sp;
-	int				 secret, is_cmd = 0;
+	char	*line, *sp;
+	int	 secret, is_cmd = 0;
 
 	if (ui->s == NULL) {
 		ui_submit_offline(ui);
 		return;
 	}
-	in = session_info(ui->s);
 	/* An AUTH initial response or a masked answer never enters history. */
 	secret = session_line_is_secret(ui->s, buf_str(&ui->le.text),
 	    ui->le.text.len);
@@ -67,7 +128,7 @@ ui_submit(struct ui *ui)
 	ui->follow = 1;
 	if (line[0] == ':') {
 		is_cmd = 1;
-		if (in->mode == SMODE_DATA) {
+		if (ui_in_message(ui)) {
 			/* Content may begin with ':'; only real commands run. */
 			sp = strchr(line, ' ');
 			if (sp != NULL)
@@ -89,7 +150,7 @@ ui_submit(struct ui *ui)
 			ui->cctx.quit = 0;
 			command_run(&ui->cctx, line);
 			if (ui->cctx.quit)
-				ui->quit = 1;
+				ui_quit_request(ui);
 		}
 	} else {
 		/* Base64 typed as an answer would go out encoded twice. */
@@ -197,7 +258,7 @@ ui_key_global(struct ui *ui, int type, wint_t ch)
 		ui_say(ui, 0, "timing %s", ui->timing ? "on" : "off");
 		break;
 	case KEY_F(10):
-		ui->quit = 1;
+		ui_quit_request(ui);
 		break;
 	case KEY_PPAGE:
 		if (ui->focus == FOCUS_TRANSCRIPT)
@@ -403,11 +464,15 @@ ui_key_entry(struct ui *ui, int type, wint_t ch)
 		ui->dirty = 1;
 		return;
 	case CTRL('D'):
-		if (empty) {
+		if (!empty)
+			break;
+		/* Mid-message or mid-AUTH it would lose the exchange. */
+		if (ui->s != NULL && (ui_in_message(ui) ||
+		    session_info(ui->s)->mode == SMODE_ANSWER))
+			ui_ctrl_d_hint(ui);
+		else
 			ui->quit = 1;
-			return;
-		}
-		break;
+		return;
 	case 0x1b:
 		if (ui->pinned != NULL) {
 			free(ui->pinned);
@@ -422,7 +487,8 @@ ui_key_entry(struct ui *ui, int type, wint_t ch)
 		 * (passwords) may begin with '/' or '?'.
 		 */
 		if (empty && (ui->s == NULL ||
-		    session_info(ui->s)->mode == SMODE_COMMAND)) {
+		    (session_info(ui->s)->mode == SMODE_COMMAND &&
+		    !ui_in_message(ui)))) {
 			if (ch == '/')
 				ui_start_search(ui);
 			else
@@ -456,7 +522,10 @@ keys_dispatch(struct ui *ui, int type, wint_t ch)
 		return;
 	}
 	if (ui->too_small) {
-		if (type != KEY_CODE_YES && ch == CTRL('D') && !ui->asking)
+		/* Too small to ask: mid-message Ctrl-D does nothing. */
+		if (type != KEY_CODE_YES && ch == CTRL('D') && !ui->asking &&
+		    !ui_in_message(ui) && (ui->s == NULL ||
+		    session_info(ui->s)->mode != SMODE_ANSWER))
 			ui->quit = 1;
 		if (type != KEY_CODE_YES && ch == CTRL('L'))
 			ui->full = ui->dirty = 1;

@@ -44,6 +44,7 @@ entry_draw(struct ui *ui)
 	struct cells			 c;
 	const char			*prompt = "smtp> ", *hint = "F1 help";
 	const char			*text;
+	char				 waiting[64];
 	int				 mask = 0, y = ui->r_entry.y, x0, w;
 	int				 hintw, curcol, promptw;
 	size_t				 ncur, from, col;
@@ -62,6 +63,17 @@ entry_draw(struct ui *ui)
 	} else if (ui->replay) {
 		prompt = "replay> ";
 		hint = "[:commands only]  F1 help";
+	} else if (in != NULL && (in->data_pending || in->held > 0)) {
+		/* Typed ahead of the 354: the lines wait for it. */
+		prompt = "data> ";
+		if (in->held > 0) {
+			snprintf(waiting, sizeof waiting, "[%zu line%s wait%s "
+			    "%s]", in->held, in->held == 1 ? "" : "s",
+			    in->held == 1 ? "s" : "", in->data_pending ?
+			    "for the 354" : "to be sent");
+			hint = waiting;
+		} else
+			hint = "[data: waits for the 354]";
 	} else if (in != NULL && in->mode == SMODE_DATA) {
 		prompt = "data> ";
 		hint = "[data: a lone . ends]  F1 help";

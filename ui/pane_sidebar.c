@@ -144,7 +144,12 @@ side_mode(struct ui *ui, const struct session_info *in, struct buf *b)
 	}
 	if (in == NULL)
 		return;
-	if (in->mode == SMODE_ANSWER) {
+	if (in->data_pending || in->held > 0) {
+		buf_printf(b, "## Waiting for the 354\nThe reply to DATA has "
+		    "not come. Lines typed now wait (%zu so far) and go out "
+		    "as the message once the 354 arrives; if DATA is "
+		    "refused, none of them is sent.\n\n", in->held);
+	} else if (in->mode == SMODE_ANSWER) {
 		buf_addstr(b, "## Answer mode (334)\n");
 		if (in->challenge != NULL)
 			buf_printf(b, "decoded: \"%s\"\n", in->challenge);

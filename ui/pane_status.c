@@ -116,6 +116,17 @@ static const struct hint hints_entry[] = {
 	{ "Enter", "send" }, { "Tab", "lines" }, { "PgUp/PgDn", "scroll" },
 	{ "/", "search" }, { "F1", "help" }, { "^D", "quit" }, { NULL, NULL }
 };
+/* In a message (or waiting for its 354) and in answer mode ^D is no quit. */
+static const struct hint hints_data[] = {
+	{ "Enter", "send" }, { ".", "alone ends the message" },
+	{ "Tab", "lines" }, { "PgUp/PgDn", "scroll" }, { "F1", "help" },
+	{ NULL, NULL }
+};
+static const struct hint hints_answer[] = {
+	{ "Enter", "send" }, { "*", "alone cancels the AUTH" },
+	{ "Tab", "lines" }, { "PgUp/PgDn", "scroll" }, { "F1", "help" },
+	{ NULL, NULL }
+};
 static const struct hint hints_trans[] = {
 	{ "Up/Down", "select" }, { "Tab", "entry" }, { "/ n N", "search" },
 	{ "[ ]", "sidebar" }, { "F1", "help" }, { "Esc", "back" },
@@ -144,14 +155,17 @@ static const struct hint hints_ask[] = {
 void
 hint_draw(struct ui *ui)
 {
-	const struct hint	*h;
-	int			 x = 1, y = ui->r_hint.y, len;
+	const struct session_info	*in = NULL;
+	const struct hint		*h;
+	int				 x = 1, y = ui->r_hint.y, len;
 
 	if (ui->msg != NULL) {
 		screen_put(ui, y, 1, ui->cols - 2, ui->msg, strlen(ui->msg),
 		    ui->msg_err ? R_ERRMSG : R_MSG);
 		return;
 	}
+	if (ui->s != NULL)
+		in = session_info(ui->s);
 	if (ui->asking || ui->searching)
 		h = hints_ask;
 	else if (ui->replay && ui->focus == FOCUS_ENTRY)
@@ -162,6 +176,11 @@ hint_draw(struct ui *ui)
 		h = hints_step;
 	else if (ui->focus == FOCUS_TRANSCRIPT)
 		h = hints_trans;
+	else if (in != NULL && (in->mode == SMODE_DATA || in->data_pending ||
+	    in->held > 0))
+		h = hints_data;
+	else if (in != NULL && in->mode == SMODE_ANSWER)
+		h = hints_answer;
 	else
 		h = hints_entry;
 	for (; h->key != NULL; h++) {

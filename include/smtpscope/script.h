@@ -25,6 +25,12 @@ struct script_params {
 	int			 timing;	/* [+0.012s] prefixes */
 	int			 show_secrets;
 	FILE			*out;
+	/*
+	 * The built-in practice server when the script has no target (not
+	 * owned): served while the script waits, and read by :inbox.  With
+	 * NULL a script holding :inbox is refused before anything is sent.
+	 */
+	struct practice		*practice;
 };
 
 /* Run the script; returns an exit code. */

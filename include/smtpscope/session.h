@@ -84,6 +84,12 @@ struct session_info {
 	int			 answer_raw;	/* next answer sent verbatim */
 	const char		*challenge;	/* decoded last 334 text, or NULL */
 	unsigned long long	 data_octets;	/* message octets sent */
+	/*
+	 * A DATA waits for its reply: what is typed now is held (see
+	 * session_input) and goes out as content once the 354 comes.
+	 */
+	int			 data_pending;
+	size_t			 held;		/* lines held for the 354 */
 };
 
 struct session *session_new(const struct session_params *);
@@ -150,8 +156,16 @@ int	 session_io(struct session *, short);
  * A line from the user or a script that does not begin with ':'.  In
  * command mode it is sent with CRLF; in data mode it is dot-stuffed and a
  * lone "." ends the message; in answer mode it is base64-encoded (unless
- * :raw) and masked when the challenge asks for a password.  Returns 0 or
- * -1 (closed connection: session_error says why).
+ * :raw) and masked when the challenge asks for a password.
+ *
+ * While a DATA waits for its reply (or a file is being streamed) the line
+ * is held, not sent, and info.held counts it: after a 354 the held lines
+ * go out as message content, in order; when DATA is refused the held
+ * lines up to and including a lone "." are dropped with a note (never
+ * sent as commands) and any after it go out as commands.
+ *
+ * Returns 0 (sent or held) or -1 (closed connection, or too much held:
+ * session_error says why).
  */
 int	 session_input(struct session *, const char *, size_t);
 /*
@@ -216,5 +230,12 @@ const char *session_mail_from(const struct session *);
 const char *session_rcpt_first(const struct session *);
 /* Whether saves and logs write secrets (--show-secrets). */
 int	 session_show_secrets(const struct session *);
+/*
+ * Serve this practice server (not owned) while the session blocks in
+ * session_connect() and session_wait(): a script with no target runs it
+ * in the same process, so :inbox can read what it accepted.
+ */
+struct practice;
+void	 session_set_practice(struct session *, struct practice *);
 
 #endif
