@@ -11,10 +11,9 @@ appends every line it receives to PORTFILE.log:
   stall    a greeting, then no reply to anything
 Standard library only.
 """
-import os
-import socket
 import sys
-import time
+
+from srvlib import serve_forever
 
 MODE = sys.argv[1]
 
@@ -61,28 +60,4 @@ def serve(conn):
             conn.sendall(reply)
 
 
-def main():
-    srv = socket.socket()
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(4)
-    tmp = sys.argv[2] + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(srv.getsockname()[1]))
-    os.rename(tmp, sys.argv[2])
-    srv.settimeout(60)
-    end = time.time() + 60
-    while time.time() < end:
-        try:
-            conn, _ = srv.accept()
-        except socket.timeout:
-            break
-        try:
-            serve(conn)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        finally:
-            conn.close()
-
-
-main()
+serve_forever(serve, sys.argv[2])
