@@ -79,6 +79,8 @@ struct rstate {
 	int			 auth_active;	/* AUTH sent, no final reply */
 	int			 auth_step;	/* credentials sent so far */
 	int			 tls_first;	/* a tool's TLS came before SMTP */
+	int			 ehlo_partial;	/* the reply's first lines are cut */
+	int			 inferred;	/* this reply's command is */
 	const char		*dot_ahead;	/* per line: a lone "." follows */
 	size_t			 cur;		/* the line being fed */
 };
@@ -204,7 +206,8 @@ rs_lint_ctx(const struct rstate *rs, struct lint_ctx *lc)
 	if (rs->have_caps) {
 		lc->caps = rs->caps.flags;
 		lc->size_max = rs->caps.size_max;
-	}
+	} else if (rs->ph.ehlo)
+		lc->caps = ~0U;	/* a cut EHLO list: nothing is "not offered" */
 	/*
 	 * Pipelining: commands still waiting for their replies are taken as
 	 * accepted, so RCPT right after MAIL is not "RCPT before MAIL".
@@ -304,7 +307,9 @@ rs_reply(struct rstate *rs, struct reply *r)
 	case VERB_EHLO:
 		if (reply_class(r->code) == 2) {
 			rs_forget_caps(rs);
-			rs->have_caps = ehlo_parse(&rs->caps, r) == 0;
+			/* A cut list is no list of what is offered. */
+			rs->have_caps = !rs->ehlo_partial &&
+			    ehlo_parse(&rs->caps, r) == 0;
 		}
 		break;
 	case VERB_STARTTLS:
@@ -472,6 +477,7 @@ rs_reply_start(struct rstate *rs, const char *line, size_t len)
 	int		 code;
 	char		 sep = ' ';
 
+	rs->inferred = 0;
 	if (!rs->lint)
 		return;		/* our own files show every line */
 	code = reply_line_code(line, len, &sep, NULL);
@@ -503,6 +509,7 @@ rs_reply_start(struct rstate *rs, const char *line, size_t len)
 		return;
 	}
 	rs_omits(rs, omitted_name(v, sep != '-'));
+	rs->inferred = 1;
 	if (v == VERB_AUTH) {
 		rs->mech = RMECH_UNKNOWN;
 		rs->auth_active = 1;
@@ -511,6 +518,35 @@ rs_reply_start(struct rstate *rs, const char *line, size_t len)
 		rs->auth_step++;
 	rs_push(rs, v);
 	phase_on_command(&rs->ph, v);
+}
+
+/*
+ * Does an EHLO reply start with a keyword line ("250-SIZE 1000")?  Then
+ * the guide cut off its first line, the server's name (RFC 5321 4.1.1.1).
+ */
+static int
+ehlo_cut(const char *line, size_t len, int inferred)
+{
+	static const char	*kw[] = {
+		"PIPELINING", "STARTTLS", "8BITMIME", "SMTPUTF8", "CHUNKING",
+		"ENHANCEDSTATUSCODES", "DSN", "AUTH", "SIZE", "BINARYMIME",
+		"VRFY", "ETRN", "HELP", "TURN", "ATRN", "DELIVERBY", "EXPN",
+		"REQUIRETLS", "MT-PRIORITY", "XCLIENT", "XFORWARD", "BURL"
+	};
+	size_t			 off = 0, n, i;
+	char			 sep = ' ';
+
+	/* "250 SIZE 10" alone may be a server's odd name; "250-SIZE" not. */
+	if (reply_line_code(line, len, &sep, &off) != 250 || off >= len ||
+	    (sep != '-' && !inferred))
+		return 0;
+	for (n = off; n < len && line[n] != ' ' && line[n] != '='; n++)
+		;
+	for (i = 0; i < sizeof kw / sizeof kw[0]; i++)
+		if (n - off == strlen(kw[i]) &&
+		    strncasecmp(line + off, kw[i], n - off) == 0)
+			return 1;
+	return 0;
 }
 
 static void
@@ -532,10 +568,21 @@ rs_server(struct rstate *rs, const char *line, size_t len)
 	if (!was_open)
 		rs->cur_unasked = rs->qlen > 0 && !phase_reply_fits(
 		    rs_front(rs), reply_line_code(line, len, NULL, NULL));
+	if (!was_open) {
+		rs->ehlo_partial = rs->lint && !rs->cur_unasked &&
+		    rs_front(rs) == VERB_EHLO && ehlo_cut(line, len,
+		    rs->inferred);
+		if (rs->ehlo_partial) {
+			/* The note keeps the keyword line from joining others. */
+			rs_omits(rs, "the first line of this EHLO reply (the "
+			    "server's name); what follows are keywords");
+		}
+	}
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&rs->rp, line, len, lflags, &r);
 	annot = challenge_text(line, len);
-	rs_add(rs, TDIR_S, line, len, lflags | (was_open ? TL_CONT : 0) |
+	rs_add(rs, TDIR_S, line, len, lflags |
+	    (was_open || rs->ehlo_partial ? TL_CONT : 0) |
 	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0) |
 	    (annot != NULL ? TL_DECODED : 0), annot, rs->cur_unasked ?
 	    VERB_UNASKED : (int)rs_front(rs));
