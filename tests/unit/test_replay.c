@@ -901,7 +901,7 @@ test_guide_masking(void)
 {
 	struct transcript	 t;
 	struct replay_info	 ri;
-	char			 err[256];
+	char			 err[256], *text;
 	long			 i;
 
 	load_fixture(&t, "guide_iis6.txt", &ri);
@@ -914,6 +914,12 @@ test_guide_masking(void)
 	OK(masked(&t, "VHIwdWI0ZG9yJjM="), "IIS 6: damaged challenge, "
 	    "password answer masked by position");
 	OK(!shows(&t, "Tr0ub4dor"), "IIS 6: password nowhere in clear");
+	/* :save writes what the screen shows. */
+	text = format_all(&t, 0);
+	OK(strstr(text, "VHIwdWI0ZG9yJjM=") == NULL &&
+	    strstr(text, "Tr0ub4dor") == NULL && strstr(text, "C: ********\n")
+	    != NULL, "IIS 6: saved text has the password masked");
+	free(text);
 	transcript_free(&t);
 
 	/* "Username:" twice: the second answer is still the password. */
