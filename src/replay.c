@@ -39,6 +39,20 @@ enum rmode {
 	RMODE_ANSWER
 };
 
+/*
+ * The mechanism of the AUTH exchange under way, for masking answers by
+ * their position in it (never by what a challenge says).
+ */
+enum rmech {
+	RMECH_NONE,
+	RMECH_PLAIN,	/* the one answer holds the password */
+	RMECH_LOGIN,	/* the second credential is the password */
+	RMECH_CRAM,	/* user and digest: no secret */
+	RMECH_TOKEN,	/* XOAUTH2, OAUTHBEARER: a bearer token */
+	RMECH_OTHER,	/* SCRAM, NTLM, ...: no password in the clear */
+	RMECH_UNKNOWN	/* the AUTH line was left out: mask every answer */
+};
+
 /* The model of a live session that the lines are fed through. */
 struct rstate {
 	struct transcript	*t;
@@ -59,6 +73,16 @@ struct rstate {
 	enum rmode		 mode;
 	int			 answer_secret;
 	unsigned long long	 data_octets;
+	size_t			 data_lines;	/* content lines shown */
+	int			 data_told;	/* swaks said "N lines sent" */
+	enum rmech		 mech;
+	int			 auth_active;	/* AUTH sent, no final reply */
+	int			 auth_step;	/* credentials sent so far */
+	int			 tls_first;	/* a tool's TLS came before SMTP */
+	int			 ehlo_partial;	/* the reply's first lines are cut */
+	int			 inferred;	/* this reply's command is */
+	const char		*dot_ahead;	/* per line: a lone "." follows */
+	size_t			 cur;		/* the line being fed */
 };
 
 static void
@@ -116,6 +140,9 @@ rs_reset(struct rstate *rs)
 	rs_forget_caps(rs);
 	rs->mode = RMODE_COMMAND;
 	rs->answer_secret = 0;
+	rs->mech = RMECH_NONE;
+	rs->auth_active = rs->auth_step = 0;
+	rs->tls_first = 0;
 	reply_parser_free(&rs->rp);
 	reply_parser_init(&rs->rp);
 }
@@ -137,6 +164,16 @@ rs_warn_text(struct rstate *rs, const char *text)
 {
 	rs_add(rs, TDIR_WARN, text, strlen(text), 0, NULL, -1);
 	rs->warnings++;
+}
+
+/* A note on what the transcript leaves out ("the transcript omits ..."). */
+static void
+rs_omits(struct rstate *rs, const char *what)
+{
+	char	*s = xprintf("the transcript omits %s", what);
+
+	rs_add(rs, TDIR_INFO, s, strlen(s), 0, NULL, -1);
+	free(s);
 }
 
 /* Add warning lines as the live session does: "text (ref)". */
@@ -169,7 +206,8 @@ rs_lint_ctx(const struct rstate *rs, struct lint_ctx *lc)
 	if (rs->have_caps) {
 		lc->caps = rs->caps.flags;
 		lc->size_max = rs->caps.size_max;
-	}
+	} else if (rs->ph.ehlo)
+		lc->caps = ~0U;	/* a cut EHLO list: nothing is "not offered" */
 	/*
 	 * Pipelining: commands still waiting for their replies are taken as
 	 * accepted, so RCPT right after MAIL is not "RCPT before MAIL".
@@ -263,12 +301,15 @@ rs_reply(struct rstate *rs, struct reply *r)
 	if (v == VERB_AUTH || v == VERB_ANSWER) {
 		rs->mode = RMODE_COMMAND;
 		rs->answer_secret = 0;
+		rs->auth_active = 0;
 	}
 	switch (v) {
 	case VERB_EHLO:
 		if (reply_class(r->code) == 2) {
 			rs_forget_caps(rs);
-			rs->have_caps = ehlo_parse(&rs->caps, r) == 0;
+			/* A cut list is no list of what is offered. */
+			rs->have_caps = !rs->ehlo_partial &&
+			    ehlo_parse(&rs->caps, r) == 0;
 		}
 		break;
 	case VERB_STARTTLS:
@@ -279,6 +320,8 @@ rs_reply(struct rstate *rs, struct reply *r)
 		if (r->code == 354) {
 			rs->mode = RMODE_DATA;
 			rs->data_octets = 0;
+			rs->data_lines = 0;
+			rs->data_told = 0;
 		}
 		break;
 	default:
@@ -297,6 +340,10 @@ rs_reply(struct rstate *rs, struct reply *r)
 static void
 rs_end_data(struct rstate *rs)
 {
+	if (rs->lint && !rs->data_told)
+		rs_omits(rs, rs->data_lines == 0 ? "the message content and "
+		    "the \".\" that ends it" : "the \".\" that ends the "
+		    "message");
 	rs->mode = RMODE_COMMAND;
 	rs_push(rs, VERB_DOT);
 	phase_on_command(&rs->ph, VERB_DOT);
@@ -320,6 +367,188 @@ challenge_text(const char *line, size_t len)
 	return s;
 }
 
+/* The subject and detail of an enhanced code after the reply code, or -1. */
+static void
+enh_parts(const char *line, size_t len, int *subj, int *detail)
+{
+	size_t	 off = 0;
+	char	 sep, *end;
+	char	 tmp[16];
+	long	 a, b;
+
+	*subj = *detail = -1;
+	if (reply_line_code(line, len, &sep, &off) <= 0 || off + 5 > len)
+		return;
+	snprintf(tmp, sizeof tmp, "%.*s", (int)(len - off < 15 ? len - off :
+	    15), line + off);
+	if (tmp[0] < '2' || tmp[0] > '5' || tmp[1] != '.')
+		return;
+	a = strtol(tmp + 2, &end, 10);
+	if (end == tmp + 2 || *end != '.')
+		return;
+	b = strtol(end + 1, &end, 10);
+	*subj = (int)a;
+	*detail = (int)b;
+}
+
+/*
+ * The command a reply answers when the transcript shows none: from the
+ * code, the enhanced code and where the session is.
+ */
+static enum verb
+rs_infer(const struct rstate *rs, const char *line, size_t len, int code)
+{
+	int	subj, detail;
+
+	switch (code) {
+	case 334:
+	case 235:
+		return rs->auth_active ? VERB_ANSWER : VERB_AUTH;
+	case 354:
+		return VERB_DATA;
+	case 221:
+		return VERB_QUIT;
+	case 220:
+		return rs->ph.greeted ? VERB_STARTTLS : VERB_NONE;
+	default:
+		break;
+	}
+	if (!rs->ph.helo)
+		return VERB_EHLO;
+	enh_parts(line, len, &subj, &detail);
+	/* RFC 3463: X.1.0 and X.1.7/8 are about the sender, the rest of X.1 */
+	if (subj == 1 && (detail == 0 || detail == 7 || detail == 8))
+		return VERB_MAIL;
+	if (subj == 1)
+		return VERB_RCPT;
+	if (rs->auth_active)
+		return VERB_ANSWER;
+	return rs->ph.mail ? VERB_RCPT : VERB_MAIL;
+}
+
+/* How a note names an omitted command. */
+static const char *
+omitted_name(enum verb v, int one_line)
+{
+	switch (v) {
+	case VERB_EHLO:
+		return one_line ? "the client's EHLO (or HELO)" :
+		    "the client's EHLO";
+	case VERB_MAIL:
+		return "the client's MAIL FROM";
+	case VERB_RCPT:
+		return "the client's RCPT TO";
+	case VERB_DATA:
+		return "the client's DATA";
+	case VERB_QUIT:
+		return "the client's QUIT";
+	case VERB_STARTTLS:
+		return "the client's STARTTLS";
+	case VERB_AUTH:
+		return "the client's AUTH command (its mechanism is unknown, "
+		    "so every answer is masked)";
+	case VERB_ANSWER:
+		return "the client's answer to the 334 challenge";
+	default:
+		return "the command this reply answers";
+	}
+}
+
+/* Before a tool's TLS (openssl s_client -starttls) came SMTP we never saw. */
+static void
+rs_tool_started(struct rstate *rs)
+{
+	rs->tls_first = 0;
+	rs->qhead = rs->qlen = 0;
+	phase_on_reply(&rs->ph, VERB_NONE, 220);
+	rs_omits(rs, "the greeting, EHLO and STARTTLS that the tool exchanged "
+	    "before TLS");
+}
+
+/*
+ * A reply begins and the transcript shows nothing it answers: a guide
+ * left the client's lines out.  Say so and let the model go on as if the
+ * command had been sent.
+ */
+static void
+rs_reply_start(struct rstate *rs, const char *line, size_t len)
+{
+	enum verb	 v;
+	int		 code;
+	char		 sep = ' ';
+
+	rs->inferred = 0;
+	if (!rs->lint)
+		return;		/* our own files show every line */
+	code = reply_line_code(line, len, &sep, NULL);
+	if (rs->tls_first && !rs->seen_server && code != 220)
+		rs_tool_started(rs);
+	rs->tls_first = 0;
+	if (rs->mode == RMODE_ANSWER) {
+		/* No answer can hold a space: the answer was left out. */
+		rs_omits(rs, omitted_name(VERB_ANSWER, 0));
+		rs->mode = RMODE_COMMAND;
+		rs->auth_step++;
+		rs_push(rs, VERB_ANSWER);
+		phase_on_command(&rs->ph, VERB_ANSWER);
+		return;
+	}
+	if (code <= 0)
+		return;
+	if (!rs->seen_server && rs->qlen == 1 && rs_front(rs) == VERB_NONE &&
+	    code != 220 && !phase_reply_fits(VERB_NONE, code)) {
+		rs_omits(rs, "the server's greeting");
+		rs->qhead = rs->qlen = 0;
+		phase_on_reply(&rs->ph, VERB_NONE, 220);
+	}
+	if (rs->qlen > 0)
+		return;
+	v = rs_infer(rs, line, len, code);
+	if (v == VERB_NONE) {
+		rs_push(rs, v);
+		return;
+	}
+	rs_omits(rs, omitted_name(v, sep != '-'));
+	rs->inferred = 1;
+	if (v == VERB_AUTH) {
+		rs->mech = RMECH_UNKNOWN;
+		rs->auth_active = 1;
+		rs->auth_step = 0;
+	} else if (v == VERB_ANSWER)
+		rs->auth_step++;
+	rs_push(rs, v);
+	phase_on_command(&rs->ph, v);
+}
+
+/*
+ * Does an EHLO reply start with a keyword line ("250-SIZE 1000")?  Then
+ * the guide cut off its first line, the server's name (RFC 5321 4.1.1.1).
+ */
+static int
+ehlo_cut(const char *line, size_t len, int inferred)
+{
+	static const char	*kw[] = {
+		"PIPELINING", "STARTTLS", "8BITMIME", "SMTPUTF8", "CHUNKING",
+		"ENHANCEDSTATUSCODES", "DSN", "AUTH", "SIZE", "BINARYMIME",
+		"VRFY", "ETRN", "HELP", "TURN", "ATRN", "DELIVERBY", "EXPN",
+		"REQUIRETLS", "MT-PRIORITY", "XCLIENT", "XFORWARD", "BURL"
+	};
+	size_t			 off = 0, n, i;
+	char			 sep = ' ';
+
+	/* "250 SIZE 10" alone may be a server's odd name; "250-SIZE" not. */
+	if (reply_line_code(line, len, &sep, &off) != 250 || off >= len ||
+	    (sep != '-' && !inferred))
+		return 0;
+	for (n = off; n < len && line[n] != ' ' && line[n] != '='; n++)
+		;
+	for (i = 0; i < sizeof kw / sizeof kw[0]; i++)
+		if (n - off == strlen(kw[i]) &&
+		    strncasecmp(line + off, kw[i], n - off) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 rs_server(struct rstate *rs, const char *line, size_t len)
 {
@@ -330,17 +559,30 @@ rs_server(struct rstate *rs, const char *line, size_t len)
 
 	if (rs->mode == RMODE_DATA)
 		rs_end_data(rs);
-	rs->seen = rs->seen_server = 1;
 	if (len > LINE_MAX_OCTETS)
 		lflags |= LINE_TOO_LONG;
 	was_open = rs->rp.open;
 	if (!was_open)
+		rs_reply_start(rs, line, len);
+	rs->seen = rs->seen_server = 1;
+	if (!was_open)
 		rs->cur_unasked = rs->qlen > 0 && !phase_reply_fits(
 		    rs_front(rs), reply_line_code(line, len, NULL, NULL));
+	if (!was_open) {
+		rs->ehlo_partial = rs->lint && !rs->cur_unasked &&
+		    rs_front(rs) == VERB_EHLO && ehlo_cut(line, len,
+		    rs->inferred);
+		if (rs->ehlo_partial) {
+			/* The note keeps the keyword line from joining others. */
+			rs_omits(rs, "the first line of this EHLO reply (the "
+			    "server's name); what follows are keywords");
+		}
+	}
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&rs->rp, line, len, lflags, &r);
 	annot = challenge_text(line, len);
-	rs_add(rs, TDIR_S, line, len, lflags | (was_open ? TL_CONT : 0) |
+	rs_add(rs, TDIR_S, line, len, lflags |
+	    (was_open || rs->ehlo_partial ? TL_CONT : 0) |
 	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0) |
 	    (annot != NULL ? TL_DECODED : 0), annot, rs->cur_unasked ?
 	    VERB_UNASKED : (int)rs_front(rs));
@@ -367,6 +609,58 @@ auth_initial(const char *line, size_t len)
 	while (i < len && line[i] != ' ')
 		i++;
 	return i < len ? i : 0;
+}
+
+/* The mechanism named on an AUTH line. */
+static enum rmech
+mech_of(const char *line, size_t len)
+{
+	static const struct {
+		const char	*name;
+		enum rmech	 mech;
+	} mechs[] = {
+		{ "PLAIN", RMECH_PLAIN }, { "LOGIN", RMECH_LOGIN },
+		{ "CRAM-MD5", RMECH_CRAM }, { "XOAUTH2", RMECH_TOKEN },
+		{ "OAUTHBEARER", RMECH_TOKEN }
+	};
+	size_t	i, w, n;
+
+	for (i = 0; i < len && line[i] != ' '; i++)
+		;
+	while (i < len && line[i] == ' ')
+		i++;
+	for (w = i; i < len && line[i] != ' '; i++)
+		;
+	for (n = 0; n < sizeof mechs / sizeof mechs[0]; n++)
+		if (i - w == strlen(mechs[n].name) &&
+		    strncasecmp(line + w, mechs[n].name, i - w) == 0)
+			return mechs[n].mech;
+	return RMECH_OTHER;
+}
+
+/*
+ * Is the answer at this position a secret?  RFC 4616: PLAIN's one
+ * message holds the password; LOGIN's second credential is the password
+ * whatever its challenge says; XOAUTH2 and OAUTHBEARER send a bearer
+ * token; an exchange whose AUTH line is missing is all masked.
+ */
+static int
+rs_position_secret(const struct rstate *rs)
+{
+	switch (rs->mech) {
+	case RMECH_PLAIN:
+	case RMECH_TOKEN:
+	case RMECH_UNKNOWN:
+		return 1;
+	case RMECH_LOGIN:
+		return rs->auth_step >= 1;
+	case RMECH_NONE:
+		return 1;	/* an answer outside any AUTH: be safe */
+	case RMECH_CRAM:
+	case RMECH_OTHER:
+		break;
+	}
+	return 0;
 }
 
 static void
@@ -403,6 +697,11 @@ rs_command(struct rstate *rs, const char *line, size_t len)
 	}
 	rs_add(rs, TDIR_C, line, len, flags, mask, (int)v);
 	free(mask);
+	if (v == VERB_AUTH) {
+		rs->mech = mech_of(line, len);
+		rs->auth_active = 1;
+		rs->auth_step = auth_initial(line, len) > 0 ? 1 : 0;
+	}
 	if (v != VERB_NONE) {
 		rs_push(rs, v);
 		phase_on_command(&rs->ph, v);
@@ -439,6 +738,7 @@ rs_data(struct rstate *rs, const char *line, size_t len)
 	rs_add(rs, TDIR_C, line, len, TL_DATA | (stuffed ? TL_STUFFED : 0),
 	    stuffed ? STUFFED_NOTE : NULL, VERB_DATA);
 	rs->data_octets += len + 2;
+	rs->data_lines++;
 }
 
 static void
@@ -447,23 +747,26 @@ rs_answer(struct rstate *rs, const char *line, size_t len)
 	struct buf	 dec;
 	uint32_t	 flags = TL_ANSWER;
 	char		*annot = NULL;
+	int		 cancel, decoded, secret;
 
 	rs->mode = RMODE_COMMAND;
 	buf_init(&dec);
-	if (len == strlen(REPLAY_MASK) && memcmp(line, REPLAY_MASK, len) == 0) {
-		flags |= TL_SECRET;
+	cancel = len == 1 && line[0] == '*';
+	decoded = !cancel && b64_decode(line, len, &dec) == 0;
+	/*
+	 * By position first; the challenge's text and PLAIN's NUL bytes can
+	 * only add masking, never take it away.
+	 */
+	secret = !cancel && (rs_position_secret(rs) || rs->answer_secret ||
+	    (decoded && dec.len > 0 && memchr(dec.data, '\0', dec.len) !=
+	    NULL) || (len == strlen(REPLAY_MASK) &&
+	    memcmp(line, REPLAY_MASK, len) == 0));
+	if (secret) {
+		flags |= TL_SECRET | (decoded ? TL_DECODED : 0);
 		annot = xstrdup(REPLAY_MASK);
-	} else if (!(len == 1 && line[0] == '*') &&
-	    b64_decode(line, len, &dec) == 0) {
+	} else if (decoded) {
 		flags |= TL_DECODED;
-		/* A password prompt, or PLAIN's NUL-separated credentials. */
-		if (rs->answer_secret ||
-		    (dec.len > 0 && memchr(dec.data, '\0', dec.len) != NULL)) {
-			flags |= TL_SECRET;
-			annot = xstrdup(REPLAY_MASK);
-		} else
-			annot = sanitize_dup(dec.data != NULL ? dec.data : "",
-			    dec.len);
+		annot = sanitize_dup(dec.data != NULL ? dec.data : "", dec.len);
 	}
 	if (dec.data != NULL)
 		wipe(dec.data, dec.len);
@@ -471,17 +774,47 @@ rs_answer(struct rstate *rs, const char *line, size_t len)
 	rs_add(rs, TDIR_C, line, len, flags, annot, VERB_ANSWER);
 	free(annot);
 	rs->answer_secret = 0;
+	if (!cancel)
+		rs->auth_step++;
 	rs_push(rs, VERB_ANSWER);
 	phase_on_command(&rs->ph, VERB_ANSWER);
+}
+
+/* Could the line be a base64 AUTH answer (and no command)? */
+static int
+looks_b64(const char *line, size_t len)
+{
+	size_t	i;
+
+	if (len < 4 || verb_of(line, len) != VERB_OTHER)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)line[i]) && line[i] != '+' &&
+		    line[i] != '/' && line[i] != '=')
+			return 0;
+	return 1;
 }
 
 static void
 rs_client(struct rstate *rs, const char *line, size_t len)
 {
 	/* A transcript that starts after the greeting: none is due. */
+	if (rs->tls_first && !rs->seen_server)
+		rs_tool_started(rs);
 	if (!rs->seen_server && rs->qlen == 1 && rs_front(rs) == VERB_NONE)
 		rs->qhead = rs->qlen = 0;
 	rs->seen = 1;
+	/*
+	 * A second answer in a row inside AUTH: the 334 between them was
+	 * left out.  It answered the command still waiting.
+	 */
+	if (rs->lint && rs->mode == RMODE_COMMAND && rs->auth_active &&
+	    rs->qlen == 1 && (rs_front(rs) == VERB_ANSWER ||
+	    rs_front(rs) == VERB_AUTH) && looks_b64(line, len)) {
+		rs_omits(rs, "the server's 334 challenge before this answer");
+		phase_on_reply(&rs->ph, rs_pop(rs), 334);
+		rs->mode = RMODE_ANSWER;
+	}
 	switch (rs->mode) {
 	case RMODE_DATA:
 		rs_data(rs, line, len);
@@ -552,6 +885,50 @@ rs_unannotate(const struct rstate *rs, int server, const char *line,
 	return len;
 }
 
+/* A tool says TLS is up ("New, TLSv1.3, Cipher is ..."; curl's). */
+static void
+rs_tool_tls(struct rstate *rs, const char *text, size_t len)
+{
+	char	*s;
+
+	if (!rs->seen)
+		rs->tls_first = 1;
+	rs_tls_on(rs);
+	s = xprintf("handshake done: %.*s", (int)len, text);
+	rs_add(rs, TDIR_TLS, s, strlen(s), 0, NULL, -1);
+	free(s);
+}
+
+/* The programs whose command line starts a new connection. */
+static int
+connects(const char *cmd, size_t len)
+{
+	static const char	*tools[] = {
+		"telnet ", "nc ", "ncat ", "netcat ", "openssl s_client",
+		"curl ", "swaks ", "socat ", "smtpscope "
+	};
+	size_t			 i;
+
+	for (i = 0; i < sizeof tools / sizeof tools[0]; i++)
+		if (replay_has_iprefix(cmd, len, tools[i]))
+			return 1;
+	return 0;
+}
+
+/* A shell prompt line: a note with its secrets masked; maybe a new start. */
+static void
+rs_prompt(struct rstate *rs, const char *line, size_t len)
+{
+	size_t	 p = replay_prompt_len(line, len);
+	char	*safe;
+
+	if (rs->seen && connects(line + p, len - p))
+		rs_reset(rs);
+	safe = replay_mask_cmdline(line, len);
+	rs_add(rs, TDIR_INFO, safe, len, 0, NULL, -1);
+	free(safe);
+}
+
 /* Feed one classified line through the model. */
 static void
 rs_feed(struct rstate *rs, const struct rline *l)
@@ -578,26 +955,76 @@ rs_feed(struct rstate *rs, const struct rline *l)
 		rs_note(rs, TDIR_WARN, l->p, l->len);
 		break;
 	case RK_SENT:
+		rs->data_told = 1;
 		rs_note(rs, TDIR_INFO, l->p, l->len);
+		break;
+	case RK_NOISE:
+		break;
+	case RK_OMITTED:
+		rs_note(rs, TDIR_INFO, l->p, l->len);
+		break;
+	case RK_TLS_UP:
+		rs_tool_tls(rs, l->p, l->len);
+		break;
+	case RK_PROMPT:
+		if (rs->mode == RMODE_DATA)
+			rs_client(rs, l->p, l->len);
+		else
+			rs_prompt(rs, l->p, l->len);
 		break;
 	case RK_BLANK:
 		if (rs->mode == RMODE_DATA)
 			rs_client(rs, "", 0);
 		break;
 	case RK_CODE:
-		if (rs->mode == RMODE_COMMAND || rs->rp.open)
-			rs_server(rs, l->p, l->len);
-		else
+		/*
+		 * A line with a code is the server's, but in a message it is
+		 * content when a lone "." still follows; in an AUTH exchange
+		 * no answer has a space, so it is the next reply.
+		 */
+		if (rs->mode == RMODE_DATA && rs->dot_ahead != NULL &&
+		    rs->dot_ahead[rs->cur])
 			rs_client(rs, l->p, l->len);
+		else
+			rs_server(rs, l->p, l->len);
 		break;
 	case RK_TEXT:
-		/* Before the greeting: a shell prompt or the like. */
-		if (!rs->seen_server && rs->mode == RMODE_COMMAND)
+		/*
+		 * Before the greeting: chatter, unless it is a command or a
+		 * tool (s_client -starttls) already did the greeting.
+		 */
+		if (!rs->seen_server && rs->mode == RMODE_COMMAND &&
+		    !rs->tls_first && verb_of(l->p, l->len) == VERB_OTHER)
 			rs_note(rs, TDIR_INFO, l->p, l->len);
 		else
 			rs_client(rs, l->p, l->len);
 		break;
 	}
+}
+
+/*
+ * For each line of a paste: does a lone "." follow before the next 354,
+ * prompt or connection?  Then the code lines up to it are content.
+ */
+static char *
+dots_ahead(const struct rline *rl, size_t n)
+{
+	char	*dot = xcalloc(n + 1, 1);
+	char	 ahead = 0;
+	size_t	 i;
+
+	for (i = n; i-- > 0;) {
+		dot[i] = ahead;
+		if (rl[i].kind == RK_TEXT && rl[i].len == 1 && rl[i].p[0] == '.')
+			ahead = 1;
+		else if (rl[i].kind == RK_PROMPT || (rl[i].kind == RK_CODE &&
+		    rl[i].len >= 3 && memcmp(rl[i].p, "354", 3) == 0) ||
+		    (rl[i].kind == RK_INFO && (replay_has_iprefix(rl[i].p,
+		    rl[i].len, "connected to ") || replay_has_iprefix(rl[i].p,
+		    rl[i].len, "trying "))))
+			ahead = 0;
+	}
+	return dot;
 }
 
 int
@@ -609,7 +1036,7 @@ replay_load_mem(struct transcript *t, const char *data, size_t len,
 	struct replay_info	 ri;
 	enum replay_format	 f;
 	size_t			 n = 0, i;
-	char			*copy;
+	char			*copy, *dot;
 	int			 timed = 0, rc = -1;
 
 	memset(&ri, 0, sizeof ri);
@@ -625,8 +1052,13 @@ replay_load_mem(struct transcript *t, const char *data, size_t len,
 	rs.lint = f != REPLAY_NATIVE;
 	reply_parser_init(&rs.rp);
 	rs_reset(&rs);
-	for (i = 0; i < n; i++)
+	dot = dots_ahead(rl, n);
+	rs.dot_ahead = dot;
+	for (i = 0; i < n; i++) {
+		rs.cur = i;
 		rs_feed(&rs, &rl[i]);
+	}
+	free(dot);
 	rs_forget_caps(&rs);
 	reply_parser_free(&rs.rp);
 	free(rs.q);

@@ -21,11 +21,15 @@ enum rkind {
 	RK_CODE,	/* telnet: starts with a reply code */
 	RK_TEXT,	/* telnet: anything else */
 	RK_BLANK,	/* telnet: an empty line (content in DATA) */
-	RK_SENT		/* swaks: "N lines sent" instead of the content */
+	RK_SENT,	/* swaks: "N lines sent" instead of the content */
+	RK_NOISE,	/* tool chatter (s_client, curl meter): dropped */
+	RK_TLS_UP,	/* a tool says TLS is up (s_client, curl) */
+	RK_PROMPT,	/* a shell prompt line (content in DATA) */
+	RK_OMITTED	/* a note that a tool's output was left out */
 };
 
 struct rline {
-	char		*p;	/* payload, inside the working copy */
+	const char	*p;	/* payload, inside the working copy */
 	size_t		 len;
 	double		 t;
 	size_t		 lineno;
@@ -43,5 +47,22 @@ int	 replay_lines_read(char *, size_t, struct rline **, size_t *,
 int	 replay_has_iprefix(const char *, size_t, const char *);
 /* How many blanks (space, tab) s[0..len) starts with. */
 size_t	 replay_lead_blanks(const char *, size_t);
+/*
+ * The length of a shell prompt at the start of s[0..len) ("$ ",
+ * "user@host:~$ ", "C:\>", "PS C:\> "), blanks after it included, or 0.
+ */
+size_t	 replay_prompt_len(const char *, size_t);
+/*
+ * How much of s[0..len) is curl's progress meter (all of a heading line;
+ * the numbers that curl -v runs straight into its next "* " line), or 0.
+ */
+size_t	 replay_meter_len(const char *, size_t);
+/*
+ * Mark openssl s_client's own output in rl[0..n): its preamble (a note,
+ * the TLS result kept), session-ticket blocks and chatter (RK_NOISE).
+ */
+void	 replay_mark_sclient(struct rline *, size_t);
+/* A malloc'd copy of a pasted command line with its secrets masked. */
+char	*replay_mask_cmdline(const char *, size_t);
 
 #endif

@@ -167,6 +167,9 @@ sc_marker(const char *s, size_t len)
 {
 	if (len < 2 || s[1] != ':')
 		return 0;
+	/* "C:\>telnet ...", "C:/": a Windows path, not a marker. */
+	if (len > 2 && (s[2] == '\\' || s[2] == '/'))
+		return 0;
 	if (s[0] == 'S' || s[0] == 's')
 		return 'S';
 	if (s[0] == 'C' || s[0] == 'c')
@@ -253,7 +256,7 @@ detect_lines(struct rline *rl, size_t n, int *arrow_server)
 		const char	*s = rl[i].p;
 		size_t		 len = rl[i].len;
 
-		if (rl[i].kind == RK_SKIP)
+		if (rl[i].kind != RK_TEXT)
 			continue;
 		if (swaks_marker(s, len))
 			n_swaks++;
@@ -340,7 +343,8 @@ classify_sc(struct rline *l, int native)
 	}
 	if (native)
 		return -1;
-	set_line(l, RK_INFO, 0);
+	set_line(l, replay_prompt_len(l->p, l->len) > 0 ? RK_PROMPT :
+	    RK_INFO, 0);
 	return 0;
 }
 
@@ -367,7 +371,8 @@ classify_swaks(struct rline *l)
 		set_line(l, RK_INFO, 0);
 		break;
 	default:
-		set_line(l, RK_INFO, 0);
+		set_line(l, replay_prompt_len(l->p, l->len) > 0 ? RK_PROMPT :
+		    RK_INFO, 0);
 		break;
 	}
 }
@@ -380,10 +385,23 @@ classify_arrows(struct rline *l, int server)
 
 	if ((a = arrow_marker(l->p, l->len, &off)) != 0)
 		set_line(l, a == server ? RK_S : RK_C, off);
+	else if (has_prefix(l->p, l->len, "{ [") ||
+	    has_prefix(l->p, l->len, "} [") ||
+	    has_prefix(l->p, l->len, "* TLSv") ||
+	    has_prefix(l->p, l->len, "* SSLv"))
+		set_line(l, RK_NOISE, 0);	/* curl: records, handshake */
+	else if (has_prefix(l->p, l->len, "* SSL connection using "))
+		set_line(l, RK_TLS_UP, 2);
+	else if (has_prefix(l->p, l->len, "* Server certificate:") ||
+	    (has_prefix(l->p, l->len, "*  ") && l->len > 3 &&
+	    l->p[3] != ' '))
+		set_line(l, RK_TLS, 2 + replay_lead_blanks(l->p + 2,
+		    l->len - 2));
 	else if (arrow_note(l->p, l->len))
 		set_line(l, RK_INFO, 2 + replay_lead_blanks(l->p + 2, l->len - 2));
 	else
-		set_line(l, RK_INFO, 0);
+		set_line(l, replay_prompt_len(l->p, l->len) > 0 ? RK_PROMPT :
+		    RK_INFO, 0);
 }
 
 static void
@@ -395,19 +413,37 @@ classify_telnet(struct rline *l)
 		set_line(l, RK_CODE, 0);
 	else if (telnet_note(l->p, l->len))
 		set_line(l, RK_INFO, 0);
+	else if (replay_prompt_len(l->p, l->len) > 0)
+		set_line(l, RK_PROMPT, 0);
 	else
 		set_line(l, RK_TEXT, 0);
 }
 
-/* Cut the copy into lines, cleaned and checked; -1 with err on bad input. */
+/* Append a line to rl, growing it. */
+static struct rline *
+add_line(struct rline **rl, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 256 : *cap * 2;
+		*rl = xreallocarray(*rl, *cap, sizeof **rl);
+	}
+	return &(*rl)[(*n)++];
+}
+
+/*
+ * Cut the copy into lines, cleaned and checked; -1 with err on bad input.
+ * A CR inside a line (curl's progress meter redrawing itself) ends a
+ * line as a terminal would show it; the meter itself is noise.
+ */
 static int
 split_lines(char *copy, size_t len, struct rline **out, size_t *nout,
     char *err, size_t errlen)
 {
-	struct rline	*rl = NULL;
+	struct rline	*rl = NULL, *r;
 	size_t		 n = 0, cap = 0, lineno = 0, start = 0, end, l;
-	char		*nl;
-	int		 c;
+	size_t		 pos, pend, m;
+	char		*nl, *cr;
+	int		 c, has_cr;
 
 	while (start < len) {
 		nl = memchr(copy + start, '\n', len - start);
@@ -423,24 +459,34 @@ split_lines(char *copy, size_t len, struct rline **out, size_t *nout,
 			free(rl);
 			return -1;
 		}
-		if ((c = binary_byte(copy + start, l)) != -1) {
-			snprintf(err, errlen, "line %zu: holds the control "
-			    "byte 0x%02x: a binary file, not a transcript",
-			    lineno, c);
-			free(rl);
-			return -1;
+		has_cr = memchr(copy + start, '\r', l) != NULL;
+		for (pos = start; pos <= start + l; pos = pend + 1) {
+			cr = memchr(copy + pos, '\r', start + l - pos);
+			pend = cr != NULL ? (size_t)(cr - copy) : start + l;
+			if (has_cr && pend == pos)
+				continue;
+			if ((c = binary_byte(copy + pos, pend - pos)) != -1) {
+				snprintf(err, errlen, "line %zu: holds the "
+				    "control byte 0x%02x: a binary file, not a "
+				    "transcript", lineno, c);
+				free(rl);
+				return -1;
+			}
+			r = add_line(&rl, &n, &cap);
+			r->p = copy + pos;
+			r->len = strip_ansi(copy + pos, pend - pos);
+			r->t = 0;
+			r->lineno = lineno;
+			r->kind = (is_blank(r->p, r->len) ||
+			    is_fence(r->p, r->len)) ? RK_SKIP : RK_TEXT;
+			if (r->kind == RK_TEXT &&
+			    (m = replay_meter_len(r->p, r->len)) > 0) {
+				r->p += m;
+				r->len -= m;
+				if (r->len == 0 || is_blank(r->p, r->len))
+					r->kind = RK_NOISE;
+			}
 		}
-		if (n == cap) {
-			cap = cap == 0 ? 256 : cap * 2;
-			rl = xreallocarray(rl, cap, sizeof *rl);
-		}
-		rl[n].p = copy + start;
-		rl[n].len = strip_ansi(copy + start, l);
-		rl[n].t = 0;
-		rl[n].lineno = lineno;
-		rl[n].kind = (is_blank(rl[n].p, rl[n].len) ||
-		    is_fence(rl[n].p, rl[n].len)) ? RK_SKIP : RK_TEXT;
-		n++;
 		start = end + 1;
 	}
 	*out = rl;
@@ -459,8 +505,10 @@ replay_detect(const char *data, size_t len)
 
 	copy = xmalloc(len + 1);
 	memcpy(copy, data, len);
-	if (split_lines(copy, len, &rl, &n, err, sizeof err) == 0)
+	if (split_lines(copy, len, &rl, &n, err, sizeof err) == 0) {
+		replay_mark_sclient(rl, n);
 		f = detect_lines(rl, n, &server);
+	}
 	free(rl);
 	free(copy);
 	return f;
@@ -492,6 +540,7 @@ replay_lines_read(char *copy, size_t len, struct rline **out, size_t *nout,
 	*timed = 0;
 	if (split_lines(copy, len, &rl, &n, err, errlen) == -1)
 		goto fail;
+	replay_mark_sclient(rl, n);
 	f = detect_lines(rl, n, &server);
 	if (f == REPLAY_NONE) {
 		for (i = 0; i < n && rl[i].kind == RK_SKIP; i++)
@@ -513,6 +562,8 @@ replay_lines_read(char *copy, size_t len, struct rline **out, size_t *nout,
 				    RK_BLANK : RK_SKIP;
 			continue;
 		}
+		if (rl[i].kind != RK_TEXT)
+			continue;	/* a tool's output, marked already */
 		switch (f) {
 		case REPLAY_NATIVE:
 		case REPLAY_GUIDE:

@@ -40,6 +40,18 @@
  * mode, a password answer after a 334.  Answers to a password prompt and
  * PLAIN credentials are flagged TL_SECRET even when the file shows them.
  *
+ * Guides leave things out.  In the foreign formats a reply that nothing
+ * shown asks for is paired with the command it must answer (from its
+ * code, enhanced code and the phase) and a note "the transcript omits
+ * ..." says so; likewise an AUTH answer or a 334 that is missing, the
+ * message content, the greeting, the first line of an EHLO reply.  Shell
+ * prompts are notes (secrets on a pasted command line masked); openssl
+ * s_client's preamble and curl -v's meter and records are dropped, and
+ * what they say about TLS is kept.  AUTH answers are secret by their
+ * position in the mechanism (LOGIN's second, PLAIN's, XOAUTH2 and
+ * OAUTHBEARER tokens, all answers of an AUTH left out), whatever the
+ * challenge says.
+ *
  * Known limits: the text format holds sanitised text, so escapes such as
  * \r or \x00 in a saved line come back as those characters, not the bytes;
  * a secret saved as ******** stays masked.

@@ -667,6 +667,344 @@ test_unasked(void)
 	transcript_free(&t);
 }
 
+
+/* Does a note (TDIR_INFO) contain text? */
+static int
+has_note(const struct transcript *t, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->lines[i].dir == TDIR_INFO &&
+		    strstr(t->lines[i].raw, text) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Does any line, raw or annotation, shown unmasked, contain text? */
+static int
+shows(const struct transcript *t, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct tline *l = &t->lines[i];
+
+		if (!(l->flags & TL_SECRET) && strstr(l->raw, text) != NULL)
+			return 1;
+		if (l->annot != NULL && strstr(l->annot, text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* The verb of the reply whose first line starts with text, or -1. */
+static int
+verb_at(const struct transcript *t, const char *text)
+{
+	long	i = find(t, TDIR_S, text);
+
+	return i < 0 ? -1 : t->lines[i].verb;
+}
+
+/* Is the answer line starting with text a masked secret? */
+static int
+masked(const struct transcript *t, const char *text)
+{
+	long	i = find(t, TDIR_C, text);
+
+	return i >= 0 && (t->lines[i].flags & (TL_ANSWER | TL_SECRET)) ==
+	    (TL_ANSWER | TL_SECRET) && t->lines[i].annot != NULL &&
+	    strcmp(t->lines[i].annot, "********") == 0;
+}
+
+static struct transcript *
+load_fixture(struct transcript *t, const char *name, struct replay_info *ri)
+{
+	char	*p = fixture(name), err[256], msg[128];
+
+	transcript_init(t);
+	snprintf(msg, sizeof msg, "%s loads", name);
+	EQ_INT(replay_load_info(t, p, ri, err, sizeof err), 0, msg);
+	free(p);
+	return t;
+}
+
+static void check_auth_login_short(const struct transcript *);
+
+/* Guides that print the server's lines only, or leave client lines out. */
+static void
+test_guide_omissions(void)
+{
+	struct transcript	 t;
+	struct replay_info	 ri;
+	char			 err[256];
+	long			 i;
+
+	load_fixture(&t, "guide_server_only.txt", &ri);
+	EQ_INT(ri.format, REPLAY_TELNET, "server-only: a bare paste");
+	EQ_INT(count_dir(&t, TDIR_C), 0, "server-only: no client line made up");
+	EQ_INT(count_dir(&t, TDIR_WARN), 0, "server-only: no warnings");
+	EQ_INT(verb_at(&t, "220 mail"), VERB_NONE, "server-only: greeting");
+	EQ_INT(verb_at(&t, "250-mail.example.com"), VERB_EHLO,
+	    "server-only: the 250 list answers an EHLO");
+	i = find(&t, TDIR_S, "250-SIZE");
+	OK(i > 0 && (t.lines[i].flags & TL_CONT) &&
+	    t.lines[i].verb == VERB_EHLO, "server-only: 250-SIZE is a keyword "
+	    "line, not the host name");
+	OK(!has_note(&t, "first line of this EHLO"),
+	    "server-only: the whole EHLO reply is there");
+	EQ_INT(verb_at(&t, "334 VXNlcm5hbWU6"), VERB_AUTH,
+	    "server-only: first 334 answers AUTH");
+	EQ_INT(verb_at(&t, "334 UGFzc3dvcmQ6"), VERB_ANSWER,
+	    "server-only: 334 UGFzc3dvcmQ6 is the server's, answering an answer");
+	EQ_INT(verb_at(&t, "235"), VERB_ANSWER, "server-only: 235 answers");
+	EQ_INT(verb_at(&t, "250 2.1.0"), VERB_MAIL, "server-only: 2.1.0 MAIL");
+	EQ_INT(verb_at(&t, "250 2.1.5"), VERB_RCPT, "server-only: 2.1.5 RCPT");
+	EQ_INT(verb_at(&t, "354"), VERB_DATA, "server-only: 354 answers DATA");
+	i = find(&t, TDIR_S, "250 2.0.0 Ok: queued");
+	OK(i > 0 && t.lines[i].verb == VERB_DOT &&
+	    !(t.lines[i].flags & TL_DATA), "server-only: the line after 354 "
+	    "is the reply to the message, not content");
+	EQ_INT(verb_at(&t, "221"), VERB_QUIT, "server-only: 221 answers QUIT");
+	OK(has_note(&t, "the transcript omits the client's EHLO"),
+	    "server-only: EHLO omitted, said");
+	OK(has_note(&t, "the transcript omits the client's AUTH"),
+	    "server-only: AUTH omitted, said");
+	OK(has_note(&t, "the transcript omits the client's answer"),
+	    "server-only: answers omitted, said");
+	OK(has_note(&t, "the transcript omits the message content"),
+	    "server-only: content omitted, said");
+	transcript_free(&t);
+
+	/* A guide that cut the EHLO reply's first line. */
+	EQ_INT(load(&t, "S: 220 mx\nC: EHLO me\nS: 250-SIZE 1000\n"
+	    "S: 250-AUTH LOGIN\nS: 250 8BITMIME\nC: QUIT\nS: 221 bye\n", err,
+	    sizeof err), REPLAY_GUIDE, "cut EHLO reply");
+	i = find(&t, TDIR_S, "250-SIZE");
+	OK(i > 0 && (t.lines[i].flags & TL_CONT) && t.lines[i].verb ==
+	    VERB_EHLO && t.lines[i - 1].dir == TDIR_INFO,
+	    "cut EHLO reply: 250-SIZE is a keyword, not the host name");
+	OK(has_note(&t, "the transcript omits the first line of this EHLO"),
+	    "cut EHLO reply: said");
+	transcript_free(&t);
+
+	load_fixture(&t, "guide_client_omitted.txt", &ri);
+	OK(has_note(&t, "the transcript omits the client's EHLO"),
+	    "client-omitted: EHLO omitted, said");
+	EQ_INT(verb_at(&t, "250-smtp.example.org"), VERB_EHLO,
+	    "client-omitted: EHLO reply paired");
+	check_auth_login_short(&t);
+	OK(has_note(&t, "the transcript omits the client's answer"),
+	    "client-omitted: password answer omitted, said");
+	EQ_INT(verb_at(&t, "235"), VERB_ANSWER,
+	    "client-omitted: 235 is a reply, not an answer");
+	EQ_INT(verb_at(&t, "250 OK id="), VERB_DOT,
+	    "client-omitted: the reply after 354 answers the message");
+	i = find(&t, TDIR_C, "QUIT");
+	OK(i > 0 && t.lines[i].verb == VERB_QUIT &&
+	    !(t.lines[i].flags & TL_DATA), "client-omitted: QUIT is a command");
+	EQ_INT(verb_at(&t, "221"), VERB_QUIT, "client-omitted: 221 to QUIT");
+	OK(!has_warning(&t, "PIPELINING") && !has_warning(&t, "nobody asked"),
+	    "client-omitted: no pipelining or unasked warnings");
+	EQ_INT(count_dir(&t, TDIR_WARN), 1,
+	    "client-omitted: only the true AUTH-without-TLS warning");
+	transcript_free(&t);
+}
+
+/* The user answer of the client-omitted guide is shown, decoded. */
+static void
+check_auth_login_short(const struct transcript *t)
+{
+	long	i = find(t, TDIR_C, "YW5uQGV4YW1wbGUub3Jn");
+
+	OK(i > 0 && (t->lines[i].flags & TL_ANSWER) &&
+	    !(t->lines[i].flags & TL_SECRET) && t->lines[i].annot != NULL &&
+	    strcmp(t->lines[i].annot, "ann@example.org") == 0,
+	    "client-omitted: user answer decoded");
+}
+
+/* Pastes from telnet, openssl s_client and curl -v. */
+static void
+test_guide_tools(void)
+{
+	struct transcript	 t;
+	struct replay_info	 ri;
+	char			 host[128];
+	long			 i;
+
+	load_fixture(&t, "guide_telnet.txt", &ri);
+	EQ_INT(ri.format, REPLAY_TELNET, "telnet guide: a bare paste");
+	EQ_INT(count_dir(&t, TDIR_WARN), 0, "telnet guide: no warnings");
+	EQ_INT(t.lines[0].dir, TDIR_INFO, "telnet guide: prompt is a note");
+	i = find(&t, TDIR_INFO, "user@laptop:~$ telnet");
+	OK(i == 0 && find(&t, TDIR_C, "user@laptop") < 0,
+	    "telnet guide: no prompt became a command");
+	OK(find(&t, TDIR_INFO, "$") == (long)t.n - 1,
+	    "telnet guide: the final $ is a note");
+	i = find(&t, TDIR_C, "$ this line");
+	OK(i > 0 && (t.lines[i].flags & TL_DATA),
+	    "telnet guide: a $ line inside the message is content");
+	EQ_INT(verb_at(&t, "250-mail.example.com"), VERB_EHLO,
+	    "telnet guide: second connection's EHLO paired");
+	OK(find(&t, TDIR_INFO, "telnet> quit") > 0, "telnet guide: telnet> "
+	    "is a note");
+	OK(replay_host(&t, host, sizeof host) == 0 &&
+	    strcmp(host, "mail.example.com") == 0, "telnet guide: host");
+	transcript_free(&t);
+
+	load_fixture(&t, "guide_s_client.txt", &ri);
+	EQ_INT(ri.format, REPLAY_TELNET, "s_client: a bare paste");
+	EQ_INT(count_dir(&t, TDIR_WARN), 0,
+	    "s_client: no warnings (no AUTH without TLS)");
+	OK(find(&t, TDIR_TLS, "handshake done: New, TLSv1.3") > 0,
+	    "s_client: TLS line from the preamble");
+	OK(has_note(&t, "the transcript omits the greeting, EHLO and STARTTLS"),
+	    "s_client: the pre-TLS exchange is said to be omitted");
+	OK(!shows(&t, "BEGIN CERTIFICATE") && !shows(&t, "Session-ID") &&
+	    !shows(&t, "read R BLOCK") && !shows(&t, "Post-Handshake") &&
+	    !shows(&t, "DONE") && !shows(&t, "depth="),
+	    "s_client: preamble, ticket and chatter dropped");
+	i = find(&t, TDIR_C, "EHLO laptop");
+	OK(i > 0 && t.lines[i].verb == VERB_EHLO, "s_client: EHLO a command");
+	EQ_INT(verb_at(&t, "250-mail.example.com"), VERB_EHLO,
+	    "s_client: EHLO reply paired");
+	OK(masked(&t, "Q29ycjNjdC1Ib3JzZQ=="), "s_client: password masked");
+	OK(!shows(&t, "Corr3ct-Horse"), "s_client: password not shown");
+	EQ_INT(count_dir(&t, TDIR_S) + count_dir(&t, TDIR_C) +
+	    count_dir(&t, TDIR_TLS), 32, "s_client: SMTP lines kept");
+	transcript_free(&t);
+
+	load_fixture(&t, "guide_curl.txt", &ri);
+	EQ_INT(ri.format, REPLAY_ARROWS, "curl: accepted (CR in the meter)");
+	EQ_INT(count_dir(&t, TDIR_WARN), 0, "curl: no warnings");
+	OK(!shows(&t, "% Total") && !shows(&t, "--:--:--") &&
+	    !shows(&t, "bytes data]") && !shows(&t, "TLS handshake"),
+	    "curl: meter, records and handshake chatter dropped");
+	OK(find(&t, TDIR_INFO, "Trying 192.0.2.10:587") > 0,
+	    "curl: the Trying line after the meter is kept");
+	OK(find(&t, TDIR_TLS, "handshake done: SSL connection using") > 0,
+	    "curl: TLS line");
+	OK(masked(&t, "AGFsaWNl"), "curl: PLAIN answer masked");
+	OK(!shows(&t, "Corr3ct-Horse"), "curl: password on the command line "
+	    "masked");
+	OK(has_note(&t, "the transcript omits the message content"),
+	    "curl: content omitted, said");
+	EQ_INT(verb_at(&t, "250 2.0.0 Ok: queued"), VERB_DOT,
+	    "curl: 250 answers the message");
+	transcript_free(&t);
+}
+
+/* The IIS 6 guide's damaged challenges; answers masked by position. */
+static void
+test_guide_masking(void)
+{
+	struct transcript	 t;
+	struct replay_info	 ri;
+	char			 err[256], *text;
+	long			 i;
+
+	load_fixture(&t, "guide_iis6.txt", &ri);
+	EQ_INT(ri.format, REPLAY_TELNET, "IIS 6: C:\\> is no C: marker");
+	EQ_INT(t.lines[0].dir, TDIR_INFO, "IIS 6: the prompt is a note");
+	i = find(&t, TDIR_C, "YWRtaW5pc3RyYXRvcg==");
+	OK(i > 0 && !(t.lines[i].flags & TL_SECRET) &&
+	    strcmp(t.lines[i].annot, "administrator") == 0,
+	    "IIS 6: the user answer is decoded");
+	OK(masked(&t, "VHIwdWI0ZG9yJjM="), "IIS 6: damaged challenge, "
+	    "password answer masked by position");
+	OK(!shows(&t, "Tr0ub4dor"), "IIS 6: password nowhere in clear");
+	/* :save writes what the screen shows. */
+	text = format_all(&t, 0);
+	OK(strstr(text, "VHIwdWI0ZG9yJjM=") == NULL &&
+	    strstr(text, "Tr0ub4dor") == NULL && strstr(text, "C: ********\n")
+	    != NULL, "IIS 6: saved text has the password masked");
+	free(text);
+	transcript_free(&t);
+
+	/* "Username:" twice: the second answer is still the password. */
+	EQ_INT(load(&t, "220 mx\nAUTH LOGIN\n334 VXNlcm5hbWU6\nYWxpY2U=\n"
+	    "334 VXNlcm5hbWU6\nczNjcmV0\n235 ok\n", err, sizeof err),
+	    REPLAY_TELNET, "Username: twice");
+	OK(masked(&t, "czNjcmV0"), "Username: twice: second answer masked");
+	OK(!shows(&t, "s3cret"), "Username: twice: password not shown");
+	transcript_free(&t);
+
+	/* The second 334 left out of the guide. */
+	EQ_INT(load(&t, "220 mx\nAUTH LOGIN\n334 VXNlcm5hbWU6\nYWxpY2U=\n"
+	    "czNjcmV0\n235 ok\nMAIL FROM:<a@b.example>\n250 ok\n", err,
+	    sizeof err), REPLAY_TELNET, "missing second 334");
+	OK(masked(&t, "czNjcmV0"), "missing 334: password masked");
+	OK(has_note(&t, "the transcript omits the server's 334"),
+	    "missing 334: said");
+	EQ_INT(verb_at(&t, "235"), VERB_ANSWER, "missing 334: 235 answers");
+	EQ_INT(verb_at(&t, "250 ok"), VERB_MAIL, "missing 334: MAIL paired");
+	transcript_free(&t);
+
+	/* A password typed in clear (not base64) at LOGIN's second step. */
+	EQ_INT(load(&t, "S: 220 mx\nC: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\n"
+	    "C: YWxpY2U=\nS: 334 UGFzc3dvcmQ6\nC: hunter2!\nS: 535 no\n", err,
+	    sizeof err), REPLAY_GUIDE, "password typed in clear");
+	OK(masked(&t, "hunter2!"), "clear password masked");
+	OK(!shows(&t, "hunter2"), "clear password not shown");
+	transcript_free(&t);
+
+	/* LOGIN with the user name as initial response: next is the password. */
+	EQ_INT(load(&t, "S: 220 mx\nC: AUTH LOGIN YWxpY2U=\n"
+	    "S: 334 VXNlcm5hbWU6\nC: czNjcmV0\nS: 235 ok\n", err, sizeof err),
+	    REPLAY_GUIDE, "LOGIN with initial response");
+	OK(masked(&t, "czNjcmV0"), "LOGIN initial response: next answer "
+	    "masked whatever the challenge says");
+	transcript_free(&t);
+
+	/* XOAUTH2 and OAUTHBEARER tokens after an empty 334. */
+	EQ_INT(load(&t, "S: 220 mx\nC: AUTH XOAUTH2\nS: 334 \n"
+	    "C: dXNlcj1hbGljZQFhdXRoPUJlYXJlciB5YTI5LnRva2VuAQE=\n"
+	    "S: 235 ok\nC: AUTH OAUTHBEARER\nS: 334 \n"
+	    "C: bixhPWFsaWNlLAFhdXRoPUJlYXJlciB0b2sBAQ==\nS: 235 ok\n", err,
+	    sizeof err), REPLAY_GUIDE, "token mechanisms");
+	OK(masked(&t, "dXNlcj1h"), "XOAUTH2 token masked");
+	OK(masked(&t, "bixhPWFs"), "OAUTHBEARER token masked");
+	OK(!shows(&t, "ya29.token"), "token not shown");
+	transcript_free(&t);
+
+	/* CRAM-MD5's digest is no secret: still shown decoded. */
+	EQ_INT(load(&t, "S: 220 mx\nC: AUTH CRAM-MD5\n"
+	    "S: 334 PDEyMzQ1QG14Pg==\n"
+	    "C: YWxpY2UgMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n"
+	    "S: 235 ok\n", err, sizeof err), REPLAY_GUIDE, "CRAM-MD5");
+	i = find(&t, TDIR_C, "YWxpY2Ug");
+	OK(i > 0 && !(t.lines[i].flags & TL_SECRET), "CRAM-MD5 answer shown");
+	transcript_free(&t);
+
+	/* s_client that shows only the tail of the EHLO reply. */
+	EQ_INT(load(&t, "CONNECTED(00000003)\n---\nNew, TLSv1.3, Cipher is "
+	    "TLS_AES_256_GCM_SHA384\nVerify return code: 0 (ok)\n---\n"
+	    "250 SMTPUTF8\nAUTH PLAIN AGFsaWNlAHMzY3JldA==\n235 ok\n", err,
+	    sizeof err), REPLAY_TELNET, "s_client with a reply tail");
+	EQ_INT(verb_at(&t, "250 SMTPUTF8"), VERB_EHLO,
+	    "s_client tail: answers an EHLO");
+	i = find(&t, TDIR_S, "250 SMTPUTF8");
+	OK(i > 0 && (t.lines[i].flags & TL_CONT) &&
+	    t.lines[i - 1].dir == TDIR_INFO, "s_client tail: a keyword line, "
+	    "not the server's name");
+	OK(has_note(&t, "the first line of this EHLO reply"),
+	    "s_client tail: the cut is said");
+	EQ_INT(count_dir(&t, TDIR_WARN), 0, "s_client tail: no warnings");
+	OK(!shows(&t, "AGFsaWNlAHMzY3JldA=="), "s_client tail: PLAIN masked");
+	transcript_free(&t);
+
+	/* Windows and bracketed prompts; secrets on a swaks command line. */
+	EQ_INT(load(&t, "[me@box ~]$ swaks --to b@example.net --server mx "
+	    "--auth-user alice --auth-password s3cret\n=== Trying mx:25...\n"
+	    "<-  220 mx\n -> QUIT\n<-  221 bye\n", err, sizeof err),
+	    REPLAY_SWAKS, "swaks with its command line");
+	OK(find(&t, TDIR_INFO, "[me@box ~]$ swaks") == 0,
+	    "bracketed prompt is a note");
+	OK(!shows(&t, "s3cret"), "swaks --auth-password masked");
+	transcript_free(&t);
+}
+
 int
 main(void)
 {
@@ -675,5 +1013,8 @@ main(void)
 	test_variants();
 	test_bad_input();
 	test_unasked();
+	test_guide_omissions();
+	test_guide_tools();
+	test_guide_masking();
 	return t_done();
 }
