@@ -78,6 +78,7 @@ struct rstate {
 	enum rmech		 mech;
 	int			 auth_active;	/* AUTH sent, no final reply */
 	int			 auth_step;	/* credentials sent so far */
+	char			 mech_name[32];	/* as the AUTH line named it */
 	int			 tls_first;	/* a tool's TLS came before SMTP */
 	int			 ehlo_partial;	/* the reply's first lines are cut */
 	int			 inferred;	/* this reply's command is */
@@ -611,6 +612,21 @@ auth_initial(const char *line, size_t len)
 	return i < len ? i : 0;
 }
 
+/* Copy the mechanism word of an AUTH line into out. */
+static void
+mech_name_of(const char *line, size_t len, char *out, size_t outlen)
+{
+	size_t	i, w;
+
+	for (i = 0; i < len && line[i] != ' '; i++)
+		;
+	while (i < len && line[i] == ' ')
+		i++;
+	for (w = i; i < len && line[i] != ' '; i++)
+		;
+	snprintf(out, outlen, "%.*s", (int)(i - w), line + w);
+}
+
 /* The mechanism named on an AUTH line. */
 static enum rmech
 mech_of(const char *line, size_t len)
@@ -691,13 +707,24 @@ rs_command(struct rstate *rs, const char *line, size_t len)
 			rs_warn(rs, w, n);
 		}
 		if (v == VERB_AUTH && (cut = auth_initial(line, len)) > 0) {
+			char	*d;
+
+			/* Shown in its parts: authzid '', user 'a', ... */
+			mech_name_of(line, len, rs->mech_name,
+			    sizeof rs->mech_name);
+			d = auth_describe(rs->mech_name, 0, line + cut + 1,
+			    len - cut - 1);
 			flags = TL_SECRET;
-			mask = xprintf("%.*s " REPLAY_MASK, (int)cut, line);
+			mask = strstr(d, REPLAY_MASK) != NULL ?
+			    xprintf("%.*s %s", (int)cut, line, d) :
+			    xprintf("%.*s " REPLAY_MASK, (int)cut, line);
+			free(d);
 		}
 	}
 	rs_add(rs, TDIR_C, line, len, flags, mask, (int)v);
 	free(mask);
 	if (v == VERB_AUTH) {
+		mech_name_of(line, len, rs->mech_name, sizeof rs->mech_name);
 		rs->mech = mech_of(line, len);
 		rs->auth_active = 1;
 		rs->auth_step = auth_initial(line, len) > 0 ? 1 : 0;
@@ -761,9 +788,16 @@ rs_answer(struct rstate *rs, const char *line, size_t len)
 	    (decoded && dec.len > 0 && memchr(dec.data, '\0', dec.len) !=
 	    NULL) || (len == strlen(REPLAY_MASK) &&
 	    memcmp(line, REPLAY_MASK, len) == 0));
-	if (secret) {
+	if (secret && decoded && rs->mech != RMECH_UNKNOWN &&
+	    auth_part_is_secret(auth_part_of(rs->mech_name, rs->auth_step))) {
+		/* In its parts where the mechanism says what they are. */
+		flags |= TL_SECRET;
+		annot = auth_describe(rs->mech_name, rs->auth_step, line, len);
+	} else if (secret) {
 		flags |= TL_SECRET | (decoded ? TL_DECODED : 0);
 		annot = xstrdup(REPLAY_MASK);
+	} else if (decoded && rs->mech == RMECH_CRAM) {
+		annot = auth_describe("CRAM-MD5", 0, line, len);
 	} else if (decoded) {
 		flags |= TL_DECODED;
 		annot = sanitize_dup(dec.data != NULL ? dec.data : "", dec.len);

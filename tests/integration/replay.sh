@@ -113,7 +113,7 @@ else
 	not_ok "second log: same lines as recorded"
 	diff "$TMPD/log2.want" "$TMPD/log2.rows" | sed -n '1,20p' | sed 's/^/#   /'
 fi
-check_grep "CRAM-MD5 answer decoded" 'class="x c">ZGVtby[A-Za-z0-9+/=]*<span class="an">  \(demo [0-9a-f]{32}\)' \
+check_grep "CRAM-MD5 answer decoded" 'class="x c">ZGVtby[A-Za-z0-9+/=]*<span class="an">  \(user &#39;demo&#39;, digest [0-9a-f]{32}\)' \
     "$TMPD/log2.html"
 check_grep "pipelined 550 is red" 'class="x s5">550 5\.1\.1' "$TMPD/log2.html"
 

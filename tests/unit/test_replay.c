@@ -248,8 +248,8 @@ test_round_trips(void)
 	OK(back.lines[19].flags & TL_SECRET, "password answer is secret");
 	EQ_STR(back.lines[19].raw, "ZGVtbw==", "password answer raw kept");
 	OK(back.lines[21].flags & TL_SECRET, "AUTH PLAIN is secret");
-	EQ_STR(back.lines[21].annot, "AUTH PLAIN ********",
-	    "AUTH PLAIN masked form");
+	EQ_STR(back.lines[21].annot, "AUTH PLAIN authzid '', user 'demo', "
+	    "password ********", "AUTH PLAIN masked form, in its parts");
 	transcript_free(&back);
 	free(text);
 
@@ -456,8 +456,8 @@ test_fixtures(void)
 	OK(i > 0 && (t.lines[i].flags & TL_SECRET), "arrows: AUTH PLAIN "
 	    "initial response is secret");
 	OK(i > 0 && t.lines[i].annot != NULL &&
-	    strcmp(t.lines[i].annot, "AUTH PLAIN ********") == 0,
-	    "arrows: masked form");
+	    strcmp(t.lines[i].annot, "AUTH PLAIN authzid '', user 'alice', "
+	    "password ********") == 0, "arrows: masked form, in its parts");
 	OK(find(&t, TDIR_INFO, "Trying 127.0.0.1:587") == 0,
 	    "arrows: * lines are notes");
 	OK(replay_host(&t, host, sizeof host) == 0 &&
@@ -707,7 +707,11 @@ verb_at(const struct transcript *t, const char *text)
 	return i < 0 ? -1 : t->lines[i].verb;
 }
 
-/* Is the answer line starting with text a masked secret? */
+/*
+ * Is the answer line starting with text a masked secret?  Its shown form
+ * is ******** or its parts with the secret as ******** ("user 'alice',
+ * token ********").
+ */
 static int
 masked(const struct transcript *t, const char *text)
 {
@@ -715,7 +719,7 @@ masked(const struct transcript *t, const char *text)
 
 	return i >= 0 && (t->lines[i].flags & (TL_ANSWER | TL_SECRET)) ==
 	    (TL_ANSWER | TL_SECRET) && t->lines[i].annot != NULL &&
-	    strcmp(t->lines[i].annot, "********") == 0;
+	    strstr(t->lines[i].annot, "********") != NULL;
 }
 
 static struct transcript *
@@ -964,6 +968,9 @@ test_guide_masking(void)
 	    "C: bixhPWFsaWNlLAFhdXRoPUJlYXJlciB0b2sBAQ==\nS: 235 ok\n", err,
 	    sizeof err), REPLAY_GUIDE, "token mechanisms");
 	OK(masked(&t, "dXNlcj1h"), "XOAUTH2 token masked");
+	OK(find(&t, TDIR_C, "dXNlcj1h") > 0 && strcmp(t.lines[find(&t,
+	    TDIR_C, "dXNlcj1h")].annot, "user 'alice', token ********") == 0,
+	    "XOAUTH2: the user shown, the token masked");
 	OK(masked(&t, "bixhPWFs"), "OAUTHBEARER token masked");
 	OK(!shows(&t, "ya29.token"), "token not shown");
 	transcript_free(&t);
