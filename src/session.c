@@ -649,9 +649,11 @@ session_on_reply(struct session *s, struct reply *r)
 		}
 		free(s->challenge);
 		buf_init(&dec);
-		if (b64_decode(text, strlen(text), &dec) == 0)
+		s->challenge_len = 0;
+		if (b64_decode(text, strlen(text), &dec) == 0) {
+			s->challenge_len = dec.len;
 			s->challenge = buf_take(&dec);
-		else {
+		} else {
 			s->challenge = NULL;
 			buf_free(&dec);
 		}

@@ -16,6 +16,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
 #include "smtpscope/sanitize.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 
@@ -31,6 +32,8 @@ session_auth_reset(struct session *s)
 	s->auth_pending_user = NULL;
 	s->auth_active = 0;
 	s->auth_step = 0;
+	sasl_free(s->sasl);
+	s->sasl = NULL;
 }
 
 /* Take the user name out of a typed AUTH PLAIN initial response. */
@@ -116,6 +119,10 @@ session_auth_answer(struct session *s)
 	size_t		 chlen = strlen(ch);
 	char		*resp;
 
+	if (s->sasl != NULL) {
+		session_sasl_answer(s);
+		return;
+	}
 	switch (s->auth_mech) {
 	case AUTH_LOGIN:
 		if (auth_prompt_is_password(ch, chlen) ||
@@ -173,6 +180,9 @@ session_auth_answer(struct session *s)
 		session_answer(s, "", 0, 0);
 		s->auth_step++;
 		break;
+	default:
+		session_answer(s, "*", 1, 0);
+		break;
 	}
 }
 
@@ -182,7 +192,7 @@ session_auth_exposed(const struct session *s, enum auth_mech mech)
 	if (s->info.tls || s->p.allow_plaintext || s->plaintext_ok)
 		return 0;
 	return mech == AUTH_PLAIN || mech == AUTH_LOGIN ||
-	    mech == AUTH_XOAUTH2;
+	    mech == AUTH_XOAUTH2 || sasl_secret_readable(mech);
 }
 
 
@@ -205,10 +215,13 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 		    "connection is not encrypted and AUTH %s would send the "
 		    "%s readable (send STARTTLS first, or --allow-plaintext "
 		    "to send it anyway)", auth_mech_name(mech),
-		    mech == AUTH_XOAUTH2 ? "token" : "password");
+		    mech == AUTH_XOAUTH2 || mech == AUTH_OAUTHBEARER ?
+		    "token" : "password");
 		return -1;
 	}
 	session_auth_reset(s);
+	if (sasl_handles(mech))
+		return session_sasl_start(s, mech, user, secret);
 	s->auth_active = 1;
 	s->auth_mech = mech;
 	s->auth_pending_user = xstrdup(user != NULL ? user : "");
@@ -224,8 +237,7 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 	case AUTH_XOAUTH2:
 		resp = auth_xoauth2(s->auth_pending_user, s->auth_secret);
 		break;
-	case AUTH_LOGIN:
-	case AUTH_CRAM_MD5:
+	default:
 		break;
 	}
 	if (resp != NULL) {
