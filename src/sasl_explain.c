@@ -253,6 +253,28 @@ sasl_explain(enum auth_mech mech, const char *d, size_t len)
 	return buf_take(&b);
 }
 
+char *
+sasl_explain_guess(const char *d, size_t len)
+{
+	size_t	n;
+
+	if (d == NULL || len == 0)
+		return NULL;
+	if (len > 2 && d[1] == '=' && (d[0] == 'v' || d[0] == 'e' ||
+	    (d[0] == 'r' && kv_find(d, len, "s", &n) != NULL &&
+	    kv_find(d, len, "i", &n) != NULL)))
+		return sasl_explain(AUTH_SCRAM_SHA_256, d, len);
+	if (kv_find(d, len, "nonce", &n) != NULL &&
+	    (kv_find(d, len, "realm", &n) != NULL ||
+	    kv_find(d, len, "qop", &n) != NULL))
+		return sasl_explain(AUTH_DIGEST_MD5, d, len);
+	if (kv_find(d, len, "rspauth", &n) != NULL)
+		return sasl_explain(AUTH_DIGEST_MD5, d, len);
+	if (ntlm_type((const unsigned char *)d, len) == 2)
+		return sasl_explain(AUTH_NTLM, d, len);
+	return NULL;
+}
+
 /* Copy d to b sanitised, with the value of key (to sep) masked. */
 static int
 mask_value(struct buf *b, const char *d, size_t len, const char *key,

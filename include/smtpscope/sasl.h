@@ -92,6 +92,8 @@ void	 sasl_free(struct sasl *);
  * say.  Used for the transcript and the sidebar; never shows a secret.
  */
 char	*sasl_explain(enum auth_mech, const char *, size_t);
+/* The same for a challenge whose mechanism is not known (the sidebar). */
+char	*sasl_explain_guess(const char *, size_t);
 /*
  * A client answer with its password-derived parts replaced by ********
  * (SCRAM p=, DIGEST-MD5 response=, OAUTHBEARER's token, NTLM's

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtpscope/b64.h"
+#include "smtpscope/buf.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/xmalloc.h"
 
@@ -58,6 +61,27 @@ test_explain(void)
 	OK(has(e, "rspauth"), "DIGEST-MD5 rspauth explained");
 	free(e);
 	OK(sasl_explain(AUTH_EXTERNAL, "", 0) == NULL, "nothing to say");
+
+	/* The sidebar does not know the mechanism: it guesses from the text. */
+	e = sasl_explain_guess(sf, strlen(sf));
+	OK(has(e, "i=: 4096"), "guess: SCRAM server-first");
+	free(e);
+	e = sasl_explain_guess(dch, strlen(dch));
+	OK(has(e, "DIGEST-MD5 challenge"), "guess: DIGEST-MD5");
+	free(e);
+	OK(sasl_explain_guess("Username:", 9) == NULL, "guess: a prompt is not");
+	{
+		struct buf	 b;
+		char		*b64 = b64_encode(sf, strlen(sf));
+
+		buf_init(&b);
+		kb_explain_challenge(&b, b64, strlen(b64));
+		OK(has(buf_str(&b), "iteration count i=: 4096") &&
+		    has(buf_str(&b), "salt s=: QSXCR+Q6sek8bf92"),
+		    "sidebar: SCRAM fields explained");
+		buf_free(&b);
+		free(b64);
+	}
 }
 
 /* An NTLM type 3 message with user "bob", domain "D", no workstation. */
