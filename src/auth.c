@@ -14,7 +14,11 @@
 #include "smtpscope/xmalloc.h"
 
 static const char *const auth_names[] = {
-	"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"
+	"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2",
+	/* src/sasl.c */
+	"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256",
+	"SCRAM-SHA-256-PLUS", "DIGEST-MD5", "NTLM", "OAUTHBEARER", "EXTERNAL",
+	"GSSAPI"
 };
 
 int

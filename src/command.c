@@ -23,11 +23,15 @@
 #include "smtpscope/kb.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/sanitize.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 
 #define CMD_MAXARGS	8
+#define CMD_AUTH_MECHS	"plain, login, cram-md5, xoauth2, scram-sha-1, " \
+	"scram-sha-256 (and -plus), digest-md5, ntlm, oauthbearer, external " \
+	"or gssapi"
 
 static int	cmd_auth(struct command_ctx *, int, char **);
 static int	cmd_b64(struct command_ctx *, int, char **);
@@ -48,7 +52,9 @@ static int	cmd_inbox(struct command_ctx *, int, char **);
 static int	cmd_quit(struct command_ctx *, int, char **);
 
 const struct command_entry command_table[] = {
-	{ "auth", ":auth plain|login|cram-md5|xoauth2 [USER]",
+	{ "auth", ":auth plain|login|cram-md5|xoauth2|scram-sha-1[-plus]|"
+	  "scram-sha-256[-plus]|digest-md5|ntlm|oauthbearer|external|gssapi "
+	  "[USER]",
 	  "run a whole AUTH exchange; the base64 is done for you and the "
 	  "password is asked for (or taken from --password-env/-file)",
 	  CMD_UI | CMD_SCRIPT, cmd_auth },
@@ -239,7 +245,7 @@ command_check(const char *line, char *err, size_t errlen)
 		rc = -1;
 	} else if (ce->fn == cmd_auth && auth_mech_parse(argv[1]) == -1) {
 		snprintf(err, errlen, ":auth: unknown mechanism '%s' (use "
-		    "plain, login, cram-md5 or xoauth2)", argv[1]);
+		    "%s)", argv[1], CMD_AUTH_MECHS);
 		rc = -1;
 	} else if (ce->fn == cmd_send && argc != 2) {
 		snprintf(err, errlen, "usage: %s", ce->usage);
@@ -286,11 +292,15 @@ cmd_auth(struct command_ctx *ctx, int argc, char **argv)
 	if (argc < 2 || argc > 3)
 		return cmd_usage(ctx, "auth");
 	if ((mech = auth_mech_parse(argv[1])) == -1) {
-		cmd_say(ctx, "unknown mechanism '%s': use plain, login, "
-		    "cram-md5 or xoauth2", argv[1]);
+		cmd_say(ctx, "unknown mechanism '%s': use %s", argv[1],
+		    CMD_AUTH_MECHS);
 		return -1;
 	}
 	user = argc == 3 ? argv[2] : ctx->user;
+	/* EXTERNAL and GSSAPI prove who we are without a name or secret. */
+	if (sasl_handles(mech) && !sasl_needs_secret(mech))
+		return session_auth(ctx->s, (enum auth_mech)mech,
+		    user != NULL ? user : "", NULL);
 	if (user == NULL || *user == '\0') {
 		cmd_say(ctx, ":auth needs a user name: :auth %s USER, or "
 		    "--user", argv[1]);
@@ -314,8 +324,9 @@ cmd_auth(struct command_ctx *ctx, int argc, char **argv)
 	else if (ctx->ask_secret != NULL) {
 		char	*prompt;
 
-		prompt = xprintf("%s for %s: ", mech == AUTH_XOAUTH2 ?
-		    "Access token" : "Password", user);
+		prompt = xprintf("%s for %s: ", mech == AUTH_XOAUTH2 ||
+		    mech == AUTH_OAUTHBEARER ? "Access token" : "Password",
+		    user);
 		secret = ctx->ask_secret(ctx->arg, prompt);
 		free(prompt);
 	} else

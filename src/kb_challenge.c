@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "smtpscope/auth.h"
 #include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
 #include "smtpscope/kb.h"
+#include "smtpscope/sasl.h"
 
 #include "kb_internal.h"
 
@@ -98,6 +100,7 @@ kb_add_challenge(struct buf *b, const char *text, size_t len,
 	const char	*guess;
 	size_t		 i;
 	int		 printable = 1;
+	char		*detail;
 
 	while (len > 0 && (*text == ' ' || *text == '\t')) {
 		text++;
@@ -195,6 +198,12 @@ kb_add_challenge(struct buf *b, const char *text, size_t len,
 	else
 		kb_para(b, "A text challenge; the mechanism in use says how to "
 		    "answer it.");
+	/* SCRAM, DIGEST-MD5 and NTLM field by field (src/sasl_explain.c). */
+	if ((detail = sasl_explain_guess(d.data, d.len)) != NULL) {
+		buf_addstr(b, detail);
+		buf_addch(b, '\n');
+		free(detail);
+	}
 	buf_free(&d);
 }
 

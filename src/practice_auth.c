@@ -15,6 +15,7 @@
 #include "smtpscope/conn.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/reply.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/xmalloc.h"
 
 #include "practice_internal.h"
@@ -27,6 +28,9 @@ practice_auth_reset(struct psess *s)
 	s->login_user = NULL;
 	free(s->challenge);
 	s->challenge = NULL;
+	sasl_free(s->sasl);
+	s->sasl = NULL;
+	s->sasl_final = 0;
 }
 
 /* 1 when the user and password are the demo credentials. */
@@ -55,8 +59,8 @@ auth_failed(struct psess *s, const char *user)
 }
 
 /* End an AUTH exchange with 235 or 535 (RFC 4954 6). */
-static void
-auth_result(struct psess *s, int good, const char *user)
+void
+practice_auth_result(struct psess *s, int good, const char *user)
 {
 	s->step = STEP_NONE;
 	if (good) {
@@ -101,21 +105,21 @@ auth_plain_check(struct psess *s, const char *text, size_t len)
 	authz = b.data != NULL ? b.data : "";
 	zl = strnlen(authz, b.len);
 	if (zl >= b.len) {
-		auth_result(s, 0, NULL);
+		practice_auth_result(s, 0, NULL);
 		goto out;
 	}
 	user = authz + zl + 1;
 	ul = strnlen(user, b.len - zl - 1);
 	if (zl + 1 + ul >= b.len) {
-		auth_result(s, 0, NULL);
+		practice_auth_result(s, 0, NULL);
 		goto out;
 	}
 	pass = user + ul + 1;
 	if (memchr(pass, '\0', b.len - zl - ul - 2) != NULL ||
 	    (zl > 0 && strcmp(authz, user) != 0))
-		auth_result(s, 0, NULL);
+		practice_auth_result(s, 0, NULL);
 	else
-		auth_result(s, creds_ok(user, pass), user);
+		practice_auth_result(s, creds_ok(user, pass), user);
 out:
 	wipe(b.data, b.cap);
 	buf_free(&b);
@@ -139,7 +143,7 @@ auth_cram_check(struct psess *s, const char *text, size_t len)
 	    memcmp(got.data, want.data, got.len) == 0)
 		good = 1;
 	free_secret(exp);
-	auth_result(s, good, PRACTICE_USER);
+	practice_auth_result(s, good, PRACTICE_USER);
 	wipe(got.data, got.cap);
 	buf_free(&got);
 	buf_free(&want);
@@ -180,13 +184,16 @@ practice_auth_line(struct psess *s, const char *line, size_t len,
 			practice_auth_reset(s);
 			break;
 		}
-		auth_result(s, creds_ok(s->login_user, buf_str(&b)),
+		practice_auth_result(s, creds_ok(s->login_user, buf_str(&b)),
 		    s->login_user);
 		wipe(b.data, b.cap);
 		buf_free(&b);
 		break;
 	case STEP_CRAM:
 		auth_cram_check(s, line, len);
+		break;
+	case STEP_SASL:
+		practice_sasl_line(s, line, len);
 		break;
 	case STEP_NONE:
 		break;
@@ -231,7 +238,8 @@ practice_do_auth(struct psess *s, const char *args)
 	memcpy(mech, args, mlen);
 	mech[mlen] = '\0';
 	if (strcasecmp(mech, "PLAIN") != 0 && strcasecmp(mech, "LOGIN") != 0 &&
-	    strcasecmp(mech, "CRAM-MD5") != 0) {
+	    strcasecmp(mech, "CRAM-MD5") != 0 &&
+	    !practice_sasl_offered(s, mech)) {
 		practice_say(s, "504 5.5.4 Unrecognized authentication type");
 		return;
 	}
@@ -239,8 +247,10 @@ practice_do_auth(struct psess *s, const char *args)
 		practice_say(s, NEED_TLS_REPLY);
 		return;
 	}
-	if (strcasecmp(mech, "CRAM-MD5") != 0 && s->p->params.tls_auth_only &&
-	    !conn_is_tls(s->c)) {
+	/* CRAM-MD5 and SCRAM never show the password. */
+	if (strcasecmp(mech, "CRAM-MD5") != 0 &&
+	    strncasecmp(mech, "SCRAM-", 6) != 0 &&
+	    s->p->params.tls_auth_only && !conn_is_tls(s->c)) {
 		practice_say(s, "538 5.7.11 Encryption required for requested "
 		    "authentication mechanism");
 		return;
@@ -248,7 +258,9 @@ practice_do_auth(struct psess *s, const char *args)
 	/* RFC 4954 4: "=" is an empty initial response. */
 	if (init != NULL && strcmp(init, "=") == 0)
 		init = "";
-	if (strcasecmp(mech, "PLAIN") == 0) {
+	if (practice_sasl_offered(s, mech))
+		practice_sasl_start(s, mech, init);
+	else if (strcasecmp(mech, "PLAIN") == 0) {
 		s->step = STEP_PLAIN;
 		if (init != NULL)
 			practice_auth_line(s, init, strlen(init), 0);

@@ -13,6 +13,7 @@
 #include "smtpscope/practice.h"
 
 struct conn;
+struct sasl;
 struct plog;
 struct tls_server_ctx;
 
@@ -73,7 +74,8 @@ enum auth_step {
 	STEP_PLAIN,		/* waiting for the PLAIN response */
 	STEP_LOGIN_USER,
 	STEP_LOGIN_PASS,
-	STEP_CRAM		/* waiting for the CRAM-MD5 digest */
+	STEP_CRAM,		/* waiting for the CRAM-MD5 digest */
+	STEP_SASL		/* a practice_sasl.c exchange */
 };
 
 enum data_mode {
@@ -97,6 +99,8 @@ struct psess {
 	enum auth_step	 step;
 	char		*login_user;
 	char		*challenge;
+	struct sasl	*sasl;		/* STEP_SASL */
+	int		 sasl_final;	/* sent the last 334, want "" */
 
 	/* The mail transaction. */
 	int		 mail;
@@ -225,5 +229,11 @@ void	 practice_do_auth(struct psess *, const char *);
 void	 practice_auth_line(struct psess *, const char *, size_t,
 	    unsigned int);
 void	 practice_auth_reset(struct psess *);
+void	 practice_auth_result(struct psess *, int, const char *);
+/* practice_sasl.c: SCRAM-SHA-256[-PLUS] and EXTERNAL on GNU SASL. */
+const char *practice_sasl_mechs(struct psess *);
+int	 practice_sasl_offered(struct psess *, const char *);
+void	 practice_sasl_start(struct psess *, const char *, const char *);
+void	 practice_sasl_line(struct psess *, const char *, size_t);
 
 #endif

@@ -159,7 +159,8 @@ do_helo(struct psess *s, const char *args, int ehlo)
 	practice_say(s, "250-SIZE %d", PRACTICE_SIZE_MAX);
 	if (p->tls != NULL && !conn_is_tls(s->c))
 		practice_say(s, "250-STARTTLS");
-	practice_say(s, "250-AUTH PLAIN LOGIN CRAM-MD5");
+	practice_say(s, "250-AUTH PLAIN LOGIN CRAM-MD5%s",
+	    practice_sasl_mechs(s));
 	practice_say(s, "250-ENHANCEDSTATUSCODES");
 	practice_say(s, "250-8BITMIME");
 	practice_say(s, "250-SMTPUTF8");

@@ -17,6 +17,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
 #include "smtpscope/sanitize.h"
+#include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 
@@ -33,6 +34,8 @@ session_auth_reset(struct session *s)
 	s->auth_active = 0;
 	s->auth_step = 0;
 	s->raw_exchange = 0;
+	sasl_free(s->sasl);
+	s->sasl = NULL;
 }
 
 /* Take the user name out of a typed AUTH PLAIN initial response. */
@@ -96,8 +99,12 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 
 	free(s->challenge);
 	s->challenge = NULL;
+	s->challenge_len = 0;
 	buf_init(&dec);
 	c = auth_challenge_check(text, len, &dec, &guess);
+	/* NTLM's challenge holds NUL bytes: keep its length. */
+	if (c != AUTH_CHAL_NOT_BASE64)
+		s->challenge_len = dec.len;
 	switch (c) {
 	case AUTH_CHAL_OK:
 		s->challenge = buf_take(&dec);
@@ -118,6 +125,7 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 			break;
 		}
 		buf_free(&dec);
+		s->challenge_len = 0;
 		if (guess != NULL)
 			session_note(s, TDIR_WARN, "the challenge is damaged: "
 			    "it decodes to bytes that are not text, probably a "
@@ -225,6 +233,10 @@ session_auth_answer(struct session *s)
 	size_t		 chlen = strlen(ch);
 	char		*resp;
 
+	if (s->sasl != NULL) {
+		session_sasl_answer(s);
+		return;
+	}
 	switch (s->auth_mech) {
 	case AUTH_LOGIN:
 		/* By position: first the user name, then the password. */
@@ -294,6 +306,9 @@ session_auth_answer(struct session *s)
 		session_answer(s, "", 0, 0);
 		s->auth_step++;
 		break;
+	default:
+		session_answer(s, "*", 1, 0);
+		break;
 	}
 }
 
@@ -303,7 +318,7 @@ session_auth_exposed(const struct session *s, enum auth_mech mech)
 	if (s->info.tls || s->p.allow_plaintext || s->plaintext_ok)
 		return 0;
 	return mech == AUTH_PLAIN || mech == AUTH_LOGIN ||
-	    mech == AUTH_XOAUTH2;
+	    mech == AUTH_XOAUTH2 || sasl_secret_readable(mech);
 }
 
 
@@ -326,10 +341,13 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 		    "connection is not encrypted and AUTH %s would send the "
 		    "%s readable (send STARTTLS first, or --allow-plaintext "
 		    "to send it anyway)", auth_mech_name(mech),
-		    mech == AUTH_XOAUTH2 ? "token" : "password");
+		    mech == AUTH_XOAUTH2 || mech == AUTH_OAUTHBEARER ?
+		    "token" : "password");
 		return -1;
 	}
 	session_auth_reset(s);
+	if (sasl_handles(mech))
+		return session_sasl_start(s, mech, user, secret);
 	s->auth_active = 1;
 	s->auth_mech = mech;
 	s->auth_pending_user = xstrdup(user != NULL ? user : "");
@@ -345,8 +363,7 @@ session_auth(struct session *s, enum auth_mech mech, const char *user,
 	case AUTH_XOAUTH2:
 		resp = auth_xoauth2(s->auth_pending_user, s->auth_secret);
 		break;
-	case AUTH_LOGIN:
-	case AUTH_CRAM_MD5:
+	default:
 		break;
 	}
 	s->auth_n = resp != NULL ? 1 : 0;

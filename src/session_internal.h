@@ -13,6 +13,7 @@
 
 struct conn;
 struct dial;
+struct sasl;
 
 /* While streaming a file keep at most this much queued for the socket. */
 #define SEND_HIGH_WATER	(256 * 1024)
@@ -79,6 +80,8 @@ struct session {
 	char			*auth_secret;
 	char			*auth_user_shown;
 	char			*challenge;	/* decoded last 334 */
+	size_t			 challenge_len;	/* its octets (may hold NUL) */
+	struct sasl		*sasl;		/* a src/sasl.c exchange */
 	char			 typed_mech[32];/* mechanism of the last AUTH */
 
 	/* envelope, for :msg defaults */
@@ -123,6 +126,10 @@ void	 session_plain_user(struct session *, const char *, size_t);
 int	 session_answer(struct session *, const char *, size_t, int);
 void	 session_auth_answer(struct session *);
 int	 session_answer_secret(const struct session *);
+/* session_sasl.c: mechanisms of src/sasl.c */
+int	 session_sasl_start(struct session *, enum auth_mech, const char *,
+	    const char *);
+void	 session_sasl_answer(struct session *);
 /* session_tls.c */
 void	 session_tls_done(struct session *);
 int	 session_start_tls(struct session *);

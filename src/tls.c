@@ -752,6 +752,62 @@ tls_free(struct tls *t)
 	free(t);
 }
 
+int
+tls_channel_binding(struct tls *t, enum tls_cb kind, unsigned char **out,
+    size_t *outlen, const char **name)
+{
+	gnutls_datum_t	cb;
+	int		ret;
+
+	*out = NULL;
+	*outlen = 0;
+	if (t == NULL || t->state != TLS_OPEN)
+		return -1;
+	if (kind == TLS_CB_ANY)
+		kind = gnutls_protocol_get_version(t->session) ==
+		    GNUTLS_TLS1_3 ? TLS_CB_EXPORTER : TLS_CB_UNIQUE;
+	/* RFC 9266 2: tls-exporter is the one TLS 1.3 has. */
+	ret = gnutls_session_channel_binding(t->session,
+	    kind == TLS_CB_EXPORTER ? GNUTLS_CB_TLS_EXPORTER :
+	    GNUTLS_CB_TLS_UNIQUE, &cb);
+	if (ret < 0 || cb.size == 0)
+		return -1;
+	*out = xmalloc(cb.size);
+	memcpy(*out, cb.data, cb.size);
+	*outlen = cb.size;
+	*name = kind == TLS_CB_EXPORTER ? "tls-exporter" : "tls-unique";
+	gnutls_free(cb.data);
+	return 0;
+}
+
+int
+tls_peer_name(struct tls *t, char *out, size_t outlen)
+{
+	const gnutls_datum_t	*certs;
+	gnutls_x509_crt_t	 crt;
+	unsigned int		 n = 0;
+	size_t			 len = outlen;
+	int			 ret;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (t == NULL || t->state != TLS_OPEN ||
+	    (certs = gnutls_certificate_get_peers(t->session, &n)) == NULL ||
+	    n == 0 || gnutls_x509_crt_init(&crt) < 0)
+		return -1;
+	ret = gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER);
+	if (ret >= 0)
+		ret = gnutls_x509_crt_get_dn_by_oid(crt,
+		    GNUTLS_OID_X520_COMMON_NAME, 0, 0, out, &len);
+	gnutls_x509_crt_deinit(crt);
+	if (ret < 0) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 /* A fresh self-signed certificate for localhost, 127.0.0.1 and ::1. */
 static int
 tls_make_cert(gnutls_certificate_credentials_t cred, char *err,
@@ -893,7 +949,8 @@ tls_server_new(struct tls_server_ctx *ctx, int fd, char *err, size_t errlen)
 	    (ret = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE,
 	    ctx->cred)) < 0)
 		goto fail;
-	gnutls_certificate_server_set_request(t->session, GNUTLS_CERT_IGNORE);
+	/* Asked, never required: a certificate is what EXTERNAL uses. */
+	gnutls_certificate_server_set_request(t->session, GNUTLS_CERT_REQUEST);
 	gnutls_transport_set_int(t->session, fd);
 	return t;
 

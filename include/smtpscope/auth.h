@@ -14,10 +14,20 @@ enum auth_mech {
 	AUTH_PLAIN,
 	AUTH_LOGIN,
 	AUTH_CRAM_MD5,
-	AUTH_XOAUTH2
+	AUTH_XOAUTH2,
+	/* Driven by src/sasl.c (GNU SASL). */
+	AUTH_SCRAM_SHA_1,
+	AUTH_SCRAM_SHA_1_PLUS,
+	AUTH_SCRAM_SHA_256,
+	AUTH_SCRAM_SHA_256_PLUS,
+	AUTH_DIGEST_MD5,
+	AUTH_NTLM,
+	AUTH_OAUTHBEARER,
+	AUTH_EXTERNAL,
+	AUTH_GSSAPI
 };
 
-/* Parse "plain", "LOGIN", "cram-md5", "xoauth2"; -1 when unknown. */
+/* Parse a mechanism name ("plain", "SCRAM-SHA-256"); -1 when unknown. */
 int	 auth_mech_parse(const char *);
 const char *auth_mech_name(enum auth_mech);
 /* RFC 4616: base64("" NUL user NUL pass). */

@@ -83,6 +83,25 @@ const char *tls_error(struct tls *);
  */
 int	 tls_lost(const struct tls *);
 void	 tls_get_info(struct tls *, struct tls_info *);
+/*
+ * Channel binding data of an open session for SCRAM -PLUS (RFC 5929,
+ * RFC 9266): TLS_CB_EXPORTER on TLS 1.3, TLS_CB_UNIQUE before it.  On
+ * success *out is a malloc'd copy of *outlen octets and *name its name
+ * ("tls-exporter"); -1 when the session cannot give that kind.
+ */
+enum tls_cb {
+	TLS_CB_ANY,		/* the kind that fits the protocol version */
+	TLS_CB_UNIQUE,
+	TLS_CB_EXPORTER
+};
+int	 tls_channel_binding(struct tls *, enum tls_cb, unsigned char **,
+	    size_t *, const char **);
+/*
+ * The common name of the certificate the peer showed (a client's, on the
+ * server side), or -1 when it showed none.  The TLS handshake proved the
+ * peer holds its key; nothing says a CA vouches for the name.
+ */
+int	 tls_peer_name(struct tls *, char *, size_t);
 /* Send close_notify (best effort, never blocks) and free; NULL is fine. */
 void	 tls_free(struct tls *);
 

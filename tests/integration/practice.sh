@@ -71,7 +71,7 @@ QUIT
 :expect 221 2.0.0
 EOF
 has commands '^S: 220 practice\.test ESMTP smtpscope practice server'
-for kw in PIPELINING 'SIZE 10485760' STARTTLS 'AUTH PLAIN LOGIN CRAM-MD5' \
+for kw in PIPELINING 'SIZE 10485760' STARTTLS 'AUTH PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256' \
     ENHANCEDSTATUSCODES 8BITMIME SMTPUTF8 CHUNKING HELP; do
 	has commands "^S: 250[- ]$kw\$"
 done

@@ -10,6 +10,7 @@
 #
 #   127.0.0.1:10025  plain SMTP, STARTTLS offered, AUTH after STARTTLS
 #   127.0.0.1:10587  submission: STARTTLS required, AUTH PLAIN/LOGIN/CRAM-MD5
+#                    and (libsasl2-modules) SCRAM-SHA-1/256, DIGEST-MD5, NTLM
 #   127.0.0.1:10465  implicit TLS (wrapper mode) with AUTH
 #
 # Mail for local users (alice@localhost, alice@smtpscope.test) is delivered
@@ -33,6 +34,8 @@ PF_DOMAIN=smtpscope.test
 PF_SINK_DOMAIN=sink.smtpscope.test
 PF_USER=alice
 PF_LOG=/var/log/postfix-smtpscope.log
+# Cyrus SASL mechanisms; all of them read the password from the sasldb.
+PF_MECHS="PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 DIGEST-MD5 NTLM"
 
 CONF=$PF_STATE/postfix
 ENV_FILE=$PF_STATE/env.sh
@@ -51,11 +54,14 @@ all_ports_open() {
 	    port_open "$PF_SMTPS_PORT"
 }
 
-# ready: true when a previous run of this version left a running instance.
+# ready: true when a previous run of this version left a running instance
+# that offers every mechanism of $PF_MECHS (checked apart from the stamp, so
+# an older copy of this script that finds the instance ready leaves it be).
 ready() {
 	[ -r "$ENV_FILE" ] && [ -r "$PF_STATE/stamp" ] &&
 	    [ "$(cat "$PF_STATE/stamp" 2>/dev/null)" = "$STAMP_VERSION" ] &&
-	    all_ports_open
+	    grep -qxF "mech_list: $PF_MECHS" "$CONF/sasl/smtpd.conf" \
+	    2>/dev/null && all_ports_open
 }
 
 # wait_ports SECONDS: poll until the listeners accept, or give up.
@@ -141,12 +147,19 @@ pw=$(head -n 1 "$PF_PASSWORD_FILE")
 # smtpd_sasl_local_domain below so it does not depend on the host name.
 # (Debian's Postfix reads $config_directory/sasl/smtpd.conf.)
 mkdir -p "$CONF/sasl"
-cat >"$CONF/sasl/smtpd.conf" <<EOF
+cat >"$CONF/sasl/smtpd.conf.new" <<EOF
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
 sasldb_path: $PF_STATE/sasldb2
-mech_list: PLAIN LOGIN CRAM-MD5
+mech_list: $PF_MECHS
 EOF
+sasl_changed=0
+if ! cmp -s "$CONF/sasl/smtpd.conf.new" "$CONF/sasl/smtpd.conf"; then
+	mv "$CONF/sasl/smtpd.conf.new" "$CONF/sasl/smtpd.conf"
+	sasl_changed=1
+else
+	rm -f "$CONF/sasl/smtpd.conf.new"
+fi
 printf '%s' "$pw" | saslpasswd2 -p -c -f "$PF_STATE/sasldb2" \
     -u "$PF_DOMAIN" "$PF_USER" || die "saslpasswd2 failed"
 chown postfix:root "$PF_STATE/sasldb2"
@@ -277,7 +290,7 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 
-changed=$cert_changed
+changed=$((cert_changed | sasl_changed))
 for f in main.cf master.cf; do
 	if ! cmp -s "$CONF/$f.new" "$CONF/$f"; then
 		mv "$CONF/$f.new" "$CONF/$f"

@@ -30,7 +30,10 @@ test_mechs(void)
 	EQ_INT(auth_mech_parse("LOGIN"), AUTH_LOGIN, "LOGIN");
 	EQ_INT(auth_mech_parse("Cram-MD5"), AUTH_CRAM_MD5, "Cram-MD5");
 	EQ_INT(auth_mech_parse("xoauth2"), AUTH_XOAUTH2, "xoauth2");
-	EQ_INT(auth_mech_parse("gssapi"), -1, "unknown");
+	EQ_INT(auth_mech_parse("kerberos5"), -1, "unknown");
+	EQ_INT(auth_mech_parse("scram-sha-256"), AUTH_SCRAM_SHA_256,
+	    "scram-sha-256");
+	EQ_INT(auth_mech_parse("GSSAPI"), AUTH_GSSAPI, "GSSAPI");
 	EQ_INT(auth_mech_parse(""), -1, "empty");
 	EQ_INT(auth_mech_parse(NULL), -1, "NULL");
 	EQ_INT(auth_mech_parse("plainx"), -1, "no prefix match");
