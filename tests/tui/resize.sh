@@ -18,6 +18,8 @@ check_screen "status bar says TLS" '^ 127\.0\.0\.1:[0-9]+ +TLS ?1\.[23]'
 check_screen "phase after STARTTLS" 'phase: (GREETING|TLS|EHLO)'
 keys 'EHLO again' Enter
 check_screen "EHLO after TLS answered" '^S: 250 .*HELP|^S: 250 '
+# The session's facts close the sidebar: scroll it down to them.
+keys S-NPage S-NPage
 check_screen "sidebar says TLS is on" '│ - TLS: TLS ?1\.[23]'
 
 keys 'HELP' Enter
