@@ -145,7 +145,7 @@ function flush_text(	nm, nu, ncodes, codes, i, c, cs, ne, enhs, es) {
 }
 
 # A diagnosis: "when:" conditions, all of which must hold, and its text.
-function flush_diag(	n, w, i, t, k, v, cat, code, cls, verb, need_, deny) {
+function flush_diag(	n, w, i, t, k, v, cat, code, cls, verb, need_, deny, cs) {
 	need("when"); need("say")
 	n = words(val["when"], w)
 	cat = "NULL"; code = 0; cls = 0; verb = "-1"; need_ = "0"; deny = "0"
@@ -176,9 +176,10 @@ function flush_diag(	n, w, i, t, k, v, cat, code, cls, verb, need_, deny) {
 				need_ = need_ "|" flagname[v]
 		}
 	}
-	diag_out[ndiag++] = sprintf("\t{ %s, %d, %d, %s, %s, %s, %s, %s },", \
+	cs = strarray(("case" in val) ? val["case"] : "", "kb_dc_" ndiag)
+	diag_out[ndiag++] = sprintf("\t{ %s, %d, %d, %s, %s, %s, %s, %s, %s },", \
 	    cat, code, cls, verb, need_, deny, cstr(val["say"]), \
-	    ("ref" in val) ? cstr(val["ref"]) : "NULL")
+	    ("ref" in val) ? cstr(val["ref"]) : "NULL", cs)
 }
 
 function flush() {
@@ -224,7 +225,7 @@ FNR == 1 {
 		    "source", ks, " ")
 	} else if (FILENAME ~ /diagnoses/) {
 		kind = "diag"
-		split("when say ref", ks, " ")
+		split("when say ref case", ks, " ")
 	} else {
 		print FILENAME ": not a knowledge file" > "/dev/stderr"
 		failed = 1
@@ -316,6 +317,6 @@ END {
 	print "const struct kb_diag kb_diag_table[] = {"
 	for (i = 0; i < ndiag; i++)
 		print diag_out[i]
-	print "\t{ NULL, 0, 0, 0, 0, 0, NULL, NULL }"
+	print "\t{ NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL }"
 	print "};"
 }

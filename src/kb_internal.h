@@ -83,6 +83,8 @@ struct kb_diag {
 	unsigned int	 deny;
 	const char	*say;
 	const char	*ref;
+	/* Sessions (transcript form, \n escaped) that must get it. */
+	const char *const *cases;
 };
 
 /* What a command does, for client lines. */

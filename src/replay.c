@@ -502,7 +502,8 @@ rs_reply_start(struct rstate *rs, const char *line, size_t len)
 		rs->qhead = rs->qlen = 0;
 		phase_on_reply(&rs->ph, VERB_NONE, 220);
 	}
-	if (rs->qlen > 0)
+	/* RFC 5321 3.8: a 421 may come at any time; it answers nothing. */
+	if (rs->qlen > 0 || code == 421)
 		return;
 	v = rs_infer(rs, line, len, code);
 	if (v == VERB_NONE) {

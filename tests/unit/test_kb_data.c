@@ -17,6 +17,7 @@
 #include "smtpscope/kb.h"
 #include "smtpscope/phase.h"
 #include "smtpscope/reply.h"
+#include "smtpscope/replay.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 
@@ -433,9 +434,61 @@ test_context(void)
 	free_t(&t);
 }
 
+/* Every diagnosis fires on its own example sessions, and only it. */
+static void
+test_diag_cases(void)
+{
+	const struct kb_diag	*d;
+	struct transcript	 t;
+	struct buf		 b;
+	char			 err[256], name[512], *text;
+	size_t			 i, k, last, ndiag = 0, ncase = 0, bad = 0;
+
+	for (d = kb_diag_table; d->say != NULL; d++) {
+		ndiag++;
+		if (d->cases == NULL || d->cases[0] == NULL) {
+			printf("# no case for: %.60s\n", d->say);
+			bad++;
+			continue;
+		}
+		for (k = 0; d->cases[k] != NULL; k++) {
+			ncase++;
+			text = xstrdup(d->cases[k]);
+			unescape(text);
+			transcript_init(&t);
+			buf_init(&b);
+			if (replay_load_mem(&t, text, strlen(text), NULL, err,
+			    sizeof err) != 0) {
+				printf("# case does not load (%s): %.60s\n",
+				    err, d->say);
+				bad++;
+			} else {
+				for (i = t.n, last = t.n; i > 0; i--)
+					if (t.lines[i - 1].dir == TDIR_S) {
+						last = i - 1;
+						break;
+					}
+				if (last == t.n || kb_diagnose(&b, &t, last) != 0 ||
+				    strcmp(buf_str(&b), d->say) != 0) {
+					printf("# case of \"%.50s\" got \"%.70s\"\n",
+					    d->say, buf_str(&b));
+					bad++;
+				}
+			}
+			buf_free(&b);
+			transcript_free(&t);
+			free(text);
+		}
+	}
+	snprintf(name, sizeof name, "each of the %zu diagnoses fires on its "
+	    "own example sessions (%zu cases)", ndiag, ncase);
+	OK(bad == 0 && ndiag > 40, name);
+}
+
 int
 main(void)
 {
+	test_diag_cases();
 	test_context();
 	test_class_wording();
 	test_library();
