@@ -206,6 +206,26 @@ explain_dsn(struct buf *b, char **lines, size_t n, struct kb_refs *rs)
 					buf_addstr(&diag, lines[++i]);
 				}
 			}
+			/* Exchange: "Remote Server returned '550 5.7.1 ...'". */
+			if ((said = strstr(lines[i], "returned '")) != NULL &&
+			    code_at(said + 10, strlen(said + 10)) != 0 &&
+			    diag.len == 0) {
+				buf_add(&diag, said + 10, strcspn(said + 10,
+				    "'"));
+			}
+			/* Gmail and others: the reply on the lines after. */
+			if (diag.len == 0 && (strstr(lines[i], "response was:") !=
+			    NULL || strstr(lines[i], "server returned was:") !=
+			    NULL || strstr(lines[i], "remote server was:") !=
+			    NULL) && i + 1 < n) {
+				val = lines[i + 1];
+				while (*val == ' ' || *val == '\t')
+					val++;
+				if (code_at(val, strlen(val)) != 0) {
+					buf_addstr(&diag, val);
+					i++;
+				}
+			}
 			if ((said = strstr(lines[i], "in reply to ")) != NULL)
 				verb = verb_named(said + 12);
 			if ((said = strstr(lines[i], "error from remote mail "
@@ -387,7 +407,11 @@ kb_explain_arg(struct buf *b, const char *arg)
 		if (dsn_field(line, &vlen, &val) != NULL ||
 		    (strstr(line, " said: ") != NULL &&
 		    code_at(line, strlen(line)) == 0) ||
-		    strstr(line, "error from remote mail server") != NULL)
+		    strstr(line, "error from remote mail server") != NULL ||
+		    strstr(line, "Remote Server returned '") != NULL ||
+		    strstr(line, "response was:") != NULL ||
+		    strstr(line, "server returned was:") != NULL ||
+		    strstr(line, "remote server was:") != NULL)
 			dsn = 1;
 		lines = xreallocarray(lines, n + 1, sizeof *lines);
 		lines[n++] = line;

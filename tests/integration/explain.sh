@@ -133,6 +133,22 @@ explain "an Exim bounce" 0 "$(cat "$TMPD/exim")"
 check_grep "Exim bounce: the reply" '^## 550 ' "$TMPD/out"
 check_grep "Exim bounce: relay" 'Hint: Relaying refused' "$TMPD/out"
 
+cat >"$TMPD/ndr" <<'EOF2'
+Diagnostic information for administrators:
+
+Generating server: AM0PR01MB1234.eurprd01.prod.exchangelabs.com
+
+bob@example.com
+Remote Server returned '550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/'
+EOF2
+explain "an Exchange NDR" 0 "$(cat "$TMPD/ndr")"
+check_grep "Exchange NDR: the quoted reply" '^## 550 ' "$TMPD/out"
+check_grep "Exchange NDR: its cause" 'Hint: Your IP address or domain is blocked' "$TMPD/out"
+printf 'Delivery to the following recipient failed permanently:\n\n     bob@example.com\n\nThe response from the remote server was:\n550 5.1.1 The email account that you tried to reach does not exist.\n' >"$TMPD/gmail"
+explain "a Gmail bounce" 0 "$(cat "$TMPD/gmail")"
+check_grep "Gmail bounce: the quoted reply" '^## 550 ' "$TMPD/out"
+check_grep "Gmail bounce: its cause" 'Hint: The recipient address does not exist' "$TMPD/out"
+
 # Words alone, and a line nothing specific is known about.
 explain "free text" 0 "receiving mail at a rate that prevents additional messages"
 check_grep "free text: rate limit" 'Hint: Sending too fast' "$TMPD/out"
