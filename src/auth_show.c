@@ -257,7 +257,9 @@ auth_challenge_check(const char *text, size_t len, struct buf *dec,
 int
 auth_looks_encoded(const char *line, size_t len)
 {
-	size_t	i;
+	struct buf	d;
+	size_t		i, printable = 0;
+	int		yes;
 
 	/* At least one base64 quantum, no blanks, the usual alphabet. */
 	if (len < 4 || len % 4 != 0)
@@ -266,5 +268,25 @@ auth_looks_encoded(const char *line, size_t len)
 		if (!isalnum((unsigned char)line[i]) && line[i] != '+' &&
 		    line[i] != '/' && line[i] != '=')
 			return 0;
-	return b64_is_text(line, len);
+	/*
+	 * ... that decodes to text, or to credentials in their wire form:
+	 * PLAIN's NUL-separated fields, XOAUTH2's ^A-separated ones.
+	 */
+	buf_init(&d);
+	yes = b64_decode(line, len, &d) == 0 && d.len > 0;
+	for (i = 0; yes && i < d.len; i++) {
+		if ((unsigned char)d.data[i] >= 0x20 &&
+		    (unsigned char)d.data[i] < 0x7f)
+			printable++;
+		else if (d.data[i] != '\0' && d.data[i] != '\001' &&
+		    d.data[i] != '\t' && (unsigned char)d.data[i] < 0x80)
+			yes = 0;
+		else if ((unsigned char)d.data[i] >= 0x80)
+			yes = 0;
+	}
+	yes = yes && printable * 2 >= d.len;
+	if (d.data != NULL)
+		wipe(d.data, d.cap);
+	buf_free(&d);
+	return yes;
 }

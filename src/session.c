@@ -427,6 +427,29 @@ session_ir_check(struct session *s, const char *ir, size_t len)
 	buf_free(&d);
 }
 
+char *
+session_ir_once(const char *line, size_t len)
+{
+	size_t		 mech, mechlen, resp;
+	struct buf	 d;
+	char		*fixed = NULL;
+
+	if (verb_of(line, len) != VERB_AUTH)
+		return NULL;
+	session_auth_words(line, len, &mech, &mechlen, &resp);
+	if (resp >= len)
+		return NULL;
+	buf_init(&d);
+	if (b64_decode(line + resp, len - resp, &d) == 0 &&
+	    auth_looks_encoded(d.data, d.len))
+		fixed = xprintf("%.*s %.*s", (int)(mech + mechlen), line,
+		    (int)d.len, d.data);
+	if (d.data != NULL)
+		wipe(d.data, d.cap);
+	buf_free(&d);
+	return fixed;
+}
+
 /* Send a command typed in command mode. */
 int
 session_command(struct session *s, const char *line, size_t len)

@@ -153,6 +153,22 @@ ui_submit(struct ui *ui)
 				ui_quit_request(ui);
 		}
 	} else {
+		char	*once;
+
+		/* An AUTH initial response encoded twice: offer it once. */
+		if (session_info(ui->s)->mode == SMODE_COMMAND &&
+		    !ui_in_message(ui) && ui->cctx.confirm != NULL &&
+		    (once = session_ir_once(line, strlen(line))) != NULL) {
+			if (ui->cctx.confirm(ui, "The initial response is "
+			    "base64 of base64 (encoded twice); the server would "
+			    "refuse it. Send it encoded once? (yes: fix it, no: "
+			    "as typed)")) {
+				free_secret(line);
+				line = once;
+				secret = 1;
+			} else
+				free_secret(once);
+		}
 		/* Base64 typed as an answer would go out encoded twice. */
 		if (session_answer_encoded(ui->s, line, strlen(line)) &&
 		    ui->cctx.confirm != NULL && ui->cctx.confirm(ui, "This "

@@ -179,6 +179,11 @@ int	 session_line_is_secret(const struct session *, const char *, size_t);
  * whether to send it as typed.
  */
 int	 session_answer_encoded(const struct session *, const char *, size_t);
+/*
+ * An "AUTH MECH RESPONSE" line whose response is base64 of base64 (encoded
+ * twice): the same line with it encoded once (malloc'd, a secret), or NULL.
+ */
+char	*session_ir_once(const char *, size_t);
 /* :raw all: every answer of this AUTH exchange goes out as typed. */
 void	 session_set_raw_exchange(struct session *);
 /* The next answer goes out verbatim (:raw). */

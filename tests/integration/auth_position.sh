@@ -111,4 +111,11 @@ printf 'EHLO me\nAUTH PLAIN %s\nQUIT\n' "$PLAIN64" >"$TMPD/plain.scr"
 "$SMTPSCOPE" --script "$TMPD/plain.scr" "smtp://127.0.0.1:$APORT" >"$TMPD/out" 2>&1 </dev/null
 check_grep "typed AUTH PLAIN: its parts" "^C: AUTH PLAIN authzid '', user 'alice', password \*{8}" "$TMPD/out"
 check_nogrep "typed AUTH PLAIN: not the base64" "$PLAIN64" "$TMPD/out"
+
+# 8. An initial response encoded twice: warned about before it goes.
+auth_srv twice
+PLAIN6464=$(printf '%s' "$PLAIN64" | base64 | tr -d '\n')
+printf 'EHLO me\nAUTH PLAIN %s\nQUIT\n' "$PLAIN6464" >"$TMPD/ir2.scr"
+"$SMTPSCOPE" --script "$TMPD/ir2.scr" "smtp://127.0.0.1:$APORT" >"$TMPD/out" 2>&1 </dev/null
+check_grep "initial response encoded twice: warned" 'base64 of base64: it was encoded twice' "$TMPD/out"
 done_testing

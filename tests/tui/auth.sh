@@ -93,4 +93,13 @@ check_screen "sent as typed, not encoded again" '^C: ZGVtbw== +\(user .demo.\)'
 check_screen "LOGIN's second answer: the password hint" 'Type the password; it is masked'
 keys 'demo' Enter
 check_screen "logged in with the answer sent as typed" '^S: 235 '
+
+# An AUTH PLAIN initial response encoded twice: the UI offers it once.
+keys ':reconnect' Enter
+check_screen "reconnected again" '^S: 220 .*practice'
+keys 'EHLO me' Enter
+keys 'AUTH PLAIN QUdSbGJXOEFaR1Z0Ync9PQ==' Enter
+check_screen "initial response encoded twice: asked" 'Send it encoded once\? \(yes'
+keys 'yes' Enter
+check_screen "sent encoded once: logged in" '^S: 235 2\.7\.0'
 done_testing

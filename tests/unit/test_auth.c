@@ -223,6 +223,8 @@ test_challenges(void)
 	OK(!auth_looks_encoded("demo", 4), "demo decodes to bytes: no");
 	OK(auth_looks_encoded("c2VjcmV0", 8), "base64 of a password: encoded");
 	OK(!auth_looks_encoded("abc def=", 8), "blanks: not base64");
+	OK(auth_looks_encoded("AGFsaWNlAHNlY3JldA==", 20),
+	    "PLAIN's wire form (NUL user NUL password) counts as encoded");
 }
 
 int
