@@ -146,6 +146,64 @@ cells_width(const struct cells *c, size_t from, size_t to)
 	return (w);
 }
 
+/* A row may end before cell i: after a space, or next to a wide character. */
+static int
+cells_breakable(const struct cells *c, size_t i)
+{
+	if (i == 0 || i >= c->n)
+		return (1);
+	if (c->w[i] == 0)
+		return (0);	/* a combining mark stays with its base */
+	return (c->wc[i - 1] == L' ' || c->wc[i] == L' ' || c->w[i] == 2 ||
+	    c->w[i - 1] == 2);
+}
+
+/*
+ * Word-wrap: the row that starts at cell from and fits in avail columns.
+ * Returns where its visible part ends (trailing spaces left out) and sets
+ * *next to where the following row starts (the spaces skipped).  Rows
+ * break between words, never at or before cell lo (a prefix such as
+ * "S: "); a token longer than the row (an address, a queue id, base64) is
+ * cut at the width, and only then.
+ */
+size_t
+cells_wrap(const struct cells *c, size_t from, size_t lo, int avail,
+    size_t *next)
+{
+	size_t	i = from, brk = from, end;
+	int	col = 0;
+
+	if (avail < 1)
+		avail = 1;
+	while (i < c->n) {
+		if (col + c->w[i] > avail && i > from)
+			break;
+		col += c->w[i];
+		i++;
+		while (i < c->n && c->w[i] == 0)
+			i++;
+		if (i < c->n && i > lo && cells_breakable(c, i))
+			brk = i;
+	}
+	if (i >= c->n)
+		end = c->n;
+	else if (i > lo && cells_breakable(c, i))
+		end = i;
+	else if (brk > from)
+		end = brk;
+	else
+		end = i;	/* one token wider than the row: cut it */
+	*next = end;
+	while (*next < c->n && c->wc[*next] == L' ')
+		(*next)++;
+	while (end > from && c->wc[end - 1] == L' ')
+		end--;
+	/* A row of spaces only still moves on. */
+	if (*next == from)
+		*next = from + 1 <= c->n ? from + 1 : c->n;
+	return (end);
+}
+
 /* Draw cells [from, to) at y, x within maxw columns; returns columns used. */
 int
 screen_put_cells(struct ui *ui, int y, int x, int maxw,

@@ -184,6 +184,7 @@ void	 cells_add(struct cells *, const struct ui *, const char *, size_t,
 void	 cells_add_raw(struct cells *, const struct ui *, const char *,
 	    size_t, int);
 size_t	 cells_width(const struct cells *, size_t, size_t);
+size_t	 cells_wrap(const struct cells *, size_t, size_t, int, size_t *);
 
 /* theme.c */
 void	 theme_init(struct ui *);
