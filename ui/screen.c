@@ -311,13 +311,16 @@ screen_end(struct ui *ui)
 void
 screen_layout(struct ui *ui)
 {
-	int	body, sw, sh;
+	int	body, sw, sh, top;
 
 	ui->too_small = (ui->rows < UI_MIN_ROWS || ui->cols < UI_MIN_COLS);
 	if (ui->too_small)
 		return;
-	body = ui->rows - 3;
+	/* Row 1 is the frame's title row: which pane has focus. */
+	top = 2;
+	body = ui->rows - 4;
 	ui->r_status = (struct rect){ 0, 0, 1, ui->cols };
+	ui->r_title = (struct rect){ 1, 0, 1, ui->cols };
 	ui->r_entry = (struct rect){ ui->rows - 2, 0, 1, ui->cols };
 	ui->r_hint = (struct rect){ ui->rows - 1, 0, 1, ui->cols };
 	ui->has_side = (ui->side_mode != SIDE_HIDDEN);
@@ -326,7 +329,7 @@ screen_layout(struct ui *ui)
 	ui->r_side = (struct rect){ 0, 0, 0, 0 };
 	ui->r_script = (struct rect){ 0, 0, 0, 0 };
 	if (!ui->has_side && !ui->has_script) {
-		ui->r_trans = (struct rect){ 1, 0, body, ui->cols };
+		ui->r_trans = (struct rect){ top, 0, body, ui->cols };
 		return;
 	}
 	if (ui->cols >= UI_SIDE_COLS) {
@@ -335,16 +338,16 @@ screen_layout(struct ui *ui)
 			sw = 28;
 		if (sw > 56)
 			sw = 56;
-		ui->r_trans = (struct rect){ 1, 0, body, ui->cols - sw - 1 };
-		ui->r_side = (struct rect){ 1, ui->cols - sw, body, sw };
+		ui->r_trans = (struct rect){ top, 0, body, ui->cols - sw - 1 };
+		ui->r_side = (struct rect){ top, ui->cols - sw, body, sw };
 	} else {
 		/* Narrow: the sidebar folds under the transcript. */
 		sh = ui->has_script && ui->has_side ? body / 2 : body / 3;
 		if (sh < 3)
 			sh = 3;
 		ui->side_below = 1;
-		ui->r_trans = (struct rect){ 1, 0, body - sh - 1, ui->cols };
-		ui->r_side = (struct rect){ body - sh + 1, 0, sh, ui->cols };
+		ui->r_trans = (struct rect){ top, 0, body - sh - 1, ui->cols };
+		ui->r_side = (struct rect){ top + body - sh, 0, sh, ui->cols };
 	}
 	/* Step mode: the script takes the top of the side region. */
 	if (ui->has_script)
@@ -433,6 +436,7 @@ screen_draw(struct ui *ui)
 		if (ui->has_side && ui->r_side.h > 0)
 			sidebar_draw(ui);
 	}
+	frame_draw(ui);
 	entry_draw(ui);
 	hint_draw(ui);
 	if (ui->help)

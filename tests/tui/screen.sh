@@ -1,6 +1,9 @@
 #!/bin/sh
 # The screen as a tool (issue 17): wrapping keeps words and tokens whole at
-# 100, 80 and 61 columns and indents continuations exactly under the text.
+# 100, 80 and 61 columns and indents continuations exactly under the text;
+# the frame shows which pane has focus and which line the sidebar explains;
+# NO_COLOR warnings are not in the selection's reverse video; the dark,
+# light and high-contrast themes in 8 colours and without colour.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui/tui_lib.sh"
 
@@ -8,8 +11,8 @@
 # (a continuation row starts with spaces; the gutter mark is dropped).
 unwrap() {
 	awk '
+	NR <= 2 { next }		# status bar, titles
 	/^─/ { exit }			# narrow: the sidebar starts here
-	NR == 1 { next }		# status bar
 	{
 		row = $0
 		sub(/│.*/, "", row)
@@ -24,8 +27,8 @@ unwrap() {
 # bad_indent FILE: continuation rows not exactly under their line'"'"'s text.
 bad_indent() {
 	awk '
+	NR <= 2 { next }
 	/^─/ { exit }
-	NR == 1 { next }
 	{
 		row = $0
 		sub(/│.*/, "", row)
@@ -111,4 +114,88 @@ check_grep "the command word stays on its row" '^C: NOOP *(│|$)' "$TMPD/long"
 keys C-d
 check_screen "quits" '^EXIT=0'
 tmx kill-server
+
+# Focus: the frame names the transcript in brackets when it has focus, the
+# entry prompt is bright only while typing goes there; the sidebar's title
+# says which line it explains and that line carries the same mark.
+tui_start 100 30
+check_screen "focus: title row names the transcript" '^─ Transcript ─'
+keys 'EHLO me' Enter
+check_screen "focus: EHLO answered" '^S: 250 '
+check_screen "explained: the newest reply is marked" '^S: 250-practice\.test.*◀│'
+check_screen "explained: the sidebar title names its line" 'Sidebar: line [0-9]+ of [0-9]+ ◀'
+check_escreen "focus: the prompt is bold in the entry" '\[([0-9]+;)*1m(.\[[0-9;]*m)*smtp> '
+keys Tab
+check_screen "focus: Tab brackets the transcript title" '^─\[ Transcript \]─'
+escreen | grep 'smtp> ' > "$TMPD/prompt.e"
+check_nogrep "focus: the prompt is not bold meanwhile" '\[([0-9]+;)*1m(.\[[0-9;]*m)*smtp> ' "$TMPD/prompt.e"
+keys Up Up
+check_escreen "explained: the mark follows the selection" '\[[0-9;]*7m[^│]*◀'
+screen > "$TMPD/focus"
+k=$(sed -n 's/.*│ line \([0-9]*\) of [0-9]*.*/\1/p' "$TMPD/focus" | head -1)
+check_grep "explained: title and sidebar agree" "Sidebar: line $k of" "$TMPD/focus"
+check "explained: exactly one line is marked" test "$(grep -c '◀│' "$TMPD/focus")" -eq 1
+keys Tab
+check_screen "focus: Tab again unbrackets it" '^─ Transcript ─'
+keys F2
+check "sidebar hidden: no mark" wait_gone '◀'
+keys F2 C-d
+check_screen "focus: quits" '^EXIT=0'
+tmx kill-server
+
+# Narrow: the sidebar's title sits in the rule above it.
+tui_start 61 24
+keys 'EHLO me' Enter
+check_screen "narrow: the rule names the sidebar" '^─ Sidebar: line [0-9]+ of [0-9]+ ◀ ─'
+check_screen "narrow: the explained line is marked" '◀$'
+keys C-d
+tmx kill-server
+
+# NO_COLOR: a warning is bold and underlined, never reverse video, which is
+# the selection's style.
+TUI_ENV="NO_COLOR=1"
+tui_start 100 30
+check_screen "NO_COLOR: greeting" '^S: 220 '
+keys 'RCPT TO:<demo@localhost>' Enter
+check_screen "NO_COLOR: a protocol warning" '^# warning: RCPT before'
+escreen | grep '# warning: RCPT' > "$TMPD/warn.e"
+check_grep "NO_COLOR: the warning stands out" '\[1;4m# warning' "$TMPD/warn.e"
+check_nogrep "NO_COLOR: the warning is not in reverse video" '\[([0-9]+;)*7m' "$TMPD/warn.e"
+keys Tab
+check_escreen "NO_COLOR: the selection is" '\[([0-9]+;)*7m(.\[[0-9;]*m)*[SC#]'
+keys C-d
+tmx kill-server
+
+# Themes in 8 colours, and without colour.
+for th in dark light high-contrast; do
+	TUI_ENV="TERM=screen"
+	tui_start 100 30 --theme "$th"
+	check_screen "$th: greeting" '^S: 220 '
+	keys 'EHLO me' Enter 'BOGUS' Enter
+	check_screen "$th: 5xx" '^S: 5[0-9][0-9] '
+	escreen > "$TMPD/$th.e"
+	check_grep "$th: 250 lines green" '\[([0-9]+;)*32(;[0-9]+)*m(.\[[0-9;]*m)*S: 250' "$TMPD/$th.e"
+	check_grep "$th: 5xx lines red" '\[([0-9]+;)*31(;[0-9]+)*m(.\[[0-9;]*m)*S: 5' "$TMPD/$th.e"
+	check_nogrep "$th: no 256-colour escapes" '\[38;5;' "$TMPD/$th.e"
+	keys C-d
+	tmx kill-server
+	TUI_ENV="NO_COLOR=1"
+	tui_start 100 30 --theme "$th"
+	check_screen "$th, NO_COLOR: greeting" '^S: 220 '
+	keys 'EHLO me' Enter
+	check_screen "$th, NO_COLOR: EHLO" '^S: 250 '
+	escreen > "$TMPD/$th.m"
+	check_nogrep "$th, NO_COLOR: no colour" '\[([0-9]+;)*(3[0-7]|4[0-7])(;[0-9]+)*m' "$TMPD/$th.m"
+	check_grep "$th, NO_COLOR: client lines bold" '\[1m(.\[[0-9;]*m)*C: EHLO' "$TMPD/$th.m"
+	keys C-d
+	tmx kill-server
+done
+check_nogrep "light: yellow never as text colour" '\[([0-9]+;)*33m' "$TMPD/light.e"
+check_grep "light: status bar white on blue" '\[([0-9]+;)*(37;44|44;37)m|\[37m.\[44m|\[44m.\[37m' "$TMPD/light.e"
+check_grep "high-contrast: text on black" '\[([0-9]+;)*40(;[0-9]+)*m' "$TMPD/high-contrast.e"
+check_nogrep "high-contrast: never the terminal's background" '\[([0-9]+;)*49(;[0-9]+)*m' "$TMPD/high-contrast.e"
+check_nogrep "high-contrast, NO_COLOR: nothing dimmed" '\[([0-9]+;)*2(;[0-9]+)*m' "$TMPD/high-contrast.m"
+check_grep "dark, NO_COLOR: notes dimmed" '\[([0-9]+;)*2(;[0-9]+)*m' "$TMPD/dark.m"
+TUI_ENV=""
+check_run "an unknown theme is a usage error" 2 "$SMTPSCOPE" --theme neon --version
 done_testing
