@@ -39,7 +39,7 @@ static void
 side_label(struct ui *ui, char *s, size_t len)
 {
 	const char	*mark = ui->utf8 ? "\xe2\x97\x80" : "<";	/* ◀ */
-	size_t		 target, total;
+	size_t		 target;
 
 	if (ui->has_script) {
 		snprintf(s, len, "Script");
@@ -54,9 +54,13 @@ side_label(struct ui *ui, char *s, size_t len)
 		snprintf(s, len, "Sidebar");
 		return;
 	}
-	total = ui->replay ? ui->rp_full->n : ui->t->n;
-	snprintf(s, len, "Sidebar: line %zu of %zu %s", target + 1, total,
-	    mark);
+	if (ui->replay)
+		snprintf(s, len, "Sidebar: line %zu of %zu %s",
+		    replay_file_line(ui, target + 1),
+		    replay_file_line(ui, ui->rp_full->n), mark);
+	else
+		snprintf(s, len, "Sidebar: line %zu of %zu %s", target + 1,
+		    ui->t->n, mark);
 }
 
 /* Draw the titles: after the panes' borders, before the cursor moves. */

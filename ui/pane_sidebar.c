@@ -212,8 +212,9 @@ sidebar_draw(struct ui *ui)
 		target = transcript_pane_target(ui);
 		if (target != (size_t)-1) {
 			if (ui->replay)
-				buf_printf(&b, "line %zu of %zu\n", target + 1,
-				    ui->rp_full->n);
+				buf_printf(&b, "line %zu of %zu\n",
+				    replay_file_line(ui, target + 1),
+				    replay_file_line(ui, ui->rp_full->n));
 			else if (ui->focus == FOCUS_TRANSCRIPT)
 				buf_printf(&b, "line %zu of %zu\n", target + 1,
 				    ui->t->n);

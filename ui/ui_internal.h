@@ -150,6 +150,7 @@ struct ui {
 	int			 playing;
 	double			 play_next;	/* when the next line shows */
 	char			*replay_source;	/* "replayed from FILE" */
+	size_t			*rp_lineno;	/* file lines among the first i */
 
 	/* Step mode (--step). */
 	struct script_file	*script;
@@ -246,6 +247,8 @@ int	 step_set_break(void *, const char *);
 /* replay.c */
 void	 replay_init(struct ui *);
 void	 replay_show(struct ui *, size_t);
+size_t	 replay_file_line(const struct ui *, size_t);
+int	 replay_untimed(struct ui *);
 int	 replay_key(struct ui *, int, wint_t);
 int	 replay_timeout(struct ui *);
 void	 replay_tick(struct ui *);

@@ -197,5 +197,39 @@ check_nogrep "high-contrast: never the terminal's background" '\[([0-9]+;)*49(;[
 check_nogrep "high-contrast, NO_COLOR: nothing dimmed" '\[([0-9]+;)*2(;[0-9]+)*m' "$TMPD/high-contrast.m"
 check_grep "dark, NO_COLOR: notes dimmed" '\[([0-9]+;)*2(;[0-9]+)*m' "$TMPD/dark.m"
 TUI_ENV=""
+
+# The status bar at 80 columns with TLS on keeps the phase and the latency
+# (the TLS words give way first); a slow reply shows how long it has waited.
+tui_start 80 24
+check_screen "status: greeting" '^S: 220 '
+keys 'EHLO me' Enter
+check_screen "status: EHLO" '^S: 250 '
+keys 'STARTTLS' Enter
+check_screen "status: TLS up" '^# TLS: '
+keys 'EHLO me' Enter 'AUTH PLAIN AGRlbW8AZGVtbw==' Enter
+check_screen "status: authenticated" '^S: 235 '
+check_screen "status: TLS, phase and latency at 80 columns" '^ 127\.0\.0\.1:[0-9]+ +TLS ?1\.[23][^ ]* .*phase: [A-Z]+ .*[0-9.]+ ms'
+keys 'MAIL FROM:<a@example.com>' Enter 'RCPT TO:<slow@localhost>' Enter
+check_screen "status: a slow reply counts its wait" 'waiting [0-9]+\.[0-9] s of 30 s' 3
+check_screen "status: the count moves on" 'waiting [1-9]\.[0-9] s of 30 s' 4
+check_screen "status: the slow reply comes" 'Recipient <slow@localhost> OK' 6
+check "status: no longer waiting" wait_gone 'waiting [0-9]' 3
+keys C-d
+tmx kill-server
+
+# Replay: the counter counts the file's lines, not the warnings the reader
+# adds; F3 on a file without times says so instead of showing +0.000s.
+printf '%s\n' '220 mx.example ESMTP' 'RCPT TO:<a@example.com>' \
+    '503 5.5.1 Error: need MAIL command' 'QUIT' '221 2.0.0 Bye' > "$TMPD/paste.txt"
+tui_start 100 30 --replay "$TMPD/paste.txt"
+check_screen "replay: opens" 'line 1/5 '
+keys End
+check_screen "replay: End is the file's last line" 'line 5/5 '
+check_screen "replay: the reader's warning is shown" '^# warning: RCPT'
+keys F3
+check_screen "replay: F3 says there are no times" 'no times'
+check "replay: no +0.000s anywhere" wait_gone '\[\+0\.000s\]' 2
+keys C-d
+tmx kill-server
 check_run "an unknown theme is a usage error" 2 "$SMTPSCOPE" --theme neon --version
 done_testing
