@@ -214,7 +214,12 @@ check_screen "status: a slow reply counts its wait" 'waiting [0-9]+\.[0-9] s of 
 check_screen "status: the count moves on" 'waiting [1-9]\.[0-9] s of 30 s' 4
 check_screen "status: the slow reply comes" 'Recipient <slow@localhost> OK' 6
 check "status: no longer waiting" wait_gone 'waiting [0-9]' 3
-keys C-d
+# :explain in the hint bar: the heading without its markdown marker.
+keys ':explain 550' Enter
+check_screen ":explain: the heading in the hint bar" '^ 550 Mailbox unavailable'
+screen | tail -n 1 > "$TMPD/hint"
+check_nogrep ":explain: no markdown markers in the hint bar" '##' "$TMPD/hint"
+keys Escape C-d
 tmx kill-server
 
 # Replay: the counter counts the file's lines, not the warnings the reader
