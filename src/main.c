@@ -38,7 +38,8 @@ enum {
 	OPT_SERVE_MAX_SESSIONS, OPT_SERVE_MAX_PER_ADDR, OPT_SERVE_IDLE,
 	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG,
 	OPT_MAILDIR_QUOTA,
-	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX
+	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
+	OPT_THEME
 };
 
 static const struct option longopts[] = {
@@ -76,6 +77,7 @@ static const struct option longopts[] = {
 	{ "show-secrets",	no_argument,	   NULL, OPT_SHOW_SECRETS },
 	{ "timing",		no_argument,	   NULL, OPT_TIMING },
 	{ "no-color",		no_argument,	   NULL, OPT_NO_COLOR },
+	{ "theme",		required_argument, NULL, OPT_THEME },
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
@@ -154,6 +156,7 @@ static const char usage_text[] =
 "  --show-secrets       write passwords in logs and saves\n"
 "  --timing             show the time of each line\n"
 "  --no-color           no colours (also when NO_COLOR is set)\n"
+"  --theme NAME         colours: dark (default), light, high-contrast\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed,\n"
@@ -578,6 +581,11 @@ main(int argc, char **argv)
 			break;
 		case OPT_NO_COLOR:
 			o.no_color = 1;
+			break;
+		case OPT_THEME:
+			if (theme_select(optarg) == -1)
+				return usage_error("--theme wants dark, light "
+				    "or high-contrast, not '%s'", optarg);
 			break;
 		case OPT_STARTTLS:
 			o.sp.starttls = 1;

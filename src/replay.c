@@ -163,7 +163,7 @@ rs_add(struct rstate *rs, enum tdir dir, const char *raw, size_t len,
 static void
 rs_warn_text(struct rstate *rs, const char *text)
 {
-	rs_add(rs, TDIR_WARN, text, strlen(text), 0, NULL, -1);
+	rs_add(rs, TDIR_WARN, text, strlen(text), TL_ADDED, NULL, -1);
 	rs->warnings++;
 }
 
@@ -173,7 +173,7 @@ rs_omits(struct rstate *rs, const char *what)
 {
 	char	*s = xprintf("the transcript omits %s", what);
 
-	rs_add(rs, TDIR_INFO, s, strlen(s), 0, NULL, -1);
+	rs_add(rs, TDIR_INFO, s, strlen(s), TL_ADDED, NULL, -1);
 	free(s);
 }
 

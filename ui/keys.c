@@ -270,6 +270,8 @@ ui_key_global(struct ui *ui, int type, wint_t ch)
 		screen_layout(ui);
 		break;
 	case KEY_F(3):
+		if (replay_untimed(ui))
+			break;
 		ui->timing = !ui->timing;
 		ui_say(ui, 0, "timing %s", ui->timing ? "on" : "off");
 		break;

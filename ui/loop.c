@@ -242,6 +242,12 @@ ui_iterate(struct ui *ui)
 		pt = session_deadline_ms(ui->s);
 		if (pt >= 0 && (timeout < 0 || pt < timeout))
 			timeout = pt;
+		/* The status bar counts the tenths of a wait for a reply. */
+		if (session_info(ui->s)->waiting > 0) {
+			if (timeout < 0 || timeout > 100)
+				timeout = 100;
+			ui->dirty = 1;
+		}
 	}
 	if (ui->p != NULL && ui->p->practice != NULL) {
 		prfirst = nfd;
@@ -427,6 +433,7 @@ out:
 	ui_sigfd = -1;
 	step_free(&ui);
 	free(ui.replay_source);
+	free(ui.rp_lineno);
 	session_free(ui.s);
 	lineedit_free(&ui.le);
 	lineedit_free(&ui.search_le);

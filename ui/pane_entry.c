@@ -85,7 +85,9 @@ entry_draw(struct ui *ui)
 	}
 
 	memset(&c, 0, sizeof c);
-	cells_add_raw(&c, ui, prompt, strlen(prompt), R_PROMPT);
+	/* The prompt is bright only while typing goes to the entry. */
+	cells_add_raw(&c, ui, prompt, strlen(prompt), ui->asking ||
+	    ui->searching || ui->focus == FOCUS_ENTRY ? R_PROMPT : R_DIM);
 	promptw = screen_put_cells(ui, y, 0, ui->cols / 2, &c, 0, c.n, 0);
 	cells_reset(&c);
 	x0 = promptw;

@@ -42,39 +42,28 @@ side_emit(struct side_state *st, size_t from, size_t to, int indent)
 	st->blank = (from == to);
 }
 
-/* Word-wrap the cells to the width: the first row at first, then rest. */
+/*
+ * Word-wrap the cells to the width: the first row at column first, the
+ * others at rest, so continuations sit under the text; no row breaks at
+ * or before cell lo (an item's "- ").
+ */
 static void
-side_wrap(struct side_state *st, int first, int rest)
+side_wrap(struct side_state *st, int first, int rest, size_t lo)
 {
 	const struct cells	*c = &st->c;
 	int			 width = st->ui->r_side.w - 1;
-	int			 indent = first, avail, col;
-	size_t			 at = 0, i, end, space;
+	int			 indent = first, avail;
+	size_t			 at = 0, end, next;
 
 	while (at < c->n) {
-		if (at > 0)
-			while (at < c->n && c->wc[at] == L' ')
-				at++;
-		if (at >= c->n)
-			break;
 		avail = width - indent;
-		if (avail < 4)
+		if (avail < 4) {
+			indent = 0;
 			avail = width > 0 ? width : 1;
-		col = 0;
-		space = 0;
-		for (i = at; i < c->n && col + c->w[i] <= avail; i++) {
-			if (c->wc[i] == L' ')
-				space = i;
-			col += c->w[i];
 		}
-		if (i >= c->n)
-			end = c->n;
-		else if (space > at)
-			end = space;
-		else
-			end = i > at ? i : at + 1;
+		end = cells_wrap(c, at, at == 0 ? lo : at, avail, &next);
 		side_emit(st, at, end, indent);
-		at = end;
+		at = next;
 		indent = rest;
 	}
 }
@@ -95,17 +84,17 @@ side_line(struct side_state *st, const char *s, size_t len)
 		if (st->row > 0 && !st->blank)
 			side_emit(st, 0, 0, 0);
 		cells_add_raw(&st->c, ui, s + 3, len - 3, R_HEADING);
-		side_wrap(st, 0, 0);
+		side_wrap(st, 0, 0, 0);
 		return;
 	}
 	if (len >= 2 && strncmp(s, "- ", 2) == 0) {
 		cells_add(&st->c, ui, "- ", 2, R_DIM);
 		cells_add_raw(&st->c, ui, s + 2, len - 2, R_NORMAL);
-		side_wrap(st, 0, 2);
+		side_wrap(st, 0, 2, 2);
 		return;
 	}
 	cells_add_raw(&st->c, ui, s, len, R_NORMAL);
-	side_wrap(st, 0, 0);
+	side_wrap(st, 0, 0, 0);
 }
 
 /* Lay out a whole text, line by line. */
@@ -223,8 +212,9 @@ sidebar_draw(struct ui *ui)
 		target = transcript_pane_target(ui);
 		if (target != (size_t)-1) {
 			if (ui->replay)
-				buf_printf(&b, "line %zu of %zu\n", target + 1,
-				    ui->rp_full->n);
+				buf_printf(&b, "line %zu of %zu\n",
+				    replay_file_line(ui, target + 1),
+				    replay_file_line(ui, ui->rp_full->n));
 			else if (ui->focus == FOCUS_TRANSCRIPT)
 				buf_printf(&b, "line %zu of %zu\n", target + 1,
 				    ui->t->n);

@@ -32,6 +32,122 @@ status_field(struct ui *ui, int x, const char *s, int role)
 	return (x + used + 2);
 }
 
+/* Columns a field takes on the bar. */
+static int
+status_width(struct ui *ui, const char *s)
+{
+	struct cells	c;
+	int		w;
+
+	memset(&c, 0, sizeof c);
+	cells_add_raw(&c, ui, s, strlen(s), R_STATUS);
+	w = (int)cells_width(&c, 0, c.n);
+	cells_free(&c);
+	return (w);
+}
+
+/* How long the session has waited, and for how long it will, in words. */
+static void
+status_waiting(struct ui *ui, char *s, size_t len)
+{
+	int	left, limit;
+	double	waited;
+
+	limit = ui->p != NULL && ui->p->sp.timeout_ms > 0 ?
+	    ui->p->sp.timeout_ms : 30000;
+	left = session_deadline_ms(ui->s);
+	if (left < 0) {
+		snprintf(s, len, "waiting");
+		return;
+	}
+	waited = (limit - left) / 1000.0;
+	if (waited < 0)
+		waited = 0;
+	snprintf(s, len, "waiting %.1f s of %d s", waited, limit / 1000);
+}
+
+enum { SF_HOST, SF_TLS, SF_PHASE, SF_AUTH, SF_LATENCY, SF_WAIT, SF_MAX };
+
+/*
+ * The live session's fields.  When they do not fit, the TLS words give
+ * way first (the verdict in short, then the version alone), then the
+ * address reached, then the user name: the phase, the latency and the
+ * wait stay to the end.
+ */
+static void
+status_live(struct ui *ui, const struct session_info *in, int x)
+{
+	char	f[SF_MAX][300], tls_short[64], tls_min[32];
+	int	role[SF_MAX], i, total, step;
+
+	memset(f, 0, sizeof f);
+	for (i = 0; i < SF_MAX; i++)
+		role[i] = R_STATUS;
+	tls_short[0] = tls_min[0] = '\0';
+	snprintf(f[SF_HOST], sizeof f[SF_HOST], "%s:%s",
+	    in->host != NULL ? in->host : "?", in->port != NULL ?
+	    in->port : "?");
+	if (!in->connected) {
+		snprintf(f[SF_TLS], sizeof f[SF_TLS], "not connected");
+		role[SF_TLS] = R_STATUS_BAD;
+	} else if (in->tls) {
+		const char *v = in->have_tls_info ? in->tls_info.version : "";
+		const char *pre = strncmp(v, "TLS", 3) == 0 ? "" : "TLS ";
+
+		if (in->have_tls_info) {
+			snprintf(f[SF_TLS], sizeof f[SF_TLS], "%s%s (%s)", pre,
+			    v, in->tls_info.verdict);
+			snprintf(tls_short, sizeof tls_short, "%s%s (%s)", pre,
+			    v, in->tls_info.verified ? "verified" :
+			    "NOT verified");
+			snprintf(tls_min, sizeof tls_min, "%s%s%s", pre, v,
+			    in->tls_info.verified ? "" : "!");
+		} else
+			snprintf(f[SF_TLS], sizeof f[SF_TLS], "TLS");
+		role[SF_TLS] = in->have_tls_info && !in->tls_info.verified ?
+		    R_STATUS_BAD : R_STATUS_OK;
+	} else
+		snprintf(f[SF_TLS], sizeof f[SF_TLS], "plaintext");
+	snprintf(f[SF_PHASE], sizeof f[SF_PHASE], "phase: %s",
+	    phase_name(in->ph.phase));
+	if (in->auth_user != NULL)
+		snprintf(f[SF_AUTH], sizeof f[SF_AUTH], "auth: %s",
+		    in->auth_user);
+	if (in->last_latency_ms >= 0)
+		snprintf(f[SF_LATENCY], sizeof f[SF_LATENCY],
+		    in->last_latency_ms < 1.0 ? "%.2f ms last reply" :
+		    "%.1f ms last reply", in->last_latency_ms);
+	if (in->waiting > 0)
+		status_waiting(ui, f[SF_WAIT], sizeof f[SF_WAIT]);
+
+	for (step = 0; step < 4; step++) {
+		total = x;
+		for (i = 0; i < SF_MAX; i++)
+			if (f[i][0] != '\0')
+				total += status_width(ui, f[i]) + 2;
+		if (total - 2 <= ui->cols)
+			break;
+		if (step == 0 && tls_short[0] != '\0')
+			snprintf(f[SF_TLS], sizeof f[SF_TLS], "%s", tls_short);
+		else if (step == 1 && tls_min[0] != '\0')
+			snprintf(f[SF_TLS], sizeof f[SF_TLS], "%s", tls_min);
+		else if (step == 2 && f[SF_AUTH][0] != '\0')
+			snprintf(f[SF_AUTH], sizeof f[SF_AUTH], "auth");
+		else if (step == 3 && in->last_latency_ms >= 0)
+			snprintf(f[SF_LATENCY], sizeof f[SF_LATENCY], "%.1f ms",
+			    in->last_latency_ms);
+	}
+	/* The address reached, when the host was a name, if there is room. */
+	if (in->connected && in->addr[0] != '\0' && in->host != NULL &&
+	    strcmp(in->addr, in->host) != 0 && total - 2 +
+	    (int)strlen(in->addr) + 3 <= ui->cols)
+		snprintf(f[SF_HOST] + strlen(f[SF_HOST]), sizeof f[SF_HOST] -
+		    strlen(f[SF_HOST]), " [%s]", in->addr);
+	for (i = 0; i < SF_MAX; i++)
+		if (f[i][0] != '\0')
+			x = status_field(ui, x, f[i], role[i]);
+}
+
 /* Draw the status bar. */
 void
 status_draw(struct ui *ui)
@@ -55,8 +171,10 @@ status_draw(struct ui *ui)
 		snprintf(s, sizeof s, "replay: %s", safe);
 		free(safe);
 		x = status_field(ui, x, s, R_STATUS);
-		snprintf(s, sizeof s, "line %zu/%zu", ui->rp_view.n,
-		    ui->rp_full->n);
+		/* Lines of the file: the notes the reader added do not count. */
+		snprintf(s, sizeof s, "line %zu/%zu",
+		    replay_file_line(ui, ui->rp_view.n),
+		    replay_file_line(ui, ui->rp_full->n));
 		x = status_field(ui, x, s, R_STATUS);
 		if (ui->p->replay_format != NULL)
 			x = status_field(ui, x, ui->p->replay_format, R_STATUS);
@@ -69,42 +187,7 @@ status_draw(struct ui *ui)
 		return;
 	}
 	in = session_info(ui->s);
-	snprintf(s, sizeof s, "%s:%s", in->host != NULL ? in->host : "?",
-	    in->port != NULL ? in->port : "?");
-	/* The address reached, when the host was a name. */
-	if (in->connected && in->addr[0] != '\0' && in->host != NULL &&
-	    strcmp(in->addr, in->host) != 0)
-		snprintf(s + strlen(s), sizeof s - strlen(s), " [%s]",
-		    in->addr);
-	x = status_field(ui, x, s, R_STATUS);
-	if (!in->connected)
-		x = status_field(ui, x, "not connected", R_STATUS_BAD);
-	else if (in->tls) {
-		if (in->have_tls_info)
-			snprintf(s, sizeof s, "%s%s (%s)",
-			    strncmp(in->tls_info.version, "TLS", 3) == 0 ?
-			    "" : "TLS ", in->tls_info.version,
-			    in->tls_info.verdict);
-		else
-			snprintf(s, sizeof s, "TLS");
-		x = status_field(ui, x, s, in->have_tls_info &&
-		    !in->tls_info.verified ? R_STATUS_BAD : R_STATUS_OK);
-	} else
-		x = status_field(ui, x, "plaintext", R_STATUS);
-	snprintf(s, sizeof s, "phase: %s", phase_name(in->ph.phase));
-	x = status_field(ui, x, s, R_STATUS);
-	if (in->auth_user != NULL) {
-		snprintf(s, sizeof s, "auth: %s", in->auth_user);
-		x = status_field(ui, x, s, R_STATUS);
-	}
-	if (in->last_latency_ms >= 0) {
-		snprintf(s, sizeof s, in->last_latency_ms < 1.0 ?
-		    "%.2f ms last reply" : "%.1f ms last reply",
-		    in->last_latency_ms);
-		x = status_field(ui, x, s, R_STATUS);
-	}
-	if (in->waiting > 0)
-		status_field(ui, x, "waiting...", R_STATUS);
+	status_live(ui, in, x);
 }
 
 struct hint {
@@ -157,10 +240,17 @@ hint_draw(struct ui *ui)
 {
 	const struct session_info	*in = NULL;
 	const struct hint		*h;
+	const char			*msg;
 	int				 x = 1, y = ui->r_hint.y, len;
 
 	if (ui->msg != NULL) {
-		screen_put(ui, y, 1, ui->cols - 2, ui->msg, strlen(ui->msg),
+		/* Explanations are kb text: no "## " or "- " markers here. */
+		msg = ui->msg;
+		if (strncmp(msg, "## ", 3) == 0)
+			msg += 3;
+		else if (strncmp(msg, "- ", 2) == 0)
+			msg += 2;
+		screen_put(ui, y, 1, ui->cols - 2, msg, strlen(msg),
 		    ui->msg_err ? R_ERRMSG : R_MSG);
 		return;
 	}

@@ -93,45 +93,29 @@ transcript_pane_line(struct ui *ui, size_t i, struct cells *c, int *indent)
 		cells_add(c, ui, "  [no line end]", 15, R_WARN);
 }
 
-/* End (exclusive) of the wrapped row that starts at cell from. */
-static size_t
-row_end(const struct cells *c, size_t from, int avail)
-{
-	int	col = 0;
-	size_t	i = from;
-
-	if (avail < 1)
-		avail = 1;
-	while (i < c->n) {
-		if (col + c->w[i] > avail && i > from)
-			break;
-		col += c->w[i];
-		i++;
-	}
-	/* Keep combining marks with their base. */
-	while (i < c->n && c->w[i] == 0)
-		i++;
-	return (i);
-}
-
 static int
 wrap_indent(int indent, int width)
 {
 	return (indent > width / 2 ? 0 : indent);
 }
 
-/* Rows the laid-out cells take at this width. */
+/*
+ * Rows the laid-out cells take at this width: words stay whole and the
+ * continuation rows start under the text, indent columns in.
+ */
 static int
 cells_rows(const struct cells *c, int indent, int width)
 {
-	size_t	at = 0;
-	int	rows = 0;
+	size_t	at = 0, next;
+	int	rows = 0, w;
 
-	indent = wrap_indent(indent, width);
+	w = wrap_indent(indent, width);
 	if (c->n == 0)
 		return (1);
 	while (at < c->n) {
-		at = row_end(c, at, rows == 0 ? width : width - indent);
+		cells_wrap(c, at, rows == 0 ? (size_t)indent : at,
+		    rows == 0 ? width : width - w, &next);
+		at = next;
 		rows++;
 	}
 	return (rows);
@@ -147,10 +131,19 @@ transcript_pane_rows(struct ui *ui, size_t i, int width)
 	return (cells_rows(&ui->cl, indent, width));
 }
 
+/* The columns text may use: the last one is the explained-line gutter. */
+static int
+text_w(const struct rect *r, int side)
+{
+	if (r->w <= 0)
+		return (80);
+	return (side && r->w > 20 ? r->w - 1 : r->w);
+}
+
 static int
 pane_w(const struct ui *ui)
 {
-	return (ui->r_trans.w > 0 ? ui->r_trans.w : 80);
+	return (text_w(&ui->r_trans, ui->has_side));
 }
 
 static int
@@ -426,13 +419,38 @@ transcript_pane_target(struct ui *ui)
 	return (ui->t->n - 1);
 }
 
+/* The line the sidebar explains now, or SIZE_MAX when it explains none. */
+static size_t
+explained_line(struct ui *ui)
+{
+	if (!ui->has_side || ui->r_side.h <= 0 || ui->pinned != NULL)
+		return (SIZE_MAX);
+	return (transcript_pane_target(ui));
+}
+
+/* Mark row y of the pane as the start of the line the sidebar explains. */
+static void
+mark_explained(struct ui *ui, int y, int sel)
+{
+	struct rect	*r = &ui->r_trans;
+	struct cells	 c;
+	const char	*m = ui->utf8 ? "\xe2\x97\x80" : "<";	/* ◀ */
+
+	memset(&c, 0, sizeof c);
+	cells_add(&c, ui, m, strlen(m), R_HEADING);
+	screen_put_cells(ui, r->y + y, r->x + r->w - 1, 1, &c, 0, c.n,
+	    sel ? (int)A_REVERSE : 0);
+	cells_free(&c);
+}
+
 /* Draw the visible rows, starting at the anchor. */
 void
 transcript_pane_draw(struct ui *ui)
 {
 	struct rect	*r = &ui->r_trans;
-	size_t		 i, at, end, n = ui->t->n;
-	int		 y = 0, row, indent, avail, x, sel, skip, used;
+	size_t		 i, at, end, next, n = ui->t->n, expl;
+	int		 y = 0, row, indent, cont, avail, x, sel, skip, used;
+	int		 tw, marked;
 	attr_t		 extra;
 
 	if (r->h <= 0 || r->w <= 0)
@@ -446,42 +464,50 @@ transcript_pane_draw(struct ui *ui)
 		ui->rowmap[row] = SIZE_MAX;
 	if (n == 0)
 		return;
+	tw = pane_w(ui);
+	expl = explained_line(ui);
 	if (ui->follow)
 		anchor_bottom_at(ui, n - 1);
 	if (ui->top_line >= n) {
 		ui->top_line = n - 1;
 		ui->top_row = 0;
 	}
-	used = transcript_pane_rows(ui, ui->top_line, r->w);
+	used = transcript_pane_rows(ui, ui->top_line, tw);
 	if (ui->top_row >= used)
 		ui->top_row = used - 1;
 	i = ui->top_line;
 	skip = ui->top_row;
 	while (y < r->h && i < n) {
 		transcript_pane_line(ui, i, &ui->cl, &indent);
-		indent = wrap_indent(indent, r->w);
+		cont = wrap_indent(indent, tw);
 		sel = ((ui->focus == FOCUS_TRANSCRIPT || ui->replay) &&
 		    i == ui->sel);
 		extra = sel ? A_REVERSE : A_NORMAL;
+		marked = 0;
 		at = 0;
 		row = 0;
 		while (at < ui->cl.n || (row == 0 && ui->cl.n == 0)) {
-			avail = row == 0 ? r->w : r->w - indent;
-			end = row_end(&ui->cl, at, avail);
+			avail = row == 0 ? tw : tw - cont;
+			end = cells_wrap(&ui->cl, at, row == 0 ?
+			    (size_t)indent : at, avail, &next);
 			if (row >= skip) {
-				x = r->x + (row == 0 ? 0 : indent);
+				x = r->x + (row == 0 ? 0 : cont);
 				if (sel) {
 					attrset(A_REVERSE);
 					mvhline(r->y + y, r->x, ' ', r->w);
 				}
 				screen_put_cells(ui, r->y + y, x, avail,
 				    &ui->cl, at, end, (int)extra);
+				if (i == expl && !marked && tw < r->w) {
+					mark_explained(ui, y, sel);
+					marked = 1;
+				}
 				ui->rowmap[y] = i;
 				if (++y >= r->h)
 					break;
 			}
 			row++;
-			at = end;
+			at = next;
 			if (ui->cl.n == 0)
 				break;
 		}

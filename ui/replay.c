@@ -13,6 +13,7 @@
 
 #include "smtpscope/replay.h"
 #include "smtpscope/transcript.h"
+#include "smtpscope/xmalloc.h"
 #include "ui/ui_internal.h"
 
 #define PLAY_UNTIMED	0.5	/* seconds per line without recorded times */
@@ -23,9 +24,19 @@ void
 replay_init(struct ui *ui)
 {
 	struct transcript	*full = ui->p->replay;
+	size_t			 i;
 
+	/* The counter counts the file's lines, not the notes we added. */
+	ui->rp_lineno = xreallocarray(NULL, full->n + 1,
+	    sizeof *ui->rp_lineno);
+	ui->rp_lineno[0] = 0;
+	for (i = 0; i < full->n; i++)
+		ui->rp_lineno[i + 1] = ui->rp_lineno[i] +
+		    !(full->lines[i].flags & TL_ADDED);
 	ui->replay = 1;
 	ui->rp_full = full;
+	if (!ui->p->replay_timed)
+		ui->timing = 0;		/* --timing: no times to show */
 	ui->rp_view = *full;
 	ui->rp_view.log = NULL;
 	ui->rp_view.on_add = NULL;
@@ -34,6 +45,32 @@ replay_init(struct ui *ui)
 	ui->t = &ui->rp_view;
 	ui->follow = 1;
 	ui->sel = 0;
+}
+
+/*
+ * F3 on a replay of a file without times: say so (and return 1) rather
+ * than show "+0.000s" on every line.
+ */
+int
+replay_untimed(struct ui *ui)
+{
+	if (!ui->replay || ui->p->replay_timed)
+		return (0);
+	ui->timing = 0;
+	ui_say(ui, 0, "this file has no times: F3 has nothing to show "
+	    "(a :save with --timing records them)");
+	return (1);
+}
+
+/* How many lines of the file the first n transcript lines hold. */
+size_t
+replay_file_line(const struct ui *ui, size_t n)
+{
+	if (ui->rp_lineno == NULL)
+		return (n);
+	if (n > ui->rp_full->n)
+		n = ui->rp_full->n;
+	return (ui->rp_lineno[n]);
 }
 
 /* Show the first n lines (at least one) and select the last of them. */
@@ -75,7 +112,7 @@ replay_next(struct ui *ui)
 {
 	if (ui->rp_view.n >= ui->rp_full->n) {
 		ui_say(ui, 0, "end of the transcript (%zu lines); b goes back, "
-		    "Home to the start", ui->rp_full->n);
+		    "Home to the start", replay_file_line(ui, ui->rp_full->n));
 		replay_show(ui, ui->rp_view.n);
 		return;
 	}
@@ -116,7 +153,8 @@ replay_key(struct ui *ui, int type, wint_t ch)
 	if (ui->playing) {
 		ui->playing = 0;
 		ui_say(ui, 0, "paused at line %zu of %zu; p plays on",
-		    ui->rp_view.n, ui->rp_full->n);
+		    replay_file_line(ui, ui->rp_view.n),
+		    replay_file_line(ui, ui->rp_full->n));
 		return (1);
 	}
 	if (entry && ui->le.text.len > 0)
@@ -193,7 +231,7 @@ replay_tick(struct ui *ui)
 		if (ui->rp_view.n >= ui->rp_full->n) {
 			ui->playing = 0;
 			ui_say(ui, 0, "end of the transcript (%zu lines)",
-			    ui->rp_full->n);
+			    replay_file_line(ui, ui->rp_full->n));
 			break;
 		}
 		ui->play_next += replay_gap(ui, ui->rp_view.n);

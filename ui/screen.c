@@ -146,6 +146,64 @@ cells_width(const struct cells *c, size_t from, size_t to)
 	return (w);
 }
 
+/* A row may end before cell i: after a space, or next to a wide character. */
+static int
+cells_breakable(const struct cells *c, size_t i)
+{
+	if (i == 0 || i >= c->n)
+		return (1);
+	if (c->w[i] == 0)
+		return (0);	/* a combining mark stays with its base */
+	return (c->wc[i - 1] == L' ' || c->wc[i] == L' ' || c->w[i] == 2 ||
+	    c->w[i - 1] == 2);
+}
+
+/*
+ * Word-wrap: the row that starts at cell from and fits in avail columns.
+ * Returns where its visible part ends (trailing spaces left out) and sets
+ * *next to where the following row starts (the spaces skipped).  Rows
+ * break between words, never at or before cell lo (a prefix such as
+ * "S: "); a token longer than the row (an address, a queue id, base64) is
+ * cut at the width, and only then.
+ */
+size_t
+cells_wrap(const struct cells *c, size_t from, size_t lo, int avail,
+    size_t *next)
+{
+	size_t	i = from, brk = from, end;
+	int	col = 0;
+
+	if (avail < 1)
+		avail = 1;
+	while (i < c->n) {
+		if (col + c->w[i] > avail && i > from)
+			break;
+		col += c->w[i];
+		i++;
+		while (i < c->n && c->w[i] == 0)
+			i++;
+		if (i < c->n && i > lo && cells_breakable(c, i))
+			brk = i;
+	}
+	if (i >= c->n)
+		end = c->n;
+	else if (i > lo && cells_breakable(c, i))
+		end = i;
+	else if (brk > from)
+		end = brk;
+	else
+		end = i;	/* one token wider than the row: cut it */
+	*next = end;
+	while (*next < c->n && c->wc[*next] == L' ')
+		(*next)++;
+	while (end > from && c->wc[end - 1] == L' ')
+		end--;
+	/* A row of spaces only still moves on. */
+	if (*next == from)
+		*next = from + 1 <= c->n ? from + 1 : c->n;
+	return (end);
+}
+
 /* Draw cells [from, to) at y, x within maxw columns; returns columns used. */
 int
 screen_put_cells(struct ui *ui, int y, int x, int maxw,
@@ -253,13 +311,16 @@ screen_end(struct ui *ui)
 void
 screen_layout(struct ui *ui)
 {
-	int	body, sw, sh;
+	int	body, sw, sh, top;
 
 	ui->too_small = (ui->rows < UI_MIN_ROWS || ui->cols < UI_MIN_COLS);
 	if (ui->too_small)
 		return;
-	body = ui->rows - 3;
+	/* Row 1 is the frame's title row: which pane has focus. */
+	top = 2;
+	body = ui->rows - 4;
 	ui->r_status = (struct rect){ 0, 0, 1, ui->cols };
+	ui->r_title = (struct rect){ 1, 0, 1, ui->cols };
 	ui->r_entry = (struct rect){ ui->rows - 2, 0, 1, ui->cols };
 	ui->r_hint = (struct rect){ ui->rows - 1, 0, 1, ui->cols };
 	ui->has_side = (ui->side_mode != SIDE_HIDDEN);
@@ -268,7 +329,7 @@ screen_layout(struct ui *ui)
 	ui->r_side = (struct rect){ 0, 0, 0, 0 };
 	ui->r_script = (struct rect){ 0, 0, 0, 0 };
 	if (!ui->has_side && !ui->has_script) {
-		ui->r_trans = (struct rect){ 1, 0, body, ui->cols };
+		ui->r_trans = (struct rect){ top, 0, body, ui->cols };
 		return;
 	}
 	if (ui->cols >= UI_SIDE_COLS) {
@@ -277,16 +338,16 @@ screen_layout(struct ui *ui)
 			sw = 28;
 		if (sw > 56)
 			sw = 56;
-		ui->r_trans = (struct rect){ 1, 0, body, ui->cols - sw - 1 };
-		ui->r_side = (struct rect){ 1, ui->cols - sw, body, sw };
+		ui->r_trans = (struct rect){ top, 0, body, ui->cols - sw - 1 };
+		ui->r_side = (struct rect){ top, ui->cols - sw, body, sw };
 	} else {
 		/* Narrow: the sidebar folds under the transcript. */
 		sh = ui->has_script && ui->has_side ? body / 2 : body / 3;
 		if (sh < 3)
 			sh = 3;
 		ui->side_below = 1;
-		ui->r_trans = (struct rect){ 1, 0, body - sh - 1, ui->cols };
-		ui->r_side = (struct rect){ body - sh + 1, 0, sh, ui->cols };
+		ui->r_trans = (struct rect){ top, 0, body - sh - 1, ui->cols };
+		ui->r_side = (struct rect){ top + body - sh, 0, sh, ui->cols };
 	}
 	/* Step mode: the script takes the top of the side region. */
 	if (ui->has_script)
@@ -375,6 +436,7 @@ screen_draw(struct ui *ui)
 		if (ui->has_side && ui->r_side.h > 0)
 			sidebar_draw(ui);
 	}
+	frame_draw(ui);
 	entry_draw(ui);
 	hint_draw(ui);
 	if (ui->help)

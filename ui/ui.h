@@ -33,6 +33,14 @@ struct ui_params {
 	int			 replay_timed;	/* lines carry recorded times */
 };
 
+/*
+ * Choose the colour theme before ui_run(): "dark" (the default), "light"
+ * or "high-contrast".  Returns 0, or -1 for a name it does not know;
+ * theme_names() lists the names for a message.
+ */
+int	 theme_select(const char *);
+const char *theme_names(void);
+
 /* Run the interactive UI until the user quits; returns an exit code. */
 int	 ui_run(struct ui_params *);
 

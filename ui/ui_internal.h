@@ -44,6 +44,8 @@ enum role {
 	R_MSG,
 	R_ERRMSG,
 	R_ESCAPED,	/* an escaped control byte inside network text */
+	R_TITLE,	/* a pane's title in the frame */
+	R_TITLE_FOCUS,	/* ... of the pane that has focus */
 	R_MAX
 };
 
@@ -101,7 +103,8 @@ struct ui {
 	/* Layout. */
 	enum side_mode		 side_mode;
 	int			 side_below;
-	struct rect		 r_status, r_trans, r_side, r_entry, r_hint;
+	struct rect		 r_status, r_title, r_trans, r_side, r_entry;
+	struct rect		 r_hint;
 	int			 has_side;
 
 	/* Transcript view: the first drawn row is row top_row of top_line. */
@@ -147,6 +150,7 @@ struct ui {
 	int			 playing;
 	double			 play_next;	/* when the next line shows */
 	char			*replay_source;	/* "replayed from FILE" */
+	size_t			*rp_lineno;	/* file lines among the first i */
 
 	/* Step mode (--step). */
 	struct script_file	*script;
@@ -184,8 +188,11 @@ void	 cells_add(struct cells *, const struct ui *, const char *, size_t,
 void	 cells_add_raw(struct cells *, const struct ui *, const char *,
 	    size_t, int);
 size_t	 cells_width(const struct cells *, size_t, size_t);
+size_t	 cells_wrap(const struct cells *, size_t, size_t, int, size_t *);
 
-/* theme.c */
+/* theme.c (theme_select and theme_names are in ui.h too, for main.c) */
+int	 theme_select(const char *);	/* 0, or -1: unknown name */
+const char *theme_names(void);
 void	 theme_init(struct ui *);
 attr_t	 theme_attr(const struct ui *, int);	/* with its colour pair */
 int	 theme_role_of_code(int);
@@ -203,6 +210,9 @@ void	 transcript_pane_on_add(struct ui *, size_t);
 void	 transcript_pane_on_drop(struct ui *, size_t, size_t);
 size_t	 transcript_pane_target(struct ui *);
 void	 transcript_pane_line(struct ui *, size_t, struct cells *, int *);
+
+/* frame.c */
+void	 frame_draw(struct ui *);
 
 /* pane_sidebar.c */
 void	 sidebar_draw(struct ui *);
@@ -237,6 +247,8 @@ int	 step_set_break(void *, const char *);
 /* replay.c */
 void	 replay_init(struct ui *);
 void	 replay_show(struct ui *, size_t);
+size_t	 replay_file_line(const struct ui *, size_t);
+int	 replay_untimed(struct ui *);
 int	 replay_key(struct ui *, int, wint_t);
 int	 replay_timeout(struct ui *);
 void	 replay_tick(struct ui *);

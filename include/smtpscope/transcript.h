@@ -49,6 +49,7 @@ enum tdir {
 #define TL_CONT		0x020000	/* not the first line of its reply */
 #define TL_DECODED	0x040000	/* annot is decoded base64 */
 #define TL_GAP		0x080000	/* stands for dropped lines */
+#define TL_ADDED	0x100000	/* added by the replay reader, not read */
 
 /* The budget's defaults: a real session fits many times over. */
 #define TRANSCRIPT_MAX_LINES	200000
