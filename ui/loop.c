@@ -32,6 +32,7 @@
 #include "ui/ui_internal.h"
 
 #define UI_MAXFDS	64
+#define UI_NSIGS	8
 
 static struct ui	*ui_global;	/* for the signal and fatal hooks */
 static int		 ui_sigfd = -1;
@@ -121,16 +122,17 @@ ui_ctx_ask_secret(void *arg, const char *prompt)
 	return (res);
 }
 
-/* command_ctx.confirm: a yes/no question in the entry line. */
-static int
-ui_ctx_confirm(void *arg, const char *question)
+/*
+ * Ask a question in the entry line, not masked; returns the answer
+ * (malloc'd) or NULL when it was cancelled or nobody can be asked.
+ */
+char *
+ui_ask_plain(struct ui *ui, const char *question)
 {
-	struct ui	*ui = arg;
-	char		*ans;
-	int		 yes;
+	char	*ans;
 
 	if (!ui->active || ui->asking)
-		return 0;
+		return (NULL);
 	ui->asking = 1;
 	ui->ask_done = ui->ask_cancel = 0;
 	ui->ask_prompt = xprintf("%s ", question);
@@ -142,9 +144,6 @@ ui_ctx_confirm(void *arg, const char *question)
 		ui_iterate(ui);
 	ans = ui->ask_done && !ui->quit ? lineedit_take(&ui->ask_le, 1) :
 	    NULL;
-	yes = ans != NULL && (strcasecmp(ans, "y") == 0 ||
-	    strcasecmp(ans, "yes") == 0);
-	free(ans);
 	lineedit_free(&ui->ask_le);
 	free(ui->ask_prompt);
 	ui->ask_prompt = NULL;
@@ -152,6 +151,20 @@ ui_ctx_confirm(void *arg, const char *question)
 	ui->ask_plain = 0;
 	ui->entry_off = 0;
 	ui->dirty = 1;
+	return (ans);
+}
+
+/* command_ctx.confirm: a yes/no question in the entry line. */
+static int
+ui_ctx_confirm(void *arg, const char *question)
+{
+	char	*ans;
+	int	 yes;
+
+	ans = ui_ask_plain(arg, question);
+	yes = ans != NULL && (strcasecmp(ans, "y") == 0 ||
+	    strcasecmp(ans, "yes") == 0);
+	free(ans);
 	return yes;
 }
 
@@ -197,10 +210,12 @@ ui_read_signals(struct ui *ui)
 		for (i = 0; i < n; i++) {
 			if (sig[i] == SIGWINCH)
 				screen_resize(ui);
+			else if (sig[i] == SIGINT)
+				exit_request(ui);	/* asks when connected */
 			else {
 				ui->quit = 1;
-				ui->exit_code = sig[i] == SIGINT ? 0 :
-				    128 + sig[i];
+				/* Documented: 128 + the signal (SIGQUIT 131). */
+				ui->exit_code = 128 + sig[i];
 			}
 		}
 	}
@@ -299,7 +314,9 @@ ui_iterate(struct ui *ui)
 static void
 ui_signals(struct sigaction *old, int install)
 {
-	static const int	 sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT };
+	/* Every signal that would end us: the terminal is restored first. */
+	static const int	 sigs[UI_NSIGS] = { SIGWINCH, SIGTERM, SIGHUP,
+	    SIGINT, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2 };
 	struct sigaction	 sa;
 	size_t			 i;
 
@@ -335,7 +352,7 @@ int
 ui_run(struct ui_params *p)
 {
 	struct ui		 ui;
-	struct sigaction	 old[4];
+	struct sigaction	 old[UI_NSIGS];
 
 	memset(&ui, 0, sizeof ui);
 	ui.p = p;

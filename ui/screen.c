@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -202,6 +203,27 @@ screen_fill(int y, int x, int h, int w)
 		mvhline(y + i, x, ' ', w);
 }
 
+/* The terminal's modes before we started, put back by screen_end(). */
+static struct termios	screen_tio;
+static int		screen_tio_saved;
+
+/*
+ * Flow control off while the UI runs: Ctrl-S would freeze the screen
+ * and Ctrl-Q is what nobody remembers.  Curses learns the new modes so
+ * they come back after a suspend.
+ */
+static void
+screen_no_flow_control(void)
+{
+	struct termios	t;
+
+	if (!screen_tio_saved || tcgetattr(STDIN_FILENO, &t) == -1)
+		return;
+	t.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		def_prog_mode();
+}
+
 /* Start curses; returns 0, or -1 when there is no usable terminal. */
 int
 screen_init(struct ui *ui)
@@ -216,6 +238,7 @@ screen_init(struct ui *ui)
 		return (-1);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
+	screen_tio_saved = (tcgetattr(STDIN_FILENO, &screen_tio) == 0);
 	sc = newterm(NULL, stdout, stdin);
 	if (sc == NULL)
 		return (-1);
@@ -225,6 +248,7 @@ screen_init(struct ui *ui)
 	noecho();
 	nonl();
 	intrflush(stdscr, FALSE);
+	screen_no_flow_control();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
@@ -247,6 +271,8 @@ screen_end(struct ui *ui)
 	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+	if (screen_tio_saved)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &screen_tio);
 }
 
 /* Place the panes for the current size. */

@@ -222,6 +222,10 @@ int	 help_key(struct ui *, int, wint_t);
 
 /* keys.c */
 void	 keys_dispatch(struct ui *, int, wint_t);
+void	 keys_quit(struct ui *);
+
+/* exit.c */
+void	 exit_request(struct ui *);
 
 /* step.c */
 void	 step_init(struct ui *);
@@ -242,6 +246,7 @@ int	 replay_timeout(struct ui *);
 void	 replay_tick(struct ui *);
 
 /* loop.c */
+char	*ui_ask_plain(struct ui *, const char *);
 void	 ui_say(struct ui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
