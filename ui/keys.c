@@ -575,3 +575,10 @@ keys_quit(struct ui *ui)
 {
 	ui_quit_request(ui);
 }
+
+/* Submit the entry line as Enter does; for paste.c. */
+void
+keys_submit(struct ui *ui)
+{
+	ui_submit(ui);
+}

@@ -193,7 +193,8 @@ ui_read_keys(struct ui *ui)
 		type = get_wch(&ch);
 		if (type == ERR)
 			break;
-		keys_dispatch(ui, type, ch);
+		if (!paste_key(ui, type, ch))
+			keys_dispatch(ui, type, ch);
 		if (ui->asking && ui->ask_done)
 			break;
 	}
@@ -309,6 +310,7 @@ ui_iterate(struct ui *ui)
 	}
 	replay_tick(ui);
 	step_pump(ui);
+	paste_pump(ui);
 }
 
 static void
@@ -447,6 +449,7 @@ out:
 	session_free(ui.s);
 	lineedit_free(&ui.le);
 	lineedit_free(&ui.search_le);
+	paste_free();
 	cells_free(&ui.cl);
 	free(ui.rowmap);
 	free(ui.msg);

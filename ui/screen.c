@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <langinfo.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -224,6 +225,21 @@ screen_no_flow_control(void)
 		def_prog_mode();
 }
 
+/*
+ * Bracketed paste on or off: pasted text comes between ESC[200~ and
+ * ESC[201~, which curses hands over as two keys of ours (paste.c).
+ */
+static void
+screen_paste_mode(int on)
+{
+	if (on) {
+		define_key("\033[200~", KEY_PASTE_BEGIN);
+		define_key("\033[201~", KEY_PASTE_END);
+	}
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
 /* Start curses; returns 0, or -1 when there is no usable terminal. */
 int
 screen_init(struct ui *ui)
@@ -251,6 +267,7 @@ screen_init(struct ui *ui)
 	screen_no_flow_control();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	screen_paste_mode(1);
 	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	theme_init(ui);
@@ -271,6 +288,7 @@ screen_end(struct ui *ui)
 	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+	screen_paste_mode(0);
 	if (screen_tio_saved)
 		(void)tcsetattr(STDIN_FILENO, TCSANOW, &screen_tio);
 }

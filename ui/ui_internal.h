@@ -223,6 +223,14 @@ int	 help_key(struct ui *, int, wint_t);
 /* keys.c */
 void	 keys_dispatch(struct ui *, int, wint_t);
 void	 keys_quit(struct ui *);
+void	 keys_submit(struct ui *);
+
+/* paste.c: the two markers of a bracketed paste, named as keys. */
+#define KEY_PASTE_BEGIN	(KEY_MAX + 1)
+#define KEY_PASTE_END	(KEY_MAX + 2)
+int	 paste_key(struct ui *, int, wint_t);
+void	 paste_pump(struct ui *);
+void	 paste_free(void);
 
 /* exit.c */
 void	 exit_request(struct ui *);

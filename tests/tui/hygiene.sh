@@ -3,7 +3,7 @@
 # 131; Ctrl-S does not freeze the screen; Ctrl-C and F10 on a connected
 # session ask first (no keeps it, yes quits, "save FILE" saves then quits);
 # :save onto an existing file asks in the UI and a script refuses unless
-# it says :save!.
+# it says :save!; bracketed paste asks before sending several commands.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui/tui_lib.sh"
 
@@ -89,6 +89,43 @@ keys ":export! $TMPD/keep.txt" Enter
 check_screen ":export! replaces without asking" 'HTML page written to'
 keys ':quit' Enter
 check_screen ":quit leaves without asking" '^EXIT=0' 5
+
+# --- bracketed paste ---
+# tmux brackets a paste-buffer -p when the program asked for it.
+paste() { printf "$1" | tmx load-buffer -b p - && tmx paste-buffer -p -b p; }
+tui_start 100 45
+check_screen "session up for pasting" '^S: 220 '
+paste 'EHLO pasted\nRSET\nNOOP\n'
+check_screen "three pasted lines in command mode ask" \
+    'Send these 3 lines as commands\? \(yes/no\)'
+keys 'no' Enter
+check_screen "no: says nothing was sent" 'nothing sent: the 3 pasted lines'
+screen > "$TMPD/p1"
+check_nogrep "no: none of the lines went out" '^C: (EHLO pasted|RSET|NOOP)' "$TMPD/p1"
+paste 'EHLO pasted\nRSET\nNOOP\n'
+check_screen "pasted again: asks again" 'Send these 3 lines as commands\?'
+keys 'yes' Enter
+check_screen "yes: the first line is sent" '^C: EHLO pasted'
+check_screen "yes: the second" '^C: RSET'
+check_screen "yes: the third" '^C: NOOP'
+check_screen "yes: all answered" '^S: 250 2\.0\.0 OK'
+screen > "$TMPD/p3"
+check_nogrep "yes: one at a time, no unasked pipelining" 'sent before the previous reply' "$TMPD/p3"
+paste 'NOOP one line'
+check_screen "one line is inserted, not sent" '^smtp> NOOP one line'
+keys C-u
+keys 'MAIL FROM:<a@example.org>' Enter 'RCPT TO:<demo@localhost>' Enter
+check_screen "RCPT accepted" '^S: 250 2\.1\.5'
+keys 'DATA' Enter
+check_screen "in a message" '^data> '
+paste 'Subject: pasted\n\nbody line\n'
+check_screen "in a message pasted lines go out without a question" '^C: body line'
+screen > "$TMPD/p2"
+check_nogrep "no question in data mode" 'as commands\?' "$TMPD/p2"
+keys '.' Enter
+check_screen "the pasted message is accepted" '^S: 250 2\.0\.0'
+keys ':quit' Enter
+check_screen "paste part done" '^EXIT=0' 5
 
 # --- a script refuses unless it says :save! ---
 echo "old content" > "$TMPD/keep2.txt"
