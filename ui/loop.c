@@ -394,6 +394,7 @@ ui_run(struct ui_params *p)
 	if (p->script != NULL && ui.s != NULL)
 		step_init(&ui);
 
+	memory_start(&ui);	/* config file and history; before curses */
 	ui_global = &ui;
 	ui_sigfd = ui.sigpipe[1];
 	ui_signals(old, 1);
@@ -409,6 +410,7 @@ ui_run(struct ui_params *p)
 		ui_say(&ui, 0, "replay of %s: Space or Right shows the next "
 		    "line, b goes back, p plays; F1 help", p->replay_path);
 		replay_show(&ui, 1);
+		memory_notes(&ui);
 		while (!ui.quit)
 			ui_iterate(&ui);
 		screen_end(&ui);
@@ -419,6 +421,7 @@ ui_run(struct ui_params *p)
 	ui.t->on_drop = ui_on_drop;
 	if (p->welcome != NULL)
 		session_note(ui.s, TDIR_INFO, "%s", p->welcome);
+	memory_notes(&ui);
 	if (p->script != NULL)
 		session_note(ui.s, TDIR_INFO, "stepping through %s: Space (on "
 		    "an empty line) runs the next command, F5 continues, Tab "
@@ -442,6 +445,7 @@ ui_run(struct ui_params *p)
 	ui_signals(old, 0);
 out:
 	fatal_set_hook(NULL);
+	memory_end(&ui);
 	ui_global = NULL;
 	ui_sigfd = -1;
 	step_free(&ui);

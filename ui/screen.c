@@ -268,7 +268,10 @@ screen_init(struct ui *ui)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	screen_paste_mode(1);
-	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	/* mouse = off (config): the terminal keeps its own selection. */
+	if (!ui->cfg_mouse_off)
+		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+		    NULL);
 	mouseinterval(0);
 	theme_init(ui);
 	getmaxyx(stdscr, ui->rows, ui->cols);
@@ -291,6 +294,20 @@ screen_end(struct ui *ui)
 	screen_paste_mode(0);
 	if (screen_tio_saved)
 		(void)tcsetattr(STDIN_FILENO, TCSANOW, &screen_tio);
+}
+
+/* The sidebar width the config file asks for, leaving 40 columns. */
+static int
+screen_side_cfg(const struct ui *ui)
+{
+	int	sw;
+
+	sw = ui->cfg_side_pct ? ui->cols * ui->cfg_side / 100 : ui->cfg_side;
+	if (sw > ui->cols - 41)
+		sw = ui->cols - 41;
+	if (sw < 10)
+		sw = 10;
+	return (sw);
 }
 
 /* Place the panes for the current size. */
@@ -321,6 +338,8 @@ screen_layout(struct ui *ui)
 			sw = 28;
 		if (sw > 56)
 			sw = 56;
+		if (ui->cfg_side > 0)
+			sw = screen_side_cfg(ui);
 		ui->r_trans = (struct rect){ 1, 0, body, ui->cols - sw - 1 };
 		ui->r_side = (struct rect){ 1, ui->cols - sw, body, sw };
 	} else {

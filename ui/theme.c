@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <string.h>
 
 #include "ui/ui_internal.h"
 
@@ -99,4 +100,15 @@ theme_role_of_code(int code)
 		return (R_S5);
 	}
 	return (R_SOTHER);
+}
+
+/*
+ * TEMPORARY STUB (issue 17, branch wt17c): branch wt17a brings the real
+ * theme_select() with dark, light and high-contrast; on merge, drop this
+ * one.  Here only "dark", the built-in table, is known.
+ */
+int
+theme_select(const char *name)
+{
+	return (strcmp(name, "dark") == 0 ? 0 : -1);
 }

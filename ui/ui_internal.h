@@ -163,6 +163,13 @@ struct ui {
 	size_t			 nbrk;
 	struct rect		 r_script;
 	int			 has_script;
+
+	/* Kept across runs (memory.c): the config file and the history. */
+	int			 cfg_side;	/* sidebar columns, 0: auto */
+	int			 cfg_side_pct;	/* ... as a percentage */
+	int			 cfg_mouse_off;	/* leave the mouse alone */
+	char			*cfg_warnings;	/* to show once running */
+	char			*hist_path;	/* NULL: no history file */
 };
 
 /* screen.c */
@@ -189,6 +196,8 @@ size_t	 cells_width(const struct cells *, size_t, size_t);
 void	 theme_init(struct ui *);
 attr_t	 theme_attr(const struct ui *, int);	/* with its colour pair */
 int	 theme_role_of_code(int);
+/* 0, or -1 for a theme it does not know (dark, light, high-contrast). */
+int	 theme_select(const char *);
 
 /* pane_transcript.c */
 void	 transcript_pane_draw(struct ui *);
@@ -219,6 +228,11 @@ int	 entry_complete(struct ui *);
 /* help.c */
 void	 help_draw(struct ui *);
 int	 help_key(struct ui *, int, wint_t);
+
+/* memory.c */
+void	 memory_start(struct ui *);
+void	 memory_notes(struct ui *);
+void	 memory_end(struct ui *);
 
 /* keys.c */
 void	 keys_dispatch(struct ui *, int, wint_t);

@@ -3,7 +3,9 @@
 # 131; Ctrl-S does not freeze the screen; Ctrl-C and F10 on a connected
 # session ask first (no keeps it, yes quits, "save FILE" saves then quits);
 # :save onto an existing file asks in the UI and a script refuses unless
-# it says :save!; bracketed paste asks before sending several commands.
+# it says :save!; bracketed paste asks before sending several commands;
+# the history survives a restart without secrets; the config file sets
+# theme, sidebar width, timestamps and mouse, and names what is wrong.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui/tui_lib.sh"
 
@@ -137,4 +139,84 @@ check_grep "the file is untouched" '^old content$' "$TMPD/keep2.txt"
 printf 'EHLO me\n:save! %s\nQUIT\n' "$TMPD/keep2.txt" > "$TMPD/s.scr"
 check_run ":save! in a script replaces it" 0 "$SMTPSCOPE" --script "$TMPD/s.scr"
 check_grep "the file now holds the transcript" 'C: EHLO me' "$TMPD/keep2.txt"
+
+# --- history across runs ---
+HIST="$XDG_STATE_HOME/smtpscope/history"
+tui_start 120 40
+check_screen "session up for history" '^S: 220 '
+keys 'EHLO me' Enter
+check_screen "EHLO answered (history)" '^S: 250 HELP'
+keys 'AUTH PLAIN AGRlbW8Ac2VjcmV0aXI=' Enter
+check_screen "AUTH PLAIN with an initial response answered" '^S: 535 '
+keys 'AUTH LOGIN' Enter
+check_screen "AUTH LOGIN asks for the user name" '^S: 334 VXNlcm5hbWU6'
+keys 'demo' Enter
+check_screen "then for the password" '^S: 334 UGFzc3dvcmQ6'
+keys 'Pw0nly4me' Enter
+check_screen "the password is judged" '^S: 535 .*' 
+keys 'NOOP hist-marker' Enter
+check_screen "the marker is sent" '^C: NOOP hist-marker'
+keys ':quit' Enter
+check_screen "quit to save the history" '^EXIT=0' 5
+check "the history file exists" test -f "$HIST"
+check "it is mode 0600" test "$(stat -c %a "$HIST")" = 600
+check_grep "it holds the commands" '^NOOP hist-marker$' "$HIST"
+check_nogrep "never the password typed as an answer" 'Pw0nly4me' "$HIST"
+check_nogrep "never the AUTH PLAIN initial response" 'AGRlbW8A|^AUTH PLAIN ' "$HIST"
+tui_start 120 40
+check_screen "restarted" '^S: 220 '
+keys Up
+check_screen "Up after a restart recalls the last command" '^smtp> :quit'
+keys Up
+check_screen "and the one before" '^smtp> NOOP hist-marker'
+keys C-u ':quit' Enter
+check_screen "quit again" '^EXIT=0' 5
+ln -sf "$TMPD/elsewhere" "$TMPD/state/smtpscope/history"
+tui_start 100 30
+check_screen "history as a symbolic link: the UI still starts" '^S: 220 '
+keys ':quit' Enter
+check_screen "and quits" '^EXIT=0' 5
+check "the link was not followed" test ! -e "$TMPD/elsewhere"
+
+# --- the config file ---
+mkdir -p "$XDG_CONFIG_HOME/smtpscope"
+cat > "$XDG_CONFIG_HOME/smtpscope/config" <<'CFG'
+# smtpscope settings
+theme = dark
+sidebar = 30
+timestamps = on
+mouse = off
+colour = blue
+[profile work]
+host = mx.example
+CFG
+tui_start 120 40
+check_screen "session up with a config file" 'S: 220 '
+check "mouse = off: no mouse reporting" \
+    test "$(tmx display -p '#{alternate_on}#{mouse_any_flag}')" = 10
+check_screen "timestamps = on: lines carry times" '^\[\+[0-9.]+s\] S: 220 '
+check_screen "sidebar = 30: the divider 30 columns from the right" \
+    '^.{89}│ '
+check_screen "an unknown key is named in the transcript" \
+    "# warning: config: .*config:6: unknow"
+check_grep "and on stderr" "config:.*:6: unknown key 'colour'" "$TMPD/stderr"
+check_nogrep "theme = dark is accepted" "unknown theme" "$TMPD/stderr"
+check_nogrep "profile sections are not read as settings" "'host'" "$TMPD/stderr"
+keys ':quit' Enter
+check_screen "quit (config)" '^EXIT=0' 5
+
+cat > "$XDG_CONFIG_HOME/smtpscope/config" <<'CFG'
+theme = purple
+sidebar = wide
+mouse = maybe
+CFG
+tui_start 120 40
+check_screen "session up with a bad config file" '^S: 220 '
+check_grep "a bad theme is named" "theme: unknown theme 'purple'" "$TMPD/stderr"
+check_grep "a bad sidebar width is named" "sidebar: 'wide' is not a width" "$TMPD/stderr"
+check_grep "a bad on/off is named" "mouse: 'maybe' is neither on nor off" "$TMPD/stderr"
+check "the mouse stays on by default" \
+    test "$(tmx display -p '#{mouse_any_flag}')" = 1
+keys ':quit' Enter
+check_screen "quit (bad config)" '^EXIT=0' 5
 done_testing
