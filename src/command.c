@@ -71,12 +71,14 @@ const struct command_entry command_table[] = {
 	{ "expect", ":expect CODE[|CODE...]",
 	  "check the last reply: 250, 2xx, 25x, 5.7.8, or \"235 2.7.0\"",
 	  CMD_UI | CMD_SCRIPT, cmd_expect },
-	{ "save", ":save FILE", "write the transcript to FILE (secrets "
-	  "masked unless --show-secrets)", CMD_UI | CMD_SCRIPT | CMD_OFFLINE,
-	  cmd_save },
-	{ "export", ":export FILE.html", "write the transcript as one HTML "
-	  "page, coloured and explained, for a ticket or a lesson",
-	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_export },
+	{ "save", ":save[!] FILE", "write the transcript to FILE (secrets "
+	  "masked unless --show-secrets); an existing FILE is replaced only "
+	  "with :save! or when you say yes",
+	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE | CMD_FORCE, cmd_save },
+	{ "export", ":export[!] FILE.html", "write the transcript as one HTML "
+	  "page, coloured and explained, for a ticket or a lesson (! "
+	  "replaces an existing file)",
+	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE | CMD_FORCE, cmd_export },
 	{ "explain", ":explain CODE|KEYWORD",
 	  "explain a reply code, enhanced code or EHLO keyword",
 	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_explain },
@@ -121,14 +123,22 @@ cmd_say(struct command_ctx *ctx, const char *fmt, ...)
 	free(text);
 }
 
+/* "save!" finds :save (it has a '!' form); "quit!" finds nothing. */
 const struct command_entry *
 command_find(const char *name)
 {
 	const struct command_entry	*ce;
+	size_t				 len = strlen(name);
+	int				 bang = 0;
 
+	if (len > 1 && name[len - 1] == '!') {
+		bang = 1;
+		len--;
+	}
 	for (ce = command_table; ce->name != NULL; ce++)
-		if (strcasecmp(ce->name, name) == 0)
-			return ce;
+		if (strlen(ce->name) == len &&
+		    strncasecmp(ce->name, name, len) == 0)
+			return (!bang || (ce->flags & CMD_FORCE)) ? ce : NULL;
 	return NULL;
 }
 
@@ -218,7 +228,9 @@ command_run(struct command_ctx *ctx, const char *line)
 			argv[argc++] = p;
 	} else
 		argc = 1 + cmd_split(rest, argv + 1, CMD_MAXARGS - 1);
+	ctx->force = (namelen > 0 && line[namelen - 1] == '!');
 	rc = ce->fn(ctx, argc, argv);
+	ctx->force = 0;
 	wipe(rest, strlen(rest));
 	free(rest);
 	return rc;
@@ -515,6 +527,35 @@ cmd_secrets(struct command_ctx *ctx)
 	return ctx->show_secrets;
 }
 
+/*
+ * May :save or :export write path?  A file already there is replaced only
+ * with the '!' form or when the user says yes; a script, with nobody to
+ * ask, refuses.  Returns 0, or -1 after saying why not.
+ */
+static int
+cmd_may_write(struct command_ctx *ctx, const char *name, const char *path)
+{
+	struct stat	 st;
+	char		*q;
+	int		 yes;
+
+	if (ctx->force || lstat(path, &st) == -1)
+		return 0;
+	if (ctx->script || ctx->confirm == NULL) {
+		cmd_say(ctx, "%s exists: not replaced (:%s! %s replaces it)",
+		    path, name, path);
+		return -1;
+	}
+	q = xprintf("%s exists. Replace it? (yes/no)", path);
+	yes = ctx->confirm(ctx->arg, q);
+	free(q);
+	if (!yes) {
+		cmd_say(ctx, "not written: %s is unchanged", path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_save(struct command_ctx *ctx, int argc, char **argv)
 {
@@ -522,6 +563,8 @@ cmd_save(struct command_ctx *ctx, int argc, char **argv)
 
 	if (argc != 2)
 		return cmd_usage(ctx, "save");
+	if (cmd_may_write(ctx, "save", argv[1]) == -1)
+		return -1;
 	if (transcript_save(cmd_transcript(ctx), argv[1],
 	    cmd_secrets(ctx) ? TW_SECRETS | TW_TIMING :
 	    TW_TIMING, err, sizeof err) == -1) {
@@ -540,6 +583,8 @@ cmd_export(struct command_ctx *ctx, int argc, char **argv)
 
 	if (argc != 2)
 		return cmd_usage(ctx, "export");
+	if (cmd_may_write(ctx, "export", argv[1]) == -1)
+		return -1;
 	memset(&meta, 0, sizeof meta);
 	if (ctx->s != NULL)
 		meta.host = session_info(ctx->s)->host;

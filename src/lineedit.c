@@ -211,6 +211,24 @@ lineedit_set(struct lineedit *le, const char *s)
 	le_settext(le, s, strlen(s));
 }
 
+/* Remember a line (not empty, not the last one again), oldest out. */
+void
+lineedit_hist_add(struct lineedit *le, const char *line)
+{
+	if (*line == '\0' || (le->nhist > 0 &&
+	    strcmp(le->hist[le->nhist - 1], line) == 0))
+		return;
+	if (le->nhist >= le->histmax) {
+		free(le->hist[0]);
+		memmove(le->hist, le->hist + 1,
+		    (le->nhist - 1) * sizeof *le->hist);
+		le->nhist--;
+	}
+	le->hist = xreallocarray(le->hist, le->nhist + 1, sizeof *le->hist);
+	le->hist[le->nhist++] = xstrdup(line);
+	le->hpos = le->nhist;
+}
+
 /* Take the line and reset the editor, remembering it unless secret. */
 char *
 lineedit_take(struct lineedit *le, int secret)
@@ -219,18 +237,8 @@ lineedit_take(struct lineedit *le, int secret)
 	size_t	 len = le->text.len;
 
 	line = xstrndup(buf_str(&le->text), len);
-	if (!secret && len > 0 && (le->nhist == 0 ||
-	    strcmp(le->hist[le->nhist - 1], line) != 0)) {
-		if (le->nhist >= le->histmax) {
-			free(le->hist[0]);
-			memmove(le->hist, le->hist + 1,
-			    (le->nhist - 1) * sizeof *le->hist);
-			le->nhist--;
-		}
-		le->hist = xreallocarray(le->hist, le->nhist + 1,
-		    sizeof *le->hist);
-		le->hist[le->nhist++] = xstrdup(line);
-	}
+	if (!secret)
+		lineedit_hist_add(le, line);
 	if (secret)
 		lineedit_clear(le);
 	else {

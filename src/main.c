@@ -583,7 +583,7 @@ main(int argc, char **argv)
 			o.no_color = 1;
 			break;
 		case OPT_THEME:
-			if (theme_select(optarg) == -1)
+			if (theme_select_cmdline(optarg) == -1)
 				return usage_error("--theme wants dark, light "
 				    "or high-contrast, not '%s'", optarg);
 			break;

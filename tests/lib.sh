@@ -10,6 +10,9 @@ set -u
 _t_n=0
 _t_failed=0
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/smtpscope-test.XXXXXX")
+# History and the config file: each test has its own, never the user's.
+XDG_STATE_HOME=$TMPD/state; export XDG_STATE_HOME
+XDG_CONFIG_HOME=$TMPD/config; export XDG_CONFIG_HOME
 _t_cleanup_hooks=""
 _t_cleanup() {
 	for h in $_t_cleanup_hooks; do "$h" || true; done

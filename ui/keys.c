@@ -276,7 +276,7 @@ ui_key_global(struct ui *ui, int type, wint_t ch)
 		ui_say(ui, 0, "timing %s", ui->timing ? "on" : "off");
 		break;
 	case KEY_F(10):
-		ui_quit_request(ui);
+		exit_request(ui);	/* exit.c: asks on a live session */
 		break;
 	case KEY_PPAGE:
 		if (ui->focus == FOCUS_TRANSCRIPT)
@@ -585,4 +585,18 @@ keys_dispatch(struct ui *ui, int type, wint_t ch)
 		ui_key_transcript(ui, type, ch);
 	else
 		ui_key_entry(ui, type, ch);
+}
+
+/* Quit as :quit does (asking only when a message is open); for exit.c. */
+void
+keys_quit(struct ui *ui)
+{
+	ui_quit_request(ui);
+}
+
+/* Submit the entry line as Enter does; for paste.c. */
+void
+keys_submit(struct ui *ui)
+{
+	ui_submit(ui);
 }

@@ -32,6 +32,7 @@
 #include "ui/ui_internal.h"
 
 #define UI_MAXFDS	64
+#define UI_NSIGS	8
 
 static struct ui	*ui_global;	/* for the signal and fatal hooks */
 static int		 ui_sigfd = -1;
@@ -121,16 +122,17 @@ ui_ctx_ask_secret(void *arg, const char *prompt)
 	return (res);
 }
 
-/* command_ctx.confirm: a yes/no question in the entry line. */
-static int
-ui_ctx_confirm(void *arg, const char *question)
+/*
+ * Ask a question in the entry line, not masked; returns the answer
+ * (malloc'd) or NULL when it was cancelled or nobody can be asked.
+ */
+char *
+ui_ask_plain(struct ui *ui, const char *question)
 {
-	struct ui	*ui = arg;
-	char		*ans;
-	int		 yes;
+	char	*ans;
 
 	if (!ui->active || ui->asking)
-		return 0;
+		return (NULL);
 	ui->asking = 1;
 	ui->ask_done = ui->ask_cancel = 0;
 	ui->ask_prompt = xprintf("%s ", question);
@@ -142,9 +144,6 @@ ui_ctx_confirm(void *arg, const char *question)
 		ui_iterate(ui);
 	ans = ui->ask_done && !ui->quit ? lineedit_take(&ui->ask_le, 1) :
 	    NULL;
-	yes = ans != NULL && (strcasecmp(ans, "y") == 0 ||
-	    strcasecmp(ans, "yes") == 0);
-	free(ans);
 	lineedit_free(&ui->ask_le);
 	free(ui->ask_prompt);
 	ui->ask_prompt = NULL;
@@ -152,6 +151,20 @@ ui_ctx_confirm(void *arg, const char *question)
 	ui->ask_plain = 0;
 	ui->entry_off = 0;
 	ui->dirty = 1;
+	return (ans);
+}
+
+/* command_ctx.confirm: a yes/no question in the entry line. */
+static int
+ui_ctx_confirm(void *arg, const char *question)
+{
+	char	*ans;
+	int	 yes;
+
+	ans = ui_ask_plain(arg, question);
+	yes = ans != NULL && (strcasecmp(ans, "y") == 0 ||
+	    strcasecmp(ans, "yes") == 0);
+	free(ans);
 	return yes;
 }
 
@@ -180,7 +193,8 @@ ui_read_keys(struct ui *ui)
 		type = get_wch(&ch);
 		if (type == ERR)
 			break;
-		keys_dispatch(ui, type, ch);
+		if (!paste_key(ui, type, ch))
+			keys_dispatch(ui, type, ch);
 		if (ui->asking && ui->ask_done)
 			break;
 	}
@@ -197,10 +211,12 @@ ui_read_signals(struct ui *ui)
 		for (i = 0; i < n; i++) {
 			if (sig[i] == SIGWINCH)
 				screen_resize(ui);
+			else if (sig[i] == SIGINT)
+				exit_request(ui);	/* asks when connected */
 			else {
 				ui->quit = 1;
-				ui->exit_code = sig[i] == SIGINT ? 0 :
-				    128 + sig[i];
+				/* Documented: 128 + the signal (SIGQUIT 131). */
+				ui->exit_code = 128 + sig[i];
 			}
 		}
 	}
@@ -300,12 +316,15 @@ ui_iterate(struct ui *ui)
 	}
 	replay_tick(ui);
 	step_pump(ui);
+	paste_pump(ui);
 }
 
 static void
 ui_signals(struct sigaction *old, int install)
 {
-	static const int	 sigs[] = { SIGWINCH, SIGTERM, SIGHUP, SIGINT };
+	/* Every signal that would end us: the terminal is restored first. */
+	static const int	 sigs[UI_NSIGS] = { SIGWINCH, SIGTERM, SIGHUP,
+	    SIGINT, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2 };
 	struct sigaction	 sa;
 	size_t			 i;
 
@@ -341,7 +360,7 @@ int
 ui_run(struct ui_params *p)
 {
 	struct ui		 ui;
-	struct sigaction	 old[4];
+	struct sigaction	 old[UI_NSIGS];
 
 	memset(&ui, 0, sizeof ui);
 	ui.p = p;
@@ -381,6 +400,7 @@ ui_run(struct ui_params *p)
 	if (p->script != NULL && ui.s != NULL)
 		step_init(&ui);
 
+	memory_start(&ui);	/* config file and history; before curses */
 	ui_global = &ui;
 	ui_sigfd = ui.sigpipe[1];
 	ui_signals(old, 1);
@@ -396,6 +416,7 @@ ui_run(struct ui_params *p)
 		ui_say(&ui, 0, "replay of %s: Space or Right shows the next "
 		    "line, b goes back, p plays; F1 help", p->replay_path);
 		replay_show(&ui, 1);
+		memory_notes(&ui);
 		while (!ui.quit)
 			ui_iterate(&ui);
 		screen_end(&ui);
@@ -406,6 +427,7 @@ ui_run(struct ui_params *p)
 	ui.t->on_drop = ui_on_drop;
 	if (p->welcome != NULL)
 		session_note(ui.s, TDIR_INFO, "%s", p->welcome);
+	memory_notes(&ui);
 	if (p->script != NULL)
 		session_note(ui.s, TDIR_INFO, "stepping through %s: Space (on "
 		    "an empty line) runs the next command, F5 continues, Tab "
@@ -429,6 +451,7 @@ ui_run(struct ui_params *p)
 	ui_signals(old, 0);
 out:
 	fatal_set_hook(NULL);
+	memory_end(&ui);
 	ui_global = NULL;
 	ui_sigfd = -1;
 	step_free(&ui);
@@ -437,6 +460,7 @@ out:
 	session_free(ui.s);
 	lineedit_free(&ui.le);
 	lineedit_free(&ui.search_le);
+	paste_free();
 	cells_free(&ui.cl);
 	free(ui.rowmap);
 	free(ui.msg);

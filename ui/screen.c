@@ -11,8 +11,10 @@
 #include <curses.h>
 #include <langinfo.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -260,6 +262,42 @@ screen_fill(int y, int x, int h, int w)
 		mvhline(y + i, x, ' ', w);
 }
 
+/* The terminal's modes before we started, put back by screen_end(). */
+static struct termios	screen_tio;
+static int		screen_tio_saved;
+
+/*
+ * Flow control off while the UI runs: Ctrl-S would freeze the screen
+ * and Ctrl-Q is what nobody remembers.  Curses learns the new modes so
+ * they come back after a suspend.
+ */
+static void
+screen_no_flow_control(void)
+{
+	struct termios	t;
+
+	if (!screen_tio_saved || tcgetattr(STDIN_FILENO, &t) == -1)
+		return;
+	t.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		def_prog_mode();
+}
+
+/*
+ * Bracketed paste on or off: pasted text comes between ESC[200~ and
+ * ESC[201~, which curses hands over as two keys of ours (paste.c).
+ */
+static void
+screen_paste_mode(int on)
+{
+	if (on) {
+		define_key("\033[200~", KEY_PASTE_BEGIN);
+		define_key("\033[201~", KEY_PASTE_END);
+	}
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
 /* Start curses; returns 0, or -1 when there is no usable terminal. */
 int
 screen_init(struct ui *ui)
@@ -274,6 +312,7 @@ screen_init(struct ui *ui)
 		return (-1);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
+	screen_tio_saved = (tcgetattr(STDIN_FILENO, &screen_tio) == 0);
 	sc = newterm(NULL, stdout, stdin);
 	if (sc == NULL)
 		return (-1);
@@ -283,9 +322,14 @@ screen_init(struct ui *ui)
 	noecho();
 	nonl();
 	intrflush(stdscr, FALSE);
+	screen_no_flow_control();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	screen_paste_mode(1);
+	/* mouse = off (config): the terminal keeps its own selection. */
+	if (!ui->cfg_mouse_off)
+		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+		    NULL);
 	mouseinterval(0);
 	theme_init(ui);
 	getmaxyx(stdscr, ui->rows, ui->cols);
@@ -305,6 +349,23 @@ screen_end(struct ui *ui)
 	mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+	screen_paste_mode(0);
+	if (screen_tio_saved)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &screen_tio);
+}
+
+/* The sidebar width the config file asks for, leaving 40 columns. */
+static int
+screen_side_cfg(const struct ui *ui)
+{
+	int	sw;
+
+	sw = ui->cfg_side_pct ? ui->cols * ui->cfg_side / 100 : ui->cfg_side;
+	if (sw > ui->cols - 41)
+		sw = ui->cols - 41;
+	if (sw < 10)
+		sw = 10;
+	return (sw);
 }
 
 /* Place the panes for the current size. */
@@ -338,6 +399,8 @@ screen_layout(struct ui *ui)
 			sw = 28;
 		if (sw > 56)
 			sw = 56;
+		if (ui->cfg_side > 0)
+			sw = screen_side_cfg(ui);
 		ui->r_trans = (struct rect){ top, 0, body, ui->cols - sw - 1 };
 		ui->r_side = (struct rect){ top, ui->cols - sw, body, sw };
 	} else {

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <string.h>
 #include <strings.h>
 
 #include "ui/ui_internal.h"
@@ -131,6 +132,7 @@ static const struct theme *const themes[] = {
 	&theme_dark, &theme_light, &theme_contrast, NULL
 };
 static const struct theme *theme_cur = &theme_dark;
+static int theme_locked;	/* --theme was given: the config file yields */
 
 /* Choose the palette theme_init() sets up: 0, or -1 for an unknown name. */
 int
@@ -144,11 +146,21 @@ theme_select(const char *name)
 		if (strcasecmp(name, themes[i]->name) == 0 ||
 		    (themes[i]->alias != NULL &&
 		    strcasecmp(name, themes[i]->alias) == 0)) {
-			theme_cur = themes[i];
+			if (!theme_locked)
+				theme_cur = themes[i];
 			return (0);
 		}
 	}
 	return (-1);
+}
+
+int
+theme_select_cmdline(const char *name)
+{
+	if (theme_select(name) == -1)
+		return (-1);
+	theme_locked = 1;
+	return (0);
 }
 
 /* The names theme_select() knows, for messages: "dark, light, ...". */

@@ -39,6 +39,8 @@ struct ui_params {
  * theme_names() lists the names for a message.
  */
 int	 theme_select(const char *);
+/* The same for --theme, which a config file's theme cannot change. */
+int	 theme_select_cmdline(const char *);
 const char *theme_names(void);
 
 /* Run the interactive UI until the user quits; returns an exit code. */

@@ -167,6 +167,13 @@ struct ui {
 	size_t			 nbrk;
 	struct rect		 r_script;
 	int			 has_script;
+
+	/* Kept across runs (memory.c): the config file and the history. */
+	int			 cfg_side;	/* sidebar columns, 0: auto */
+	int			 cfg_side_pct;	/* ... as a percentage */
+	int			 cfg_mouse_off;	/* leave the mouse alone */
+	char			*cfg_warnings;	/* to show once running */
+	char			*hist_path;	/* NULL: no history file */
 };
 
 /* screen.c */
@@ -230,8 +237,25 @@ int	 entry_complete(struct ui *);
 void	 help_draw(struct ui *);
 int	 help_key(struct ui *, int, wint_t);
 
+/* memory.c */
+void	 memory_start(struct ui *);
+void	 memory_notes(struct ui *);
+void	 memory_end(struct ui *);
+
 /* keys.c */
 void	 keys_dispatch(struct ui *, int, wint_t);
+void	 keys_quit(struct ui *);
+void	 keys_submit(struct ui *);
+
+/* paste.c: the two markers of a bracketed paste, named as keys. */
+#define KEY_PASTE_BEGIN	(KEY_MAX + 1)
+#define KEY_PASTE_END	(KEY_MAX + 2)
+int	 paste_key(struct ui *, int, wint_t);
+void	 paste_pump(struct ui *);
+void	 paste_free(void);
+
+/* exit.c */
+void	 exit_request(struct ui *);
 
 /* step.c */
 void	 step_init(struct ui *);
@@ -254,6 +278,7 @@ int	 replay_timeout(struct ui *);
 void	 replay_tick(struct ui *);
 
 /* loop.c */
+char	*ui_ask_plain(struct ui *, const char *);
 void	 ui_say(struct ui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 

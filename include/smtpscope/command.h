@@ -15,6 +15,7 @@ struct transcript;
 #define CMD_UI		0x01	/* makes sense in the UI */
 #define CMD_SCRIPT	0x02	/* makes sense in a script */
 #define CMD_OFFLINE	0x04	/* works without a session (--replay) */
+#define CMD_FORCE	0x08	/* has a '!' form: replace an existing file */
 
 struct command_ctx {
 	struct session	*s;
@@ -44,6 +45,12 @@ struct command_ctx {
 	 * NULL where there is nothing to break.
 	 */
 	int		 (*set_break)(void *, const char *);
+	/*
+	 * Set by command_run while a '!' form runs (:save! FILE): an
+	 * existing file is replaced without asking.  Without it the UI asks
+	 * (confirm) and a script refuses.
+	 */
+	int		 force;
 	/* The built-in practice server, for :inbox; NULL elsewhere. */
 	struct practice	*practice;
 };

@@ -34,6 +34,8 @@ void	 lineedit_kill_start(struct lineedit *);/* Ctrl-U */
 void	 lineedit_kill_word(struct lineedit *);	/* Ctrl-W */
 void	 lineedit_hist_prev(struct lineedit *);	/* Up */
 void	 lineedit_hist_next(struct lineedit *);	/* Down */
+/* Add a line to the history (a saved one, at start); never a secret. */
+void	 lineedit_hist_add(struct lineedit *, const char *);
 /* Replace the text; cursor to the end. */
 void	 lineedit_set(struct lineedit *, const char *);
 /*

@@ -37,8 +37,8 @@ tui_start() {
 	for _a in "$@"; do printf '%s\n' "$_a" >> "$TMPD/args"; done
 	cat > "$TMPD/run.sh" <<RUN
 #!/bin/sh
-# Survive a Ctrl-C meant for smtpscope (a caught signal is reset on exec).
-trap ':' INT
+# Survive a Ctrl-C or Ctrl-\\ meant for smtpscope (a caught signal is reset on exec).
+trap ':' INT QUIT
 set --
 while IFS= read -r a; do set -- "\$@" "\$a"; done < "$TMPD/args"
 "$SMTPSCOPE" "\$@" 2>"$TMPD/stderr"
