@@ -122,7 +122,7 @@ check_run "--log to an existing 0644 file" 0 "$SMTPSCOPE" --log "$TMPD/wide.log"
 check "--log: an existing file is narrowed to 0600" \
     test "$(stat -c %a "$TMPD/wide.log")" = 600
 ln -s "$TMPD/target" "$TMPD/link.txt"
-printf 'EHLO me\n:save %s\nQUIT\n' "$TMPD/link.txt" >"$TMPD/save.txt"
+printf 'EHLO me\n:save! %s\nQUIT\n' "$TMPD/link.txt" >"$TMPD/save.txt"
 "$SMTPSCOPE" --script "$TMPD/save.txt" 127.0.0.1 "$PRACTICE_PORT" >"$TMPD/out" 2>"$TMPD/err"
 check "a :save to a symlink: the target is untouched" \
     test "$(cat "$TMPD/target")" = precious

@@ -198,7 +198,7 @@ check_screen "timestamps = on: lines carry times" '^\[\+[0-9.]+s\] S: 220 '
 check_screen "sidebar = 30: the divider 30 columns from the right" \
     '^.{89}│ '
 check_screen "an unknown key is named in the transcript" \
-    "# warning: config: .*config:6: unknow"
+    "unknown key 'colour'"
 check_grep "and on stderr" "config:.*:6: unknown key 'colour'" "$TMPD/stderr"
 check_nogrep "theme = dark is accepted" "unknown theme" "$TMPD/stderr"
 check_nogrep "profile sections are not read as settings" "'host'" "$TMPD/stderr"
