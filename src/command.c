@@ -123,6 +123,27 @@ cmd_say(struct command_ctx *ctx, const char *fmt, ...)
 	free(text);
 }
 
+/* A result worth keeping: a transcript note where the front end has one. */
+static void
+cmd_note(struct command_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+cmd_note(struct command_ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+
+	va_start(ap, fmt);
+	text = xvprintf(fmt, ap);
+	va_end(ap);
+	if (ctx->note != NULL)
+		ctx->note(ctx->arg, text);
+	else if (ctx->say != NULL)
+		ctx->say(ctx->arg, text);
+	free(text);
+}
+
 /* "save!" finds :save (it has a '!' form); "quit!" finds nothing. */
 const struct command_entry *
 command_find(const char *name)
@@ -361,7 +382,7 @@ cmd_b64(struct command_ctx *ctx, int argc, char **argv)
 	if (argc != 2)
 		return cmd_usage(ctx, "b64");
 	enc = b64_encode(argv[1], strlen(argv[1]));
-	cmd_say(ctx, "base64 of \"%s\": %s", argv[1], enc);
+	cmd_note(ctx, "base64 of \"%s\": %s", argv[1], enc);
 	free(enc);
 	return 0;
 }
@@ -381,7 +402,7 @@ cmd_unb64(struct command_ctx *ctx, int argc, char **argv)
 		return -1;
 	}
 	safe = sanitize_dup(dec.data != NULL ? dec.data : "", dec.len);
-	cmd_say(ctx, "%s decodes to \"%s\"", argv[1], safe);
+	cmd_note(ctx, "%s decodes to \"%s\"", argv[1], safe);
 	free(safe);
 	buf_free(&dec);
 	return 0;

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 #include "smtpscope/buf.h"
@@ -44,6 +45,27 @@ le_cut(struct lineedit *le, size_t from, size_t to)
 	le->cursor = from;
 }
 
+/* Remember bytes [from, to) as the last kill, then cut them. */
+static void
+le_kill(struct lineedit *le, size_t from, size_t to)
+{
+	if (to <= from || to > le->text.len)
+		return;
+	if (le->killed.data != NULL)
+		wipe(le->killed.data, le->killed.cap);
+	buf_reset(&le->killed);
+	buf_add(&le->killed, le->text.data + from, to - from);
+	le_cut(le, from, to);
+}
+
+/* A byte that belongs to a word: letters, digits, any non-ASCII byte. */
+static int
+is_word(unsigned char c)
+{
+	return (c >= 0x80 || (c >= '0' && c <= '9') ||
+	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+}
+
 /* Set up an empty editor keeping at most histmax lines (0: a default). */
 void
 lineedit_init(struct lineedit *le, size_t histmax)
@@ -51,6 +73,7 @@ lineedit_init(struct lineedit *le, size_t histmax)
 	memset(le, 0, sizeof *le);
 	buf_init(&le->text);
 	buf_init(&le->saved);
+	buf_init(&le->killed);
 	le->histmax = histmax ? histmax : LINEEDIT_HISTMAX;
 }
 
@@ -65,6 +88,9 @@ lineedit_free(struct lineedit *le)
 	if (le->saved.data != NULL)
 		wipe(le->saved.data, le->saved.cap);
 	buf_free(&le->saved);
+	if (le->killed.data != NULL)
+		wipe(le->killed.data, le->killed.cap);
+	buf_free(&le->killed);
 	for (i = 0; i < le->nhist; i++)
 		free(le->hist[i]);
 	free(le->hist);
@@ -149,14 +175,14 @@ lineedit_delete(struct lineedit *le)
 void
 lineedit_kill_end(struct lineedit *le)
 {
-	le_cut(le, le->cursor, le->text.len);
+	le_kill(le, le->cursor, le->text.len);
 }
 
 /* Delete from the start to the cursor. */
 void
 lineedit_kill_start(struct lineedit *le)
 {
-	le_cut(le, 0, le->cursor);
+	le_kill(le, 0, le->cursor);
 }
 
 /* Delete the word before the cursor and the spaces after it. */
@@ -170,7 +196,58 @@ lineedit_kill_word(struct lineedit *le)
 		at--;
 	while (at > 0 && d[at - 1] != ' ' && d[at - 1] != '\t')
 		at--;
-	le_cut(le, at, end);
+	le_kill(le, at, end);
+}
+
+/* Put the last killed text back at the cursor. */
+void
+lineedit_yank(struct lineedit *le)
+{
+	if (le->killed.len > 0)
+		lineedit_insert(le, le->killed.data, le->killed.len);
+}
+
+/* Cursor to the start of this or the previous word. */
+void
+lineedit_word_left(struct lineedit *le)
+{
+	const unsigned char	*d = (const unsigned char *)le->text.data;
+	size_t			 at = le->cursor;
+
+	while (at > 0 && !is_word(d[at - 1]))
+		at--;
+	while (at > 0 && is_word(d[at - 1]))
+		at--;
+	le->cursor = at;
+}
+
+/* Cursor past the end of this or the next word. */
+void
+lineedit_word_right(struct lineedit *le)
+{
+	const unsigned char	*d = (const unsigned char *)le->text.data;
+	size_t			 at = le->cursor, n = le->text.len;
+
+	while (at < n && !is_word(d[at]))
+		at++;
+	while (at < n && is_word(d[at]))
+		at++;
+	le->cursor = at;
+}
+
+/* The newest history line before from that contains needle. */
+long
+lineedit_hist_find(const struct lineedit *le, const char *needle,
+    size_t from)
+{
+	size_t	i = from > le->nhist ? le->nhist : from;
+
+	while (i > 0) {
+		i--;
+		if (*needle == '\0' || strcasestr(le->hist[i], needle) != NULL)
+			return ((long)i);
+	}
+	return (-1);
 }
 
 /* Show the previous history line, saving what was being typed. */
@@ -239,9 +316,13 @@ lineedit_take(struct lineedit *le, int secret)
 	line = xstrndup(buf_str(&le->text), len);
 	if (!secret)
 		lineedit_hist_add(le, line);
-	if (secret)
+	if (secret) {
 		lineedit_clear(le);
-	else {
+		/* A kill made while typing a secret goes with it. */
+		if (le->killed.data != NULL)
+			wipe(le->killed.data, le->killed.cap);
+		buf_reset(&le->killed);
+	} else {
 		buf_reset(&le->text);
 		le->cursor = 0;
 	}

@@ -13,21 +13,50 @@
 #include "ui/ui_internal.h"
 
 static const char *help_keys[] = {
-	"## Keys",
-	"Enter          send the line (or run a :command)",
-	"Up / Down      history (entry); select a line (transcript)",
-	"Left / Right   move in the line; Home/End, Ctrl-A/E too",
-	"Backspace/Del  delete; Ctrl-K/U/W kill to end/start/word",
-	"Tab            complete a :command, else switch focus",
-	"PgUp / PgDn    scroll the transcript; mouse wheel too",
-	"Home / End     first / last line (transcript, empty entry)",
-	"/ n N          search; next older / newer match",
-	"[ ]            scroll the sidebar (Shift-PgUp/PgDn too)",
-	"F1 or ?        this help; F2 sidebar on/off",
+	"## Keys: one grammar",
+	"The entry line edits like readline; the panes that are read (the",
+	"transcript after Tab, a replay, this help, an explanation) take",
+	"less-style keys.  The hint line shows the keys that work right now.",
+	"",
+	"## Everywhere",
+	"F1 or ?        this help (? on an empty smtp> line or in a pane)",
+	"F2 / F4        sidebar on and off / wider (four widths, cycles)",
 	"F3             per-line timing on/off",
+	"PgUp / PgDn    scroll the transcript; the wheel scrolls the pane",
+	"               under the pointer, a click selects a line",
+	"Shift-PgUp/Dn  scroll the sidebar",
 	"Ctrl-L         redraw the screen",
+	"",
+	"## Entry line (smtp>, data>, answer>)",
+	"Enter          send the line (or run a :command)",
+	"Up / Down      history; Ctrl-R searches it (again: older)",
+	"Left / Right   a character; Ctrl-B / Ctrl-F too",
+	"Alt-b / Alt-f  a word back / forward; Ctrl-Left / Ctrl-Right too",
+	"Home / End     start / end of the line; Ctrl-A / Ctrl-E too",
+	"Backspace/Del  delete; Ctrl-K/U/W kill to end/start/word",
+	"Ctrl-Y         yank (put back) the last kill",
+	"Tab            complete a :command, else the transcript pane",
+	"On an empty smtp> line (never in a message or an answer):",
+	"  /            search the transcript",
+	"  [ ]          scroll the sidebar; < > narrow / widen it",
+	"  Home / End   first / last transcript line",
 	"Ctrl-D         quit (empty line at smtp>); or :quit, F10",
 	"               in a message it says how to end it instead",
+	"",
+	"## Transcript pane (Tab) and replay",
+	"j k, Up Down   select a line; the sidebar explains it",
+	"g G, Home End  first / last line",
+	"/ n N          search (wraps, matches highlighted); next /",
+	"               previous match: older lines live, later in a replay",
+	"e E            next / previous error: 4xx, 5xx or warning",
+	"f              filter: errors only, client lines only, quiet (no",
+	"               EHLO lists, no TLS details), everything",
+	"y Y            copy the line / the whole reply (OSC 52; masked",
+	"               lines copy masked unless --show-secrets)",
+	"Enter          explain the line full screen (q or Esc closes)",
+	"[ ] < >        scroll the sidebar; narrow / widen it",
+	"q, Esc, Tab    back to the entry line (a replay: q quits)",
+	":              back to the entry line to type a command",
 	"",
 	"## Modes",
 	"smtp>    lines go to the server as typed, CRLF added",
@@ -47,20 +76,23 @@ static const char *help_more[] = {
 	"Space        on an empty entry line: run the next command",
 	"F6 / F5      step / continue, whatever has focus",
 	"In the script pane (Tab):",
-	"  Space, n   run the next command (and its :expect lines)",
+	"  Space      run the next command (and its :expect lines)",
 	"  c          continue to the end, a breakpoint or a :break",
 	"             reply; c again pauses",
-	"  b          breakpoint on the selected line (Up/Down, j/k)",
-	"  Esc/Enter  back to the entry line; typing goes there too",
+	"  b          breakpoint on the selected line (j/k, g/G)",
+	"  / n N      search the transcript",
+	"  q, Esc     back to the entry line",
 	"Typed commands go to the server between steps as usual.",
 	"\xe2\x96\xb6" " marks the next line, " "\xe2\x97\x8f" " a breakpoint.",
 	"",
 	"## Replay (--replay FILE)",
-	"Space, n, Right   show the next line",
+	"Space, Right      show the next line",
 	"b, Left           back one line",
-	"Home / End        first / last line",
-	"Up / Down         select a shown line to explain it",
+	"g G, Home End     first line / every line",
+	"j k, Up Down      select a shown line to explain it",
+	"/ n N, e E        search, errors: the whole file, shown as found",
 	"p                 play at the recorded speed; any key pauses",
+	"q                 quit (so does Ctrl-D)",
 	"The entry line takes :commands only (:save, :export, :quit).",
 	NULL
 };
@@ -115,7 +147,8 @@ help_text(struct buf *b, int width)
 	}
 	for (i = 0; help_more[i] != NULL; i++)
 		buf_printf(b, "%s\n", help_more[i]);
-	buf_addstr(b, "\nEsc, q or F1 closes this help.\n");
+	buf_addstr(b, "\nq, Esc or F1 closes this help; j/k, Space and b "
+	    "scroll.\n");
 }
 
 /* Draw the overlay in a box over the panes. */
@@ -177,7 +210,11 @@ help_draw(struct ui *ui)
 	buf_free(&b);
 }
 
-/* A key while the overlay is open; returns 1 (it takes every key). */
+/*
+ * A key while the overlay is open; it takes every key.  Only q, Esc, F1
+ * and ? close it: End, Space and the rest scroll or do nothing, so a key
+ * meant for the help never lands in the pane behind it.
+ */
 int
 help_key(struct ui *ui, int type, wint_t ch)
 {
@@ -187,34 +224,61 @@ help_key(struct ui *ui, int type, wint_t ch)
 	if (type == KEY_CODE_YES) {
 		switch (ch) {
 		case KEY_UP:
-			if (ui->help_scroll > 0)
-				ui->help_scroll--;
-			return (1);
+			ch = 'k';
+			break;
 		case KEY_DOWN:
-			ui->help_scroll++;
-			return (1);
+			ch = 'j';
+			break;
 		case KEY_PPAGE:
-			ui->help_scroll = ui->help_scroll > page ?
-			    ui->help_scroll - page : 0;
-			return (1);
+			ch = 'b';
+			break;
 		case KEY_NPAGE:
-			ui->help_scroll += page;
-			return (1);
+			ch = ' ';
+			break;
 		case KEY_HOME:
-			ui->help_scroll = 0;
-			return (1);
-		case KEY_RESIZE:
+			ch = 'g';
+			break;
+		case KEY_END:
+			ch = 'G';
+			break;
+		case KEY_F(1):
+			ch = 'q';
+			break;
+		default:
 			return (1);
 		}
 	}
-	if (type != KEY_CODE_YES && (ch == 'k' || ch == 'j')) {
-		if (ch == 'k' && ui->help_scroll > 0)
+	switch (ch) {
+	case 'k':
+		if (ui->help_scroll > 0)
 			ui->help_scroll--;
-		else if (ch == 'j')
-			ui->help_scroll++;
-		return (1);
+		break;
+	case 'j':
+		ui->help_scroll++;
+		break;
+	case 'b':
+		ui->help_scroll = ui->help_scroll > page ?
+		    ui->help_scroll - page : 0;
+		break;
+	case ' ':
+		ui->help_scroll += page;
+		break;
+	case 'g':
+		ui->help_scroll = 0;
+		break;
+	case 'G':
+		ui->help_scroll = 1 << 20;	/* help_draw clamps it */
+		break;
+	case 'q':
+	case '?':
+	case 0x1b:
+		ui->help = 0;
+		ui->help_scroll = 0;
+		break;
+	default:
+		ui_say(ui, 0, "q or Esc closes the help; j/k, Space and b "
+		    "scroll");
+		break;
 	}
-	ui->help = 0;
-	ui->help_scroll = 0;
 	return (1);
 }

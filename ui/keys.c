@@ -21,6 +21,8 @@
 #define CTRL(c)		((c) & 0x1f)
 #define WHEEL_ROWS	3
 
+static void	keys_dispatch_one(struct ui *, int, wint_t);
+
 /*
  * 1 while lines are message content, or wait to be (DATA not answered
  * yet): a message is open, and '/', '?' and ':' lines may be its text.
@@ -194,18 +196,13 @@ ui_key_search(struct ui *ui, int type, wint_t ch)
 {
 	char	*term;
 
-	if (type != KEY_CODE_YES && (ch == '\r' || ch == '\n')) {
+	if ((type != KEY_CODE_YES && (ch == '\r' || ch == '\n')) ||
+	    (type == KEY_CODE_YES && ch == KEY_ENTER)) {
 		term = lineedit_take(&ui->search_le, 0);
 		ui->searching = 0;
 		ui->entry_off = 0;
-		if (*term != '\0') {
-			free(ui->search_term);
-			ui->search_term = term;
-		} else
-			free(term);
-		if (ui->search_term != NULL &&
-		    transcript_pane_search(ui, ui->search_term, -1) == -1)
-			ui_say(ui, 1, "not found: %s", ui->search_term);
+		nav_search_found(ui, term);
+		free(term);
 		ui->dirty = 1;
 		return;
 	}
@@ -217,32 +214,7 @@ ui_key_search(struct ui *ui, int type, wint_t ch)
 		ui->dirty = 1;
 		return;
 	}
-	if (type == KEY_CODE_YES && ch == KEY_ENTER) {
-		ui_key_search(ui, OK, '\r');
-		return;
-	}
 	entry_key(ui, &ui->search_le, type, ch);
-}
-
-static void
-ui_start_search(struct ui *ui)
-{
-	ui->searching = 1;
-	ui->entry_off = 0;
-	lineedit_clear(&ui->search_le);
-	ui->dirty = 1;
-}
-
-static void
-ui_search_again(struct ui *ui, int dir)
-{
-	if (ui->search_term == NULL) {
-		ui_start_search(ui);
-		return;
-	}
-	if (transcript_pane_search(ui, ui->search_term, dir) == -1)
-		ui_say(ui, 1, "no %s match for \"%s\"", dir < 0 ? "older" :
-		    "newer", ui->search_term);
 }
 
 /* Keys that mean the same in both focuses; returns 1 when handled. */
@@ -268,6 +240,14 @@ ui_key_global(struct ui *ui, int type, wint_t ch)
 		ui->side_mode = ui->side_mode == SIDE_HIDDEN ? SIDE_AUTO :
 		    SIDE_HIDDEN;
 		screen_layout(ui);
+		break;
+	case KEY_F(4):
+		/* Wider, wider, widest, and back. */
+		ui->side_wide = (ui->side_wide + 1) % 4;
+		if (ui->side_mode == SIDE_HIDDEN)
+			ui->side_mode = SIDE_AUTO;
+		screen_layout(ui);
+		ui->full = 1;
 		break;
 	case KEY_F(3):
 		if (replay_untimed(ui))
@@ -306,7 +286,46 @@ ui_key_global(struct ui *ui, int type, wint_t ch)
 	return (1);
 }
 
-/* The mouse: the wheel scrolls, a click selects a transcript line. */
+static int
+ui_in_rect(const struct rect *r, int y, int x)
+{
+	return (r->h > 0 && r->w > 0 && y >= r->y && y < r->y + r->h &&
+	    x >= r->x && x < r->x + r->w);
+}
+
+/* The wheel over whatever is under the pointer; dir -1 up, 1 down. */
+static void
+ui_wheel(struct ui *ui, const MEVENT *ev, int dir)
+{
+	if (ui->help) {
+		ui->help_scroll += dir * WHEEL_ROWS;
+		if (ui->help_scroll < 0)
+			ui->help_scroll = 0;
+	} else if (ui->explain) {
+		ui->explain_scroll += dir * WHEEL_ROWS;
+		if (ui->explain_scroll < 0)
+			ui->explain_scroll = 0;
+	} else if (ui->has_side && ui_in_rect(&ui->r_side, ev->y, ev->x)) {
+		ui->side_scroll += dir * WHEEL_ROWS;
+		if (ui->side_scroll < 0)
+			ui->side_scroll = 0;
+	} else if (ui->has_script && ui->script != NULL &&
+	    ui_in_rect(&ui->r_script, ev->y, ev->x)) {
+		ui->focus = FOCUS_SCRIPT;
+		if (dir < 0)
+			ui->sc_sel = ui->sc_sel > WHEEL_ROWS ?
+			    ui->sc_sel - WHEEL_ROWS : 0;
+		else if (ui->script->n > 0)
+			ui->sc_sel = ui->sc_sel + WHEEL_ROWS < ui->script->n ?
+			    ui->sc_sel + WHEEL_ROWS : ui->script->n - 1;
+	} else
+		transcript_pane_scroll(ui, dir * WHEEL_ROWS);
+}
+
+/*
+ * The mouse acts on the pane under the pointer: the wheel scrolls it, a
+ * click selects a transcript or script line or focuses the entry line.
+ */
 static void
 ui_mouse(struct ui *ui)
 {
@@ -316,16 +335,23 @@ ui_mouse(struct ui *ui)
 	if (getmouse(&ev) != OK)
 		return;
 	if (ev.bstate & BUTTON4_PRESSED)
-		transcript_pane_scroll(ui, -WHEEL_ROWS);
+		ui_wheel(ui, &ev, -1);
 	else if (ev.bstate & BUTTON5_PRESSED)
-		transcript_pane_scroll(ui, WHEEL_ROWS);
-	else if (ev.bstate & BUTTON1_PRESSED) {
+		ui_wheel(ui, &ev, 1);
+	else if ((ev.bstate & BUTTON1_PRESSED) && !ui->help && !ui->explain) {
 		row = ev.y - ui->r_trans.y;
-		if (row >= 0 && row < ui->r_trans.h && ev.x >= ui->r_trans.x &&
-		    ev.x < ui->r_trans.x + ui->r_trans.w &&
+		if (ui_in_rect(&ui->r_trans, ev.y, ev.x) &&
 		    (size_t)row < ui->nrowmap && ui->rowmap[row] != SIZE_MAX) {
 			ui->focus = FOCUS_TRANSCRIPT;
 			transcript_pane_select(ui, ui->rowmap[row]);
+		} else if (ui->has_script && ui->script != NULL &&
+		    ui_in_rect(&ui->r_script, ev.y, ev.x) &&
+		    ev.y > ui->r_script.y &&
+		    ui->sc_top + (size_t)(ev.y - ui->r_script.y - 1) <
+		    ui->script->n) {
+			ui->focus = FOCUS_SCRIPT;
+			ui->sc_sel = ui->sc_top +
+			    (size_t)(ev.y - ui->r_script.y - 1);
 		} else if (ev.y == ui->r_entry.y)
 			ui->focus = FOCUS_ENTRY;
 	}
@@ -349,81 +375,38 @@ ui_focus_transcript(struct ui *ui)
 	transcript_pane_select(ui, target);
 }
 
-/* Keys while the transcript has focus. */
+/*
+ * Keys while the transcript has focus: a read-only pane (nav.c).  Letters
+ * are keys here, never the start of a line: q, Esc and Tab go back to the
+ * entry line, ':' goes there to start a command.
+ */
 static void
 ui_key_transcript(struct ui *ui, int type, wint_t ch)
 {
+	if (nav_key(ui, type, ch))
+		return;
 	if (type == KEY_CODE_YES) {
-		switch (ch) {
-		case KEY_UP:
-			transcript_pane_select_move(ui, -1);
-			return;
-		case KEY_DOWN:
-			transcript_pane_select_move(ui, 1);
-			return;
-		case KEY_HOME:
-			transcript_pane_select(ui, 0);
-			return;
-		case KEY_END:
-			if (ui->t->n > 0)
-				transcript_pane_select(ui, ui->t->n - 1);
-			return;
-		case KEY_ENTER:
-		case KEY_BTAB:
+		if (ch == KEY_BTAB) {
 			ui->focus = FOCUS_ENTRY;
 			ui->dirty = 1;
-			return;
 		}
 		return;
 	}
 	switch (ch) {
-	case 'k':
-		transcript_pane_select_move(ui, -1);
-		return;
-	case 'j':
-		transcript_pane_select_move(ui, 1);
-		return;
-	case 'g':
-		transcript_pane_select(ui, 0);
-		return;
-	case 'G':
-		if (ui->t->n > 0)
-			transcript_pane_select(ui, ui->t->n - 1);
-		return;
-	case '/':
-		ui_start_search(ui);
-		return;
-	case 'n':
-		ui_search_again(ui, -1);
-		return;
-	case 'N':
-		ui_search_again(ui, 1);
-		return;
-	case '?':
-		ui->help = 1;
-		ui->dirty = 1;
-		return;
-	case '[':
-		ui->side_scroll = ui->side_scroll > 3 ? ui->side_scroll - 3 : 0;
-		ui->dirty = 1;
-		return;
-	case ']':
-		ui->side_scroll += 3;
-		ui->dirty = 1;
-		return;
 	case '\t':
-	case '\r':
-	case '\n':
 	case 0x1b:
+	case 'q':
 		ui->focus = FOCUS_ENTRY;
 		ui->dirty = 1;
 		return;
-	}
-	/* Typing goes back to the entry line. */
-	if (ch >= 0x20 && ch != 0x7f) {
+	case ':':
 		ui->focus = FOCUS_ENTRY;
 		entry_key(ui, &ui->le, type, ch);
+		return;
 	}
+	if (ch >= 0x20 && ch != 0x7f)
+		ui_say(ui, 0, "keys here: j k g G / n N e E f y Y Enter; q, Esc "
+		    "or Tab go back to typing, : starts a command");
 }
 
 /* Keys while the entry line has focus. */
@@ -431,6 +414,14 @@ static void
 ui_key_entry(struct ui *ui, int type, wint_t ch)
 {
 	int	empty = (ui->le.text.len == 0);
+
+	switch (entry_rl_key(ui, type, ch)) {
+	case 1:
+		return;
+	case 2:
+		ui_submit(ui);
+		return;
+	}
 
 	if (type == KEY_CODE_YES) {
 		switch (ch) {
@@ -508,10 +499,20 @@ ui_key_entry(struct ui *ui, int type, wint_t ch)
 		    (session_info(ui->s)->mode == SMODE_COMMAND &&
 		    !ui_in_message(ui)))) {
 			if (ch == '/')
-				ui_start_search(ui);
+				nav_search_start(ui);
 			else
 				ui->help = 1;
 			ui->dirty = 1;
+			return;
+		}
+		break;
+	case '[':
+	case ']':
+	case '<':
+	case '>':
+		/* No SMTP command begins so: on an empty line, the sidebar. */
+		if (nav_side_keys_ok(ui)) {
+			nav_side_key(ui, ch);
 			return;
 		}
 		break;
@@ -519,9 +520,55 @@ ui_key_entry(struct ui *ui, int type, wint_t ch)
 	entry_key(ui, &ui->le, type, ch);
 }
 
+/*
+ * Esc read: Alt-<key> when another key came with it (the terminal sends
+ * them together).  Returns 1 when it was an Alt key and was handled.
+ */
+static int
+ui_key_alt(struct ui *ui, int *type2, wint_t *ch2)
+{
+	struct lineedit	*le = NULL;
+
+	*type2 = get_wch(ch2);
+	if (*type2 == ERR)
+		return (0);
+	if (*type2 == OK && *ch2 >= 0x20 && *ch2 < 0x7f) {
+		if (ui->asking)
+			le = &ui->ask_le;
+		else if (ui->searching)
+			le = &ui->search_le;
+		else if (ui->focus == FOCUS_ENTRY && !ui->help &&
+		    !ui->explain && !ui->hsearch)
+			le = &ui->le;
+		if (le != NULL && entry_rl_alt(ui, le, *ch2))
+			return (1);
+	}
+	return (0);
+}
+
 /* Dispatch one key to the overlay, a prompt, the transcript or the entry. */
 void
 keys_dispatch(struct ui *ui, int type, wint_t ch)
+{
+	int	type2;
+	wint_t	ch2;
+
+	if (type == OK && ch == 0x1b) {
+		if (ui_key_alt(ui, &type2, &ch2))
+			return;
+		if (type2 != ERR) {
+			/* A lone Esc, then another key: one after the other. */
+			keys_dispatch_one(ui, type, ch);
+			keys_dispatch(ui, type2, ch2);
+			return;
+		}
+	}
+	keys_dispatch_one(ui, type, ch);
+}
+
+/* One key, with Alt already told apart. */
+static void
+keys_dispatch_one(struct ui *ui, int type, wint_t ch)
 {
 	if (ui->msg != NULL) {
 		free(ui->msg);
@@ -553,6 +600,10 @@ keys_dispatch(struct ui *ui, int type, wint_t ch)
 		help_key(ui, type, ch);
 		return;
 	}
+	if (ui->explain) {
+		explain_key(ui, type, ch);
+		return;
+	}
 	if (ui->asking) {
 		if ((type != KEY_CODE_YES && (ch == '\r' || ch == '\n')) ||
 		    (type == KEY_CODE_YES && ch == KEY_ENTER))
@@ -567,6 +618,10 @@ keys_dispatch(struct ui *ui, int type, wint_t ch)
 	}
 	if (ui->searching) {
 		ui_key_search(ui, type, ch);
+		return;
+	}
+	if (ui->hsearch) {
+		ui_key_entry(ui, type, ch);
 		return;
 	}
 	if (ui->replay && ui->playing) {

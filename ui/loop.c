@@ -91,6 +91,27 @@ ui_ctx_say(void *arg, const char *text)
 		    (int)strlen(text), text);
 }
 
+/*
+ * command_ctx.note: a result lands in the transcript as a local note; a
+ * replay's transcript is the file's, so there it stays in the sidebar.
+ */
+static void
+ui_ctx_note(void *arg, const char *text)
+{
+	struct ui	*ui = arg;
+
+	if (ui->s != NULL) {
+		session_note(ui->s, TDIR_INFO, "%s", text);
+		ui->follow = 1;
+		ui->dirty = 1;
+		return;
+	}
+	free(ui->pinned);
+	ui->pinned = xstrdup(text);
+	ui->side_scroll = 0;
+	ui_say(ui, 0, "%s  (kept in the sidebar; Esc clears)", text);
+}
+
 static void	ui_iterate(struct ui *);
 
 /* command_ctx.ask_secret: a masked prompt in the entry line. */
@@ -394,6 +415,7 @@ ui_run(struct ui_params *p)
 	ui.cctx.ask_secret = ui_ctx_ask_secret;
 	ui.cctx.confirm = ui_ctx_confirm;
 	ui.cctx.say = ui_ctx_say;
+	ui.cctx.note = ui_ctx_note;
 	ui.cctx.practice = p->practice;
 	ui.cctx.arg = &ui;
 
@@ -414,7 +436,8 @@ ui_run(struct ui_params *p)
 	fatal_set_hook(ui_fatal_hook);
 	if (ui.replay) {
 		ui_say(&ui, 0, "replay of %s: Space or Right shows the next "
-		    "line, b goes back, p plays; F1 help", p->replay_path);
+		    "line, b goes back, p plays, q quits; F1 help",
+		    p->replay_path);
 		replay_show(&ui, 1);
 		memory_notes(&ui);
 		while (!ui.quit)
@@ -461,6 +484,7 @@ out:
 	lineedit_free(&ui.le);
 	lineedit_free(&ui.search_le);
 	paste_free();
+	entry_rl_free(&ui);
 	cells_free(&ui.cl);
 	free(ui.rowmap);
 	free(ui.msg);

@@ -44,7 +44,7 @@ entry_draw(struct ui *ui)
 	struct cells			 c;
 	const char			*prompt = "smtp> ", *hint = "F1 help";
 	const char			*text;
-	char				 waiting[64];
+	char				 waiting[64], hsprompt[64];
 	int				 mask = 0, y = ui->r_entry.y, x0, w;
 	int				 hintw, curcol, promptw;
 	size_t				 ncur, from, col;
@@ -60,6 +60,11 @@ entry_draw(struct ui *ui)
 		le = &ui->search_le;
 		prompt = "search: ";
 		hint = "Enter find  Esc cancel";
+	} else if (ui->hsearch) {
+		snprintf(hsprompt, sizeof hsprompt, "(history: %.40s) ",
+		    buf_str(&ui->hs_needle));
+		prompt = hsprompt;
+		hint = "[^R older  Esc edit  ^G cancel]";
 	} else if (ui->replay) {
 		prompt = "replay> ";
 		hint = "[:commands only]  F1 help";
@@ -177,6 +182,14 @@ entry_key(struct ui *ui, struct lineedit *le, int type, wint_t ch)
 			lineedit_delete(le);
 			return (1);
 		}
+		if (ch == (wint_t)ui->key_cleft) {
+			lineedit_word_left(le);
+			return (1);
+		}
+		if (ch == (wint_t)ui->key_cright) {
+			lineedit_word_right(le);
+			return (1);
+		}
 		return (0);
 	}
 	switch (ch) {
@@ -200,6 +213,9 @@ entry_key(struct ui *ui, struct lineedit *le, int type, wint_t ch)
 		return (1);
 	case CTRL('W'):
 		lineedit_kill_word(le);
+		return (1);
+	case CTRL('Y'):
+		lineedit_yank(le);
 		return (1);
 	case CTRL('H'):
 	case 0x7f:

@@ -242,10 +242,19 @@ sidebar_draw(struct ui *ui)
 	st.h = h;
 	side_text(&st, b.data == NULL ? "" : b.data, b.len);
 	if (h < ui->r_side.h) {
-		snprintf(mark, sizeof mark, "-- %d more: ] or Shift-PgDn --",
-		    total - h - ui->side_scroll);
+		/* Only keys that work here: ] types a bracket mid-line. */
+		if (ui->explain)
+			snprintf(mark, sizeof mark, "-- %d more: j or Space --",
+			    total - h - ui->side_scroll);
+		else
+			snprintf(mark, sizeof mark, "-- %d more: %s --",
+			    total - h - ui->side_scroll,
+			    nav_side_keys_ok(ui) ? "] or Shift-PgDn" :
+			    "Shift-PgDn");
 		if (total - h - ui->side_scroll <= 0)
-			snprintf(mark, sizeof mark, "-- end: [ or Shift-PgUp --");
+			snprintf(mark, sizeof mark, "-- end: %s --",
+			    ui->explain ? "k or g" : nav_side_keys_ok(ui) ?
+			    "[ or Shift-PgUp" : "Shift-PgUp");
 		screen_put(ui, ui->r_side.y + h, ui->r_side.x + 1,
 		    ui->r_side.w - 1, mark, strlen(mark), R_DIM);
 	}

@@ -195,9 +195,11 @@ struct hint {
 	const char	*what;
 };
 
+/* Only keys that work in the focus and mode they are shown in. */
 static const struct hint hints_entry[] = {
-	{ "Enter", "send" }, { "Tab", "lines" }, { "PgUp/PgDn", "scroll" },
-	{ "/", "search" }, { "F1", "help" }, { "^D", "quit" }, { NULL, NULL }
+	{ "Enter", "send" }, { "Tab", "lines" }, { "/", "search" },
+	{ "^R", "history" }, { "PgUp/PgDn", "scroll" }, { "F1", "help" },
+	{ "^D", "quit" }, { NULL, NULL }
 };
 /* In a message (or waiting for its 354) and in answer mode ^D is no quit. */
 static const struct hint hints_data[] = {
@@ -211,14 +213,19 @@ static const struct hint hints_answer[] = {
 	{ NULL, NULL }
 };
 static const struct hint hints_trans[] = {
-	{ "Up/Down", "select" }, { "Tab", "entry" }, { "/ n N", "search" },
-	{ "[ ]", "sidebar" }, { "F1", "help" }, { "Esc", "back" },
-	{ NULL, NULL }
+	{ "j/k", "select" }, { "/ n N", "search" }, { "e/E", "errors" },
+	{ "f", "filter" }, { "y/Y", "copy" }, { "Enter", "explain" },
+	{ "q", "back" }, { "F1", "help" }, { NULL, NULL }
 };
 static const struct hint hints_replay[] = {
 	{ "Space", "next" }, { "b", "back" }, { "p", "play" },
-	{ "Home/End", "first/last" }, { ":", "commands" }, { "F1", "help" },
-	{ "^D", "quit" }, { NULL, NULL }
+	{ "/ n N", "search" }, { "e/E", "errors" }, { "f", "filter" },
+	{ "y", "copy" }, { "Enter", "explain" }, { "q", "quit" },
+	{ "F1", "help" }, { NULL, NULL }
+};
+static const struct hint hints_command[] = {
+	{ "Enter", "run" }, { "Tab", "complete" }, { "^U", "clear" },
+	{ NULL, NULL }
 };
 static const struct hint hints_step[] = {
 	{ "Space", "step" }, { "F5", "continue" }, { "Tab", "script" },
@@ -226,12 +233,20 @@ static const struct hint hints_step[] = {
 	{ NULL, NULL }
 };
 static const struct hint hints_script[] = {
-	{ "Space/n", "step" }, { "c", "continue" }, { "b", "breakpoint" },
-	{ "Up/Down", "select" }, { "Tab", "lines" }, { "Esc", "entry" },
+	{ "Space", "step" }, { "c", "continue" }, { "b", "breakpoint" },
+	{ "j/k", "select" }, { "Tab", "lines" }, { "q", "entry" },
 	{ NULL, NULL }
 };
 static const struct hint hints_ask[] = {
 	{ "Enter", "confirm" }, { "Esc", "cancel" }, { NULL, NULL }
+};
+static const struct hint hints_hsearch[] = {
+	{ "^R", "older" }, { "Enter", "send" }, { "Esc", "edit" },
+	{ "^G", "cancel" }, { NULL, NULL }
+};
+static const struct hint hints_view[] = {
+	{ "j/k", "scroll" }, { "Space", "page" }, { "g/G", "top/end" },
+	{ "q", "close" }, { NULL, NULL }
 };
 
 /* Draw the key hints, or the current message instead. */
@@ -256,9 +271,16 @@ hint_draw(struct ui *ui)
 	}
 	if (ui->s != NULL)
 		in = session_info(ui->s);
-	if (ui->asking || ui->searching)
+	if (ui->help || ui->explain)
+		h = hints_view;
+	else if (ui->asking || ui->searching)
 		h = hints_ask;
-	else if (ui->replay && ui->focus == FOCUS_ENTRY)
+	else if (ui->hsearch)
+		h = hints_hsearch;
+	else if (ui->replay && ui->focus == FOCUS_ENTRY &&
+	    ui->le.text.len > 0)
+		h = hints_command;
+	else if (ui->replay && ui->focus != FOCUS_SCRIPT)
 		h = hints_replay;
 	else if (ui->focus == FOCUS_SCRIPT)
 		h = hints_script;

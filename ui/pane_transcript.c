@@ -127,6 +127,8 @@ transcript_pane_rows(struct ui *ui, size_t i, int width)
 {
 	int	indent;
 
+	if (!nav_visible(ui, i))
+		return (0);	/* the filter hides it */
 	transcript_pane_line(ui, i, &ui->cl, &indent);
 	return (cells_rows(&ui->cl, indent, width));
 }
@@ -213,8 +215,10 @@ transcript_pane_scroll(struct ui *ui, int delta)
 		if (ui->top_line == 0)
 			break;
 		ui->top_line--;
-		ui->top_row = transcript_pane_rows(ui, ui->top_line, w) - 1;
-		delta++;
+		r = transcript_pane_rows(ui, ui->top_line, w);
+		ui->top_row = r > 0 ? r - 1 : 0;
+		if (r > 0)
+			delta++;
 	}
 	while (delta > 0) {
 		r = transcript_pane_rows(ui, ui->top_line, w);
@@ -230,7 +234,8 @@ transcript_pane_scroll(struct ui *ui, int delta)
 			break;
 		ui->top_line++;
 		ui->top_row = 0;
-		delta--;
+		if (r > 0)
+			delta--;	/* a hidden line took no row */
 	}
 	/* Past the last full screen: back to following new lines. */
 	ui->follow = (rows_below_anchor(ui, pane_h(ui)) <= pane_h(ui));
@@ -264,6 +269,8 @@ transcript_pane_select(struct ui *ui, size_t i)
 		return;
 	if (i >= ui->t->n)
 		i = ui->t->n - 1;
+	if ((j = nav_nearest(ui, i)) != (size_t)-1)
+		i = j;
 	ui->sel = i;
 	ui->side_scroll = 0;
 	ui->dirty = 1;
@@ -288,66 +295,29 @@ pin:
 		ui->follow = 0;
 }
 
-/* Move the selection by delta lines. */
+/* Move the selection by delta lines the filter shows. */
 void
 transcript_pane_select_move(struct ui *ui, int delta)
 {
-	size_t	n = ui->t->n, i = ui->sel;
+	size_t	n = ui->t->n, i = ui->sel, j;
 
 	if (n == 0)
 		return;
-	if (delta < 0)
-		i = (size_t)-delta > i ? 0 : i - (size_t)-delta;
-	else
-		i = i + (size_t)delta >= n ? n - 1 : i + (size_t)delta;
-	transcript_pane_select(ui, i);
-}
-
-/* Case-insensitive search for term, from the selection in direction dir. */
-int
-transcript_pane_search(struct ui *ui, const char *term, int dir)
-{
-	const struct tline	*tl;
-	struct buf		 b;
-	size_t			 n = ui->t->n, i, k;
-	int			 found = 0;
-
-	if (n == 0 || term == NULL || *term == '\0')
-		return (-1);
-	i = (ui->focus == FOCUS_TRANSCRIPT) ? ui->sel : (dir < 0 ? n : 0);
-	if (ui->focus != FOCUS_TRANSCRIPT && dir > 0)
-		i = (size_t)-1;		/* start before the first line */
-	buf_init(&b);
-	for (k = 0; k < n; k++) {
-		if (dir < 0) {
-			if (i == 0)
+	if (i >= n)
+		i = n - 1;
+	while (delta != 0) {
+		j = i;
+		do {
+			if (delta < 0 ? j == 0 : j + 1 >= n)
 				break;
-			i--;
-		} else {
-			if (i + 1 >= n && i != (size_t)-1)
-				break;
-			i++;
-		}
-		tl = &ui->t->lines[i];
-		if ((tl->flags & TL_SECRET) && !show_secrets(ui))
-			continue;
-		buf_reset(&b);
-		sanitize(&b, tl->raw, tl->len);
-		if (tl->annot != NULL) {
-			buf_addch(&b, ' ');
-			sanitize(&b, tl->annot, strlen(tl->annot));
-		}
-		if (strcasestr(buf_str(&b), term) != NULL) {
-			found = 1;
+			j = delta < 0 ? j - 1 : j + 1;
+		} while (!nav_visible(ui, j));
+		if (j == i || !nav_visible(ui, j))
 			break;
-		}
+		i = j;
+		delta += delta < 0 ? 1 : -1;
 	}
-	buf_free(&b);
-	if (!found)
-		return (-1);
-	ui->focus = FOCUS_TRANSCRIPT;
 	transcript_pane_select(ui, i);
-	return (0);
 }
 
 /* A line was added: remember the newest reply and redraw. */
@@ -474,10 +444,15 @@ transcript_pane_draw(struct ui *ui)
 	}
 	used = transcript_pane_rows(ui, ui->top_line, tw);
 	if (ui->top_row >= used)
-		ui->top_row = used - 1;
+		ui->top_row = used > 0 ? used - 1 : 0;
 	i = ui->top_line;
 	skip = ui->top_row;
 	while (y < r->h && i < n) {
+		if (!nav_visible(ui, i)) {
+			skip = 0;
+			i++;
+			continue;
+		}
 		transcript_pane_line(ui, i, &ui->cl, &indent);
 		cont = wrap_indent(indent, tw);
 		sel = ((ui->focus == FOCUS_TRANSCRIPT || ui->replay) &&
@@ -496,8 +471,8 @@ transcript_pane_draw(struct ui *ui)
 					attrset(A_REVERSE);
 					mvhline(r->y + y, r->x, ' ', r->w);
 				}
-				screen_put_cells(ui, r->y + y, x, avail,
-				    &ui->cl, at, end, (int)extra);
+				nav_put_row(ui, r->y + y, x, avail, &ui->cl,
+				    at, end, (int)extra);
 				if (i == expl && !marked && tw < r->w) {
 					mark_explained(ui, y, sel);
 					marked = 1;
@@ -514,6 +489,7 @@ transcript_pane_draw(struct ui *ui)
 		skip = 0;
 		i++;
 	}
+	nav_draw_marks(ui);
 	if (!ui->follow && r->w > 20 && i < n) {
 		static const char more[] = " more below: End ";
 		int len = (int)sizeof more - 1;

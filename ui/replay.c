@@ -110,13 +110,18 @@ replay_gap(struct ui *ui, size_t i)
 static void
 replay_next(struct ui *ui)
 {
+	size_t	n;
+
 	if (ui->rp_view.n >= ui->rp_full->n) {
 		ui_say(ui, 0, "end of the transcript (%zu lines); b goes back, "
 		    "Home to the start", replay_file_line(ui, ui->rp_full->n));
 		replay_show(ui, ui->rp_view.n);
 		return;
 	}
-	replay_show(ui, ui->rp_view.n + 1);
+	n = ui->rp_view.n + 1;
+	while (n < ui->rp_full->n && !nav_visible(ui, n - 1))
+		n++;
+	replay_show(ui, n);
 }
 
 static void
@@ -143,7 +148,10 @@ replay_play(struct ui *ui)
 /*
  * A key in replay mode; returns 1 when it was a replay key.  While playing
  * every key pauses.  While a ':' command is being typed in the entry line
- * the keys belong to the line editor.
+ * the keys belong to the line editor.  A replay is a read-only view: with
+ * the entry line empty the keys are nav.c's (j k / n N e E f y Y Enter),
+ * plus Space or Right for the next line, b or Left for the one before,
+ * g/Home and G/End for the first and the last, p to play, q to leave.
  */
 int
 replay_key(struct ui *ui, int type, wint_t ch)
@@ -173,31 +181,34 @@ replay_key(struct ui *ui, int type, wint_t ch)
 		case KEY_END:
 			replay_show(ui, ui->rp_full->n);
 			return (1);
-		case KEY_UP:
-		case KEY_DOWN:
-			if (!entry)
-				return (0);
-			transcript_pane_select_move(ui, ch == KEY_UP ? -1 : 1);
-			return (1);
 		}
-		return (0);
+		return (nav_key(ui, type, ch));
 	}
 	switch (ch) {
 	case ' ':
-	case 'n':
 		replay_next(ui);
 		return (1);
 	case 'b':
 		replay_back(ui);
 		return (1);
+	case 'g':
+		replay_show(ui, 1);
+		return (1);
+	case 'G':
+		replay_show(ui, ui->rp_full->n);
+		return (1);
 	case 'p':
 		replay_play(ui);
 		return (1);
+	case 'q':
+		ui->quit = 1;
+		return (1);
 	}
-	if (entry && ch >= 0x20 && ch != 0x7f && ch != ':' && ch != '/' &&
-	    ch != '?') {
-		ui_say(ui, 0, "a replay sends nothing: Space next, b back, "
-		    "p play; :save, :export, :quit");
+	if (nav_key(ui, type, ch))
+		return (1);
+	if (entry && ch >= 0x20 && ch != 0x7f && ch != ':') {
+		ui_say(ui, 0, "a replay sends nothing: Space next line, b back, "
+		    "/ n N search, e E errors, q quit; :save, :export");
 		return (1);
 	}
 	return (0);

@@ -324,6 +324,7 @@ screen_init(struct ui *ui)
 	intrflush(stdscr, FALSE);
 	screen_no_flow_control();
 	keypad(stdscr, TRUE);
+	nav_keys_init(ui);
 	nodelay(stdscr, TRUE);
 	screen_paste_mode(1);
 	/* mouse = off (config): the terminal keeps its own selection. */
@@ -394,18 +395,25 @@ screen_layout(struct ui *ui)
 		return;
 	}
 	if (ui->cols >= UI_SIDE_COLS) {
-		sw = ui->cols * 36 / 100;
+		/* F4, < and > (side_wide) give it a bigger share. */
+		sw = ui->cols * (36 + 14 * ui->side_wide) / 100;
 		if (sw < 28)
 			sw = 28;
-		if (sw > 56)
+		if (sw > 56 && ui->side_wide == 0)
 			sw = 56;
 		if (ui->cfg_side > 0)
 			sw = screen_side_cfg(ui);
+		if (sw > ui->cols - 24)
+			sw = ui->cols - 24;
 		ui->r_trans = (struct rect){ top, 0, body, ui->cols - sw - 1 };
 		ui->r_side = (struct rect){ top, ui->cols - sw, body, sw };
 	} else {
 		/* Narrow: the sidebar folds under the transcript. */
 		sh = ui->has_script && ui->has_side ? body / 2 : body / 3;
+		if (ui->side_wide > 0)
+			sh = body * (ui->side_wide + 1) / (ui->side_wide + 2);
+		if (sh > body - 4)
+			sh = body - 4;
 		if (sh < 3)
 			sh = 3;
 		ui->side_below = 1;
@@ -502,9 +510,11 @@ screen_draw(struct ui *ui)
 	frame_draw(ui);
 	entry_draw(ui);
 	hint_draw(ui);
+	if (ui->explain)
+		explain_draw(ui);
 	if (ui->help)
 		help_draw(ui);
-	if (ui->cur_show && !ui->help) {
+	if (ui->cur_show && !ui->help && !ui->explain) {
 		curs_set(1);
 		move(ui->cur_y, ui->cur_x);
 	} else

@@ -604,8 +604,21 @@ step_key(struct ui *ui, int type, wint_t ch)
 	}
 	switch (ch) {
 	case ' ':
-	case 'n':
 		step_request(ui, STEP_ONE);
+		return (1);
+	case 'n':
+	case 'N':
+		/* One grammar: n is the next match, as in the transcript. */
+		nav_search_again(ui, ch == 'n');
+		return (1);
+	case '/':
+		nav_search_start(ui);
+		return (1);
+	case 'g':
+		step_select(ui, -(long)ui->script->n);
+		return (1);
+	case 'G':
+		step_select(ui, (long)ui->script->n);
 		return (1);
 	case 'c':
 		step_request(ui, STEP_CONT);
@@ -638,6 +651,7 @@ step_key(struct ui *ui, int type, wint_t ch)
 	case '\r':
 	case '\n':
 	case 0x1b:
+	case 'q':
 		ui->focus = FOCUS_ENTRY;
 		return (1);
 	case CTRL('L'):

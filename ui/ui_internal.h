@@ -67,6 +67,15 @@ enum side_mode {
 	SIDE_HIDDEN
 };
 
+/* What the transcript pane shows (f cycles; nav.c). */
+enum nav_filter {
+	NAV_ALL,
+	NAV_ERRORS,		/* 4xx, 5xx and warnings */
+	NAV_CLIENT,		/* what we sent */
+	NAV_QUIET,		/* no EHLO lists, no TLS details */
+	NAV_NFILTERS
+};
+
 struct rect {
 	int	y, x, h, w;
 };
@@ -174,6 +183,18 @@ struct ui {
 	int			 cfg_mouse_off;	/* leave the mouse alone */
 	char			*cfg_warnings;	/* to show once running */
 	char			*hist_path;	/* NULL: no history file */
+	/* Reading (nav.c, copy.c, explain.c, entry_rl.c). */
+	enum nav_filter		 filter;
+	int			 search_dir;	/* of the last search: -1, 1 */
+	int			 explain;	/* full-screen explanation */
+	int			 explain_scroll;
+	int			 side_wide;	/* 0..3: F4, < and > */
+	int			 hsearch;	/* Ctrl-R in the entry */
+	struct buf		 hs_needle;
+	size_t			 hs_from;	/* history index of the match */
+	char			*hs_orig;	/* the line before Ctrl-R */
+	int			 key_cleft;	/* Ctrl-Left/Right key codes */
+	int			 key_cright;
 };
 
 /* screen.c */
@@ -212,7 +233,6 @@ void	 transcript_pane_top(struct ui *);
 void	 transcript_pane_bottom(struct ui *);
 void	 transcript_pane_select(struct ui *, size_t);
 void	 transcript_pane_select_move(struct ui *, int);
-int	 transcript_pane_search(struct ui *, const char *, int);
 void	 transcript_pane_on_add(struct ui *, size_t);
 void	 transcript_pane_on_drop(struct ui *, size_t, size_t);
 size_t	 transcript_pane_target(struct ui *);
@@ -241,6 +261,32 @@ int	 help_key(struct ui *, int, wint_t);
 void	 memory_start(struct ui *);
 void	 memory_notes(struct ui *);
 void	 memory_end(struct ui *);
+/* nav.c: the keys of read-only panes, search, errors, the filter */
+void	 nav_keys_init(struct ui *);
+int	 nav_key(struct ui *, int, wint_t);
+int	 nav_visible(const struct ui *, size_t);
+size_t	 nav_nearest(const struct ui *, size_t);
+void	 nav_search_start(struct ui *);
+void	 nav_search_found(struct ui *, const char *);
+void	 nav_search_again(struct ui *, int);
+int	 nav_put_row(struct ui *, int, int, int, const struct cells *,
+	    size_t, size_t, int);
+void	 nav_draw_marks(struct ui *);
+int	 nav_side_keys_ok(const struct ui *);
+void	 nav_side_key(struct ui *, wint_t);
+
+/* copy.c: y and Y, through OSC 52 */
+void	 copy_selection(struct ui *, int);
+
+/* explain.c: the full-screen explanation (Enter on a line) */
+void	 explain_open(struct ui *);
+void	 explain_draw(struct ui *);
+int	 explain_key(struct ui *, int, wint_t);
+
+/* entry_rl.c: readline keys beyond pane_entry.c's (Ctrl-R, Alt-b/f) */
+int	 entry_rl_key(struct ui *, int, wint_t);
+int	 entry_rl_alt(struct ui *, struct lineedit *, wint_t);
+void	 entry_rl_free(struct ui *);
 
 /* keys.c */
 void	 keys_dispatch(struct ui *, int, wint_t);

@@ -29,6 +29,11 @@ struct command_ctx {
 	char		*(*ask_secret)(void *, const char *);
 	/* Show a message (not a transcript line) to the user. */
 	void		 (*say)(void *, const char *);
+	/*
+	 * Keep a result (:b64, :unb64) where it stays readable: the UI adds
+	 * a transcript note.  NULL: say() is used.
+	 */
+	void		 (*note)(void *, const char *);
 	/* Ask a yes/no question; 1 yes.  NULL (scripts): the answer is no. */
 	int		 (*confirm)(void *, const char *);
 	void		*arg;

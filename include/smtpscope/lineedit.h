@@ -18,6 +18,7 @@ struct lineedit {
 	size_t		  hpos;	   /* == nhist when not browsing */
 	struct buf	  saved;   /* the line being typed before browsing */
 	size_t		  histmax;
+	struct buf	  killed;  /* the last Ctrl-K/U/W, for Ctrl-Y */
 };
 
 void	 lineedit_init(struct lineedit *, size_t);
@@ -32,6 +33,17 @@ void	 lineedit_delete(struct lineedit *);
 void	 lineedit_kill_end(struct lineedit *);	/* Ctrl-K */
 void	 lineedit_kill_start(struct lineedit *);/* Ctrl-U */
 void	 lineedit_kill_word(struct lineedit *);	/* Ctrl-W */
+/* Put the last killed text back at the cursor (Ctrl-Y). */
+void	 lineedit_yank(struct lineedit *);
+/* Cursor to the start of this or the previous word (Alt-b, Ctrl-Left). */
+void	 lineedit_word_left(struct lineedit *);
+/* Cursor past the end of this or the next word (Alt-f, Ctrl-Right). */
+void	 lineedit_word_right(struct lineedit *);
+/*
+ * The newest history line before index from that contains needle (case
+ * folded for ASCII); returns its index or -1.  from == nhist searches all.
+ */
+long	 lineedit_hist_find(const struct lineedit *, const char *, size_t);
 void	 lineedit_hist_prev(struct lineedit *);	/* Up */
 void	 lineedit_hist_next(struct lineedit *);	/* Down */
 /* Add a line to the history (a saved one, at start); never a secret. */

@@ -50,13 +50,15 @@ keys C-u
 # Help overlay.
 keys F1
 check_screen "F1 opens help" 'smtpscope help'
-check_screen "help lists :commands" ':auth plain'
+check_screen "help lists the keys first" 'Keys: one grammar'
+keys Space
+check_screen "help lists :commands after them" ':auth plain'
 keys Escape
 check "Esc closes help" wait_gone 'smtpscope help'
 
 # Tab to the transcript: Up selects an older line, the sidebar follows.
 keys Tab
-check_screen "Tab focuses the transcript" 'Up/Down select'
+check_screen "Tab focuses the transcript" 'j/k select'
 keys Up
 check_screen "sidebar follows the selection" '│ line [0-9]+ of [0-9]+'
 keys Escape

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Keys beyond typing: '/' search selects the match and the sidebar follows,
 # n finds the next older match, F3 toggles timing, F2 hides the sidebar,
-# a mouse click selects a line, :b64 answers in the hint bar, and an
-# :explain text lands in the sidebar.
+# a mouse click selects a line, :b64 leaves its result in the transcript,
+# and an :explain text lands in the sidebar.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui/tui_lib.sh"
 
@@ -18,7 +18,8 @@ keys '/'
 check_screen "search prompt" '^search: '
 keys 'pipelin' Enter
 check_screen "search selects a line: sidebar says which" '│ line [0-9]+ of [0-9]+'
-check_escreen "the match is highlighted" '\[7m(.\[[0-9;]*m)*S: 250-PIPELINING'
+check_escreen "the selected line is in reverse video" '\[7m(.\[[0-9;]*m)*S: 250-(.\[[0-9;]*m)*PIPELIN'
+check_escreen "the match itself is highlighted" '\[[0-9;]*1;4m(.\[[0-9;]*m)*PIPELIN'
 screen | grep -o 'line [0-9]* of' > "$TMPD/m1"
 moved() {
 	screen | grep -o 'line [0-9]* of' > "$TMPD/m2"
@@ -45,7 +46,7 @@ check_screen "a click selects a line" '│ line [0-9]+ of'
 keys Escape
 
 keys ':b64 demo' Enter
-check_screen ":b64 answers in the hint bar" 'ZGVtbw=='
+check_screen ":b64 leaves a transcript note" '^# base64 of "demo": ZGVtbw=='
 keys ':explain 550' Enter
 check_screen ":explain text shows in the sidebar" '│ .*550'
 keys Escape

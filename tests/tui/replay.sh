@@ -54,8 +54,8 @@ keys Left
 check_screen "Left goes back too" "line $((k - 2))/$N "
 keys Right
 check_screen "Right goes forward" "line $((k - 1))/$N "
-keys n
-check_screen "n goes forward" "line $k/$N "
+keys Space
+check_screen "Space goes forward" "line $k/$N "
 keys End
 check_screen "End shows everything" "line $N/$N "
 check_screen "the last reply is there" '^S: 221 '

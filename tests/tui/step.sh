@@ -57,7 +57,7 @@ check "nothing after the 550 was sent" wait_gone '^C: RCPT TO:<postmaster' 1
 
 # A breakpoint on line 8 (RSET) from the script pane.
 keys Tab
-check_screen "Tab focuses the script pane" 'Space/n step +c continue +b breakpoint'
+check_screen "Tab focuses the script pane" 'Space step +c continue +b breakpoint'
 keys Down b
 check_screen "b sets a breakpoint" 'breakpoint set at line 8'
 check_screen "breakpoint marked with ●" '● +8 RSET'
@@ -66,8 +66,8 @@ check_screen "c continues" '^C: RCPT TO:<postmaster@localhost>'
 check_screen "stops before the breakpoint line" 'breakpoint at line 8'
 check_screen "marker sits on the breakpoint" '●▶ +8 RSET'
 check "the breakpoint line has not run" wait_gone '^C: RSET' 1
-keys n
-check_screen "n steps over the breakpoint" '^C: RSET'
+keys Space
+check_screen "Space steps over the breakpoint" '^C: RSET'
 check "only one command" wait_gone '^C: HELP' 1
 keys c
 check_screen "c runs to the end" '^C: QUIT'

@@ -64,6 +64,19 @@ main(void)
 	OK(strchr(buf_str(&said), '\033') == NULL,
 	    ":unb64 never shows a raw ESC");
 
+	/* With a note callback the results are kept there, not said. */
+	ctx.note = say;
+	ctx.say = NULL;
+	buf_reset(&said);
+	EQ_INT(command_run(&ctx, ":b64 demo"), 0, ":b64 with a note hook");
+	OK(strstr(buf_str(&said), "ZGVtbw==") != NULL, ":b64 result is a note");
+	buf_reset(&said);
+	EQ_INT(command_run(&ctx, ":unb64 ZGVtbw=="), 0, ":unb64 too");
+	OK(strstr(buf_str(&said), "\"demo\"") != NULL,
+	    ":unb64 result is a note");
+	ctx.note = NULL;
+	ctx.say = say;
+
 	EQ_INT(command_run(&ctx, ":frob"), -1, "unknown command fails");
 	OK(strstr(buf_str(&said), "unknown command ':frob'") != NULL,
 	    "unknown command is named");

@@ -162,6 +162,63 @@ test_clear_wipes(void)
 	lineedit_free(&le);
 }
 
+/* Readline extras: Ctrl-Y, word moves, Ctrl-R's look-up. */
+static void
+test_readline(void)
+{
+	struct lineedit	 le;
+	char		*line;
+
+	lineedit_init(&le, 0);
+	lineedit_yank(&le);
+	EQ_STR(text(&le), "", "yank with nothing killed does nothing");
+	type(&le, "MAIL FROM:<a@example.org> SIZE=10");
+	lineedit_word_left(&le);
+	EQ_INT(le.cursor, 31, "word left: start of the last word");
+	lineedit_word_left(&le);
+	EQ_INT(le.cursor, 26, "word left again: SIZE");
+	lineedit_home(&le);
+	lineedit_word_right(&le);
+	EQ_INT(le.cursor, 4, "word right: end of MAIL");
+	lineedit_word_right(&le);
+	EQ_INT(le.cursor, 9, "word right: end of FROM");
+	lineedit_kill_end(&le);
+	EQ_STR(text(&le), "MAIL FROM", "Ctrl-K kills to the end");
+	lineedit_home(&le);
+	lineedit_yank(&le);
+	EQ_STR(text(&le), ":<a@example.org> SIZE=10MAIL FROM",
+	    "Ctrl-Y puts the kill back at the cursor");
+	lineedit_end(&le);
+	lineedit_kill_word(&le);
+	lineedit_yank(&le);
+	lineedit_yank(&le);
+	EQ_STR(text(&le), ":<a@example.org> SIZE=10MAIL FROMFROM",
+	    "Ctrl-W kill, yanked twice");
+	line = lineedit_take(&le, 0);
+	free(line);
+
+	type(&le, "EHLO one");
+	free(lineedit_take(&le, 0));
+	type(&le, "MAIL FROM:<x@y>");
+	free(lineedit_take(&le, 0));
+	type(&le, "EHLO two");
+	free(lineedit_take(&le, 0));
+	EQ_INT(lineedit_hist_find(&le, "ehlo", le.nhist), 3,
+	    "find: newest match, case folded");
+	EQ_INT(lineedit_hist_find(&le, "ehlo", 3), 1, "find: older match");
+	EQ_INT(lineedit_hist_find(&le, "ehlo", 1), -1, "find: none older");
+	EQ_INT(lineedit_hist_find(&le, "", le.nhist), 3,
+	    "find: empty needle is the newest line");
+
+	type(&le, "pa55word");
+	lineedit_home(&le);
+	lineedit_kill_end(&le);
+	free(lineedit_take(&le, 1));
+	lineedit_yank(&le);
+	EQ_STR(text(&le), "", "a secret line's kill is gone after it");
+	lineedit_free(&le);
+}
+
 int
 main(void)
 {
@@ -171,5 +228,6 @@ main(void)
 	test_utf8();
 	test_history();
 	test_clear_wipes();
+	test_readline();
 	return t_done();
 }
