@@ -190,19 +190,19 @@ check "q closes it" wait_gone 'smtpscope help'
 
 # Narrow: the wheel over the sidebar scrolls the sidebar, not the transcript.
 tui_resize 60 20
-check_screen "60x20: the sidebar under the transcript" '^─+$'
+check_screen "60x20: the sidebar under the transcript" '^─ Sidebar'
 check_screen "it has more to show" '-- [0-9]+ more: ] or Shift-PgDn --'
 more() { screen | sed -n 's/.*-- \([0-9]*\) more.*/\1/p'; }
 m0=$(more)
-sep0=$(screen | grep -n '^─' | cut -d: -f1)
+sep0=$(screen | grep -n '^─ Sidebar' | cut -d: -f1)
 # X10 wheel down (button 65) at column 11, row 17 (in the sidebar).
 tmx send-keys -l "$(printf '\033[Ma+1')"
 check "the wheel scrolled the sidebar" wait_for 5 sh -c "[ \"\$(tmux -L '$TUI_SOCK' -f /dev/null capture-pane -p | sed -n 's/.*-- \([0-9]*\) more.*/\1/p')\" = $((m0 - 3)) ]"
 check "not the transcript" wait_gone 'more below: End' 1
 keys '>'
-check "> gives the sidebar more rows" wait_for 5 sh -c "[ \$(tmux -L '$TUI_SOCK' -f /dev/null capture-pane -p | grep -n '^─' | cut -d: -f1) -lt $sep0 ]"
+check "> gives the sidebar more rows" wait_for 5 sh -c "[ \$(tmux -L '$TUI_SOCK' -f /dev/null capture-pane -p | grep -n '^─ Sidebar' | cut -d: -f1) -lt $sep0 ]"
 keys F4 F4 F4
-check "F4 cycles back to the first width" wait_for 5 sh -c "[ \$(tmux -L '$TUI_SOCK' -f /dev/null capture-pane -p | grep -n '^─' | cut -d: -f1) -eq $sep0 ]"
+check "F4 cycles back to the first width" wait_for 5 sh -c "[ \$(tmux -L '$TUI_SOCK' -f /dev/null capture-pane -p | grep -n '^─ Sidebar' | cut -d: -f1) -eq $sep0 ]"
 tui_resize 120 40
 
 keys ":save $TMPD/s.txt" Enter
