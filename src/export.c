@@ -255,7 +255,9 @@ export_row(struct buf *out, const struct transcript *t, size_t i,
 	buf_printf(out, "<td class=\"m %s\">%s</td><td class=\"x %s\">", cls,
 	    export_marker(l), cls);
 	masked = (l->flags & TL_SECRET) && !(opts & TW_SECRETS);
-	if (masked)
+	if ((l->flags & TL_PRIVATE) && !(opts & TW_SECRETS))
+		export_escstr(out, TRANSCRIPT_PRIVATE);
+	else if (masked)
 		export_escstr(out, transcript_masked(l));
 	else {
 		export_escape(out, l->raw, l->len);

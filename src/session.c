@@ -141,6 +141,13 @@ session_note(struct session *s, enum tdir dir, const char *fmt, ...)
 	free(text);
 }
 
+void
+session_note_private(struct session *s, const char *text)
+{
+	transcript_add(&s->t, TDIR_INFO, text, strlen(text), TL_PRIVATE,
+	    NULL);
+}
+
 /* Record a failure: the reason for the caller and a note in the transcript. */
 void
 session_fail(struct session *s, enum session_err cls, const char *fmt, ...)

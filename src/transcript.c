@@ -293,7 +293,9 @@ transcript_format(struct buf *out, const struct transcript *tr,
 	if (color != NULL)
 		buf_addstr(out, color);
 	buf_addstr(out, transcript_prefix(tl));
-	if ((tl->flags & TL_SECRET) && !(opts & TW_SECRETS)) {
+	if ((tl->flags & TL_PRIVATE) && !(opts & TW_SECRETS))
+		buf_addstr(out, TRANSCRIPT_PRIVATE);
+	else if ((tl->flags & TL_SECRET) && !(opts & TW_SECRETS)) {
 		const char	*m = transcript_masked(tl);
 
 		sanitize(out, m, strlen(m));

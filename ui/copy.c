@@ -106,7 +106,9 @@ copy_selection(struct ui *ui, int whole)
 	copy_span(t, i, whole, &first, &last);
 	buf_init(&text);
 	for (i = first; i <= last; i++) {
-		transcript_format(&text, t, &t->lines[i], opts);
+		/* A :b64 result is the user's own, shown: it copies whole. */
+		transcript_format(&text, t, &t->lines[i], opts |
+		    ((t->lines[i].flags & TL_PRIVATE) ? TW_SECRETS : 0));
 		if (last > first)
 			buf_addch(&text, '\n');
 	}

@@ -101,7 +101,8 @@ ui_ctx_note(void *arg, const char *text)
 	struct ui	*ui = arg;
 
 	if (ui->s != NULL) {
-		session_note(ui->s, TDIR_INFO, "%s", text);
+		/* It may encode a password: on screen, not in --log or :save. */
+		session_note_private(ui->s, text);
 		ui->follow = 1;
 		ui->dirty = 1;
 		return;

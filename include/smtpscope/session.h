@@ -98,6 +98,11 @@ struct session *session_new(const struct session_params *);
  * LOGIN, XOAUTH2) on a connection without TLS that nobody allowed.
  */
 int	 session_auth_exposed(const struct session *, enum auth_mech);
+/*
+ * A note for the screen only (:b64 results, which may encode a password):
+ * --log, :save and :export show a stand-in unless --show-secrets.
+ */
+void	 session_note_private(struct session *, const char *);
 /* The user agreed to send credentials on this plaintext connection. */
 void	 session_allow_plaintext(struct session *);
 /* 1 when TLS is up on the connection. */

@@ -50,6 +50,10 @@ enum tdir {
 #define TL_DECODED	0x040000	/* annot is decoded base64 */
 #define TL_GAP		0x080000	/* stands for dropped lines */
 #define TL_ADDED	0x100000	/* added by the replay reader, not read */
+#define TL_PRIVATE	0x200000	/* on screen only: files get a stand-in */
+/* What files show for a TL_PRIVATE line (unless secrets are shown). */
+#define TRANSCRIPT_PRIVATE	"(a :b64 or :unb64 result: shown on screen, " \
+	"kept out of files)"
 
 /* The budget's defaults: a real session fits many times over. */
 #define TRANSCRIPT_MAX_LINES	200000

@@ -207,6 +207,9 @@ tui_resize 120 40
 
 keys ":save $TMPD/s.txt" Enter
 check_screen "saved" 'transcript saved to'
+check_nogrep ":b64 results stay out of :save (they may encode a password)" \
+    'ZGVtbw==' "$TMPD/s.txt"
+check_grep "a stand-in says so" 'shown on screen, kept out of files' "$TMPD/s.txt"
 keys ':quit' Enter
 check_screen ":quit leaves" '^EXIT=0'
 tmx kill-server
