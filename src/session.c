@@ -500,8 +500,8 @@ session_command(struct session *s, const char *line, size_t len)
 			mask = xprintf("%.*s %s", (int)(mech + mechlen), line,
 			    d);
 			free(d);
-			secret = auth_part_is_secret(auth_part_of(s->typed_mech,
-			    0));
+			secret = auth_answer_secret(s->typed_mech, 0,
+			    line + resp, len - resp);
 			n = (size_t)session_send_line(s, line, len, v,
 			    secret ? TL_SECRET : 0, mask);
 			free(mask);

@@ -159,12 +159,18 @@ session_answer(struct session *s, const char *line, size_t len, int secret)
 	if (s->info.answer_raw || s->raw_exchange ||
 	    (len == 1 && line[0] == '*')) {
 		s->info.answer_raw = 0;
+		secret = secret || auth_answer_secret(s->typed_mech,
+		    s->auth_n - 1, line, len);
 		shown = auth_describe(s->typed_mech, s->auth_n - 1, line, len);
 		rc = session_send_line(s, line, len, VERB_ANSWER,
 		    TL_ANSWER | (secret ? TL_SECRET : 0), shown);
 		free(shown);
 		return rc;
 	}
+	enc = b64_encode(line, len);
+	/* A CRAM-MD5 answer that is no user SP digest may be a password. */
+	secret = secret || auth_answer_secret(s->typed_mech, s->auth_n - 1,
+	    enc, strlen(enc));
 	if (auth_looks_encoded(line, len)) {
 		struct buf	d;
 
@@ -187,18 +193,20 @@ session_answer(struct session *s, const char *line, size_t len, int secret)
 		buf_free(&d);
 	}
 	/* Remember who logs in, for the status bar after 235. */
-	if (!s->auth_active && part == AUTH_PART_USER) {
+	if (!s->auth_active && part == AUTH_PART_USER && !secret) {
 		free(s->auth_pending_user);
 		s->auth_pending_user = xstrndup(line, len);
 	}
-	enc = b64_encode(line, len);
 	if (secret)
 		shown = xstrdup("********");
+	else if (part == AUTH_PART_DIGEST)
+		shown = auth_describe(s->typed_mech, s->auth_n - 1, enc,
+		    strlen(enc));
 	else
 		shown = sanitize_dup(line, len);
 	rc = session_send_line(s, enc, strlen(enc), VERB_ANSWER,
-	    TL_ANSWER | (secret ? 0 : TL_DECODED) | (secret ? TL_SECRET : 0),
-	    shown);
+	    TL_ANSWER | (secret || part == AUTH_PART_DIGEST ? 0 :
+	    TL_DECODED) | (secret ? TL_SECRET : 0), shown);
 	free_secret(enc);
 	free(shown);
 	return rc;

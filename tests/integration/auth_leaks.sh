@@ -1,0 +1,69 @@
+#!/bin/sh
+# auth_leaks.sh: a password typed or sent in an odd place never shows:
+# not on stdout, not in --log, not in :save or the HTML export; neither
+# in clear nor in base64.  Each case is a way a learner or a server can
+# put a secret where the masking by position did not look.
+. "$top_srcdir/tests/lib.sh"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed"
+[ -x "$SMTPSCOPE" ] || skip_all "no smtpscope binary at $SMTPSCOPE"
+
+LS="$top_srcdir/tests/integration/leak_server.py"
+SRVPIDS=""
+stop_all() { for p in $SRVPIDS; do kill "$p" 2>/dev/null; done; }
+on_exit stop_all
+
+# leak_srv MODE: start the server for MODE, set LPORT.
+leak_srv() {
+	rm -f "$TMPD/port.$1" "$TMPD/port.$1.log"
+	python3 "$LS" "$1" "$TMPD/port.$1" &
+	SRVPIDS="$SRVPIDS $!"
+	wait_for 10 test -s "$TMPD/port.$1" || return 1
+	LPORT=$(cat "$TMPD/port.$1")
+}
+
+PW=hunter2pw
+PW64=$(printf '%s' "$PW" | base64)
+
+# no_secret NAME FILE...: neither the password nor its base64 appears.
+no_secret() {
+	_n=$1; shift
+	if grep -qF -e "$PW" -e "$PW64" "$@"; then
+		not_ok "$_n"; diag "the password leaked into $*"
+		grep -nF -e "$PW" -e "$PW64" "$@" | head -5 | while read -r l; do
+			diag "$l"; done
+	else ok "$_n"; fi
+}
+
+# 1. A learner answers CRAM-MD5's challenge with "user password" (or puts
+# it in the initial response): that is no digest, and it stays masked.
+leak_srv plain
+printf 'EHLO me\nAUTH CRAM-MD5\nalice %s\n:save %s\nQUIT\n' "$PW" \
+    "$TMPD/cram.saved" >"$TMPD/cram.scr"
+check_run "CRAM-MD5 answered with a password: the run works" 0 "$SMTPSCOPE" \
+    --log "$TMPD/cram.log" --script "$TMPD/cram.scr" "smtp://127.0.0.1:$LPORT"
+no_secret "CRAM-MD5 answered with a password: not on stdout" "$TMPD/out"
+no_secret "CRAM-MD5 answered with a password: not in --log" "$TMPD/cram.log"
+no_secret "CRAM-MD5 answered with a password: not in :save" "$TMPD/cram.saved"
+CR64=$(printf 'alice %s' "$PW" | base64)
+check_grep "CRAM-MD5 answered with a password: the server got it" "^$CR64\$" \
+    "$TMPD/port.plain.log"
+leak_srv plain
+printf 'EHLO me\nAUTH CRAM-MD5 %s\nQUIT\n' "$CR64" >"$TMPD/cramir.scr"
+check_run "CRAM-MD5 initial response with a password: the run works" 0 \
+    "$SMTPSCOPE" --script "$TMPD/cramir.scr" "smtp://127.0.0.1:$LPORT"
+no_secret "CRAM-MD5 initial response with a password: not shown" "$TMPD/out"
+printf 'S: 220 x\nC: AUTH CRAM-MD5\nS: 334 PDE4OTYuNjk3MTcwOTUyQGxlYWsudGVzdD4=\nC: %s\nS: 235 ok\n' \
+    "$CR64" >"$TMPD/cram.replay"
+check_run "CRAM-MD5 answered with a password: the replay exports" 0 \
+    "$SMTPSCOPE" --replay "$TMPD/cram.replay" --export-html "$TMPD/cram.html"
+no_secret "CRAM-MD5 answered with a password: not in the replay's HTML" \
+    "$TMPD/cram.html"
+# A sound answer (user SP digest) still shows its parts.
+leak_srv plain
+printf 'EHLO me\n:auth cram-md5 alice\nQUIT\n' >"$TMPD/cramok.scr"
+check_run ":auth cram-md5: the run works" 0 env PW="$PW" "$SMTPSCOPE" \
+    --password-env PW --allow-plaintext --script "$TMPD/cramok.scr" \
+    "smtp://127.0.0.1:$LPORT"
+check_grep ":auth cram-md5: user and digest shown" \
+    "user 'alice', digest [0-9a-f]{32}" "$TMPD/out"
+done_testing
