@@ -140,7 +140,13 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 	s->info.challenge = s->challenge;
 	s->info.mode = SMODE_ANSWER;
 	part = auth_part_of(s->typed_mech, s->auth_n);
-	s->info.answer_secret = auth_part_is_secret(part);
+	/*
+	 * By position; a prompt that asks for the password (a server that
+	 * wants it first) can only add masking, as in a replay.
+	 */
+	s->info.answer_secret = auth_part_is_secret(part) ||
+	    (s->challenge != NULL && auth_prompt_is_password(s->challenge,
+	    s->challenge_len));
 	s->info.answer_hint = hints[part];
 }
 

@@ -66,4 +66,16 @@ check_run ":auth cram-md5: the run works" 0 env PW="$PW" "$SMTPSCOPE" \
     "smtp://127.0.0.1:$LPORT"
 check_grep ":auth cram-md5: user and digest shown" \
     "user 'alice', digest [0-9a-f]{32}" "$TMPD/out"
+# 2. A server that asks "Password:" first: what is typed there is masked
+# (the prompt can add masking to the position, never take it away).
+leak_srv pwfirst
+printf 'EHLO me\nAUTH LOGIN\n%s\nalice\n:save %s\nQUIT\n' "$PW" \
+    "$TMPD/pwf.saved" >"$TMPD/pwf.scr"
+check_run "Password: first: the run works" 0 "$SMTPSCOPE" --log "$TMPD/pwf.log" \
+    --script "$TMPD/pwf.scr" "smtp://127.0.0.1:$LPORT"
+no_secret "Password: first: not on stdout" "$TMPD/out"
+no_secret "Password: first: not in --log" "$TMPD/pwf.log"
+no_secret "Password: first: not in :save" "$TMPD/pwf.saved"
+check_grep "Password: first: the server got it" "^$PW64\$" "$TMPD/port.pwfirst.log"
+
 done_testing
