@@ -399,7 +399,8 @@ session_tls_gate(struct session *s, enum verb v, const char *line,
 	default:
 		break;
 	}
-	if ((n = strcspn(line, " :")) > len)
+	/* The verb alone: what follows may be credentials. */
+	if ((n = strcspn(line, " \t:")) > len)
 		n = len;
 	session_fail(s, SERR_TLS, "not sending %.*s: TLS is not up, and %s "
 	    "requires it first (the server may have hidden or refused "

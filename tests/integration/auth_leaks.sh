@@ -78,4 +78,22 @@ no_secret "Password: first: not in --log" "$TMPD/pwf.log"
 no_secret "Password: first: not in :save" "$TMPD/pwf.saved"
 check_grep "Password: first: the server got it" "^$PW64\$" "$TMPD/port.pwfirst.log"
 
+# 3. Where TLS is required and not up, the refusal names the verb only,
+# even when tabs separate the initial response.
+FS="$top_srcdir/tests/integration/failclosed_server.py"
+rm -f "$TMPD/port.noehlo"
+python3 "$FS" noehlo "$TMPD/port.noehlo" &
+SRVPIDS="$SRVPIDS $!"
+wait_for 10 test -s "$TMPD/port.noehlo"
+PL64=$(printf '\0alice\0%s' "$PW" | base64)
+printf 'EHLO me\nAUTH\tPLAIN\t%s\nQUIT\n' "$PL64" >"$TMPD/gate.scr"
+check_run "TLS required, AUTH with tabs: refused" 4 "$SMTPSCOPE" --starttls \
+    --log "$TMPD/gate.log" --script "$TMPD/gate.scr" \
+    "smtp://127.0.0.1:$(cat "$TMPD/port.noehlo")"
+check_grep "TLS required, AUTH with tabs: the refusal is said" "not sending AUTH" \
+    "$TMPD/err"
+for f in "$TMPD/out" "$TMPD/err" "$TMPD/gate.log"; do
+	check_nogrep "TLS required, AUTH with tabs: no response in $(basename "$f")" \
+	    "$PL64" "$f"
+done
 done_testing
