@@ -342,6 +342,29 @@ session_auth_words(const char *line, size_t len, size_t *mech,
 	*resp = i;
 }
 
+/*
+ * Would an unknown command now be a stray AUTH answer: typed before the
+ * 334 came, or after the exchange ended without 235 (a script's or a
+ * paste's next answer)?  Sent, it would go out and show as a command,
+ * readable.  Returns the refusing reply's code, 334 while AUTH or an
+ * answer waits for its reply, or 0.
+ */
+static int
+session_stray_answer(const struct session *s, const char *line, size_t len)
+{
+	size_t	i;
+	enum verb v;
+
+	if (verb_of(line, len) != VERB_OTHER)
+		return 0;
+	for (i = 0; i < s->qlen; i++) {
+		v = s->q[(s->qhead + i) % s->qcap].verb;
+		if (v == VERB_AUTH || v == VERB_ANSWER)
+			return 334;
+	}
+	return s->auth_refused;
+}
+
 int
 session_line_is_secret(const struct session *s, const char *line,
     size_t len)
@@ -356,6 +379,8 @@ session_line_is_secret(const struct session *s, const char *line,
 	case SMODE_COMMAND:
 		break;
 	}
+	if (session_stray_answer(s, line, len) != 0)
+		return 1;
 	if (verb_of(line, len) != VERB_AUTH)
 		return 0;
 	session_auth_words(line, len, &mech, &mechlen, &resp);
@@ -463,6 +488,24 @@ session_command(struct session *s, const char *line, size_t len)
 	v = verb_of(line, len);
 	if (session_tls_gate(s, v, line, len) == -1)
 		return -1;
+	switch (session_stray_answer(s, line, len)) {
+	case 0:
+		break;
+	case 334:
+		session_fail(s, SERR_LOCAL, "this line looks like an AUTH "
+		    "answer, but no 334 has asked for one yet: sent now it "
+		    "would go out as a command, readable (answers go after "
+		    "the 334)");
+		return -1;
+	default:
+		session_fail(s, SERR_LOCAL, "this line looks like an AUTH "
+		    "answer, but the AUTH exchange is over (the server "
+		    "answered %d): sent now it would go out as a command, "
+		    "readable", s->auth_refused);
+		return -1;
+	}
+	if (v != VERB_OTHER)
+		s->auth_refused = 0;
 	session_lint_ctx(s, &lc);
 	n = lint_command(&lc, line, len, w, 8);
 	session_warn(s, w, n);
@@ -739,6 +782,8 @@ session_on_reply(struct session *s, struct reply *r)
 		goto done;
 	}
 	if (v == VERB_AUTH || v == VERB_ANSWER) {
+		/* An answer typed after this would be a stray one. */
+		s->auth_refused = r->code != 235 ? r->code : 0;
 		s->info.mode = SMODE_COMMAND;
 		s->info.answer_secret = 0;
 		s->info.answer_hint = NULL;

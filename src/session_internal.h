@@ -83,6 +83,7 @@ struct session {
 	size_t			 challenge_len;	/* its octets (may hold NUL) */
 	struct sasl		*sasl;		/* a src/sasl.c exchange */
 	char			 typed_mech[32];/* mechanism of the last AUTH */
+	int			 auth_refused;	/* its reply, when not 235/334 */
 
 	/* envelope, for :msg defaults */
 	char			*mail_from;

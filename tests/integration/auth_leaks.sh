@@ -96,4 +96,21 @@ for f in "$TMPD/out" "$TMPD/err" "$TMPD/gate.log"; do
 	check_nogrep "TLS required, AUTH with tabs: no response in $(basename "$f")" \
 	    "$PL64" "$f"
 done
+# 4. An answer after the exchange ended (a server that refused the user
+# name, and echoes unknown commands): the password is not sent as a
+# command, so neither smtpscope nor the server's echo shows it.
+leak_srv echo
+printf 'EHLO me\nAUTH LOGIN\nalice\n%s\nQUIT\n' "$PW" >"$TMPD/echo.scr"
+check_run "an answer after the exchange ended: refused" 2 "$SMTPSCOPE" \
+    --log "$TMPD/echo.log" --script "$TMPD/echo.scr" "smtp://127.0.0.1:$LPORT"
+check_grep "an answer after the exchange ended: said" \
+    "AUTH exchange is over \(the server answered 500\)" "$TMPD/err"
+no_secret "an answer after the exchange ended: not on stdout" "$TMPD/out"
+no_secret "an answer after the exchange ended: not in --log" "$TMPD/echo.log"
+no_secret "an answer after the exchange ended: not sent" "$TMPD/port.echo.log"
+# A command after the failed exchange still goes.
+leak_srv echo
+printf 'EHLO me\nAUTH LOGIN\nalice\nNOOP\nQUIT\n' >"$TMPD/echo2.scr"
+check_run "a command after a failed exchange goes" 0 "$SMTPSCOPE" \
+    --script "$TMPD/echo2.scr" "smtp://127.0.0.1:$LPORT"
 done_testing
