@@ -863,6 +863,35 @@ done:
 }
 
 /* A line arrived from the server. */
+/*
+ * Where a server line quotes a secret we sent lately (an echo of our
+ * masked answer or initial response): its offset and *qlen, or -1.  The
+ * bytes are the server's, but decoded or shown they would be our secret.
+ */
+ssize_t
+session_quotes_secret(const struct session *s, const char *line,
+    size_t len, size_t *qlen)
+{
+	const struct tline	*tl;
+	const char		*tok, *sp, *hit;
+	size_t			 i, n;
+
+	for (i = s->t.n, n = 0; i > 0 && n < 64; i--, n++) {
+		tl = &s->t.lines[i - 1];
+		if (tl->dir != TDIR_C || !(tl->flags & TL_SECRET))
+			continue;
+		/* An answer is all secret; a command, its last word. */
+		tok = tl->raw;
+		if (!(tl->flags & TL_ANSWER) && (sp = strrchr(tl->raw, ' ')) !=
+		    NULL)
+			tok = sp + 1;
+		*qlen = tl->len - (size_t)(tok - tl->raw);
+		if (*qlen >= 4 && (hit = memmem(line, len, tok, *qlen)) != NULL)
+			return hit - line;
+	}
+	return -1;
+}
+
 void
 session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 {
@@ -870,7 +899,9 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	struct reply	 r;
 	struct tline	*tl;
 	char		*annot = NULL, sep;
-	size_t		 off = 0;
+	size_t		 off = 0, qlen;
+	ssize_t		 at;
+	uint32_t	 secret = 0;
 	int		 was_open, done;
 
 	if (s->c == NULL)
@@ -891,8 +922,14 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	}
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&s->rp, line, len, flags, &r);
-	/* A 334 carries base64: keep what it decodes to beside it. */
-	if (reply_line_code(line, len, &sep, &off) == 334 && off < len) {
+	if ((at = session_quotes_secret(s, line, len, &qlen)) >= 0) {
+		/* Our secret quoted back: masked, and never decoded. */
+		annot = xprintf("%.*s********%.*s", (int)at, line,
+		    (int)(len - (size_t)at - qlen), line + at + qlen);
+		secret = TL_SECRET;
+	} else if (reply_line_code(line, len, &sep, &off) == 334 &&
+	    off < len) {
+		/* A 334 carries base64: keep what it decodes to beside it. */
 		struct buf	 dec;
 		const char	*guess;
 		enum auth_chal	 c;
@@ -907,10 +944,13 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	tl = transcript_add_verb(&s->t, TDIR_S, line, len,
 	    (flags & LINE_FAULTS) | (was_open ? TL_CONT : 0) |
 	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0) |
-	    (annot != NULL ? TL_DECODED : 0), annot,
+	    (annot != NULL && !secret ? TL_DECODED : 0) | secret, annot,
 	    s->cur_unasked ? VERB_UNASKED : session_front(s));
 	(void)tl;
 	free(annot);
+	if (secret)
+		session_note(s, TDIR_WARN, "the server quoted back a secret "
+		    "we sent; it is masked here, and not decoded");
 	if (flags & LINE_TOO_LONG)
 		session_note(s, TDIR_WARN, "the server sent a line longer than "
 		    "998 octets%s (RFC 5321 4.5.3.1.6)",

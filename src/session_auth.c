@@ -96,6 +96,7 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 	const char		*guess;
 	enum auth_chal		 c;
 	enum auth_part		 part;
+	size_t			 qlen;
 
 	free(s->challenge);
 	s->challenge = NULL;
@@ -105,7 +106,14 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 	/* NTLM's challenge holds NUL bytes: keep its length. */
 	if (c != AUTH_CHAL_NOT_BASE64)
 		s->challenge_len = dec.len;
-	switch (c) {
+	if (session_quotes_secret(s, text, len, &qlen) >= 0) {
+		/* Our own secret quoted back: never decoded nor answered. */
+		wipe(dec.data, dec.cap);
+		buf_free(&dec);
+		s->challenge_len = 0;
+		c = AUTH_CHAL_NOT_TEXT;
+		guess = NULL;
+	} else switch (c) {
 	case AUTH_CHAL_OK:
 		s->challenge = buf_take(&dec);
 		break;

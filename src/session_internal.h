@@ -5,6 +5,8 @@
 #ifndef SMTPSCOPE_SESSION_INTERNAL_H
 #define SMTPSCOPE_SESSION_INTERNAL_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -118,6 +120,8 @@ void	 session_auth_words(const char *, size_t, size_t *, size_t *,
 void	 session_push(struct session *, enum verb);
 enum verb session_front(const struct session *);
 void	 session_on_line(void *, const char *, size_t, unsigned int);
+ssize_t	 session_quotes_secret(const struct session *, const char *, size_t,
+	    size_t *);
 int	 session_poll_once(struct session *, int);
 /* session_auth.c */
 void	 session_auth_reset(struct session *);

@@ -113,4 +113,28 @@ leak_srv echo
 printf 'EHLO me\nAUTH LOGIN\nalice\nNOOP\nQUIT\n' >"$TMPD/echo2.scr"
 check_run "a command after a failed exchange goes" 0 "$SMTPSCOPE" \
     --script "$TMPD/echo2.scr" "smtp://127.0.0.1:$LPORT"
+# 5. A server that quotes our secret back (as the next 334, or in a 535):
+# the line is masked and never decoded, on screen, in files and in the
+# explanations of the HTML export.
+leak_srv echo334
+printf 'EHLO me\nAUTH LOGIN\nalice\n%s\nx\n:save %s\n:export %s\nQUIT\n' \
+    "$PW" "$TMPD/e334.saved" "$TMPD/e334.html" >"$TMPD/e334.scr"
+check_run "a 334 that quotes the password: the run works" 0 "$SMTPSCOPE" \
+    --log "$TMPD/e334.log" --script "$TMPD/e334.scr" "smtp://127.0.0.1:$LPORT"
+check_grep "a 334 that quotes the password: said" "quoted back a secret" \
+    "$TMPD/out"
+for f in out e334.log e334.saved e334.html; do
+	no_secret "a 334 that quotes the password: not in $f" "$TMPD/$f"
+done
+leak_srv echo
+printf 'EHLO me\nAUTH PLAIN %s\nQUIT\n' "$PL64" >"$TMPD/e535.scr"
+check_run "a 535 that quotes the initial response: the run works" 0 \
+    "$SMTPSCOPE" --log "$TMPD/e535.log" --script "$TMPD/e535.scr" \
+    "smtp://127.0.0.1:$LPORT"
+check_grep "a 535 that quotes the initial response: masked" \
+    '^S: 535 5.7.8 bad credentials: \*{8}$' "$TMPD/out"
+check_nogrep "a 535 that quotes the initial response: not on stdout" "$PL64" \
+    "$TMPD/out"
+check_nogrep "a 535 that quotes the initial response: not in --log" "$PL64" \
+    "$TMPD/e535.log"
 done_testing

@@ -9,7 +9,7 @@ PLAIN CRAM-MD5 and no STARTTLS; AUTH CRAM-MD5 gets a sound challenge.
   plain    every answer is accepted with 235
   echo     every AUTH answer, and every unknown command, is quoted back in
            a 500 ("500 5.5.2 unknown command: LINE"), which ends the
-           exchange
+           exchange; an initial response, in a 535
   echo334  every AUTH answer is quoted back as the next 334 challenge;
            the third answer gets 235
   pwfirst  AUTH LOGIN asks "Password:" first, then "Username:"
@@ -61,6 +61,8 @@ def serve(conn):
             elif verb == "EHLO":
                 send("250-leak.test")
                 send("250 AUTH LOGIN PLAIN CRAM-MD5")
+            elif verb == "AUTH" and len(words) > 2 and MODE == "echo":
+                send("535 5.7.8 bad credentials: " + words[2])
             elif verb == "AUTH" and len(words) > 2:
                 send("235 2.7.0 ok")
             elif verb == "AUTH":
