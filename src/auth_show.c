@@ -45,6 +45,46 @@ auth_part_is_secret(enum auth_part p)
 	return p != AUTH_PART_USER && p != AUTH_PART_DIGEST;
 }
 
+/*
+ * RFC 2195: "user SP digest", the digest 32 hex digits at the end.  Sets
+ * *ulen to the user's length.  A password typed where the digest belongs
+ * fails this and is then masked.
+ */
+static int
+cram_form(const char *d, size_t len, size_t *ulen)
+{
+	size_t	i;
+
+	if (len < 34 || d[len - 33] != ' ')
+		return 0;
+	for (i = len - 32; i < len; i++)
+		if (!isxdigit((unsigned char)d[i]))
+			return 0;
+	*ulen = len - 33;
+	return 1;
+}
+
+int
+auth_answer_secret(const char *mech, int n, const char *b64, size_t len)
+{
+	enum auth_part	 part = auth_part_of(mech, n);
+	struct buf	 d;
+	size_t		 ulen;
+	int		 secret;
+
+	if (auth_part_is_secret(part))
+		return 1;
+	if (part != AUTH_PART_DIGEST || (len == 1 && b64[0] == '*'))
+		return 0;
+	buf_init(&d);
+	secret = b64_decode(b64, len, &d) != 0 ||
+	    !cram_form(d.data, d.len, &ulen);
+	if (d.data != NULL)
+		wipe(d.data, d.cap);
+	buf_free(&d);
+	return secret;
+}
+
 /* Append "'text'" sanitised. */
 static void
 quoted(struct buf *out, const char *s, size_t len)
@@ -122,18 +162,19 @@ auth_describe(const char *mech, int n, const char *b64, size_t len)
 		buf_addstr(&out, ", password " AUTH_MASK);
 		break;
 	case AUTH_PART_DIGEST:
-		/* RFC 2195: user SP hex digest; the digest is not the secret. */
-		p = memchr(d.data, ' ', d.len);
-		if (p == NULL) {
-			buf_addstr(&out, "user ");
-			quoted(&out, d.data, d.len);
-			buf_addstr(&out, " (no digest after a space)");
+		/*
+		 * RFC 2195: user SP hex digest; the digest is not the secret,
+		 * but anything else there may be (a password typed by hand).
+		 */
+		if (!cram_form(d.data, d.len, &vlen)) {
+			buf_addstr(&out, AUTH_MASK " (not CRAM-MD5's form user "
+			    "SP 32 hex digits)");
 			break;
 		}
 		buf_addstr(&out, "user ");
-		quoted(&out, d.data, (size_t)(p - d.data));
+		quoted(&out, d.data, vlen);
 		buf_addstr(&out, ", digest ");
-		sanitize(&out, p + 1, (size_t)(end - p - 1));
+		sanitize(&out, d.data + vlen + 1, d.len - vlen - 1);
 		break;
 	case AUTH_PART_TOKEN:
 		/* XOAUTH2 "user=U^A..."; OAUTHBEARER "n,a=U,^A...". */

@@ -260,7 +260,8 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 	kb_ctx_build(&ctx, t, start);
 	ctx.verb = verb;
 
-	if (r.code == 334 && l->len >= 3)
+	/* A masked server line quotes our secret: never decoded here. */
+	if (r.code == 334 && l->len >= 3 && !(l->flags & TL_SECRET))
 		kb_add_challenge(b, l->raw + 3, l->len - 3, &rs);
 	if (t->lines[start].verb == VERB_EHLO && i != start &&
 	    l->code == 250 && l->len > 4) {

@@ -798,6 +798,9 @@ rs_answer(struct rstate *rs, const char *line, size_t len)
 		flags |= TL_SECRET | (decoded ? TL_DECODED : 0);
 		annot = xstrdup(REPLAY_MASK);
 	} else if (decoded && rs->mech == RMECH_CRAM) {
+		/* No user SP digest: perhaps a password typed in its place. */
+		if (auth_answer_secret("CRAM-MD5", 0, line, len))
+			flags |= TL_SECRET;
 		annot = auth_describe("CRAM-MD5", 0, line, len);
 	} else if (decoded) {
 		flags |= TL_DECODED;

@@ -349,6 +349,29 @@ session_auth_words(const char *line, size_t len, size_t *mech,
 	*resp = i;
 }
 
+/*
+ * Would an unknown command now be a stray AUTH answer: typed before the
+ * 334 came, or after the exchange ended without 235 (a script's or a
+ * paste's next answer)?  Sent, it would go out and show as a command,
+ * readable.  Returns the refusing reply's code, 334 while AUTH or an
+ * answer waits for its reply, or 0.
+ */
+static int
+session_stray_answer(const struct session *s, const char *line, size_t len)
+{
+	size_t	i;
+	enum verb v;
+
+	if (verb_of(line, len) != VERB_OTHER)
+		return 0;
+	for (i = 0; i < s->qlen; i++) {
+		v = s->q[(s->qhead + i) % s->qcap].verb;
+		if (v == VERB_AUTH || v == VERB_ANSWER)
+			return 334;
+	}
+	return s->auth_refused;
+}
+
 int
 session_line_is_secret(const struct session *s, const char *line,
     size_t len)
@@ -363,6 +386,8 @@ session_line_is_secret(const struct session *s, const char *line,
 	case SMODE_COMMAND:
 		break;
 	}
+	if (session_stray_answer(s, line, len) != 0)
+		return 1;
 	if (verb_of(line, len) != VERB_AUTH)
 		return 0;
 	session_auth_words(line, len, &mech, &mechlen, &resp);
@@ -406,7 +431,8 @@ session_tls_gate(struct session *s, enum verb v, const char *line,
 	default:
 		break;
 	}
-	if ((n = strcspn(line, " :")) > len)
+	/* The verb alone: what follows may be credentials. */
+	if ((n = strcspn(line, " \t:")) > len)
 		n = len;
 	session_fail(s, SERR_TLS, "not sending %.*s: TLS is not up, and %s "
 	    "requires it first (the server may have hidden or refused "
@@ -469,6 +495,24 @@ session_command(struct session *s, const char *line, size_t len)
 	v = verb_of(line, len);
 	if (session_tls_gate(s, v, line, len) == -1)
 		return -1;
+	switch (session_stray_answer(s, line, len)) {
+	case 0:
+		break;
+	case 334:
+		session_fail(s, SERR_LOCAL, "this line looks like an AUTH "
+		    "answer, but no 334 has asked for one yet: sent now it "
+		    "would go out as a command, readable (answers go after "
+		    "the 334)");
+		return -1;
+	default:
+		session_fail(s, SERR_LOCAL, "this line looks like an AUTH "
+		    "answer, but the AUTH exchange is over (the server "
+		    "answered %d): sent now it would go out as a command, "
+		    "readable", s->auth_refused);
+		return -1;
+	}
+	if (v != VERB_OTHER)
+		s->auth_refused = 0;
 	session_lint_ctx(s, &lc);
 	n = lint_command(&lc, line, len, w, 8);
 	session_warn(s, w, n);
@@ -507,8 +551,8 @@ session_command(struct session *s, const char *line, size_t len)
 			mask = xprintf("%.*s %s", (int)(mech + mechlen), line,
 			    d);
 			free(d);
-			secret = auth_part_is_secret(auth_part_of(s->typed_mech,
-			    0));
+			secret = auth_answer_secret(s->typed_mech, 0,
+			    line + resp, len - resp);
 			n = (size_t)session_send_line(s, line, len, v,
 			    secret ? TL_SECRET : 0, mask);
 			free(mask);
@@ -745,6 +789,8 @@ session_on_reply(struct session *s, struct reply *r)
 		goto done;
 	}
 	if (v == VERB_AUTH || v == VERB_ANSWER) {
+		/* An answer typed after this would be a stray one. */
+		s->auth_refused = r->code != 235 ? r->code : 0;
 		s->info.mode = SMODE_COMMAND;
 		s->info.answer_secret = 0;
 		s->info.answer_hint = NULL;
@@ -824,6 +870,35 @@ done:
 }
 
 /* A line arrived from the server. */
+/*
+ * Where a server line quotes a secret we sent lately (an echo of our
+ * masked answer or initial response): its offset and *qlen, or -1.  The
+ * bytes are the server's, but decoded or shown they would be our secret.
+ */
+ssize_t
+session_quotes_secret(const struct session *s, const char *line,
+    size_t len, size_t *qlen)
+{
+	const struct tline	*tl;
+	const char		*tok, *sp, *hit;
+	size_t			 i, n;
+
+	for (i = s->t.n, n = 0; i > 0 && n < 64; i--, n++) {
+		tl = &s->t.lines[i - 1];
+		if (tl->dir != TDIR_C || !(tl->flags & TL_SECRET))
+			continue;
+		/* An answer is all secret; a command, its last word. */
+		tok = tl->raw;
+		if (!(tl->flags & TL_ANSWER) && (sp = strrchr(tl->raw, ' ')) !=
+		    NULL)
+			tok = sp + 1;
+		*qlen = tl->len - (size_t)(tok - tl->raw);
+		if (*qlen >= 4 && (hit = memmem(line, len, tok, *qlen)) != NULL)
+			return hit - line;
+	}
+	return -1;
+}
+
 void
 session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 {
@@ -831,7 +906,9 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	struct reply	 r;
 	struct tline	*tl;
 	char		*annot = NULL, sep;
-	size_t		 off = 0;
+	size_t		 off = 0, qlen;
+	ssize_t		 at;
+	uint32_t	 secret = 0;
 	int		 was_open, done;
 
 	if (s->c == NULL)
@@ -852,8 +929,14 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	}
 	memset(&r, 0, sizeof r);
 	done = reply_parser_line(&s->rp, line, len, flags, &r);
-	/* A 334 carries base64: keep what it decodes to beside it. */
-	if (reply_line_code(line, len, &sep, &off) == 334 && off < len) {
+	if ((at = session_quotes_secret(s, line, len, &qlen)) >= 0) {
+		/* Our secret quoted back: masked, and never decoded. */
+		annot = xprintf("%.*s********%.*s", (int)at, line,
+		    (int)(len - (size_t)at - qlen), line + at + qlen);
+		secret = TL_SECRET;
+	} else if (reply_line_code(line, len, &sep, &off) == 334 &&
+	    off < len) {
+		/* A 334 carries base64: keep what it decodes to beside it. */
 		struct buf	 dec;
 		const char	*guess;
 		enum auth_chal	 c;
@@ -868,10 +951,13 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 	tl = transcript_add_verb(&s->t, TDIR_S, line, len,
 	    (flags & LINE_FAULTS) | (was_open ? TL_CONT : 0) |
 	    (done ? TL_REPLY_END | (r.flags & REPLY_FAULTS) : 0) |
-	    (annot != NULL ? TL_DECODED : 0), annot,
+	    (annot != NULL && !secret ? TL_DECODED : 0) | secret, annot,
 	    s->cur_unasked ? VERB_UNASKED : session_front(s));
 	(void)tl;
 	free(annot);
+	if (secret)
+		session_note(s, TDIR_WARN, "the server quoted back a secret "
+		    "we sent; it is masked here, and not decoded");
 	if (flags & LINE_TOO_LONG)
 		session_note(s, TDIR_WARN, "the server sent a line longer than "
 		    "998 octets%s (RFC 5321 4.5.3.1.6)",

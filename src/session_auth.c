@@ -96,6 +96,7 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 	const char		*guess;
 	enum auth_chal		 c;
 	enum auth_part		 part;
+	size_t			 qlen;
 
 	free(s->challenge);
 	s->challenge = NULL;
@@ -105,7 +106,14 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 	/* NTLM's challenge holds NUL bytes: keep its length. */
 	if (c != AUTH_CHAL_NOT_BASE64)
 		s->challenge_len = dec.len;
-	switch (c) {
+	if (session_quotes_secret(s, text, len, &qlen) >= 0) {
+		/* Our own secret quoted back: never decoded nor answered. */
+		wipe(dec.data, dec.cap);
+		buf_free(&dec);
+		s->challenge_len = 0;
+		c = AUTH_CHAL_NOT_TEXT;
+		guess = NULL;
+	} else switch (c) {
 	case AUTH_CHAL_OK:
 		s->challenge = buf_take(&dec);
 		break;
@@ -140,7 +148,13 @@ session_on_challenge(struct session *s, const char *text, size_t len)
 	s->info.challenge = s->challenge;
 	s->info.mode = SMODE_ANSWER;
 	part = auth_part_of(s->typed_mech, s->auth_n);
-	s->info.answer_secret = auth_part_is_secret(part);
+	/*
+	 * By position; a prompt that asks for the password (a server that
+	 * wants it first) can only add masking, as in a replay.
+	 */
+	s->info.answer_secret = auth_part_is_secret(part) ||
+	    (s->challenge != NULL && auth_prompt_is_password(s->challenge,
+	    s->challenge_len));
 	s->info.answer_hint = hints[part];
 }
 
@@ -159,12 +173,18 @@ session_answer(struct session *s, const char *line, size_t len, int secret)
 	if (s->info.answer_raw || s->raw_exchange ||
 	    (len == 1 && line[0] == '*')) {
 		s->info.answer_raw = 0;
+		secret = secret || auth_answer_secret(s->typed_mech,
+		    s->auth_n - 1, line, len);
 		shown = auth_describe(s->typed_mech, s->auth_n - 1, line, len);
 		rc = session_send_line(s, line, len, VERB_ANSWER,
 		    TL_ANSWER | (secret ? TL_SECRET : 0), shown);
 		free(shown);
 		return rc;
 	}
+	enc = b64_encode(line, len);
+	/* A CRAM-MD5 answer that is no user SP digest may be a password. */
+	secret = secret || auth_answer_secret(s->typed_mech, s->auth_n - 1,
+	    enc, strlen(enc));
 	if (auth_looks_encoded(line, len)) {
 		struct buf	d;
 
@@ -187,18 +207,20 @@ session_answer(struct session *s, const char *line, size_t len, int secret)
 		buf_free(&d);
 	}
 	/* Remember who logs in, for the status bar after 235. */
-	if (!s->auth_active && part == AUTH_PART_USER) {
+	if (!s->auth_active && part == AUTH_PART_USER && !secret) {
 		free(s->auth_pending_user);
 		s->auth_pending_user = xstrndup(line, len);
 	}
-	enc = b64_encode(line, len);
 	if (secret)
 		shown = xstrdup("********");
+	else if (part == AUTH_PART_DIGEST)
+		shown = auth_describe(s->typed_mech, s->auth_n - 1, enc,
+		    strlen(enc));
 	else
 		shown = sanitize_dup(line, len);
 	rc = session_send_line(s, enc, strlen(enc), VERB_ANSWER,
-	    TL_ANSWER | (secret ? 0 : TL_DECODED) | (secret ? TL_SECRET : 0),
-	    shown);
+	    TL_ANSWER | (secret || part == AUTH_PART_DIGEST ? 0 :
+	    TL_DECODED) | (secret ? TL_SECRET : 0), shown);
 	free_secret(enc);
 	free(shown);
 	return rc;

@@ -5,6 +5,8 @@
 #ifndef SMTPSCOPE_SESSION_INTERNAL_H
 #define SMTPSCOPE_SESSION_INTERNAL_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -83,6 +85,7 @@ struct session {
 	size_t			 challenge_len;	/* its octets (may hold NUL) */
 	struct sasl		*sasl;		/* a src/sasl.c exchange */
 	char			 typed_mech[32];/* mechanism of the last AUTH */
+	int			 auth_refused;	/* its reply, when not 235/334 */
 
 	/* envelope, for :msg defaults */
 	char			*mail_from;
@@ -117,6 +120,8 @@ void	 session_auth_words(const char *, size_t, size_t *, size_t *,
 void	 session_push(struct session *, enum verb);
 enum verb session_front(const struct session *);
 void	 session_on_line(void *, const char *, size_t, unsigned int);
+ssize_t	 session_quotes_secret(const struct session *, const char *, size_t,
+	    size_t *);
 int	 session_poll_once(struct session *, int);
 /* session_auth.c */
 void	 session_auth_reset(struct session *);

@@ -62,6 +62,12 @@ enum auth_part auth_part_of(const char *, int);
 /* 1 when a part carries a secret that must be masked. */
 int	 auth_part_is_secret(enum auth_part);
 /*
+ * 1 when credential n (base64, as sent) must be masked: its part is a
+ * secret, or it is a CRAM-MD5 answer that is not user SP hex digest (a
+ * password typed where the digest belongs).
+ */
+int	 auth_answer_secret(const char *, int, const char *, size_t);
+/*
  * Credential n (base64, as sent) of mechanism mech as a learner needs it,
  * secrets masked: "authzid '', user 'alice', password ********".  Always
  * safe to show; malloc'd.

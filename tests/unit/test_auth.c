@@ -188,6 +188,21 @@ test_positions(void)
 	    "YWxpY2UgYjkxM2E2MDJjN2VkYTdhNDk1YjRlNmU3MzM0ZDM4OTA=",
 	    "user 'alice', digest b913a602c7eda7a495b4e6e7334d3890",
 	    "CRAM-MD5 user and digest");
+	/* "alice hunter2pw": a password typed where the digest belongs. */
+	describe_is("CRAM-MD5", 0, "YWxpY2UgaHVudGVyMnB3",
+	    "******** (not CRAM-MD5's form user SP 32 hex digits)",
+	    "CRAM-MD5 answer without a digest: masked whole");
+	describe_is("CRAM-MD5", 0, "aHVudGVyMnB3",
+	    "******** (not CRAM-MD5's form user SP 32 hex digits)",
+	    "CRAM-MD5 answer without a space: masked whole");
+	OK(auth_answer_secret("CRAM-MD5", 0, "YWxpY2UgaHVudGVyMnB3", 20),
+	    "CRAM-MD5 answer without a digest is a secret");
+	OK(!auth_answer_secret("CRAM-MD5", 0,
+	    "YWxpY2UgYjkxM2E2MDJjN2VkYTdhNDk1YjRlNmU3MzM0ZDM4OTA=", 52),
+	    "CRAM-MD5 user and digest: no secret");
+	OK(!auth_answer_secret("CRAM-MD5", 0, "*", 1), "CRAM-MD5 cancel");
+	OK(auth_answer_secret("LOGIN", 1, "YWxpY2U=", 8), "LOGIN 2nd: secret");
+	OK(!auth_answer_secret("LOGIN", 0, "YWxpY2U=", 8), "LOGIN 1st: none");
 	describe_is("XOAUTH2", 0,
 	    "dXNlcj1hbGljZQFhdXRoPUJlYXJlciB0b2tlbgEB",
 	    "user 'alice', token ********", "XOAUTH2 user, token masked");
