@@ -122,9 +122,13 @@ ui_submit(struct ui *ui)
 		ui_submit_offline(ui);
 		return;
 	}
-	/* An AUTH initial response or a masked answer never enters history. */
+	/*
+	 * An AUTH initial response, a masked answer or a :b64/:unb64 (whose
+	 * text may be a password) never enters history.
+	 */
 	secret = session_line_is_secret(ui->s, buf_str(&ui->le.text),
-	    ui->le.text.len);
+	    ui->le.text.len) || strncmp(buf_str(&ui->le.text), ":b64 ", 5) ==
+	    0 || strncmp(buf_str(&ui->le.text), ":unb64 ", 7) == 0;
 	line = lineedit_take(&ui->le, secret);
 	ui->entry_off = 0;
 	ui->follow = 1;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "smtpscope/auth.h"
 #include "smtpscope/command.h"
 #include "smtpscope/phase.h"
 #include "smtpscope/script.h"
@@ -484,12 +485,59 @@ step_draw(struct ui *ui)
 	cells_free(&c);
 }
 
-/* A script line as shown: an AUTH initial response is masked. */
+/*
+ * Is script line i an AUTH answer that carries a secret?  Answers are the
+ * lines after an AUTH line that are no SMTP command (':' lines, blank
+ * lines and comments in between do not count); what each one carries
+ * follows from its place in the mechanism, as in the session.
+ */
+static int
+step_answer_secret(const struct ui *ui, size_t i)
+{
+	const struct script_line	*l = &ui->script->lines[i];
+	char				 mech[32];
+	size_t				 j, k, n = 0;
+
+	if (step_blank(l) || l->text[0] == ':' ||
+	    verb_of(l->text, l->len) != VERB_OTHER)
+		return (0);
+	for (j = i; j-- > 0; ) {
+		l = &ui->script->lines[j];
+		if (step_blank(l) || l->text[0] == ':')
+			continue;
+		if (verb_of(l->text, l->len) == VERB_OTHER) {
+			n++;
+			continue;
+		}
+		if (verb_of(l->text, l->len) != VERB_AUTH)
+			return (0);
+		/* "AUTH MECH [initial response]" */
+		for (k = 4; k < l->len && isspace((unsigned char)l->text[k]);
+		    k++)
+			;
+		snprintf(mech, sizeof mech, "%.*s", (int)strcspn(l->text + k,
+		    " \t"), l->text + k);
+		k += strcspn(l->text + k, " \t");
+		while (k < l->len && isspace((unsigned char)l->text[k]))
+			k++;
+		if (k < l->len)
+			n++;	/* the initial response came first */
+		return (auth_part_is_secret(auth_part_of(mech, (int)n)));
+	}
+	return (0);
+}
+
+/* A script line as shown: AUTH initial responses and secret answers masked. */
 static void
 step_add_text(struct cells *c, const struct ui *ui,
     const struct script_line *l, int role)
 {
 	size_t	i = 0, words = 0, keep = 0;
+
+	if (step_answer_secret(ui, (size_t)(l - ui->script->lines))) {
+		cells_add(c, ui, "********", 8, role);
+		return;
+	}
 
 	if (verb_of(l->text, l->len) == VERB_AUTH) {
 		while (i < l->len && words < 3) {

@@ -154,6 +154,8 @@ keys 'demo' Enter
 check_screen "then for the password" '^S: 334 UGFzc3dvcmQ6'
 keys 'Pw0nly4me' Enter
 check_screen "the password is judged" '^S: 535 .*' 
+keys ':b64 Pw0nly4me' Enter
+check_screen ":b64 of a password shown" 'UHcwbmx5NG1l'
 keys 'NOOP hist-marker' Enter
 check_screen "the marker is sent" '^C: NOOP hist-marker'
 keys ':quit' Enter
@@ -161,7 +163,7 @@ check_screen "quit to save the history" '^EXIT=0' 5
 check "the history file exists" test -f "$HIST"
 check "it is mode 0600" test "$(stat -c %a "$HIST")" = 600
 check_grep "it holds the commands" '^NOOP hist-marker$' "$HIST"
-check_nogrep "never the password typed as an answer" 'Pw0nly4me' "$HIST"
+check_nogrep "never the password typed as an answer (or to :b64)" 'Pw0nly4me' "$HIST"
 check_nogrep "never the AUTH PLAIN initial response" 'AGRlbW8A|^AUTH PLAIN ' "$HIST"
 tui_start 120 40
 check_screen "restarted" '^S: 220 '

@@ -101,4 +101,21 @@ keys ':break 9zz' Enter
 check_screen "bad :break pattern refused" ':break wants a reply code'
 keys ':quit' Enter
 check_screen ":quit quits" '^EXIT=0'
+# The script pane masks AUTH answers by their place, as the session does.
+tmx kill-server 2>/dev/null
+cat > "$TMPD/auth.txt" <<'EOF'
+EHLO me
+AUTH LOGIN
+:expect 334
+demo
+:expect 334
+hunter2pw
+QUIT
+EOF
+tui_start 120 40 --allow-plaintext --script "$TMPD/auth.txt" --step 127.0.0.1 "$PRACTICE_PORT"
+check_screen "auth script in the pane" '2 AUTH LOGIN'
+check_screen "LOGIN's user name shown in the pane" '4 demo'
+check_screen "LOGIN's password masked in the pane" '6 \*{8}'
+screen > "$TMPD/steppw.txt"
+check_nogrep "the password is not on the screen" 'hunter2pw' "$TMPD/steppw.txt"
 done_testing
