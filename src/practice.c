@@ -147,7 +147,9 @@ accept_all(struct practice *p, int lfd, int implicit)
 		s->id = ++p->next_id;
 		s->last = s->start = practice_now_ms();
 		snprintf(s->peer, sizeof s->peer, "%s", host);
+		snprintf(s->peer_port, sizeof s->peer_port, "%s", serv);
 		s->c = conn_new(fd);
+		practice_view_start(s);
 		p->sess = xreallocarray(p->sess, p->nsess + 1,
 		    sizeof *p->sess);
 		p->sess[p->nsess++] = s;
@@ -202,6 +204,7 @@ reap(struct practice *p)
 		}
 		if (s->dead) {
 			practice_log(s, "closed");
+			practice_view_end(s);
 			practice_sess_free(s);
 		} else
 			p->sess[j++] = s;
@@ -279,8 +282,8 @@ practice_new(const struct practice_params *pp, char *err, size_t errlen)
 	p->spare = -1;
 	p->name = xstrdup(pp->name != NULL ? pp->name : PRACTICE_NAME);
 	size_limits(p, pp);
-	if (pp->verbose && (p->log = plog_open(pp->log_path, err,
-	    errlen)) == NULL)
+	if (pp->verbose && pp->log_cb == NULL &&
+	    (p->log = plog_open(pp->log_path, err, errlen)) == NULL)
 		goto fail;
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
 	tls_global_init();
@@ -324,6 +327,7 @@ practice_free(struct practice *p)
 	for (i = 0; i < p->nsess; i++)
 		practice_sess_free(p->sess[i]);
 	free(p->sess);
+	practice_view_free(p);
 	for (i = 0; i < p->nmsgs; i++)
 		practice_msg_free(p->msgs[i]);
 	free(p->msgs);
@@ -482,7 +486,7 @@ int
 practice_run(struct practice *p, volatile sig_atomic_t *stop)
 {
 	struct pollfd	*pfd = NULL;
-	size_t		 cap = 0, n, i;
+	size_t		 cap = 0, n;
 	int		 timeout, r;
 
 	while (!*stop) {
@@ -505,7 +509,16 @@ practice_run(struct practice *p, volatile sig_atomic_t *stop)
 		practice_handle(p, pfd, n);
 	}
 	free(pfd);
-	/* Tell whoever is still connected, as a real server would. */
+	practice_shutdown(p);
+	return (0);
+}
+
+/* Tell whoever is still connected, as a real server would. */
+void
+practice_shutdown(struct practice *p)
+{
+	size_t	i;
+
 	for (i = 0; i < p->nsess; i++) {
 		if (p->sess[i]->handshaking || p->sess[i]->dead)
 			continue;
@@ -514,7 +527,6 @@ practice_run(struct practice *p, volatile sig_atomic_t *stop)
 		    p->name);
 		practice_flush(p->sess[i]);
 	}
-	return (0);
 }
 
 size_t

@@ -189,6 +189,7 @@ msg_done(struct psess *s)
 			    "%s", m->id);
 			practice_log(s, "accepted %s from <%s>, %zu octets",
 			    m->id, m->from, m->len);
+			s->nmsgs++;
 			keep(p, m);
 		}
 	}

@@ -16,6 +16,7 @@ struct conn;
 struct sasl;
 struct plog;
 struct tls_server_ctx;
+struct transcript;
 
 #define PRACTICE_NAME		"practice.test"
 #define PRACTICE_SLOW_MS	3000
@@ -137,6 +138,20 @@ struct psess {
 	int		 drain;		/* closing: FIN first, then drain input */
 	int		 shut;		/* FIN sent */
 	int		 dead;		/* close now */
+
+	/* The classroom view (practice_view.c). */
+	char		 peer_port[16];
+	struct transcript *t;		/* params.transcripts, or NULL */
+	char		 last_reply[80];	/* first line of the latest reply */
+	int		 in_reply;	/* the latest reply goes on (250-) */
+	unsigned long	 nmsgs;
+};
+
+/* A session that ended, kept a while for the classroom view. */
+struct pended {
+	struct practice_row	 row;
+	struct transcript	*t;
+	long long		 gone_at;
 };
 
 struct practice {
@@ -171,6 +186,10 @@ struct practice {
 	int			 spare;		/* a descriptor kept for EMFILE */
 	long long		 lpause_until;	/* listeners rest till then */
 	struct plog		*log;
+
+	struct pended		 ended[PRACTICE_ENDED_MAX];	/* newest first */
+	size_t			 nended;
+	unsigned long		 changes;
 };
 
 /*
@@ -204,6 +223,15 @@ void	 practice_sess_io(struct psess *, short);
 void	 practice_sess_timers(struct psess *, long long);
 long long practice_sess_next(const struct psess *);
 void	 practice_close_soon(struct psess *);
+
+/* practice_view.c: what the classroom view shows of each session. */
+void	 practice_view_start(struct psess *);
+void	 practice_view_client(struct psess *, const char *, size_t);
+void	 practice_view_reply(struct psess *, const char *);
+void	 practice_view_note(struct psess *, const char *);
+void	 practice_view_end(struct psess *);
+void	 practice_view_expire(struct practice *, long long);
+void	 practice_view_free(struct practice *);
 
 /* practice.c: the message store. */
 void	 practice_msg_free(struct practice_msg *);

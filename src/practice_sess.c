@@ -15,6 +15,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
 #include "smtpscope/sanitize.h"
+#include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 
 #include "practice_internal.h"
@@ -37,7 +38,10 @@ log_put(struct practice *p, const char *prefix, const char *text)
 
 	safe = sanitize_dup(text, strlen(text));
 	line = xprintf("%s: %s", prefix, safe);
-	plog_line(p->log, line);
+	if (p->params.log_cb != NULL)
+		p->params.log_cb(p->params.log_arg, line);
+	else
+		plog_line(p->log, line);
 	free(line);
 	free(safe);
 }
@@ -49,7 +53,7 @@ practice_slog(struct practice *p, const char *fmt, ...)
 	va_list	 ap;
 	char	*text;
 
-	if (p->log == NULL)
+	if (p->log == NULL && p->params.log_cb == NULL)
 		return;
 	va_start(ap, fmt);
 	text = xvprintf(fmt, ap);
@@ -69,13 +73,15 @@ practice_log(struct psess *s, const char *fmt, ...)
 	va_list	 ap;
 	char	*text, prefix[32];
 
-	if (s->p->log == NULL)
+	if (s->p->log == NULL && s->p->params.log_cb == NULL && s->t == NULL)
 		return;
 	va_start(ap, fmt);
 	text = xvprintf(fmt, ap);
 	va_end(ap);
+	practice_view_note(s, text);
 	snprintf(prefix, sizeof prefix, "practice[%u]", s->id);
-	log_put(s->p, prefix, text);
+	if (s->p->log != NULL || s->p->params.log_cb != NULL)
+		log_put(s->p, prefix, text);
 	free(text);
 }
 
@@ -90,6 +96,7 @@ practice_say(struct psess *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	line = xvprintf(fmt, ap);
 	va_end(ap);
+	practice_view_reply(s, line);
 	b = s->hold_until != 0 ? &s->held : &s->out;
 	buf_addstr(b, line);
 	buf_add(b, "\r\n", 2);
@@ -161,6 +168,10 @@ practice_sess_free(struct psess *s)
 {
 	practice_txn_reset(s);
 	practice_auth_reset(s);
+	if (s->t != NULL) {
+		transcript_free(s->t);
+		free(s->t);
+	}
 	if (s->c != NULL)
 		conn_free(s->c);
 	buf_free(&s->out);
@@ -214,6 +225,7 @@ sess_line(void *arg, const char *line, size_t len, unsigned int flags)
 	if (s->dead || s->close_after)
 		return;
 	s->last = practice_now_ms();
+	practice_view_client(s, line, len);
 	if (s->mode == MODE_DATA)
 		practice_data_line(s, line, len, flags);
 	else if (s->mode == MODE_BDAT)

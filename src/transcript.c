@@ -129,9 +129,23 @@ transcript_set_log_max(struct transcript *tr, unsigned long long max)
 	tr->log_max = max > 0 ? max : TRANSCRIPT_LOG_MAX;
 }
 
-/* Room for n octets of raw text in the blocks at *ap. */
+/*
+ * The size of a block of raw text: small budgets (a practice session's in
+ * the classroom view) get small blocks, so a short session costs little.
+ */
+static size_t
+arena_block(const struct transcript *tr)
+{
+	size_t	b = tr->max_bytes / 4;
+
+	if (b < 1024)
+		b = 1024;
+	return (b < ARENA_BLOCK ? b : ARENA_BLOCK);
+}
+
+/* Room for n octets of raw text in the blocks at *ap, of block octets. */
 static char *
-transcript_alloc(struct transcript_arena **ap, size_t n)
+transcript_alloc(struct transcript_arena **ap, size_t n, size_t block)
 {
 	struct transcript_arena	*a = *ap, *nb;
 	char			*p;
@@ -141,7 +155,7 @@ transcript_alloc(struct transcript_arena **ap, size_t n)
 		a->used += n;
 		return p;
 	}
-	if (n > ARENA_BLOCK / 4) {
+	if (n > block / 4) {
 		/* A big one gets its own block, behind the current one. */
 		nb = xmalloc(sizeof *nb + n);
 		nb->size = nb->used = n;
@@ -154,8 +168,8 @@ transcript_alloc(struct transcript_arena **ap, size_t n)
 		}
 		return nb->data;
 	}
-	nb = xmalloc(sizeof *nb + ARENA_BLOCK);
-	nb->size = ARENA_BLOCK;
+	nb = xmalloc(sizeof *nb + block);
+	nb->size = block;
 	nb->used = n;
 	nb->next = a;
 	*ap = nb;
@@ -389,11 +403,11 @@ tline_drop(struct transcript *tr, struct tline *tl)
 
 /* Copy a line's raw text into the blocks at *ap. */
 static void
-tline_move(struct tline *tl, struct transcript_arena **ap)
+tline_move(struct tline *tl, struct transcript_arena **ap, size_t block)
 {
 	char	*p;
 
-	p = transcript_alloc(ap, (size_t)tl->len + 1);
+	p = transcript_alloc(ap, (size_t)tl->len + 1, block);
 	memcpy(p, tl->raw, (size_t)tl->len + 1);
 	if (tl->flags & TL_SECRET)
 		wipe(tl->raw, tl->len);
@@ -476,7 +490,8 @@ transcript_trim(struct transcript *tr)
 	if (firsttime) {
 		/* The head moves to blocks of its own, with the gap line. */
 		for (i = 0; i < first; i++)
-			tline_move(&tr->lines[i], &head);
+			tline_move(&tr->lines[i], &head,
+			    arena_block(tr));
 		old = tr->arena;
 		tr->arena = head;
 		memmove(&tr->lines[first + 1], &tr->lines[first + k],
@@ -486,7 +501,8 @@ transcript_trim(struct transcript *tr)
 		tr->lines[first].t = when;
 		tr->lines[first].dir = TDIR_INFO;
 		tr->lines[first].flags = TL_GAP;
-		tr->lines[first].raw = transcript_alloc(&tr->arena, GAP_CAP);
+		tr->lines[first].raw = transcript_alloc(&tr->arena, GAP_CAP,
+		    arena_block(tr));
 		tr->lines[first].raw[0] = '\0';
 		tr->gap = first;
 		tr->trimmed = 1;
@@ -502,7 +518,7 @@ transcript_trim(struct transcript *tr)
 	}
 	tr->tail = NULL;
 	for (i = tr->gap + 1; i < tr->n; i++)
-		tline_move(&tr->lines[i], &tr->tail);
+		tline_move(&tr->lines[i], &tr->tail, arena_block(tr));
 	transcript_arena_free(old);
 	transcript_gap_text(tr);
 	if (tr->on_drop != NULL)
@@ -539,7 +555,7 @@ transcript_add_verb(struct transcript *tr, enum tdir dir, const char *raw,
 	memset(tl, 0, sizeof *tl);
 	tl->t = transcript_now() - tr->start;
 	tl->raw = transcript_alloc(tr->trimmed ? &tr->tail : &tr->arena,
-	    len + 1);
+	    len + 1, arena_block(tr));
 	if (len > 0)
 		memcpy(tl->raw, raw, len);
 	tl->raw[len] = '\0';

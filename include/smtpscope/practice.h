@@ -40,6 +40,11 @@ struct practice_params {
 	size_t		 mem_budget;	/* octets of messages held in memory */
 	size_t		 maildir_quota;	/* octets written to maildir this run */
 	const char	*log_path;	/* with verbose: log here, not stderr */
+	/* The classroom view (--serve on a terminal). */
+	int		 transcripts;	/* keep a small transcript per session */
+	/* With verbose: each log line goes here instead of log_path. */
+	void		(*log_cb)(void *, const char *);
+	void		*log_arg;
 };
 
 /*
@@ -104,5 +109,48 @@ size_t	 practice_nsessions(const struct practice *);
 size_t	 practice_max_sessions(const struct practice *);
 /* Octets of messages held in memory now: being received and kept. */
 size_t	 practice_mem_used(const struct practice *);
+
+/* Say 421 to every client still connected (the server is stopping). */
+void	 practice_shutdown(struct practice *);
+
+/*
+ * The classroom view: a row per session, live ones first in the order
+ * they started, then the last PRACTICE_ENDED_MAX ended ones (newest
+ * first) for PRACTICE_ENDED_MS.  With params.transcripts each session
+ * keeps a transcript of at most PRACTICE_SESS_LINES lines and
+ * PRACTICE_SESS_BYTES octets of text (the middle is folded), freed when
+ * the session leaves the list: the cost is bounded by the session cap.
+ */
+#define PRACTICE_ENDED_MAX	16
+#define PRACTICE_ENDED_MS	(120 * 1000)
+#define PRACTICE_SESS_LINES	160
+#define PRACTICE_SESS_BYTES	(12 * 1024)
+
+struct practice_row {
+	unsigned int	 id;
+	char		 peer[96];	/* address:port */
+	const char	*phase;		/* "EHLO", "MAIL", "DATA", "ended", ... */
+	int		 tls;
+	int		 authed;
+	int		 ended;
+	char		 last[80];	/* first line of the latest reply, raw */
+	unsigned long	 msgs;		/* messages accepted in this session */
+	long long	 start_ms;	/* practice_now_ms() clock */
+	long long	 last_ms;	/* last activity */
+};
+
+struct transcript;
+
+/* Fill up to max rows; returns how many there are (may be more). */
+size_t	 practice_rows(struct practice *, struct practice_row *, size_t);
+/* The transcript of session id (live or ended), or NULL when gone. */
+const struct transcript *practice_sess_transcript(const struct practice *,
+	    unsigned int);
+/* A counter that moves whenever a row or a transcript changed. */
+unsigned long practice_changes(const struct practice *);
+/* Octets the session transcripts hold now. */
+size_t	 practice_view_mem(const struct practice *);
+/* Monotonic milliseconds, the clock of the rows. */
+long long practice_clock_ms(void);
 
 #endif
