@@ -144,6 +144,7 @@ struct psess {
 	struct transcript *t;		/* params.transcripts, or NULL */
 	char		 last_reply[80];	/* first line of the latest reply */
 	int		 in_reply;	/* the latest reply goes on (250-) */
+	int		 view_verb;	/* the command the next reply answers */
 	unsigned long	 nmsgs;
 };
 

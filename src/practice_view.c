@@ -43,7 +43,8 @@ practice_view_start(struct psess *s)
 void
 practice_view_client(struct psess *s, const char *line, size_t len)
 {
-	uint32_t	flags = 0;
+	struct tline	*tl;
+	uint32_t	 flags = 0;
 
 	s->p->changes++;
 	if (s->t == NULL)
@@ -52,22 +53,29 @@ practice_view_client(struct psess *s, const char *line, size_t len)
 		flags |= TL_SECRET | TL_ANSWER;
 	else if (s->mode == MODE_DATA || s->mode == MODE_BDAT)
 		flags |= TL_DATA;
-	transcript_add(s->t, TDIR_C, line, len, flags, NULL);
+	tl = transcript_add(s->t, TDIR_C, line, len, flags, NULL);
+	if (flags == 0)
+		s->view_verb = tl->verb;
 }
 
 /* One reply line as queued; the first line of a reply is the row's. */
 void
 practice_view_reply(struct psess *s, const char *line)
 {
-	size_t	len = strlen(line);
+	size_t		len = strlen(line);
+	uint32_t	flags = 0;
 
 	s->p->changes++;
 	if (!s->in_reply)
 		snprintf(s->last_reply, sizeof s->last_reply, "%s", line);
+	else
+		flags |= TL_CONT;
 	s->in_reply = len >= 4 && line[3] == '-';
+	if (!s->in_reply)
+		flags |= TL_REPLY_END;
 	if (s->t != NULL)
-		transcript_add(s->t, TDIR_S, line, len, s->in_reply ? 0 :
-		    TL_REPLY_END, NULL);
+		transcript_add_verb(s->t, TDIR_S, line, len, flags, NULL,
+		    s->view_verb);
 }
 
 /* An event of the session (connect, TLS, close) as a note. */
