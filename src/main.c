@@ -36,7 +36,7 @@ enum {
 	OPT_HELP, OPT_VERSION, OPT_REPLAY, OPT_STEP, OPT_EXPORT_HTML,
 	OPT_SERVE_REQUIRE_AUTH, OPT_SERVE_TLS_AUTH, OPT_SERVE_REQUIRE_TLS,
 	OPT_SERVE_MAX_SESSIONS, OPT_SERVE_MAX_PER_ADDR, OPT_SERVE_IDLE,
-	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG,
+	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG, OPT_SERVE_PLAIN,
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
 	OPT_THEME
@@ -60,6 +60,7 @@ static const struct option longopts[] = {
 	{ "serve-max-time",	required_argument, NULL, OPT_SERVE_MAX_TIME },
 	{ "serve-max-memory",	required_argument, NULL, OPT_SERVE_MAX_MEMORY },
 	{ "serve-log",		required_argument, NULL, OPT_SERVE_LOG },
+	{ "serve-plain",	no_argument,	   NULL, OPT_SERVE_PLAIN },
 	{ "maildir-quota",	required_argument, NULL, OPT_MAILDIR_QUOTA },
 	{ "insecure",		no_argument,	   NULL, OPT_INSECURE },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
@@ -116,7 +117,11 @@ static const char usage_text[] =
 "  --export-html OUT    with --replay: write OUT as an HTML page and exit\n"
 "  --explain ARG        explain a reply code (250), enhanced code (5.7.8),\n"
 "                       a pasted reply or an EHLO keyword, and exit\n"
-"  --serve [ADDR:]PORT  run the practice server alone (port 0: any)\n"
+"  --serve [ADDR:]PORT  run the practice server alone (port 0: any); on a\n"
+"                       terminal, a classroom view of every session live\n"
+"                       (Enter opens one read-only, q stops)\n"
+"  --serve-plain        --serve on a terminal: print and log as without\n"
+"                       one, no classroom view\n"
 "  --serve-smtps [ADDR:]PORT  also listen for implicit TLS\n"
 "  --maildir DIR        practice server: write accepted mail to DIR\n"
 "  --serve-require-auth practice server: 530 for MAIL before AUTH\n"
@@ -514,6 +519,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_SERVE_LOG:
 			o.serve_log = optarg;
+			o.serve_limits = 1;
+			break;
+		case OPT_SERVE_PLAIN:
+			o.serve_plain = 1;
 			o.serve_limits = 1;
 			break;
 		case OPT_MAILDIR_QUOTA:

@@ -31,6 +31,7 @@ struct opts {
 	int			 max_memory_mb;
 	int			 maildir_quota_mb;
 	const char		*serve_log;
+	int			 serve_plain;	/* --serve-plain */
 	int			 serve_limits;	/* any of the above given */
 	const char		*user;
 	const char		*password_env;

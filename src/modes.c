@@ -79,6 +79,50 @@ serve_print(const char *what, const char *addr, int port)
 		printf("%s %s:%d\n", what, addr, port);
 }
 
+/* ADDR:PORT, or [ADDR]:PORT for IPv6, appended to b. */
+static void
+serve_addr(struct buf *b, const char *addr, int port)
+{
+	if (addr == NULL)
+		addr = "127.0.0.1";
+	if (strchr(addr, ':') != NULL)
+		buf_printf(b, "[%s]:%d", addr, port);
+	else
+		buf_printf(b, "%s:%d", addr, port);
+}
+
+/* --serve on a terminal: the classroom view until q or a signal. */
+static int
+serve_classroom(struct opts *o, struct practice *pr,
+    const struct practice_params *pp, const char *addr2)
+{
+	struct ui_params	up;
+	struct buf		listen;
+	int			rc;
+
+	buf_init(&listen);
+	serve_addr(&listen, pp->addr, practice_port(pr));
+	if (o->serve_smtps != NULL) {
+		buf_addstr(&listen, ", TLS ");
+		serve_addr(&listen, addr2 != NULL ? addr2 : pp->addr,
+		    practice_tls_port(pr));
+	}
+	buf_printf(&listen, "  login %s/%s", PRACTICE_USER,
+	    PRACTICE_PASSWORD);
+	memset(&up, 0, sizeof up);
+	up.no_color = o->no_color;
+	up.practice = pr;
+	up.classroom = 1;
+	up.classroom_listen = buf_str(&listen);
+	up.classroom_budget = pp->mem_budget > 0 ? pp->mem_budget :
+	    PRACTICE_MEM_DEFAULT;
+	signal(SIGPIPE, SIG_IGN);
+	rc = ui_run(&up);
+	buf_free(&listen);
+	/* The UI ends with 128 + the signal that stopped it: still a stop. */
+	return rc >= 128 ? 0 : rc;
+}
+
 /* --serve: run the practice server until a signal. */
 int
 run_serve(struct opts *o)
@@ -88,7 +132,7 @@ run_serve(struct opts *o)
 	struct sigaction	 sa;
 	char			 err[512], *s1 = NULL, *s2 = NULL;
 	const char		*addr2 = NULL, *port2 = NULL;
-	int			 rc;
+	int			 rc, classroom;
 
 	memset(&pp, 0, sizeof pp);
 	if (split_addr_port(o->serve, &pp.addr, &pp.port, &s1) == -1) {
@@ -121,11 +165,26 @@ run_serve(struct opts *o)
 	pp.maildir_quota = (size_t)o->maildir_quota_mb << 20;
 	pp.log_path = o->serve_log;
 	pp.verbose = 1;
+	/* On a terminal, unless asked to stay plain: the classroom view. */
+	classroom = !o->serve_plain && o->serve_log == NULL &&
+	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (classroom) {
+		pp.transcripts = 1;
+		pp.log_cb = ui_classroom_log;
+	}
 	if ((pr = practice_new(&pp, err, sizeof err)) == NULL) {
 		fprintf(stderr, "smtpscope: practice server: %s\n", err);
 		free(s1);
 		free(s2);
 		return EXIT_CONNECT;
+	}
+	if (classroom) {
+		rc = serve_classroom(o, pr, &pp, addr2);
+		practice_shutdown(pr);
+		practice_free(pr);
+		free(s1);
+		free(s2);
+		return rc;
 	}
 	serve_print("listening on", pp.addr, practice_port(pr));
 	if (o->serve_smtps != NULL)

@@ -94,6 +94,14 @@ static const char *help_more[] = {
 	"p                 play at the recorded speed; any key pauses",
 	"q                 quit (so does Ctrl-D)",
 	"The entry line takes :commands only (:save, :export, :quit).",
+	"",
+	"## Classroom (--serve on a terminal)",
+	"Up Down, j k      select a session (PgUp PgDn, g G)",
+	"Enter             open it read-only: its transcript as the",
+	"                  server saw it, the sidebar explains a line",
+	"q, Esc            back to the table",
+	"q in the table    stop the server (asks while sessions are live)",
+	"?, F1             this help",
 	NULL
 };
 

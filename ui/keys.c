@@ -632,6 +632,8 @@ keys_dispatch_one(struct ui *ui, int type, wint_t ch)
 		replay_key(ui, type, ch);	/* any key pauses */
 		return;
 	}
+	if (ui->classroom && classroom_key(ui, type, ch))
+		return;
 	if (ui_key_global(ui, type, ch))
 		return;
 	if (ui->replay && replay_key(ui, type, ch)) {

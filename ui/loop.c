@@ -233,6 +233,8 @@ ui_read_signals(struct ui *ui)
 		for (i = 0; i < n; i++) {
 			if (sig[i] == SIGWINCH)
 				screen_resize(ui);
+			else if (sig[i] == SIGINT && ui->classroom)
+				classroom_quit(ui);	/* asks when live */
 			else if (sig[i] == SIGINT)
 				exit_request(ui);	/* asks when connected */
 			else {
@@ -248,13 +250,23 @@ ui_read_signals(struct ui *ui)
 static void
 ui_iterate(struct ui *ui)
 {
-	struct pollfd	pfd[UI_MAXFDS];
+	struct pollfd	*pfd;
 	size_t		nfd = 0, npr = 0, prfirst = 0, ncn = 0, cnfirst = 0, k;
+	size_t		want;
 	int		timeout = -1, sfd = -1, sidx = -1, pt, rc;
 	short		ev;
 
 	if (ui->dirty)
 		screen_draw(ui);
+
+	/* Room for every practice session too (a classroom has many). */
+	want = UI_MAXFDS + (ui->p != NULL && ui->p->practice != NULL ?
+	    practice_nsessions(ui->p->practice) + 4 : 0);
+	if (ui->npfd < want) {
+		ui->npfd = want + 32;
+		ui->pfd = xreallocarray(ui->pfd, ui->npfd, sizeof *ui->pfd);
+	}
+	pfd = ui->pfd;
 
 	pfd[nfd].fd = STDIN_FILENO;
 	pfd[nfd++].events = POLLIN;
@@ -290,7 +302,7 @@ ui_iterate(struct ui *ui)
 	if (ui->p != NULL && ui->p->practice != NULL) {
 		prfirst = nfd;
 		npr = practice_pollfds(ui->p->practice, pfd + nfd,
-		    UI_MAXFDS - nfd);
+		    ui->npfd - nfd);
 		nfd += npr;
 		pt = practice_timeout(ui->p->practice);
 		if (pt >= 0 && (timeout < 0 || pt < timeout))
@@ -299,6 +311,9 @@ ui_iterate(struct ui *ui)
 	pt = replay_timeout(ui);
 	if (pt >= 0 && (timeout < 0 || pt < timeout))
 		timeout = pt;
+	/* The classroom's clocks ("idle 12s") and ended rows move on. */
+	if (ui->classroom && (timeout < 0 || timeout > 1000))
+		timeout = 1000;
 
 	rc = poll(pfd, nfd, timeout);
 	if (rc == -1) {
@@ -312,6 +327,11 @@ ui_iterate(struct ui *ui)
 		ui_read_signals(ui);
 	if (npr > 0)
 		practice_handle(ui->p->practice, pfd + prfirst, npr);
+	if (ui->classroom) {
+		classroom_tick(ui);
+		if (rc == 0)
+			ui->dirty = 1;
+	}
 	if (ui->s != NULL && session_connecting(ui->s)) {
 		if (session_connect_process(ui->s, pfd + cnfirst, ncn) == -1)
 			ui_say(ui, 1, "%s", session_error(ui->s));
@@ -398,7 +418,9 @@ ui_run(struct ui_params *p)
 		fprintf(stderr, "smtpscope: pipe: %s\n", strerror(errno));
 		return (1);
 	}
-	if (p->replay != NULL) {
+	if (p->classroom)
+		classroom_init(&ui);
+	else if (p->replay != NULL) {
 		replay_init(&ui);
 		ui.cctx.t = p->replay;
 		ui.cctx.source = ui.replay_source = xprintf("replayed from %s",
@@ -435,6 +457,14 @@ ui_run(struct ui_params *p)
 		goto out;
 	}
 	fatal_set_hook(ui_fatal_hook);
+	if (ui.classroom) {
+		memory_notes(&ui);
+		while (!ui.quit)
+			ui_iterate(&ui);
+		screen_end(&ui);
+		ui_signals(old, 0);
+		goto out;
+	}
 	if (ui.replay) {
 		ui_say(&ui, 0, "replay of %s: Space or Right shows the next "
 		    "line, b goes back, p plays, q quits; F1 help",
@@ -479,6 +509,9 @@ out:
 	ui_global = NULL;
 	ui_sigfd = -1;
 	step_free(&ui);
+	if (ui.classroom)
+		classroom_free(&ui);
+	free(ui.pfd);
 	free(ui.replay_source);
 	free(ui.rp_lineno);
 	session_free(ui.s);

@@ -159,6 +159,15 @@ status_draw(struct ui *ui)
 	attrset(theme_attr(ui, R_STATUS));
 	mvhline(0, 0, ' ', ui->cols);
 	attrset(A_NORMAL);
+	if (ui->classroom) {
+		snprintf(s, sizeof s, "classroom: session #%u", ui->cr_id);
+		x = status_field(ui, x, s, R_STATUS);
+		x = status_field(ui, x, ui->cr_peer, R_STATUS);
+		snprintf(s, sizeof s, "%zu lines", ui->t->n);
+		x = status_field(ui, x, s, R_STATUS);
+		status_field(ui, x, "read-only", R_STATUS_OK);
+		return;
+	}
 	if (ui->replay) {
 		const char	*path = ui->p->replay_path != NULL ?
 		    ui->p->replay_path : "?";
@@ -196,6 +205,11 @@ struct hint {
 };
 
 /* Only keys that work in the focus and mode they are shown in. */
+static const struct hint hints_classroom[] = {
+	{ "q", "back" }, { "Up/Down", "select" }, { "Enter", "explain" },
+	{ "/", "search" }, { "e", "errors" }, { "F1", "help" },
+	{ NULL, NULL }
+};
 static const struct hint hints_entry[] = {
 	{ "Enter", "send" }, { "Tab", "lines" }, { "/", "search" },
 	{ "^R", "history" }, { "PgUp/PgDn", "scroll" }, { "F1", "help" },
@@ -277,6 +291,8 @@ hint_draw(struct ui *ui)
 		h = hints_ask;
 	else if (ui->hsearch)
 		h = hints_hsearch;
+	else if (ui->classroom && ui->focus == FOCUS_TRANSCRIPT)
+		h = hints_classroom;
 	else if (ui->replay && ui->focus == FOCUS_ENTRY &&
 	    ui->le.text.len > 0)
 		h = hints_command;

@@ -490,6 +490,15 @@ screen_draw(struct ui *ui)
 		ui->dirty = 0;
 		return;
 	}
+	if (ui->classroom && ui->cr_id == 0) {
+		classroom_draw(ui);
+		if (ui->help)
+			help_draw(ui);
+		curs_set(0);
+		refresh();
+		ui->dirty = 0;
+		return;
+	}
 	status_draw(ui);
 	transcript_pane_draw(ui);
 	if (ui->has_side || ui->has_script) {

@@ -31,6 +31,14 @@ struct ui_params {
 	const char		*replay_path;
 	const char		*replay_format;	/* replay_format_name() */
 	int			 replay_timed;	/* lines carry recorded times */
+
+	/*
+	 * --serve on a terminal: the classroom view of practice (no session
+	 * of our own).  Give the server ui_classroom_log as its log_cb.
+	 */
+	int			 classroom;
+	const char		*classroom_listen;	/* "127.0.0.1:2525" */
+	size_t			 classroom_budget;	/* memory budget */
 };
 
 /*
@@ -42,6 +50,9 @@ int	 theme_select(const char *);
 /* The same for --theme, which a config file's theme cannot change. */
 int	 theme_select_cmdline(const char *);
 const char *theme_names(void);
+
+/* practice_params.log_cb for the classroom: lines for its log strip. */
+void	 ui_classroom_log(void *, const char *);
 
 /* Run the interactive UI until the user quits; returns an exit code. */
 int	 ui_run(struct ui_params *);

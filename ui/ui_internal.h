@@ -7,6 +7,7 @@
 #ifndef SMTPSCOPE_UI_INTERNAL_H
 #define SMTPSCOPE_UI_INTERNAL_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <wchar.h>
 
@@ -15,6 +16,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/command.h"
 #include "smtpscope/lineedit.h"
+#include "smtpscope/practice.h"
 #include "smtpscope/transcript.h"
 #include "ui/ui.h"
 
@@ -195,6 +197,22 @@ struct ui {
 	char			*hs_orig;	/* the line before Ctrl-R */
 	int			 key_cleft;	/* Ctrl-Left/Right key codes */
 	int			 key_cright;
+
+	/* The classroom (--serve on a terminal; classroom.c). */
+	int			 classroom;
+	struct practice_row	*cr_rows;
+	size_t			 cr_nrows;
+	size_t			 cr_cap;
+	size_t			 cr_sel;	/* selected row */
+	size_t			 cr_top;	/* first row drawn */
+	unsigned int		 cr_id;		/* session open, 0: the table */
+	char			 cr_peer[96];
+	int			 cr_confirm;	/* asking before quitting */
+	unsigned long		 cr_seen;	/* practice_changes() shown */
+	unsigned long		 cr_log_seen;
+	struct transcript	 cr_empty;	/* ui->t in the table */
+	struct pollfd		*pfd;		/* ui_iterate's, grown */
+	size_t			 npfd;
 };
 
 /* screen.c */
@@ -322,6 +340,14 @@ int	 replay_untimed(struct ui *);
 int	 replay_key(struct ui *, int, wint_t);
 int	 replay_timeout(struct ui *);
 void	 replay_tick(struct ui *);
+
+/* classroom.c */
+void	 classroom_init(struct ui *);
+void	 classroom_free(struct ui *);
+void	 classroom_tick(struct ui *);
+void	 classroom_quit(struct ui *);
+int	 classroom_key(struct ui *, int, wint_t);
+void	 classroom_draw(struct ui *);
 
 /* loop.c */
 char	*ui_ask_plain(struct ui *, const char *);
