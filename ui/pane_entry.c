@@ -65,6 +65,9 @@ entry_draw(struct ui *ui)
 		    buf_str(&ui->hs_needle));
 		prompt = hsprompt;
 		hint = "[^R older  Esc edit  ^G cancel]";
+	} else if (ui->classroom) {
+		prompt = "read-only> ";
+		hint = "[q back  :save FILE]  F1 help";
 	} else if (ui->replay) {
 		prompt = "replay> ";
 		hint = "[:commands only]  F1 help";
