@@ -195,6 +195,14 @@ struct ui {
 	char			*hs_orig;	/* the line before Ctrl-R */
 	int			 key_cleft;	/* Ctrl-Left/Right key codes */
 	int			 key_cright;
+
+	/* The lesson running (lesson.c), or NULL. */
+	const struct lesson	*lesson;
+	int			 lesson_num;	/* 1.., 0: from a file */
+	int			 lesson_done;
+	int			 lesson_hint;	/* show the hint */
+	size_t			 lesson_held;	/* conditions holding */
+	size_t			 lesson_from;	/* first line it reads */
 };
 
 /* screen.c */
@@ -322,6 +330,12 @@ int	 replay_untimed(struct ui *);
 int	 replay_key(struct ui *, int, wint_t);
 int	 replay_timeout(struct ui *);
 void	 replay_tick(struct ui *);
+
+/* lesson.c: the lesson pane on top of the sidebar */
+void	 lesson_ui_init(struct ui *);
+void	 lesson_ui_update(struct ui *, size_t);
+void	 lesson_ui_section(struct ui *, struct buf *);
+int	 lesson_ui_cmd(void *, const char *, const char *);
 
 /* loop.c */
 char	*ui_ask_plain(struct ui *, const char *);
