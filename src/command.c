@@ -50,6 +50,8 @@ static int	cmd_sync(struct command_ctx *, int, char **);
 static int	cmd_help(struct command_ctx *, int, char **);
 static int	cmd_inbox(struct command_ctx *, int, char **);
 static int	cmd_quit(struct command_ctx *, int, char **);
+static int	cmd_lesson(struct command_ctx *, int, char **);
+static int	cmd_hint(struct command_ctx *, int, char **);
 
 const struct command_entry command_table[] = {
 	{ "auth", ":auth plain|login|cram-md5|xoauth2|scram-sha-1[-plus]|"
@@ -97,6 +99,10 @@ const struct command_entry command_table[] = {
 	{ "inbox", ":inbox [N]", "list the messages the built-in practice "
 	  "server accepted, or show message N (no target only)",
 	  CMD_UI | CMD_SCRIPT, cmd_inbox },
+	{ "lesson", ":lesson N|next", "start lesson N, or the next one "
+	  "(smtpscope --lesson lists them)", CMD_UI, cmd_lesson },
+	{ "hint", ":hint", "show the hint of the lesson running",
+	  CMD_UI, cmd_hint },
 	{ "help", ":help", "list the ':' commands",
 	  CMD_UI | CMD_SCRIPT | CMD_OFFLINE, cmd_help },
 	{ "quit", ":quit", "leave smtpscope (type QUIT to say goodbye to "
@@ -644,7 +650,37 @@ cmd_explain(struct command_ctx *ctx, int argc, char **argv)
 	rc = kb_explain_arg(&b, argv[1]);
 	cmd_say(ctx, "%s", buf_str(&b));
 	buf_free(&b);
+	if (rc == 0 && ctx->lesson != NULL)
+		ctx->lesson(ctx->arg, "explain", argv[1]);
 	return rc;
+}
+
+/* Lessons live in the UI; the handler there does the work. */
+static int
+cmd_lesson(struct command_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 2)
+		return cmd_usage(ctx, "lesson");
+	if (ctx->lesson == NULL) {
+		cmd_say(ctx, "lessons run in the UI: smtpscope --lesson %s",
+		    argv[1]);
+		return -1;
+	}
+	return ctx->lesson(ctx->arg, "lesson", argv[1]);
+}
+
+static int
+cmd_hint(struct command_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "hint");
+	if (ctx->lesson == NULL) {
+		cmd_say(ctx, "%s", "no lesson here: smtpscope --lesson "
+		    "lists them");
+		return -1;
+	}
+	return ctx->lesson(ctx->arg, "hint", NULL);
 }
 
 static int

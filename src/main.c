@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "smtpscope/lesson.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
@@ -39,11 +40,12 @@ enum {
 	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG, OPT_SERVE_PLAIN,
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
-	OPT_THEME
+	OPT_THEME, OPT_LESSON
 };
 
 static const struct option longopts[] = {
 	{ "script",		required_argument, NULL, OPT_SCRIPT },
+	{ "lesson",		optional_argument, NULL, OPT_LESSON },
 	{ "step",		no_argument,	   NULL, OPT_STEP },
 	{ "replay",		required_argument, NULL, OPT_REPLAY },
 	{ "export-html",	required_argument, NULL, OPT_EXPORT_HTML },
@@ -93,6 +95,7 @@ static const char usage_text[] =
 "       smtpscope --replay FILE [--export-html OUT.html]\n"
 "       smtpscope --explain CODE|KEYWORD\n"
 "       smtpscope --serve [ADDR:]PORT [--serve-smtps [ADDR:]PORT]\n"
+"       smtpscope --lesson [N|FILE]\n"
 "\n"
 "A terminal UI for talking SMTP by hand.  With no target it opens on the\n"
 "built-in practice server (offline, user demo, password demo).\n"
@@ -117,6 +120,10 @@ static const char usage_text[] =
 "  --export-html OUT    with --replay: write OUT as an HTML page and exit\n"
 "  --explain ARG        explain a reply code (250), enhanced code (5.7.8),\n"
 "                       a pasted reply or an EHLO keyword, and exit\n"
+"  --lesson [N|FILE]    list the lessons (with your progress), or learn\n"
+"                       SMTP by doing lesson N (or a lesson file) on the\n"
+"                       built-in practice server; :hint helps, :lesson\n"
+"                       next goes on\n"
 "  --serve [ADDR:]PORT  run the practice server alone (port 0: any); on a\n"
 "                       terminal, a classroom view of every session live\n"
 "                       (Enter opens one read-only, q stops)\n"
@@ -472,6 +479,13 @@ main(int argc, char **argv)
 		case OPT_SERVE:
 			o.serve = optarg;
 			break;
+		case OPT_LESSON:
+			/* "--lesson 3" as well as "--lesson=3". */
+			if (optarg == NULL && optind < argc &&
+			    argv[optind][0] != '-')
+				optarg = argv[optind++];
+			o.lesson = optarg != NULL ? optarg : "";
+			break;
 		case OPT_SERVE_SMTPS:
 			o.serve_smtps = optarg;
 			break;
@@ -634,6 +648,18 @@ main(int argc, char **argv)
 			    argv[0]);
 		return run_serve(&o);
 	}
+	if (o.lesson != NULL) {
+		if (argc > 0)
+			return usage_error("--lesson runs on the built-in "
+			    "practice server: no target ('%s')", argv[0]);
+		if (o.script != NULL || o.replay != NULL)
+			return usage_error("%s", "--lesson does not go with "
+			    "--script or --replay");
+		if (*o.lesson == '\0')
+			return lesson_list();
+		if (lesson_resolve(&o) == -1)
+			return EXIT_USAGE;
+	}
 	if (o.serve_smtps != NULL || o.maildir != NULL || o.require_auth ||
 	    o.tls_auth_only || o.require_tls || o.serve_limits)
 		return usage_error("%s", "--serve-smtps, --maildir, "
@@ -776,12 +802,15 @@ main(int argc, char **argv)
 		free(target_store);
 		return EXIT_USAGE;
 	}
+	up.lesson = o.lesson_l;
+	up.lesson_num = o.lesson_num;
 	if (argc == 0)
 		rc = run_practice_ui(&o, &up);
 	else {
 		up.sp = o.sp;
 		rc = ui_run(&up);
 	}
+	lesson_free(o.lesson_owned);
 	free(target_store);
 	return rc;
 }

@@ -39,6 +39,11 @@ struct opts {
 	int			 timing;
 	int			 no_color;
 	int			 show_secrets;
+	/* --lesson: "" lists them; N or FILE runs one (lesson_resolve). */
+	const char		*lesson;
+	const struct lesson	*lesson_l;
+	int			 lesson_num;	/* 1.., 0: from a file */
+	struct lesson		*lesson_owned;	/* loaded from a file */
 	struct session_params	 sp;
 };
 
@@ -49,5 +54,9 @@ int	 run_explain(const char *);
 int	 run_replay(struct opts *, struct ui_params *);
 struct practice *start_script_practice(char *, size_t);
 int	 run_practice_ui(struct opts *, struct ui_params *);
+/* --lesson alone: print the lessons with the learner's progress. */
+int	 lesson_list(void);
+/* --lesson N|FILE: find or load it into o; 0, or -1 after saying why. */
+int	 lesson_resolve(struct opts *);
 
 #endif

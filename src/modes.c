@@ -17,6 +17,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/export.h"
 #include "smtpscope/kb.h"
+#include "smtpscope/lesson.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/replay.h"
 #include "smtpscope/sanitize.h"
@@ -348,4 +349,54 @@ run_practice_ui(struct opts *o, struct ui_params *up)
 	free(welcome);
 	practice_free(pr);
 	return rc;
+}
+
+/* --lesson alone: the lessons, each marked done or not. */
+int
+lesson_list(void)
+{
+	char	*path = lesson_progress_path();
+	size_t	 i, ndone = 0;
+	int	 done;
+
+	printf("Lessons (on the built-in practice server; smtpscope "
+	    "--lesson N starts one):\n");
+	for (i = 0; i < lesson_count; i++) {
+		done = lesson_progress_done(path, lesson_table[i].id);
+		ndone += done;
+		printf("  %2zu  [%s]  %s\n", i + 1, done ? "done" : "    ",
+		    lesson_table[i].title);
+	}
+	printf("%zu of %zu done.  A teacher's own lesson: smtpscope "
+	    "--lesson FILE\n", ndone, lesson_count);
+	free(path);
+	return 0;
+}
+
+int
+lesson_resolve(struct opts *o)
+{
+	const char	*arg = o->lesson;
+	char		 err[512];
+	long		 n;
+
+	if (arg[0] != '\0' && strspn(arg, "0123456789") == strlen(arg)) {
+		n = strtol(arg, NULL, 10);
+		if (n < 1 || (size_t)n > lesson_count) {
+			snprintf(err, sizeof err, "%zu", lesson_count);
+			usage_error("--lesson: there are lessons 1 to %s "
+			    "(smtpscope --lesson lists them)", err);
+			return -1;
+		}
+		o->lesson_l = &lesson_table[n - 1];
+		o->lesson_num = (int)n;
+		return 0;
+	}
+	if ((o->lesson_owned = lesson_load(arg, err, sizeof err)) == NULL) {
+		fprintf(stderr, "smtpscope: --lesson: %s\n", err);
+		return -1;
+	}
+	o->lesson_l = o->lesson_owned;
+	o->lesson_num = 0;
+	return 0;
 }

@@ -195,6 +195,7 @@ ui_on_line(void *arg, size_t index)
 {
 	transcript_pane_on_add(arg, index);
 	step_on_line(arg, index);
+	lesson_ui_update(arg, index);
 }
 
 /* The transcript folded lines to stay in its budget. */
@@ -440,6 +441,7 @@ ui_run(struct ui_params *p)
 	ui.cctx.say = ui_ctx_say;
 	ui.cctx.note = ui_ctx_note;
 	ui.cctx.practice = p->practice;
+	ui.cctx.lesson = lesson_ui_cmd;
 	ui.cctx.arg = &ui;
 
 	if (p->script != NULL && ui.s != NULL)
@@ -481,6 +483,7 @@ ui_run(struct ui_params *p)
 	ui.t->on_drop = ui_on_drop;
 	if (p->welcome != NULL)
 		session_note(ui.s, TDIR_INFO, "%s", p->welcome);
+	lesson_ui_init(&ui);
 	memory_notes(&ui);
 	if (p->script != NULL)
 		session_note(ui.s, TDIR_INFO, "stepping through %s: Space (on "

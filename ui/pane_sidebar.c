@@ -204,6 +204,7 @@ sidebar_draw(struct ui *ui)
 	if (ui->s != NULL)
 		in = session_info(ui->s);
 	buf_init(&b);
+	lesson_ui_section(ui, &b);
 	side_mode(ui, in, &b);
 	if (ui->pinned != NULL) {
 		buf_addstr(&b, ui->pinned);

@@ -7,6 +7,7 @@
 
 #include "smtpscope/session.h"
 
+struct lesson;
 struct practice;
 struct script_file;
 struct transcript;
@@ -19,6 +20,9 @@ struct ui_params {
 	int			 timing;	/* show per-line times */
 	struct practice		*practice;	/* serve it in the same loop */
 	const char		*welcome;	/* first note, or NULL */
+	/* --lesson: the lesson to run (number 1.., or 0 for a file). */
+	const struct lesson	*lesson;
+	int			 lesson_num;
 
 	/* --script FILE --step: run the script one line per key press. */
 	struct script_file	*script;

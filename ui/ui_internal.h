@@ -213,6 +213,13 @@ struct ui {
 	struct transcript	 cr_empty;	/* ui->t in the table */
 	struct pollfd		*pfd;		/* ui_iterate's, grown */
 	size_t			 npfd;
+	/* The lesson running (lesson.c), or NULL. */
+	const struct lesson	*lesson;
+	int			 lesson_num;	/* 1.., 0: from a file */
+	int			 lesson_done;
+	int			 lesson_hint;	/* show the hint */
+	size_t			 lesson_held;	/* conditions holding */
+	size_t			 lesson_from;	/* first line it reads */
 };
 
 /* screen.c */
@@ -348,6 +355,11 @@ void	 classroom_tick(struct ui *);
 void	 classroom_quit(struct ui *);
 int	 classroom_key(struct ui *, int, wint_t);
 void	 classroom_draw(struct ui *);
+/* lesson.c: the lesson pane on top of the sidebar */
+void	 lesson_ui_init(struct ui *);
+void	 lesson_ui_update(struct ui *, size_t);
+void	 lesson_ui_section(struct ui *, struct buf *);
+int	 lesson_ui_cmd(void *, const char *, const char *);
 
 /* loop.c */
 char	*ui_ask_plain(struct ui *, const char *);

@@ -58,6 +58,12 @@ struct command_ctx {
 	int		 force;
 	/* The built-in practice server, for :inbox; NULL elsewhere. */
 	struct practice	*practice;
+	/*
+	 * Lessons (the UI): what is "lesson" (:lesson ARG), "hint" (:hint)
+	 * or "explain" (:explain ARG ran, for a check to read); returns 0
+	 * or -1 after saying why.  NULL: lessons run only in the UI.
+	 */
+	int		 (*lesson)(void *, const char *, const char *);
 };
 
 struct command_entry {
