@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtpscope/lesson.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
@@ -423,12 +424,40 @@ cr_ago(char *s, size_t len, long long ms)
 		snprintf(s, len, "%lldh", sec / 3600);
 }
 
+/*
+ * The lesson column: the highest built-in lesson whose checks all hold in
+ * this session's transcript ("L3"), or "-".
+ */
+static void
+cr_lesson(struct ui *ui, const struct practice_row *r, char *out,
+    size_t outlen)
+{
+	const struct transcript	*t;
+	struct lesson_ctx	 c;
+	size_t			 i, best = 0;
+
+	snprintf(out, outlen, "-");
+	if ((t = practice_sess_transcript(cr_practice(ui), r->id)) == NULL)
+		return;
+	memset(&c, 0, sizeof c);
+	c.tls = r->tls;
+	c.auth = r->authed;
+	c.inbox = -1;
+	for (i = 0; i < lesson_count; i++)
+		if (lesson_nheld(&lesson_table[i], t, &c) ==
+		    lesson_nchecks(&lesson_table[i]))
+			best = i + 1;
+	if (best > 0)
+		snprintf(out, outlen, "L%zu", best);
+}
+
+
 /* The table of sessions between rows y0 and y0 + h. */
 static void
 cr_draw_table(struct ui *ui, int y0, int h)
 {
 	const struct practice_row	*r;
-	char				 phase[64], msgs[24], id[16], ago[24];
+	char				 phase[64], msgs[24], id[16], ago[24], lesson[24];
 	long long			 now = practice_clock_ms();
 	size_t				 i;
 	int				 y, x, extra, role, code, wpeer, wlast;
@@ -491,7 +520,8 @@ cr_draw_table(struct ui *ui, int y0, int h)
 		    theme_role_of_code(code) : role, extra);
 		cr_put(ui, y, x + 5 + wpeer + 20 + wlast + 1, 5, msgs, role,
 		    extra);
-		cr_put(ui, y, x + 5 + wpeer + 20 + wlast + 7, 6, "-", role,
+		cr_lesson(ui, r, lesson, sizeof lesson);
+		cr_put(ui, y, x + 5 + wpeer + 20 + wlast + 7, 6, lesson, role,
 		    extra);
 	}
 }
