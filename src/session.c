@@ -844,7 +844,15 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		    session_front(s), reply_line_code(line, len, &sep, &off));
 	}
 	memset(&r, 0, sizeof r);
-	done = reply_parser_line(&s->rp, line, len, flags, &r);
+	/*
+	 * The stream ended inside this line: it is shown, but a cut-off
+	 * line answers nothing ("250 2.6.0 que" is no proof of delivery),
+	 * so the command still waits and the close is said as such.
+	 */
+	if (flags & LINE_PARTIAL)
+		done = 0;
+	else
+		done = reply_parser_line(&s->rp, line, len, flags, &r);
 	/* A 334 carries base64: keep what it decodes to beside it. */
 	if (reply_line_code(line, len, &sep, &off) == 334 && off < len) {
 		struct buf	 dec;
@@ -874,6 +882,9 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		    "bare LF instead of CRLF (RFC 5321 2.3.8)");
 	if (flags & LINE_NUL)
 		session_note(s, TDIR_WARN, "the server sent NUL bytes");
+	if (flags & LINE_PARTIAL)
+		session_note(s, TDIR_WARN, "the connection ended in the "
+		    "middle of this line (no CRLF): it completes no reply");
 	if (done) {
 		session_on_reply(s, &r);
 		reply_free(&r);

@@ -60,6 +60,17 @@ check_run "drop mid-reply: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 127.
 check_grep "drop mid-reply: said in words" 'closed the connection while a reply to EHLO was due' "$TMPD/err"
 check_grep "drop mid-reply: the partial line is kept" '^S: 250-PIPE' "$TMPD/out"
 
+hostile cutfinal
+check_run "final line cut off: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
+check_grep "final line cut off: it answers nothing" 'closed the connection while a reply to EHLO was due' "$TMPD/err"
+check_grep "final line cut off: shown and said" 'ended in the middle of this line' "$TMPD/out"
+
+# Endless 334s: the AUTH helper gives up instead of answering for ever.
+printf 'EHLO me\n:auth login alice\nQUIT\n' >"$TMPD/auth334.txt"
+hostile auth334
+check_run "endless 334s: exit 3, in time" 3 timeout 20 env PW=secret "$SMTPSCOPE" --allow-plaintext --password-env PW --timeout 10 --script "$TMPD/auth334.txt" 127.0.0.1 "$HPORT"
+check_grep "endless 334s: said in words" 'more than 16 334 challenges in one AUTH exchange' "$TMPD/err"
+
 hostile trickle
 check_run "endless reply: timeout exit 5" 5 "$SMTPSCOPE" --timeout 2 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
 check_grep "endless reply: said in words" 'no reply within 2 s' "$TMPD/err"

@@ -24,6 +24,8 @@ killed or 60 s pass, and misbehaves as MODE says:
   unasked0   the same flood right after the greeting, before any command
   greet2     a second 220 greeting, 0.3 s before the reply to EHLO; MAIL and RCPT
              get replies with their own enhanced codes (2.1.0, 2.1.5)
+  cutfinal   the last line of the EHLO reply cut off (no CRLF), then close
+  auth334    answers AUTH, and every line after it, with another 334
 Every line received is appended to PORTFILE.log.
 Standard library only.
 """
@@ -73,17 +75,25 @@ def serve(conn):
         send(conn, b"220 hostile.test ESMTP\r\n")
     if MODE == "unasked0":
         flood(conn)
+    in_auth = False
     for line in lines(conn):
         with open(sys.argv[2] + ".log", "ab") as log:
             log.write(line + b"\n")
         verb = line.split(b" ", 1)[0].upper()
         if MODE == "silent":
             continue
+        if MODE == "auth334" and (in_auth or verb == b"AUTH"):
+            in_auth = True
+            send(conn, b"334 bW9yZT8=\r\n")
+            continue
         if verb in (b"EHLO", b"HELO"):
             if MODE == "malformed":
                 send(conn, b"250-hostile.test\r\n251-MISMATCH\r\n"
                      b"250SIZE 1000\n250-NUL\x00INSIDE\r\n250-"
                      + b"X" * 5000 + b"\r\n250 OK\r\n")
+            elif MODE == "cutfinal":
+                conn.sendall(b"250-hostile.test\r\n250 PIPE")
+                return
             elif MODE == "drop":
                 conn.sendall(b"250-hostile.test\r\n250-PIPE")
                 return
