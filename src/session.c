@@ -162,7 +162,11 @@ session_fail(struct session *s, enum session_err cls, const char *fmt, ...)
 const char *
 session_error(const struct session *s)
 {
-	return s->err[0] != '\0' ? s->err : "no error";
+	if (s->err[0] != '\0')
+		return s->err;
+	/* A close with nothing due (no error), then asked why it stopped. */
+	return s->peer_closed ? "the server closed the connection" :
+	    "no error";
 }
 
 enum session_err

@@ -71,6 +71,7 @@ struct session {
 
 	char			 err[512];
 	enum session_err	 errclass;
+	int			 peer_closed;	/* the server closed, no error */
 	int			 in_handshake;
 	int			 starttls_sent;
 	int			 auto_ehlo_after_tls;

@@ -65,6 +65,10 @@ check_run "final line cut off: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 
 check_grep "final line cut off: it answers nothing" 'closed the connection while a reply to EHLO was due' "$TMPD/err"
 check_grep "final line cut off: shown and said" 'ended in the middle of this line' "$TMPD/out"
 
+hostile greetclose
+check_run "greeting, then close: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
+check_grep "greeting, then close: said in words" '^smtpscope: the server closed the connection$' "$TMPD/err"
+
 # Endless 334s: the AUTH helper gives up instead of answering for ever.
 printf 'EHLO me\n:auth login alice\nQUIT\n' >"$TMPD/auth334.txt"
 hostile auth334

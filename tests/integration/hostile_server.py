@@ -25,6 +25,7 @@ killed or 60 s pass, and misbehaves as MODE says:
   greet2     a second 220 greeting, 0.3 s before the reply to EHLO; MAIL and RCPT
              get replies with their own enhanced codes (2.1.0, 2.1.5)
   cutfinal   the last line of the EHLO reply cut off (no CRLF), then close
+  greetclose a greeting, then close before any command
   auth334    answers AUTH, and every line after it, with another 334
 Every line received is appended to PORTFILE.log.
 Standard library only.
@@ -75,6 +76,8 @@ def serve(conn):
         send(conn, b"220 hostile.test ESMTP\r\n")
     if MODE == "unasked0":
         flood(conn)
+    if MODE == "greetclose":
+        return
     in_auth = False
     for line in lines(conn):
         with open(sys.argv[2] + ".log", "ab") as log:
