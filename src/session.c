@@ -657,14 +657,7 @@ session_on_unasked(struct session *s, const struct reply *r)
 {
 	char	*text;
 
-	if (r->code == 421 && s->qlen == 0) {
-		/* RFC 5321 3.8: a server may say 421 at any time, and close. */
-		phase_on_reply(&s->info.ph, VERB_NONE, r->code);
-		session_note(s, TDIR_INFO, "the server is closing the "
-		    "connection (421)");
-		return;
-	}
-	s->unasked++;
+	/* 421s count too: a server that says it closes and never does. */
 	if (++s->unasked_run > SESSION_UNASKED_MAX) {
 		session_fail(s, SERR_CONNECT, "the server sent more than %d "
 		    "replies nobody asked for; closing the connection (a "
@@ -673,6 +666,14 @@ session_on_unasked(struct session *s, const struct reply *r)
 		phase_on_close(&s->info.ph);
 		return;
 	}
+	if (r->code == 421 && s->qlen == 0) {
+		/* RFC 5321 3.8: a server may say 421 at any time, and close. */
+		phase_on_reply(&s->info.ph, VERB_NONE, r->code);
+		session_note(s, TDIR_INFO, "the server is closing the "
+		    "connection (421)");
+		return;
+	}
+	s->unasked++;
 	if (s->unasked > SESSION_UNASKED_NOTES) {
 		if (s->unasked == SESSION_UNASKED_NOTES + 1)
 			session_note(s, TDIR_WARN, "more replies nobody asked "

@@ -67,7 +67,8 @@ check_grep "final line cut off: shown and said" 'ended in the middle of this lin
 
 hostile greetclose
 check_run "greeting, then close: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
-check_grep "greeting, then close: said in words" '^smtpscope: the server closed the connection$' "$TMPD/err"
+check_grep "greeting, then close: said in words" 'the server closed the connection' "$TMPD/err"
+check_nogrep "greeting, then close: not \"no error\"" 'no error' "$TMPD/err"
 
 # Endless 334s: the AUTH helper gives up instead of answering for ever.
 printf 'EHLO me\n:auth login alice\nQUIT\n' >"$TMPD/auth334.txt"
@@ -139,6 +140,11 @@ hostile unasked0
 check_exit "unasked flood after the greeting: exit 3" 3 peak_run "$TMPD/peak2" "$SMTPSCOPE" --timeout 20 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
 under_mib "unasked flood after the greeting: peak memory under 200 MiB" "$TMPD/peak2.out" 200
 check_grep "unasked flood after the greeting: said in words" 'replies nobody asked for; closing' "$TMPD/err"
+
+# 421 said without end, the connection never closed: a flood too.
+hostile flood421
+check_exit "endless 421s: exit 3, in time" 3 peak_run "$TMPD/peak3" "$SMTPSCOPE" --timeout 20 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
+check_grep "endless 421s: said in words" 'replies nobody asked for; closing' "$TMPD/err"
 
 # A second greeting before EHLO's reply: flagged, and every later reply
 # stays with its own command (each :expect checks the pairing).

@@ -25,11 +25,13 @@ killed or 60 s pass, and misbehaves as MODE says:
   greet2     a second 220 greeting, 0.3 s before the reply to EHLO; MAIL and RCPT
              get replies with their own enhanced codes (2.1.0, 2.1.5)
   cutfinal   the last line of the EHLO reply cut off (no CRLF), then close
+  flood421   the greeting, then 421 without end, never closing
   greetclose a greeting, then close before any command
   auth334    answers AUTH, and every line after it, with another 334
 Every line received is appended to PORTFILE.log.
 Standard library only.
 """
+import socket
 import sys
 import time
 
@@ -69,6 +71,12 @@ def serve(conn):
     if MODE == "garbage":
         conn.sendall(bytes(range(256)) * 4)
         return
+    if MODE == "flood421":
+        # In one write with the greeting: read before any command.
+        chunk = b"421 4.3.2 closing now\r\n" * 1000
+        conn.sendall(b"220 hostile.test ESMTP\r\n" + chunk)
+        while True:
+            conn.sendall(chunk)
     if MODE == "escapes":
         send(conn, b"220 \x1b]0;pwned\x07\x1b[2J\x1b[31mred \xc2\x9b1m"
              b" \xff\xfe bad \x00 nul\r\n")
@@ -77,6 +85,14 @@ def serve(conn):
     if MODE == "unasked0":
         flood(conn)
     if MODE == "greetclose":
+        # FIN, then drain: a close with unread input would be a RST.
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(2)
+        try:
+            while conn.recv(4096):
+                pass
+        except OSError:
+            pass
         return
     in_auth = False
     for line in lines(conn):
