@@ -59,6 +59,14 @@ struct sasl {
 
 /* No mechanism here needs more rounds than this (NTLM and GSSAPI most). */
 #define SASL_MAX_STEPS	16
+/*
+ * SCRAM: the server picks the iteration count (RFC 5802 5.1, i=) and the
+ * client hashes the password that many times in one call nothing can
+ * interrupt: i=4294967295 would hold smtpscope, the UI included, for
+ * hours, past any --timeout.  Servers ask for 4096 (RFC 7677 4) up to some
+ * hundred thousand; past this the exchange is cancelled.
+ */
+#define SCRAM_ITER_MAX	1000000
 
 static Gsasl	*sasl_ctx;
 static int	 sasl_init_rc = GSASL_OK;
@@ -294,6 +302,40 @@ sasl_scram_note(struct sasl *s, const char *in, size_t len)
 	return note;
 }
 
+static int
+sasl_is_scram(const struct sasl *s)
+{
+	return s->m->mech == AUTH_SCRAM_SHA_1 ||
+	    s->m->mech == AUTH_SCRAM_SHA_256 ||
+	    s->m->mech == AUTH_SCRAM_SHA_1_PLUS ||
+	    s->m->mech == AUTH_SCRAM_SHA_256_PLUS;
+}
+
+/*
+ * The iteration count of a SCRAM server-first message: 0 when there is
+ * none, SCRAM_ITER_MAX + 1 for anything past SCRAM_ITER_MAX.
+ */
+static unsigned long
+sasl_scram_iter(const char *in, size_t len)
+{
+	const char	*p, *end = in + len;
+	unsigned long	 n = 0;
+
+	if (len < 2 || memcmp(in, "r=", 2) != 0)
+		return 0;
+	for (p = in + 1; p + 2 <= end; p++) {
+		if (p[-1] != ',' || p[0] != 'i' || p[1] != '=')
+			continue;
+		for (p += 2; p < end && *p >= '0' && *p <= '9'; p++) {
+			n = n * 10 + (unsigned long)(*p - '0');
+			if (n > SCRAM_ITER_MAX)
+				return SCRAM_ITER_MAX + 1;
+		}
+		return n;
+	}
+	return 0;
+}
+
 /* One gsasl_step, the result in st. */
 static void
 sasl_gstep(struct sasl *s, const char *in, size_t inlen,
@@ -438,12 +480,18 @@ sasl_client_step(struct sasl *s, const char *in, size_t inlen,
 		    "went on too long");
 		return;
 	}
-	if (s->m->mech == AUTH_SCRAM_SHA_1 || s->m->mech == AUTH_SCRAM_SHA_256 ||
-	    s->m->mech == AUTH_SCRAM_SHA_1_PLUS ||
-	    s->m->mech == AUTH_SCRAM_SHA_256_PLUS)
+	if (sasl_is_scram(s))
 		st->note = sasl_scram_note(s, in, inlen);
 	else
 		st->note = sasl_explain(s->m->mech, in, inlen);
+	if (sasl_is_scram(s) && sasl_scram_iter(in, inlen) > SCRAM_ITER_MAX) {
+		st->status = SASL_FAIL;
+		snprintf(st->err, sizeof st->err, "the server asks for more "
+		    "than %d iterations (i=): hashing the password that often "
+		    "would hold smtpscope for minutes or hours",
+		    SCRAM_ITER_MAX);
+		return;
+	}
 	if (s->m->flags & SM_OWN)
 		sasl_oauthbearer(s, in, inlen, st);
 	else

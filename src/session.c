@@ -169,7 +169,11 @@ session_fail(struct session *s, enum session_err cls, const char *fmt, ...)
 const char *
 session_error(const struct session *s)
 {
-	return s->err[0] != '\0' ? s->err : "no error";
+	if (s->err[0] != '\0')
+		return s->err;
+	/* A close with nothing due (no error), then asked why it stopped. */
+	return s->peer_closed ? "the server closed the connection" :
+	    "no error";
 }
 
 enum session_err
@@ -704,14 +708,7 @@ session_on_unasked(struct session *s, const struct reply *r)
 {
 	char	*text;
 
-	if (r->code == 421 && s->qlen == 0) {
-		/* RFC 5321 3.8: a server may say 421 at any time, and close. */
-		phase_on_reply(&s->info.ph, VERB_NONE, r->code);
-		session_note(s, TDIR_INFO, "the server is closing the "
-		    "connection (421)");
-		return;
-	}
-	s->unasked++;
+	/* 421s count too: a server that says it closes and never does. */
 	if (++s->unasked_run > SESSION_UNASKED_MAX) {
 		session_fail(s, SERR_CONNECT, "the server sent more than %d "
 		    "replies nobody asked for; closing the connection (a "
@@ -720,6 +717,14 @@ session_on_unasked(struct session *s, const struct reply *r)
 		phase_on_close(&s->info.ph);
 		return;
 	}
+	if (r->code == 421 && s->qlen == 0) {
+		/* RFC 5321 3.8: a server may say 421 at any time, and close. */
+		phase_on_reply(&s->info.ph, VERB_NONE, r->code);
+		session_note(s, TDIR_INFO, "the server is closing the "
+		    "connection (421)");
+		return;
+	}
+	s->unasked++;
 	if (s->unasked > SESSION_UNASKED_NOTES) {
 		if (s->unasked == SESSION_UNASKED_NOTES + 1)
 			session_note(s, TDIR_WARN, "more replies nobody asked "
@@ -928,7 +933,15 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		    session_front(s), reply_line_code(line, len, &sep, &off));
 	}
 	memset(&r, 0, sizeof r);
-	done = reply_parser_line(&s->rp, line, len, flags, &r);
+	/*
+	 * The stream ended inside this line: it is shown, but a cut-off
+	 * line answers nothing ("250 2.6.0 que" is no proof of delivery),
+	 * so the command still waits and the close is said as such.
+	 */
+	if (flags & LINE_PARTIAL)
+		done = 0;
+	else
+		done = reply_parser_line(&s->rp, line, len, flags, &r);
 	if ((at = session_quotes_secret(s, line, len, &qlen)) >= 0) {
 		/* Our secret quoted back: masked, and never decoded. */
 		annot = xprintf("%.*s********%.*s", (int)at, line,
@@ -967,6 +980,9 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		    "bare LF instead of CRLF (RFC 5321 2.3.8)");
 	if (flags & LINE_NUL)
 		session_note(s, TDIR_WARN, "the server sent NUL bytes");
+	if (flags & LINE_PARTIAL)
+		session_note(s, TDIR_WARN, "the connection ended in the "
+		    "middle of this line (no CRLF): it completes no reply");
 	if (done) {
 		session_on_reply(s, &r);
 		reply_free(&r);

@@ -16,6 +16,7 @@
 #include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
+#include "smtpscope/phase.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
@@ -33,6 +34,7 @@ session_auth_reset(struct session *s)
 	s->auth_pending_user = NULL;
 	s->auth_active = 0;
 	s->auth_step = 0;
+	s->auth_rounds = 0;
 	s->raw_exchange = 0;
 	sasl_free(s->sasl);
 	s->sasl = NULL;
@@ -255,6 +257,15 @@ session_auth_answer(struct session *s)
 	size_t		 chlen = strlen(ch);
 	char		*resp;
 
+	if (++s->auth_rounds > SESSION_AUTH_ROUNDS_MAX) {
+		session_fail(s, SERR_CONNECT, "the server sent more than %d "
+		    "334 challenges in one AUTH exchange; closing the "
+		    "connection", SESSION_AUTH_ROUNDS_MAX);
+		session_auth_reset(s);
+		session_drop_conn(s);
+		phase_on_close(&s->info.ph);
+		return;
+	}
 	if (s->sasl != NULL) {
 		session_sasl_answer(s);
 		return;

@@ -36,6 +36,7 @@ session_connect_begin(struct session *s)
 	s->dial = NULL;
 	s->err[0] = '\0';
 	s->errclass = SERR_NONE;
+	s->peer_closed = 0;
 	phase_init(&s->info.ph);
 	s->info.tls = 0;
 	s->info.have_tls_info = 0;

@@ -29,6 +29,13 @@ struct sasl;
  */
 #define SESSION_UNASKED_MAX	100
 #define SESSION_UNASKED_NOTES	10
+/*
+ * 334 challenges the AUTH helper answers in one exchange.  No mechanism
+ * takes more than a few (GSSAPI the most); a server that goes on, even
+ * after "*" (RFC 4954 4 wants a 501 then), would keep the helper answering
+ * for ever, each reply restarting the clock.
+ */
+#define SESSION_AUTH_ROUNDS_MAX	16
 /* Descriptors of a practice server served while waiting (a script's). */
 #define SESSION_PRACTICE_FDS	16
 /* Typed lines held while DATA waits for its reply: at most this much. */
@@ -66,6 +73,7 @@ struct session {
 
 	char			 err[512];
 	enum session_err	 errclass;
+	int			 peer_closed;	/* the server closed, no error */
 	int			 in_handshake;
 	int			 starttls_sent;
 	int			 auto_ehlo_after_tls;
@@ -76,6 +84,7 @@ struct session {
 	enum auth_mech		 auth_mech;
 	int			 auth_step;
 	int			 auth_n;	/* credentials sent this exchange */
+	int			 auth_rounds;	/* 334s the helper answered */
 	int			 raw_exchange;	/* :raw all */
 	int			 challenge_damaged; /* the last 334 was */
 	char			*auth_pending_user;

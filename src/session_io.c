@@ -124,9 +124,11 @@ session_io(struct session *s, short revents)
 			    "connection while a reply to %s was due",
 			    session_front(s) == VERB_NONE ? "the connection "
 			    "(greeting)" : verb_name(session_front(s)));
-		else
+		else {
 			session_note(s, TDIR_INFO,
 			    "connection closed by the server");
+			s->peer_closed = 1;
+		}
 		goto closed;
 	}
 	if (rc == -1) {

@@ -60,6 +60,22 @@ check_run "drop mid-reply: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 127.
 check_grep "drop mid-reply: said in words" 'closed the connection while a reply to EHLO was due' "$TMPD/err"
 check_grep "drop mid-reply: the partial line is kept" '^S: 250-PIPE' "$TMPD/out"
 
+hostile cutfinal
+check_run "final line cut off: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
+check_grep "final line cut off: it answers nothing" 'closed the connection while a reply to EHLO was due' "$TMPD/err"
+check_grep "final line cut off: shown and said" 'ended in the middle of this line' "$TMPD/out"
+
+hostile greetclose
+check_run "greeting, then close: exit 3" 3 "$SMTPSCOPE" --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
+check_grep "greeting, then close: said in words" 'the server closed the connection' "$TMPD/err"
+check_nogrep "greeting, then close: not \"no error\"" 'no error' "$TMPD/err"
+
+# Endless 334s: the AUTH helper gives up instead of answering for ever.
+printf 'EHLO me\n:auth login alice\nQUIT\n' >"$TMPD/auth334.txt"
+hostile auth334
+check_run "endless 334s: exit 3, in time" 3 timeout 20 env PW=secret "$SMTPSCOPE" --allow-plaintext --password-env PW --timeout 10 --script "$TMPD/auth334.txt" 127.0.0.1 "$HPORT"
+check_grep "endless 334s: said in words" 'more than 16 334 challenges in one AUTH exchange' "$TMPD/err"
+
 hostile trickle
 check_run "endless reply: timeout exit 5" 5 "$SMTPSCOPE" --timeout 2 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
 check_grep "endless reply: said in words" 'no reply within 2 s' "$TMPD/err"
@@ -124,6 +140,11 @@ hostile unasked0
 check_exit "unasked flood after the greeting: exit 3" 3 peak_run "$TMPD/peak2" "$SMTPSCOPE" --timeout 20 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
 under_mib "unasked flood after the greeting: peak memory under 200 MiB" "$TMPD/peak2.out" 200
 check_grep "unasked flood after the greeting: said in words" 'replies nobody asked for; closing' "$TMPD/err"
+
+# 421 said without end, the connection never closed: a flood too.
+hostile flood421
+check_exit "endless 421s: exit 3, in time" 3 peak_run "$TMPD/peak3" "$SMTPSCOPE" --timeout 20 --script "$TMPD/ehlo.txt" 127.0.0.1 "$HPORT"
+check_grep "endless 421s: said in words" 'replies nobody asked for; closing' "$TMPD/err"
 
 # A second greeting before EHLO's reply: flagged, and every later reply
 # stays with its own command (each :expect checks the pairing).

@@ -24,9 +24,14 @@ killed or 60 s pass, and misbehaves as MODE says:
   unasked0   the same flood right after the greeting, before any command
   greet2     a second 220 greeting, 0.3 s before the reply to EHLO; MAIL and RCPT
              get replies with their own enhanced codes (2.1.0, 2.1.5)
+  cutfinal   the last line of the EHLO reply cut off (no CRLF), then close
+  flood421   the greeting, then 421 without end, never closing
+  greetclose a greeting, then close before any command
+  auth334    answers AUTH, and every line after it, with another 334
 Every line received is appended to PORTFILE.log.
 Standard library only.
 """
+import socket
 import sys
 import time
 
@@ -66,6 +71,12 @@ def serve(conn):
     if MODE == "garbage":
         conn.sendall(bytes(range(256)) * 4)
         return
+    if MODE == "flood421":
+        # In one write with the greeting: read before any command.
+        chunk = b"421 4.3.2 closing now\r\n" * 1000
+        conn.sendall(b"220 hostile.test ESMTP\r\n" + chunk)
+        while True:
+            conn.sendall(chunk)
     if MODE == "escapes":
         send(conn, b"220 \x1b]0;pwned\x07\x1b[2J\x1b[31mred \xc2\x9b1m"
              b" \xff\xfe bad \x00 nul\r\n")
@@ -73,17 +84,35 @@ def serve(conn):
         send(conn, b"220 hostile.test ESMTP\r\n")
     if MODE == "unasked0":
         flood(conn)
+    if MODE == "greetclose":
+        # FIN, then drain: a close with unread input would be a RST.
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(2)
+        try:
+            while conn.recv(4096):
+                pass
+        except OSError:
+            pass
+        return
+    in_auth = False
     for line in lines(conn):
         with open(sys.argv[2] + ".log", "ab") as log:
             log.write(line + b"\n")
         verb = line.split(b" ", 1)[0].upper()
         if MODE == "silent":
             continue
+        if MODE == "auth334" and (in_auth or verb == b"AUTH"):
+            in_auth = True
+            send(conn, b"334 bW9yZT8=\r\n")
+            continue
         if verb in (b"EHLO", b"HELO"):
             if MODE == "malformed":
                 send(conn, b"250-hostile.test\r\n251-MISMATCH\r\n"
                      b"250SIZE 1000\n250-NUL\x00INSIDE\r\n250-"
                      + b"X" * 5000 + b"\r\n250 OK\r\n")
+            elif MODE == "cutfinal":
+                conn.sendall(b"250-hostile.test\r\n250 PIPE")
+                return
             elif MODE == "drop":
                 conn.sendall(b"250-hostile.test\r\n250-PIPE")
                 return

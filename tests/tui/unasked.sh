@@ -37,6 +37,14 @@ keys Escape Tab
 keys ':quit' Enter
 check_screen "quits normally" '^EXIT=0'
 
+# A server that says 421 and never closes: the UI does not spin on it.
+hostile flood421 || not_ok "421-flooding server started"
+tui_start 100 30 127.0.0.1 "$HPORT"
+check_screen "endless 421s are a flood" 'more than 100 replies nobody asked' 10
+check_screen "endless 421s: the session is closed" 'CLOSED'
+keys ':quit' Enter
+check_screen "quits normally" '^EXIT=0'
+
 hostile greet2 || not_ok "second-greeting server started"
 tui_start 120 40 127.0.0.1 "$HPORT"
 check_screen "greeted" '^S: 220 hostile\.test ESMTP'

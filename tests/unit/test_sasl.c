@@ -1,8 +1,11 @@
 /* test_sasl.c: GNU SASL exchanges, explanations and masking (src/sasl*.c). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
@@ -267,6 +270,45 @@ test_exchanges(void)
 	}
 }
 
+/* A server that asks for billions of SCRAM iterations is refused at once. */
+static void
+test_scram_iterations(void)
+{
+	struct sasl_params	 cp;
+	struct sasl_step	 st;
+	struct sasl		*c;
+	const char		*iters[] = { "4294967295",
+				    "99999999999999999999999", "1000001" };
+	char			 sf[256];
+	size_t			 i;
+	time_t			 t0;
+
+	/* Without the limit the first would hash for an hour: fail instead. */
+	alarm(10);
+	for (i = 0; i < sizeof iters / sizeof iters[0]; i++) {
+		memset(&cp, 0, sizeof cp);
+		cp.mech = AUTH_SCRAM_SHA_256;
+		cp.user = "demo";
+		cp.secret = "demo";
+		c = sasl_client_new(&cp, &st);
+		OK(c != NULL && st.outlen > 8, "SCRAM client-first");
+		if (c == NULL)
+			continue;
+		/* Our nonce, then the server's part (RFC 5802 5.1). */
+		snprintf(sf, sizeof sf, "r=%.*sxyz,s=c2FsdHNhbHQ=,i=%s",
+		    (int)(st.outlen - (strstr(st.out, "r=") + 2 - st.out)),
+		    strstr(st.out, "r=") + 2, iters[i]);
+		sasl_step_clear(&st);
+		t0 = time(NULL);
+		sasl_client_step(c, sf, strlen(sf), &st);
+		OK(st.status == SASL_FAIL && has(st.err, "iterations") &&
+		    time(NULL) - t0 < 2, "SCRAM: a huge i= is cancelled at once");
+		sasl_step_clear(&st);
+		sasl_free(c);
+	}
+	alarm(0);
+}
+
 int
 main(void)
 {
@@ -274,5 +316,6 @@ main(void)
 	test_explain();
 	test_mask();
 	test_exchanges();
+	test_scram_iterations();
 	return t_done();
 }
