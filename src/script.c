@@ -378,6 +378,9 @@ script_run(struct script_params *sp)
 				goto done;
 			}
 		}
+		/* After BDAT N the chunk follows before any reply. */
+		if (session_info(st.s)->bdat_left > 0)
+			continue;
 		if ((!ctx.pipelining || batch_end) &&
 		    session_wait(st.s) == -1) {
 			/* The server closing after QUIT is no error. */

@@ -563,6 +563,26 @@ session_command(struct session *s, const char *line, size_t len)
 			return (int)n;
 		}
 	}
+	if (v == VERB_BDAT) {
+		unsigned long long	 size = 0;
+		size_t			 k = 4;
+		int			 rc;
+
+		/* "BDAT size [LAST]": the chunk follows the command. */
+		while (k < len && (line[k] == ' ' || line[k] == '\t'))
+			k++;
+		while (k < len && line[k] >= '0' && line[k] <= '9' &&
+		    size < 1000000000000ULL)
+			size = size * 10 + (unsigned long long)(line[k++] - '0');
+		rc = session_send_line(s, line, len, v, 0, NULL);
+		if (rc == 0 && size > 0) {
+			s->info.bdat_left = size;
+			session_note(s, TDIR_INFO, "BDAT: the next %llu octets "
+			    "you type are the chunk (each line with its CRLF; "
+			    "no dot-stuffing)", size);
+		}
+		return rc;
+	}
 	return session_send_line(s, line, len, v, 0, NULL);
 }
 
@@ -616,6 +636,39 @@ session_input(struct session *s, const char *line, size_t len)
 	return session_input_now(s, line, len);
 }
 
+/*
+ * After BDAT N the next N octets are the chunk, counted, with no
+ * dot-stuffing (RFC 3030 2): typed lines go out with their CRLF until the
+ * count is reached; what a line has beyond it is not sent, and said.
+ */
+static int
+session_bdat_line(struct session *s, const char *line, size_t len)
+{
+	struct buf	 out;
+	size_t		 n;
+	int		 rc;
+
+	buf_init(&out);
+	buf_add(&out, line, len);
+	buf_add(&out, "\r\n", 2);
+	n = out.len < s->info.bdat_left ? out.len :
+	    (size_t)s->info.bdat_left;
+	transcript_add_verb(&s->t, TDIR_C, out.data, n >= len ? len : n,
+	    TL_DATA, NULL, VERB_BDAT);
+	s->info.bdat_left -= n;
+	s->info.data_octets += n;
+	rc = session_write(s, out.data, n);
+	if (n < out.len)
+		session_note(s, TDIR_WARN, "BDAT counted its octets: the last "
+		    "%zu octets of this line (%s) were not sent", out.len - n,
+		    n >= len ? "its line end" : "text and line end");
+	else if (s->info.bdat_left > 0)
+		session_note(s, TDIR_INFO, "BDAT: %llu octets of the chunk "
+		    "still to send", s->info.bdat_left);
+	buf_free(&out);
+	return rc;
+}
+
 /* Send a line in the current mode, held or not. */
 int
 session_input_now(struct session *s, const char *line, size_t len)
@@ -625,6 +678,8 @@ session_input_now(struct session *s, const char *line, size_t len)
 		    "(use :reconnect)");
 		return -1;
 	}
+	if (s->info.bdat_left > 0)
+		return session_bdat_line(s, line, len);
 	switch (s->info.mode) {
 	case SMODE_DATA:
 		return session_data_line(s, line, len);

@@ -43,6 +43,7 @@ session_connect_begin(struct session *s)
 	s->info.auth_user = NULL;
 	s->info.addr[0] = '\0';
 	s->starttls_sent = 0;
+	s->info.bdat_left = 0;
 	s->auto_ehlo_after_tls = 0;
 	if (s->info.have_caps) {
 		ehlo_free(&s->info.caps);

@@ -204,8 +204,9 @@ session_poll_once(struct session *s, int ms)
 static int
 session_expecting(const struct session *s)
 {
+	/* While a BDAT chunk is being typed, its reply is not due yet. */
 	return s->c != NULL && (s->qlen > 0 || s->in_handshake ||
-	    s->send_fp != NULL);
+	    s->send_fp != NULL) && s->info.bdat_left == 0;
 }
 
 int

@@ -71,6 +71,12 @@ entry_draw(struct ui *ui)
 	} else if (ui->replay) {
 		prompt = "replay> ";
 		hint = "[:commands only]  F1 help";
+	} else if (in != NULL && in->bdat_left > 0) {
+		/* After BDAT N: the chunk, counted (RFC 3030). */
+		prompt = "bdat> ";
+		snprintf(waiting, sizeof waiting, "[chunk: %llu octets to go, "
+		    "CRLF counts 2]", in->bdat_left);
+		hint = waiting;
 	} else if (in != NULL && (in->data_pending || in->held > 0)) {
 		/* Typed ahead of the 354: the lines wait for it. */
 		prompt = "data> ";

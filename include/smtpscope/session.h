@@ -84,6 +84,8 @@ struct session_info {
 	int			 answer_raw;	/* next answer sent verbatim */
 	const char		*challenge;	/* decoded last 334 text, or NULL */
 	unsigned long long	 data_octets;	/* message octets sent */
+	/* After BDAT N: octets of the chunk still to send (RFC 3030 2). */
+	unsigned long long	 bdat_left;
 	/*
 	 * A DATA waits for its reply: what is typed now is held (see
 	 * session_input) and goes out as content once the 354 comes.
