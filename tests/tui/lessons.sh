@@ -88,4 +88,19 @@ else
 	grep -q 'bad.txt' "$TMPD/bad.out" && ok "a bad lesson file is refused" ||
 	    not_ok "a bad lesson file is refused"
 fi
+# Lesson 12 (BDAT) by typing: the prompt counts the chunk down.
+tui_start 120 45 --lesson 12
+check_screen "the BDAT lesson opens" 'Lesson 12'
+keys 'EHLO me' Enter
+check_screen "EHLO (BDAT lesson)" '^S: 250 HELP'
+keys 'MAIL FROM:<you@example.com>' Enter
+keys 'RCPT TO:<demo@localhost>' Enter
+check_screen "recipient taken" '^S: 250 2\.1\.5'
+keys 'BDAT 7 LAST' Enter
+check_screen "the prompt counts the chunk" '^bdat> .*7 octets to go'
+keys 'Hello' Enter
+check_screen "the chunk is accepted" '^S: 250 2\.6\.0'
+check_screen "the BDAT lesson is done" 'check: DONE'
+keys C-u ':quit' Enter
+check_screen "quit (BDAT lesson)" '^EXIT=0'
 done_testing
