@@ -1,26 +1,9 @@
 # gen-kb.awk: turn the knowledge files in data/ (see data/README) into C
 # tables.  Usage:
-#   awk -f gen-kb.awk enhanced-codes.txt reply-texts.txt diagnoses.txt
+#   awk -f stanza.awk -f gen-kb.awk enhanced-codes.txt reply-texts.txt \
+#       diagnoses.txt
 # The kind of each file comes from its name.  A malformed stanza stops the
 # build with "file:line: reason" on stderr.
-
-function die(msg) {
-	printf "%s:%d: %s\n", FILENAME, st_line, msg > "/dev/stderr"
-	failed = 1
-	exit 1
-}
-
-function cstr(s) {
-	gsub(/\\/, "\\\\", s)
-	gsub(/"/, "\\\"", s)
-	return "\"" s "\""
-}
-
-function trim(s) {
-	sub(/^[ \t]+/, "", s)
-	sub(/[ \t]+$/, "", s)
-	return s
-}
 
 # Add value v under key k of the stanza being read.
 function put(k, v) {
@@ -35,29 +18,11 @@ function put(k, v) {
 	last = k
 }
 
-function need(k) {
-	if (!(k in val) || val[k] == "")
-		die("missing \"" k ":\"")
-}
-
 function clear_stanza(	k) {
 	for (k in val)
 		delete val[k]
 	nkeys = 0
 	last = ""
-}
-
-# Emit a NULL-terminated array of strings from a \001-separated list and
-# return its name, or "NULL" when the list is empty.
-function strarray(list, name,	n, parts, i, s) {
-	if (list == "")
-		return "NULL"
-	n = split(list, parts, "\001")
-	s = "static const char *const " name "[] = { "
-	for (i = 1; i <= n; i++)
-		s = s cstr(trim(parts[i])) ", "
-	print s "NULL };"
-	return name
 }
 
 # Words of a \001-separated list, one per array slot.

@@ -1,26 +1,8 @@
 # gen-lessons.awk: turn data/lessons.txt (see its head and data/README)
 # into the C table lesson_table.  Usage:
-#   awk -f gen-lessons.awk lessons.txt >lesson_gen.c
+#   awk -f stanza.awk -f gen-lessons.awk lessons.txt >lesson_gen.c
 # A malformed stanza stops the build with "file:line: reason" on stderr;
 # tests/unit/test_lesson then checks every condition and example.
-
-function die(msg) {
-	printf "%s:%d: %s\n", FILENAME, st_line, msg > "/dev/stderr"
-	failed = 1
-	exit 1
-}
-
-function cstr(s) {
-	gsub(/\\/, "\\\\", s)
-	gsub(/"/, "\\\"", s)
-	return "\"" s "\""
-}
-
-function trim(s) {
-	sub(/^[ \t]+/, "", s)
-	sub(/[ \t]+$/, "", s)
-	return s
-}
 
 function put(k, v) {
 	if ((k in one) && (k in val))
@@ -30,21 +12,6 @@ function put(k, v) {
 	else
 		val[k] = v
 	last = k
-}
-
-function need(k) {
-	if (!(k in val) || val[k] == "")
-		die("missing \"" k ":\"")
-}
-
-# Emit a NULL-terminated array from a \001-separated list; its name.
-function strarray(list, name,	n, parts, i, s) {
-	n = split(list, parts, "\001")
-	s = "static const char *const " name "[] = { "
-	for (i = 1; i <= n; i++)
-		s = s cstr(trim(parts[i])) ", "
-	print s "NULL };"
-	return name
 }
 
 function flush(	n, parts, i, w) {
