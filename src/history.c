@@ -11,21 +11,16 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "smtpscope/buf.h"
 #include "smtpscope/history.h"
 #include "smtpscope/lineedit.h"
+#include "smtpscope/statefile.h"
 #include "smtpscope/xmalloc.h"
 
 char *
 history_path(void)
 {
-	const char	*state = getenv("XDG_STATE_HOME"), *home;
-
-	if (state != NULL && state[0] == '/')
-		return (xprintf("%s/smtpscope/history", state));
-	home = getenv("HOME");
-	if (home != NULL && home[0] == '/')
-		return (xprintf("%s/.local/state/smtpscope/history", home));
-	return (NULL);
+	return (statefile_path("history"));
 }
 
 int
@@ -113,77 +108,24 @@ history_load(struct lineedit *le, const char *path, char *err,
 	return (0);
 }
 
-/* mkdir -p for the directories above path, mode 0700. */
-static int
-history_mkdirs(const char *path)
-{
-	char	*dir, *p;
-	int	 rc = 0;
-
-	dir = xstrdup(path);
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return (rc);
-}
-
 int
 history_save(const struct lineedit *le, const char *path, char *err,
     size_t errlen)
 {
-	FILE	*fp;
-	char	*tmp;
-	size_t	 i;
-	int	 fd, failed = 0, saved = 0;
+	struct buf	b;
+	size_t		i;
+	int		rc;
 
-	if (history_mkdirs(path) == -1) {
-		snprintf(err, errlen, "cannot make the directory for %s: %s",
-		    path, strerror(errno));
-		return (-1);
-	}
-	/* A new file renamed over the old: never written through a link. */
-	tmp = xprintf("%s.tmp", path);
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "cannot write %s: %s", tmp,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
-		free(tmp);
-		return (-1);
-	}
+	buf_init(&b);
 	for (i = 0; i < le->nhist; i++) {
 		if (strlen(le->hist[i]) > HISTORY_LINE_MAX ||
 		    strchr(le->hist[i], '\n') != NULL ||
 		    history_is_secret(le->hist[i]))
 			continue;
-		fprintf(fp, "%s\n", le->hist[i]);
+		buf_printf(&b, "%s\n", le->hist[i]);
 	}
-	if (fflush(fp) != 0 || ferror(fp)) {
-		failed = 1;
-		saved = errno;
-	}
-	if (fclose(fp) != 0 && !failed) {
-		failed = 1;
-		saved = errno;
-	}
-	if (!failed && rename(tmp, path) == -1) {
-		failed = 1;
-		saved = errno;
-	}
-	if (failed) {
-		snprintf(err, errlen, "cannot write %s: %s", path,
-		    strerror(saved != 0 ? saved : EIO));
-		(void)unlink(tmp);
-	}
-	free(tmp);
-	return (failed ? -1 : 0);
+	rc = statefile_write(path, b.data != NULL ? b.data : "", b.len, err,
+	    errlen);
+	buf_free(&b);
+	return (rc);
 }

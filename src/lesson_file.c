@@ -15,6 +15,7 @@
 
 #include "smtpscope/buf.h"
 #include "smtpscope/lesson.h"
+#include "smtpscope/statefile.h"
 #include "smtpscope/xmalloc.h"
 
 #define LESSON_FILE_MAX		(256 * 1024)
@@ -231,14 +232,7 @@ lesson_free(struct lesson *l)
 char *
 lesson_progress_path(void)
 {
-	const char	*state = getenv("XDG_STATE_HOME"), *home;
-
-	if (state != NULL && state[0] == '/')
-		return xprintf("%s/smtpscope/lessons", state);
-	home = getenv("HOME");
-	if (home != NULL && home[0] == '/')
-		return xprintf("%s/.local/state/smtpscope/lessons", home);
-	return NULL;
+	return statefile_path("lessons");
 }
 
 /* Read the progress file (never through a link); NULL when there is none. */
@@ -283,32 +277,13 @@ lesson_progress_done(const char *path, const char *id)
 	return done;
 }
 
-/* Make the directories above path (0700). */
-static int
-progress_mkdirs(const char *path)
-{
-	char	*dir = xstrdup(path), *p;
-	int	 rc = 0;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return rc;
-}
-
 int
 lesson_progress_mark(const char *path, const char *id, char *err,
     size_t errlen)
 {
-	char	*old, *tmp;
-	FILE	*fp;
-	int	 fd, failed;
+	struct buf	 b;
+	char		*old;
+	int		 rc;
 
 	if (path == NULL) {
 		snprintf(err, errlen, "no place for progress (set HOME or "
@@ -317,40 +292,13 @@ lesson_progress_mark(const char *path, const char *id, char *err,
 	}
 	if (strchr(id, '\n') != NULL || lesson_progress_done(path, id))
 		return 0;
-	if (progress_mkdirs(path) == -1) {
-		snprintf(err, errlen, "cannot make the directory for %s: %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	old = progress_read(path);
-	/* A new file renamed over the old: never written through a link. */
-	tmp = xprintf("%s.tmp", path);
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "cannot write %s: %s", tmp,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
-		free(tmp);
-		free(old);
-		return -1;
-	}
-	if (old != NULL && old[0] != '\0')
-		fprintf(fp, "%s%s", old, old[strlen(old) - 1] == '\n' ? "" :
+	buf_init(&b);
+	if ((old = progress_read(path)) != NULL && old[0] != '\0')
+		buf_printf(&b, "%s%s", old, old[strlen(old) - 1] == '\n' ? "" :
 		    "\n");
-	fprintf(fp, "%s\n", id);
-	failed = fflush(fp) != 0 || ferror(fp);
-	failed |= fclose(fp) != 0;
-	if (!failed && rename(tmp, path) == -1)
-		failed = 1;
-	if (failed) {
-		snprintf(err, errlen, "cannot write %s: %s", path,
-		    strerror(errno));
-		(void)unlink(tmp);
-	}
-	free(tmp);
+	buf_printf(&b, "%s\n", id);
+	rc = statefile_write(path, b.data, b.len, err, errlen);
+	buf_free(&b);
 	free(old);
-	return failed ? -1 : 0;
+	return rc;
 }
