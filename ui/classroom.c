@@ -234,16 +234,10 @@ cr_table_key(struct ui *ui, int type, wint_t ch)
 	if (type == KEY_CODE_YES) {
 		switch (ch) {
 		case KEY_UP:
-			ch = 'k';
-			break;
 		case KEY_DOWN:
-			ch = 'j';
-			break;
 		case KEY_HOME:
-			ch = 'g';
-			break;
 		case KEY_END:
-			ch = 'G';
+			ch = keys_pager_letter(ch);
 			break;
 		case KEY_ENTER:
 			ch = '\r';

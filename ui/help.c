@@ -230,31 +230,10 @@ help_key(struct ui *ui, int type, wint_t ch)
 
 	ui->dirty = 1;
 	if (type == KEY_CODE_YES) {
-		switch (ch) {
-		case KEY_UP:
-			ch = 'k';
-			break;
-		case KEY_DOWN:
-			ch = 'j';
-			break;
-		case KEY_PPAGE:
-			ch = 'b';
-			break;
-		case KEY_NPAGE:
-			ch = ' ';
-			break;
-		case KEY_HOME:
-			ch = 'g';
-			break;
-		case KEY_END:
-			ch = 'G';
-			break;
-		case KEY_F(1):
+		if (ch == KEY_F(1))
 			ch = 'q';
-			break;
-		default:
+		else if ((ch = keys_pager_letter(ch)) == 0)
 			return (1);
-		}
 	}
 	switch (ch) {
 	case 'k':

@@ -194,6 +194,30 @@ ui_submit(struct ui *ui)
 	ui->dirty = 1;
 }
 
+/*
+ * The letter a read-only view takes for a cursor key (less's grammar: k j
+ * up and down, b and Space a page, g G the ends), or 0 for other keys.
+ */
+wint_t
+keys_pager_letter(wint_t ch)
+{
+	switch (ch) {
+	case KEY_UP:
+		return ('k');
+	case KEY_DOWN:
+		return ('j');
+	case KEY_PPAGE:
+		return ('b');
+	case KEY_NPAGE:
+		return (' ');
+	case KEY_HOME:
+		return ('g');
+	case KEY_END:
+		return ('G');
+	}
+	return (0);
+}
+
 /* Keys while a search prompt is open. */
 static void
 ui_key_search(struct ui *ui, int type, wint_t ch)

@@ -303,6 +303,9 @@ void	 nav_side_key(struct ui *, wint_t);
 /* copy.c: y and Y, through OSC 52 */
 void	 copy_selection(struct ui *, int);
 
+/* keys.c: the letter a read-only view takes for a cursor key, or 0. */
+wint_t	 keys_pager_letter(wint_t);
+
 /* explain.c: the full-screen explanation (Enter on a line) */
 void	 explain_open(struct ui *);
 void	 explain_draw(struct ui *);
