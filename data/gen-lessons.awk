@@ -83,13 +83,7 @@ BEGIN {
 }
 
 /^[ \t]/ {
-	if (last == "")
-		die("continuation line with nothing to continue")
-	n = split(val[last], parts, "\001")
-	parts[n] = parts[n] " " trim($0)
-	val[last] = parts[1]
-	for (i = 2; i <= n; i++)
-		val[last] = val[last] "\001" parts[i]
+	continue_value()
 	next
 }
 
@@ -97,13 +91,7 @@ BEGIN {
 	if (!started)
 		st_line = FNR
 	started = 1
-	p = index($0, ":")
-	if (p == 0)
-		die("expected \"key: value\"")
-	k = substr($0, 1, p - 1)
-	if (!(k in allowed))
-		die("unknown key \"" k "\"")
-	put(k, trim(substr($0, p + 1)))
+	key_value()
 }
 
 END {

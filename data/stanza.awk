@@ -1,6 +1,7 @@
 # stanza.awk: the functions the knowledge generators share (gen-kb.awk,
 # gen-lessons.awk): errors with file and line, C string literals, trimming,
-# required keys and NULL-terminated string arrays.  Used as
+# required keys, NULL-terminated string arrays, and reading continuation
+# and "key: value" lines.  Used as
 #   awk -f stanza.awk -f gen-kb.awk FILES...
 
 function die(msg) {
@@ -37,4 +38,26 @@ function strarray(list, name,	n, parts, i, s) {
 		s = s cstr(trim(parts[i])) ", "
 	print s "NULL };"
 	return name
+}
+
+# A line that starts with a blank continues the value of the key above.
+function continue_value(	n, parts, i) {
+	if (last == "")
+		die("continuation line with nothing to continue")
+	n = split(val[last], parts, "\001")
+	parts[n] = parts[n] " " trim($0)
+	val[last] = parts[1]
+	for (i = 2; i <= n; i++)
+		val[last] = val[last] "\001" parts[i]
+}
+
+# A "key: value" line: the key must be allowed[]; put() stores it.
+function key_value(	p, k) {
+	p = index($0, ":")
+	if (p == 0)
+		die("expected \"key: value\"")
+	k = substr($0, 1, p - 1)
+	if (!(k in allowed))
+		die("unknown key \"" k "\"")
+	put(k, trim(substr($0, p + 1)))
 }
