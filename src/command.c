@@ -38,6 +38,7 @@ static int	cmd_b64(struct command_ctx *, int, char **);
 static int	cmd_unb64(struct command_ctx *, int, char **);
 static int	cmd_msg(struct command_ctx *, int, char **);
 static int	cmd_send(struct command_ctx *, int, char **);
+static int	cmd_bdat(struct command_ctx *, int, char **);
 static int	cmd_expect(struct command_ctx *, int, char **);
 static int	cmd_save(struct command_ctx *, int, char **);
 static int	cmd_export(struct command_ctx *, int, char **);
@@ -70,6 +71,11 @@ const struct command_entry command_table[] = {
 	{ "send", ":send FILE",
 	  "send an .eml file as the message (DATA first if needed), with "
 	  "CRLF line ends and dot-stuffing", CMD_UI | CMD_SCRIPT, cmd_send },
+	{ "bdat", ":bdat FILE [CHUNK]",
+	  "send FILE as the message with BDAT chunks of CHUNK octets "
+	  "(default 64K; K and M allowed), the last one BDAT n LAST "
+	  "(CHUNKING, RFC 3030); the octets go as they are",
+	  CMD_UI | CMD_SCRIPT, cmd_bdat },
 	{ "expect", ":expect CODE[|CODE...]",
 	  "check the last reply: 250, 2xx, 25x, 5.7.8, or \"235 2.7.0\"",
 	  CMD_UI | CMD_SCRIPT, cmd_expect },
@@ -263,6 +269,30 @@ command_run(struct command_ctx *ctx, const char *line)
 	return rc;
 }
 
+/* A BDAT chunk size: digits with K or M, 1 to 64M; 0 when it is not. */
+static size_t
+cmd_chunk_size(const char *arg)
+{
+	unsigned long long	 v = 0;
+	const char		*p = arg;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (unsigned long long)(*p - '0')) > (64 << 20))
+			return 0;
+	if (*p == 'k' || *p == 'K') {
+		v <<= 10;
+		p++;
+	} else if (*p == 'm' || *p == 'M') {
+		v <<= 20;
+		p++;
+	}
+	if (*p != '\0' || v == 0 || v > (64 << 20))
+		return 0;
+	return (size_t)v;
+}
+
 int
 command_check(const char *line, char *err, size_t errlen)
 {
@@ -296,6 +326,19 @@ command_check(const char *line, char *err, size_t errlen)
 		rc = -1;
 	} else if (ce->fn == cmd_send && !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, ":send: %s is not a file", argv[1]);
+		rc = -1;
+	} else if (ce->fn == cmd_bdat && (argc < 2 || argc > 3 ||
+	    (argc == 3 && cmd_chunk_size(argv[2]) == 0))) {
+		snprintf(err, errlen, "usage: %s (CHUNK from 1 to 64M)",
+		    ce->usage);
+		rc = -1;
+	} else if (ce->fn == cmd_bdat && (stat(argv[1], &st) == -1 ||
+	    access(argv[1], R_OK) == -1)) {
+		snprintf(err, errlen, ":bdat: cannot read %s: %s", argv[1],
+		    strerror(errno));
+		rc = -1;
+	} else if (ce->fn == cmd_bdat && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, ":bdat: %s is not a file", argv[1]);
 		rc = -1;
 	} else if (ce->fn == cmd_expect && argc < 2) {
 		snprintf(err, errlen, "usage: %s", ce->usage);
@@ -443,6 +486,26 @@ cmd_send(struct command_ctx *ctx, int argc, char **argv)
 	if (argc != 2)
 		return cmd_usage(ctx, "send");
 	return session_send_file(ctx->s, argv[1]);
+}
+
+static int
+cmd_bdat(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct session_info	*si = session_info(ctx->s);
+	size_t				 chunk = 64 * 1024;
+
+	if (argc < 2 || argc > 3)
+		return cmd_usage(ctx, "bdat");
+	if (argc == 3 && (chunk = cmd_chunk_size(argv[2])) == 0) {
+		cmd_say(ctx, ":bdat: CHUNK is a size from 1 to 64M, not '%s'",
+		    argv[2]);
+		return -1;
+	}
+	if (si->have_caps && !(si->caps.flags & EHLO_CHUNKING))
+		session_note(ctx->s, TDIR_WARN, "the server did not advertise "
+		    "CHUNKING: BDAT goes out anyway, as asked (RFC 3030 2 "
+		    "lets a server refuse it)");
+	return session_send_bdat(ctx->s, argv[1], chunk);
 }
 
 /* Does one expectation ("250", "2xx", "5.7.8", "235 2.7.0") hold? */

@@ -40,7 +40,12 @@ enum {
 	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG, OPT_SERVE_PLAIN,
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
-	OPT_THEME, OPT_LESSON
+	OPT_THEME, OPT_LESSON,
+	/* The one-shot send (src/send.c). */
+	OPT_TO, OPT_FROM, OPT_HEADER, OPT_BODY, OPT_BODY_FILE, OPT_ATTACH,
+	OPT_AUTH, OPT_EHLO, OPT_BDAT, OPT_BDAT_CHUNK, OPT_QUIT_AFTER,
+	OPT_SMTPUTF8, OPT_REQUIRETLS, OPT_SIZE, OPT_DSN_RET, OPT_DSN_ENVID,
+	OPT_DSN_NOTIFY, OPT_DSN_ORCPT
 };
 
 static const struct option longopts[] = {
@@ -85,11 +90,54 @@ static const struct option longopts[] = {
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	/* The one-shot send. */
+	{ "to",			required_argument, NULL, OPT_TO },
+	{ "from",		required_argument, NULL, OPT_FROM },
+	{ "header",		required_argument, NULL, OPT_HEADER },
+	{ "body",		required_argument, NULL, OPT_BODY },
+	{ "body-file",		required_argument, NULL, OPT_BODY_FILE },
+	{ "attach",		required_argument, NULL, OPT_ATTACH },
+	{ "auth",		required_argument, NULL, OPT_AUTH },
+	{ "ehlo",		required_argument, NULL, OPT_EHLO },
+	{ "bdat",		no_argument,	   NULL, OPT_BDAT },
+	{ "bdat-chunk",		required_argument, NULL, OPT_BDAT_CHUNK },
+	{ "quit-after",		required_argument, NULL, OPT_QUIT_AFTER },
+	{ "smtputf8",		no_argument,	   NULL, OPT_SMTPUTF8 },
+	{ "requiretls",		no_argument,	   NULL, OPT_REQUIRETLS },
+	{ "size",		no_argument,	   NULL, OPT_SIZE },
+	{ "dsn-ret",		required_argument, NULL, OPT_DSN_RET },
+	{ "dsn-envid",		required_argument, NULL, OPT_DSN_ENVID },
+	{ "dsn-notify",		required_argument, NULL, OPT_DSN_NOTIFY },
+	{ "dsn-orcpt",		no_argument,	   NULL, OPT_DSN_ORCPT },
 	{ NULL,			0,		   NULL, 0 }
 };
 
+#define SEND_USAGE \
+"Sending (one message, no script; see SENDING in smtpscope(1)):\n" \
+"  --to ADDR[,ADDR...]  send a message to these recipients (repeatable);\n" \
+"                       a refused one is left out while one is accepted\n" \
+"  --from ADDR          envelope sender and From (default USER@HOST)\n" \
+"  --header 'Name: value'  replace the default header of that name\n" \
+"                       (Date, From, To, Subject, Message-ID, ...) or add\n" \
+"  --body TEXT, --body-file FILE|-  the body (default: a short text)\n" \
+"  --attach FILE        attach FILE (repeatable; base64, multipart/mixed)\n" \
+"  --auth MECH          AUTH with a :auth mechanism as --user\n" \
+"  --ehlo NAME          the EHLO name (default: this host's name)\n" \
+"  --bdat               send with BDAT chunks (needs CHUNKING offered)\n" \
+"  --bdat-chunk SIZE    BDAT chunk size (default 64K; K, M)\n" \
+"  --quit-after STAGE   QUIT after connect, banner, ehlo, tls, auth, mail\n" \
+"                       or rcpt (works without --to up to mail)\n" \
+"  --smtputf8           UTF-8 addresses and header as they are (SMTPUTF8)\n" \
+"  --requiretls         MAIL ... REQUIRETLS (RFC 8689); refused if not\n" \
+"                       offered\n" \
+"  --size               MAIL ... SIZE=octets of the message\n" \
+"  --dsn-ret full|hdrs, --dsn-envid ID, --dsn-notify never|LIST,\n" \
+"  --dsn-orcpt          DSN parameters (RFC 3461), sent when offered\n" \
+"\n"
+
 static const char usage_text[] =
 "usage: smtpscope [options] [HOST [PORT] | URL]\n"
+"       smtpscope --to ADDR[,ADDR...] [send options] [HOST [PORT] | URL]\n"
 "       smtpscope --script FILE [options] [HOST [PORT] | URL]\n"
 "       smtpscope --script FILE --step [options] [HOST [PORT] | URL]\n"
 "       smtpscope --replay FILE [--export-html OUT.html]\n"
@@ -145,6 +193,7 @@ static const char usage_text[] =
 "                       blocking: lines are dropped and counted instead)\n"
 "  --maildir-quota MB   --maildir takes at most MB per run (default 100)\n"
 "\n"
+SEND_USAGE
 "Options:\n"
 "  --starttls           send STARTTLS right after the first EHLO\n"
 "  --allow-plaintext    let AUTH and the envelope go without TLS on\n"
@@ -171,10 +220,23 @@ static const char usage_text[] =
 "  --theme NAME         colours: dark (default), light, high-contrast\n"
 "  --help, --version\n"
 "\n"
-"Script exit status: 0 all expectations held, 1 an :expect failed,\n"
+"Script exit status: 0 all expectations held, 1 an :expect failed (a\n"
+"one-shot send: the server refused a step, or lacks what it needs),\n"
 "2 usage error, 3 connection error (also: the server flooded us with\n"
 "replies nobody asked for), 4 TLS error, 5 timeout.\n"
 "See smtpscope(1) for the command language.\n";
+
+/* The long name of option c. */
+static const char *
+opt_name(int c)
+{
+	const struct option	*lo;
+
+	for (lo = longopts; lo->name != NULL; lo++)
+		if (lo->val == c)
+			return lo->name;
+	return "";
+}
 
 /*
  * A whole number from lo to hi for option name, or -1 after a usage
@@ -382,7 +444,7 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
  * environment's copy is wiped in place (it is what /proc/PID/environ
  * shows) and the file is read with read(2) into one buffer, wiped after.
  */
-static int
+int
 read_password(const struct opts *o, char **out)
 {
 	char		*v, buf[4096];
@@ -617,6 +679,18 @@ main(int argc, char **argv)
 		case OPT_ALLOW_PLAINTEXT:
 			o.sp.allow_plaintext = 1;
 			break;
+		case OPT_TO: case OPT_FROM: case OPT_HEADER: case OPT_BODY:
+		case OPT_BODY_FILE: case OPT_ATTACH: case OPT_AUTH:
+		case OPT_EHLO: case OPT_BDAT: case OPT_BDAT_CHUNK:
+		case OPT_QUIT_AFTER: case OPT_SMTPUTF8: case OPT_REQUIRETLS:
+		case OPT_SIZE: case OPT_DSN_RET: case OPT_DSN_ENVID:
+		case OPT_DSN_NOTIFY: case OPT_DSN_ORCPT:
+			/* The one-shot send's options: src/send_main.c. */
+			if ((rc = send_option(&o, opt_name(c), optarg)) != 0) {
+				send_opts_free(&o);
+				return rc;
+			}
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -636,6 +710,13 @@ main(int argc, char **argv)
 	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
 		return usage_error("%s", "--cert and --key go together");
 
+	if (o.snd.active && (o.explain != NULL || o.serve != NULL ||
+	    o.lesson != NULL || o.script != NULL || o.replay != NULL)) {
+		send_opts_free(&o);
+		return usage_error("%s", "--to and the other send options do "
+		    "not go with --script, --replay, --serve, --lesson or "
+		    "--explain");
+	}
 	if (o.explain != NULL) {
 		if (argc > 0)
 			return usage_error("--explain takes one argument; "
@@ -708,6 +789,12 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
+	if (o.snd.active) {
+		rc = run_send(&o, argc);
+		send_opts_free(&o);
+		free(target_store);
+		return rc;
+	}
 	if (o.script != NULL && o.step) {
 		struct script_file	sf;
 		char			err[512];

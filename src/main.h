@@ -45,7 +45,40 @@ struct opts {
 	int			 lesson_num;	/* 1.., 0: from a file */
 	struct lesson		*lesson_owned;	/* loaded from a file */
 	struct session_params	 sp;
+	/* The one-shot send (src/send_main.c). */
+	struct send_opts {
+		int		 active;	/* a send option was given */
+		const char	**to;
+		size_t		 nto;
+		const char	*from;
+		const char	**headers;
+		size_t		 nheaders;
+		const char	*body;
+		const char	*body_file;
+		const char	**attach;
+		size_t		 nattach;
+		const char	*auth;
+		const char	*ehlo;
+		int		 bdat;
+		size_t		 chunk;
+		int		 quit_after;
+		int		 smtputf8;
+		int		 requiretls;
+		int		 size;
+		const char	*dsn_ret;
+		const char	*dsn_envid;
+		const char	*dsn_notify;
+		int		 dsn_orcpt;
+	}			 snd;
 };
+
+/* --password-env/--password-file: 0, or -1 after saying why. */
+int	 read_password(const struct opts *, char **);
+/* A send option (OPT_TO...): 0, or the usage exit code. */
+int	 send_option(struct opts *, const char *, const char *);
+/* The one-shot send, options checked before it connects. */
+int	 run_send(struct opts *, int);
+void	 send_opts_free(struct opts *);
 
 /* Print an error and the --help hint; returns the usage exit code. */
 int	 usage_error(const char *, const char *);

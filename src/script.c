@@ -271,7 +271,9 @@ script_run(struct script_params *sp)
 
 	if (sp->out == NULL)
 		sp->out = stdout;
-	if ((n = script_load(sp->path, &lines, err, sizeof err)) == -1) {
+	if (sp->next != NULL)
+		n = 0;
+	else if ((n = script_load(sp->path, &lines, err, sizeof err)) == -1) {
 		fprintf(stderr, "smtpscope: %s\n", err);
 		free_secret(sp->password);
 		sp->password = NULL;
@@ -308,9 +310,24 @@ script_run(struct script_params *sp)
 		rc = script_exit_code(st.s);
 		goto done;
 	}
-	for (i = 0; i < (size_t)n; i++) {
-		const char	*text = lines[i].text;
+	for (i = 0; ; i++) {
+		const char	*text;
 		int		 batch_end = 0;
+
+		/* A made line takes the place of the file's line i. */
+		if (sp->next != NULL) {
+			char	*made = sp->next(sp->next_arg, st.s);
+
+			if (made == NULL)
+				break;
+			lines = xreallocarray(lines, i + 1, sizeof *lines);
+			lines[i].text = made;
+			lines[i].len = strlen(made);
+			lines[i].lineno = i + 1;
+			n = (ssize_t)i + 1;
+		} else if (i >= (size_t)n)
+			break;
+		text = lines[i].text;
 
 		/* In a message, blank and '#' lines are content. */
 		if ((lines[i].len == 0 || text[0] == '#') &&

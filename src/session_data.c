@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,4 +323,104 @@ session_held_clear(struct session *s, const char *why)
 		    s->nheld == 1 ? "was" : "were", why);
 	if (s->nheld > 0)
 		session_held_drop(s, s->nheld);
+}
+
+/*
+ * Send a file with BDAT (RFC 3030): chunks of at most chunk octets, the
+ * last one "BDAT n LAST", each followed by its octets as they are (no
+ * dot-stuffing, no line-end repair: BDAT counts octets) and its reply
+ * awaited before the next, so at most one chunk is queued.  A chunk
+ * refused stops the rest.  Returns 0 (the replies tell how it went) or -1.
+ */
+int
+session_send_bdat(struct session *s, const char *path, size_t chunk)
+{
+	const struct reply	*r;
+	FILE			*fp;
+	struct stat		 st;
+	unsigned long long	 total, sent = 0;
+	char			*blk, line[64];
+	size_t			 n, want, bare = 0, i, k = 0;
+	int			 last, rc = 0, prevcr = 0;
+
+	if (s->c == NULL) {
+		session_fail(s, SERR_CONNECT, "not connected: nothing was sent "
+		    "(use :reconnect)");
+		return -1;
+	}
+	if (s->info.mode != SMODE_COMMAND || session_data_busy(s) == -1 ||
+	    s->info.bdat_left > 0) {
+		session_fail(s, SERR_PROTO, "a message is already being sent: "
+		    "BDAT was not started");
+		return -1;
+	}
+	if ((fp = fopen(path, "rb")) == NULL || fstat(fileno(fp), &st) == -1 ||
+	    !S_ISREG(st.st_mode)) {
+		snprintf(s->err, sizeof s->err, "cannot read %s: %s", path,
+		    fp == NULL ? strerror(errno) : "not a file");
+		if (fp != NULL)
+			fclose(fp);
+		s->errclass = SERR_LOCAL;
+		session_note(s, TDIR_WARN, "%s", s->err);
+		return -1;
+	}
+	total = (unsigned long long)st.st_size;
+	session_note(s, TDIR_INFO, "sending %s with BDAT: %llu octets in "
+	    "chunks of at most %zu, sent as they are (BDAT counts octets: "
+	    "no dot-stuffing, no end-of-data line)", path, total, chunk);
+	blk = xmalloc(chunk > 0 ? chunk : 1);
+	do {
+		want = total - sent < chunk ? (size_t)(total - sent) : chunk;
+		n = want > 0 ? fread(blk, 1, want, fp) : 0;
+		if (n < want) {
+			session_note(s, TDIR_WARN, "reading %s failed or it "
+			    "shrank: the rest is not sent", path);
+			total = sent + n;
+		}
+		last = sent + n >= total;
+		for (i = 0; i < n; i++) {
+			if (blk[i] == '\n' && !(i > 0 ? blk[i - 1] == '\r' :
+			    prevcr))
+				bare++;
+		}
+		prevcr = n > 0 && blk[n - 1] == '\r';
+		snprintf(line, sizeof line, "BDAT %zu%s", n, last ? " LAST" :
+		    "");
+		if (session_tls_gate(s, VERB_BDAT, line, strlen(line)) == -1 ||
+		    session_send_line(s, line, strlen(line), VERB_BDAT, 0,
+		    NULL) == -1) {
+			rc = -1;
+			break;
+		}
+		k++;
+		session_note(s, TDIR_INFO, "chunk %zu: octets %llu to %llu of "
+		    "%s (%zu octets)%s", k, sent + (n > 0), sent + n, path,
+		    n, last ? ", the last" : "");
+		if (n > 0 && session_write(s, blk, n) == -1) {
+			rc = -1;
+			break;
+		}
+		sent += n;
+		s->info.data_octets += n;
+		s->progress = transcript_now();
+		if (session_wait(s) == -1) {
+			rc = -1;
+			break;
+		}
+		r = session_last_reply(s);
+		if (r == NULL || r->code / 100 != 2) {
+			if (!last)
+				session_note(s, TDIR_WARN, "the chunk was "
+				    "refused: the rest of %s (%llu octets) is "
+				    "not sent", path, total - sent);
+			break;
+		}
+	} while (!last);
+	if (rc == 0 && bare > 0)
+		session_note(s, TDIR_WARN, "%s has %zu bare LF line ends; BDAT "
+		    "sent them as they are, but RFC 5322 wants CRLF", path,
+		    bare);
+	free(blk);
+	fclose(fp);
+	return rc;
 }

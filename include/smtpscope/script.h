@@ -31,6 +31,14 @@ struct script_params {
 	 * NULL a script holding :inbox is refused before anything is sent.
 	 */
 	struct practice		*practice;
+	/*
+	 * Lines made as the run goes instead of a file (the one-shot send):
+	 * called before each line, once the replies to the line before have
+	 * come, it returns the next line (malloc'd) or NULL at the end.
+	 * path then only names the run in messages.
+	 */
+	char			*(*next)(void *, struct session *);
+	void			*next_arg;
 };
 
 /* Run the script; returns an exit code. */

@@ -206,6 +206,12 @@ int	 session_auth(struct session *, enum auth_mech, const char *,
  * first and streams once 354 arrives).  Returns 0 or -1 (cannot open).
  */
 int	 session_send_file(struct session *, const char *);
+/*
+ * Send a file with BDAT chunks of at most the given size (RFC 3030), the
+ * last with LAST, waiting for each reply; the octets go as they are.
+ * Returns 0 (the replies say how it went) or -1.
+ */
+int	 session_send_bdat(struct session *, const char *, size_t);
 /* Send text (LF or CRLF lines) as a whole message, each line recorded. */
 int	 session_send_message(struct session *, const char *);
 /* 1 while a message or handshake is still being sent. */
