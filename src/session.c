@@ -71,6 +71,12 @@ session_drop_conn(struct session *s)
 		fclose(s->send_fp);
 		s->send_fp = NULL;
 	}
+	if (s->bdat_fp != NULL) {
+		fclose(s->bdat_fp);
+		s->bdat_fp = NULL;
+		free(s->bdat_path);
+		s->bdat_path = NULL;
+	}
 	session_held_clear(s, "the connection is closed");
 	free(s->pending_text);
 	s->pending_text = NULL;
@@ -909,6 +915,10 @@ session_on_reply(struct session *s, struct reply *r)
 			s->pending_text = NULL;
 			session_held_refused(s, r->code);
 		}
+		break;
+	case VERB_BDAT:
+		/* :bdat FILE: the next chunk, once this one is answered. */
+		session_bdat_reply(s, r->code);
 		break;
 	case VERB_QUIT:
 	default:

@@ -51,7 +51,7 @@ static int
 session_data_busy(struct session *s)
 {
 	if (s->c == NULL || (!s->info.data_pending && s->nheld == 0 &&
-	    s->send_fp == NULL))
+	    s->send_fp == NULL && s->bdat_fp == NULL))
 		return 0;
 	session_fail(s, SERR_PROTO, "a DATA still waits for its reply: "
 	    "nothing was sent (try again once it has come)");
@@ -213,7 +213,8 @@ session_stream_pump(struct session *s)
 int
 session_must_hold(const struct session *s)
 {
-	return s->info.data_pending || s->send_fp != NULL || s->nheld > 0;
+	return s->info.data_pending || s->send_fp != NULL ||
+	    s->bdat_fp != NULL || s->nheld > 0;
 }
 
 /* Keep a line until the reply to DATA says what it is; 0 or -1. */
@@ -272,7 +273,7 @@ session_held_flush(struct session *s)
 		return;
 	s->flushing = 1;
 	while (s->nheld > 0 && s->c != NULL && !s->info.data_pending &&
-	    s->send_fp == NULL) {
+	    s->send_fp == NULL && s->bdat_fp == NULL) {
 		line = s->held[0];
 		s->held[0] = NULL;
 		s->held_bytes -= strlen(line);
@@ -326,22 +327,96 @@ session_held_clear(struct session *s, const char *why)
 }
 
 /*
- * Send a file with BDAT (RFC 3030): chunks of at most chunk octets, the
- * last one "BDAT n LAST", each followed by its octets as they are (no
- * dot-stuffing, no line-end repair: BDAT counts octets) and its reply
- * awaited before the next, so at most one chunk is queued.  A chunk
- * refused stops the rest.  Returns 0 (the replies tell how it went) or -1.
+ * Send a file with BDAT (RFC 3030): chunks of at most bdat_chunk octets,
+ * the last one "BDAT n LAST", each followed by its octets as they are (no
+ * dot-stuffing, no line-end repair: BDAT counts octets).  The next chunk
+ * goes when the reply to this one has come (session_bdat_reply), so at
+ * most one chunk is queued and nothing blocks.
  */
+static int
+session_bdat_chunk(struct session *s)
+{
+	char	*blk, line[64];
+	size_t	 n, want, i;
+	int	 last, rc = 0;
+
+	want = s->bdat_total - s->bdat_sent < s->bdat_chunk ?
+	    (size_t)(s->bdat_total - s->bdat_sent) : s->bdat_chunk;
+	blk = xmalloc(want > 0 ? want : 1);
+	n = want > 0 ? fread(blk, 1, want, s->bdat_fp) : 0;
+	if (n < want) {
+		session_note(s, TDIR_WARN, "reading %s failed or it shrank: "
+		    "the rest is not sent", s->bdat_path);
+		s->bdat_total = s->bdat_sent + n;
+	}
+	last = s->bdat_sent + n >= s->bdat_total;
+	for (i = 0; i < n; i++)
+		if (blk[i] == '\n' && !(i > 0 ? blk[i - 1] == '\r' :
+		    s->bdat_prevcr))
+			s->bdat_bare++;
+	s->bdat_prevcr = n > 0 && blk[n - 1] == '\r';
+	snprintf(line, sizeof line, "BDAT %zu%s", n, last ? " LAST" : "");
+	if (session_tls_gate(s, VERB_BDAT, line, strlen(line)) == -1 ||
+	    session_send_line(s, line, strlen(line), VERB_BDAT, 0, NULL) ==
+	    -1) {
+		rc = -1;
+		goto out;
+	}
+	s->bdat_k++;
+	session_note(s, TDIR_INFO, "chunk %zu: octets %llu to %llu of %s "
+	    "(%zu octets)%s", s->bdat_k, s->bdat_sent + (n > 0),
+	    s->bdat_sent + n, s->bdat_path, n, last ? ", the last" : "");
+	if (n > 0 && session_write(s, blk, n) == -1) {
+		rc = -1;
+		goto out;
+	}
+	s->bdat_sent += n;
+	s->info.data_octets += n;
+	s->progress = transcript_now();
+out:
+	free(blk);
+	if (last || rc == -1)
+		session_bdat_end(s);
+	return rc;
+}
+
+/* The file is all sent (or given up): close it and say what is worth it. */
+void
+session_bdat_end(struct session *s)
+{
+	if (s->bdat_fp == NULL)
+		return;
+	if (s->bdat_bare > 0)
+		session_note(s, TDIR_WARN, "%s has %zu bare LF line ends; BDAT "
+		    "sent them as they are, but RFC 5322 wants CRLF",
+		    s->bdat_path, s->bdat_bare);
+	fclose(s->bdat_fp);
+	s->bdat_fp = NULL;
+	free(s->bdat_path);
+	s->bdat_path = NULL;
+}
+
+/* The reply to one of our chunks: the next chunk, or stop. */
+void
+session_bdat_reply(struct session *s, int code)
+{
+	if (s->bdat_fp == NULL)
+		return;
+	if (code / 100 != 2) {
+		session_note(s, TDIR_WARN, "the chunk was refused: the rest of "
+		    "%s (%llu octets) is not sent", s->bdat_path,
+		    s->bdat_total - s->bdat_sent);
+		session_bdat_end(s);
+		return;
+	}
+	session_bdat_chunk(s);
+}
+
 int
 session_send_bdat(struct session *s, const char *path, size_t chunk)
 {
-	const struct reply	*r;
-	FILE			*fp;
-	struct stat		 st;
-	unsigned long long	 total, sent = 0;
-	char			*blk, line[64];
-	size_t			 n, want, bare = 0, i, k = 0;
-	int			 last, rc = 0, prevcr = 0;
+	FILE		*fp;
+	struct stat	 st;
 
 	if (s->c == NULL) {
 		session_fail(s, SERR_CONNECT, "not connected: nothing was sent "
@@ -349,7 +424,7 @@ session_send_bdat(struct session *s, const char *path, size_t chunk)
 		return -1;
 	}
 	if (s->info.mode != SMODE_COMMAND || session_data_busy(s) == -1 ||
-	    s->info.bdat_left > 0) {
+	    s->info.bdat_left > 0 || s->bdat_fp != NULL) {
 		session_fail(s, SERR_PROTO, "a message is already being sent: "
 		    "BDAT was not started");
 		return -1;
@@ -364,63 +439,16 @@ session_send_bdat(struct session *s, const char *path, size_t chunk)
 		session_note(s, TDIR_WARN, "%s", s->err);
 		return -1;
 	}
-	total = (unsigned long long)st.st_size;
+	s->bdat_fp = fp;
+	s->bdat_path = xstrdup(path);
+	s->bdat_chunk = chunk > 0 ? chunk : 1;
+	s->bdat_total = (unsigned long long)st.st_size;
+	s->bdat_sent = 0;
+	s->bdat_k = s->bdat_bare = 0;
+	s->bdat_prevcr = 0;
 	session_note(s, TDIR_INFO, "sending %s with BDAT: %llu octets in "
 	    "chunks of at most %zu, sent as they are (BDAT counts octets: "
-	    "no dot-stuffing, no end-of-data line)", path, total, chunk);
-	blk = xmalloc(chunk > 0 ? chunk : 1);
-	do {
-		want = total - sent < chunk ? (size_t)(total - sent) : chunk;
-		n = want > 0 ? fread(blk, 1, want, fp) : 0;
-		if (n < want) {
-			session_note(s, TDIR_WARN, "reading %s failed or it "
-			    "shrank: the rest is not sent", path);
-			total = sent + n;
-		}
-		last = sent + n >= total;
-		for (i = 0; i < n; i++) {
-			if (blk[i] == '\n' && !(i > 0 ? blk[i - 1] == '\r' :
-			    prevcr))
-				bare++;
-		}
-		prevcr = n > 0 && blk[n - 1] == '\r';
-		snprintf(line, sizeof line, "BDAT %zu%s", n, last ? " LAST" :
-		    "");
-		if (session_tls_gate(s, VERB_BDAT, line, strlen(line)) == -1 ||
-		    session_send_line(s, line, strlen(line), VERB_BDAT, 0,
-		    NULL) == -1) {
-			rc = -1;
-			break;
-		}
-		k++;
-		session_note(s, TDIR_INFO, "chunk %zu: octets %llu to %llu of "
-		    "%s (%zu octets)%s", k, sent + (n > 0), sent + n, path,
-		    n, last ? ", the last" : "");
-		if (n > 0 && session_write(s, blk, n) == -1) {
-			rc = -1;
-			break;
-		}
-		sent += n;
-		s->info.data_octets += n;
-		s->progress = transcript_now();
-		if (session_wait(s) == -1) {
-			rc = -1;
-			break;
-		}
-		r = session_last_reply(s);
-		if (r == NULL || r->code / 100 != 2) {
-			if (!last)
-				session_note(s, TDIR_WARN, "the chunk was "
-				    "refused: the rest of %s (%llu octets) is "
-				    "not sent", path, total - sent);
-			break;
-		}
-	} while (!last);
-	if (rc == 0 && bare > 0)
-		session_note(s, TDIR_WARN, "%s has %zu bare LF line ends; BDAT "
-		    "sent them as they are, but RFC 5322 wants CRLF", path,
-		    bare);
-	free(blk);
-	fclose(fp);
-	return rc;
+	    "no dot-stuffing, no end-of-data line); each chunk goes once the "
+	    "one before is answered", path, s->bdat_total, s->bdat_chunk);
+	return session_bdat_chunk(s);
 }

@@ -108,6 +108,14 @@ struct session {
 	struct data_enc		 enc;
 	unsigned long long	 send_lines;
 
+	/* :bdat FILE: the chunks still to go (session_data.c) */
+	FILE			*bdat_fp;
+	char			*bdat_path;
+	size_t			 bdat_chunk;
+	unsigned long long	 bdat_total, bdat_sent;
+	size_t			 bdat_k, bdat_bare;
+	int			 bdat_prevcr;
+
 	struct practice		*practice;	/* served while we wait */
 
 	/* lines typed while DATA waits for its reply (session_data.c) */
@@ -159,6 +167,8 @@ int	 session_hold(struct session *, const char *, size_t);
 void	 session_held_flush(struct session *);
 void	 session_held_refused(struct session *, int);
 void	 session_held_clear(struct session *, const char *);
+void	 session_bdat_reply(struct session *, int);
+void	 session_bdat_end(struct session *);
 
 /* Refuse what must wait for TLS (see session.c); 0 or -1. */
 int	 session_tls_gate(struct session *, enum verb, const char *, size_t);

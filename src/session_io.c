@@ -75,7 +75,7 @@ session_busy(const struct session *s)
 	if (s->dial != NULL)
 		return 1;
 	return s->c != NULL && (s->in_handshake || s->send_fp != NULL ||
-	    conn_queued(s->c) > 0);
+	    s->bdat_fp != NULL || conn_queued(s->c) > 0);
 }
 
 int
