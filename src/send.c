@@ -142,6 +142,11 @@ send_mail(struct send_state *st, struct session *s)
 			    "TLS on every hop; the message is not sent (RFC "
 			    "8689 4.1)");
 	}
+	/* Checked before MAIL, so no transaction is opened for nothing. */
+	if (p->bdat && p->msg_path != NULL && !(c->flags & EHLO_CHUNKING))
+		return send_refused(st, s, "--bdat: the server does not offer "
+		    "CHUNKING, so BDAT would be refused (RFC 3030 2); drop "
+		    "--bdat to send with DATA");
 	if (p->smtputf8 && !(c->flags & EHLO_SMTPUTF8)) {
 		if (send_needs_utf8(p))
 			return send_refused(st, s, "the addresses or header "
@@ -249,7 +254,6 @@ send_rcpt(struct send_state *st, struct session *s)
 static char *
 send_after_rcpts(struct send_state *st, struct session *s)
 {
-	const struct session_info	*si = session_info(s);
 	struct send_params		*p = st->p;
 
 	if (st->accepted == 0)
@@ -261,13 +265,8 @@ send_after_rcpts(struct send_state *st, struct session *s)
 	if (p->quit_after == STAGE_RCPT || p->msg_path == NULL)
 		return send_stop(st, s);
 	st->step = SS_MSG;
-	if (p->bdat) {
-		if (!(si->caps.flags & EHLO_CHUNKING))
-			return send_refused(st, s, "--bdat: the server does "
-			    "not offer CHUNKING, so BDAT would be refused "
-			    "(RFC 3030 2); drop --bdat to send with DATA");
+	if (p->bdat)
 		return xprintf(":bdat \"%s\" %zu", p->msg_path, p->chunk);
-	}
 	return xprintf(":send \"%s\"", p->msg_path);
 }
 

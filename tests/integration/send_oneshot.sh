@@ -157,7 +157,32 @@ check_grep "REQUIRETLS refusal said" 'does not offer REQUIRETLS' "$TMPD/rtls.out
 check_nogrep "REQUIRETLS: no MAIL sent" '^C: MAIL' "$TMPD/rtls.out"
 check_grep "REQUIRETLS: over STARTTLS" '^C: STARTTLS' "$TMPD/rtls.out"
 
-# 7. Interop: swaks and curl send the same message; what arrives compares.
+# 7. A server without CHUNKING and SMTPUTF8 (Python's smtpd, Debian 12's
+# python3): --bdat and a message that needs SMTPUTF8 stop before MAIL.
+if python3 -W ignore -c 'import smtpd' 2>/dev/null; then
+	sp=$(free_port)
+	python3 -W ignore -m smtpd -n -c DebuggingServer "127.0.0.1:$sp" \
+	    >"$TMPD/smtpd.out" 2>&1 &
+	smtpd_pid=$!
+	stop_smtpd() { kill "$smtpd_pid" 2>/dev/null; wait "$smtpd_pid" 2>/dev/null; }
+	on_exit stop_smtpd
+	wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $sp)).close()"
+	run_ss nochunk --to a@example.org --bdat 127.0.0.1 "$sp"
+	check_rc "--bdat without CHUNKING: exit 1" 1
+	check_grep "--bdat refusal said" 'does not offer CHUNKING' "$TMPD/nochunk.out"
+	check_nogrep "--bdat refusal: no MAIL, no BDAT" '^C: (MAIL|BDAT|DATA)' "$TMPD/nochunk.out"
+	run_ss noutf8 --to "$(printf 'j\303\266rg@example.org')" --smtputf8 127.0.0.1 "$sp"
+	check_rc "UTF-8 address, no SMTPUTF8 offered: exit 1" 1
+	check_grep "SMTPUTF8 refusal said" 'need SMTPUTF8, which the server does not offer' "$TMPD/noutf8.out"
+	check_nogrep "SMTPUTF8 refusal: no MAIL" '^C: MAIL' "$TMPD/noutf8.out"
+	run_ss ascii8 --to a@example.org --smtputf8 --body "$(printf 'h\303\251llo')" 127.0.0.1 "$sp"
+	check_rc "all-ASCII envelope and header, no SMTPUTF8: sent, exit 0" 0
+	check_grep "... without SMTPUTF8, with BODY=8BITMIME" '^C: MAIL FROM:<[^>]*> BODY=8BITMIME$' "$TMPD/ascii8.out"
+else
+	ok "# SKIP no smtpd module in this python3"
+fi
+
+# 8. Interop: swaks and curl send the same message; what arrives compares.
 # (No lone dot in this body: swaks 20201014 does not dot-stuff --body.)
 printf 'Interop body.\nSecond line.\n' >"$TMPD/ibody.txt"
 if command -v swaks >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
