@@ -45,12 +45,6 @@ PYEOF
 }
 
 # 1. Options are checked before anything connects.
-bad() {
-	_name=$1; shift
-	run_ss bad "$@" "$PLAIN"
-	check_rc "$_name: exit 2" 2
-	check_grep "$_name: says why" "$3" "$TMPD/bad.err" 2>/dev/null || true
-}
 run_ss bad --header 'Subject: x' "$PLAIN"
 check_rc "send options without --to: exit 2" 2
 check_grep "says --to is missing" '--to ADDR is missing' "$TMPD/bad.err"
