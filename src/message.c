@@ -41,6 +41,16 @@ msg_ascii(const char *s)
 	return 1;
 }
 
+/* Printable ASCII only: safe inside a quoted-string (a file name). */
+static int
+msg_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
 int
 msg_check_addr(const char *a, int empty_ok, int utf8, char *err,
     size_t errlen)
@@ -324,7 +334,8 @@ msg_filename_param(struct buf *b, const char *name)
 	const unsigned char	*p;
 	size_t			 off, n, k;
 
-	if (msg_ascii(name)) {
+	/* A control character (a line end!) would break the header. */
+	if (msg_printable(name)) {
 		buf_addstr(b, "filename=\"");
 		for (p = (const unsigned char *)name; *p != '\0'; p++) {
 			if (*p == '"' || *p == '\\')
@@ -501,7 +512,7 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 	}
 	buf_printf(&o->b, "\r\n--%s\r\nContent-Type: %s", boundary,
 	    msg_mime_type(base));
-	if (msg_ascii(base)) {
+	if (msg_printable(base)) {
 		buf_addstr(&o->b, ";\r\n\tname=\"");
 		for (n = 0; base[n] != '\0'; n++) {
 			if (base[n] == '"' || base[n] == '\\')

@@ -28,6 +28,7 @@ struct send_state {
 	size_t			 rcpt;		/* RCPTs sent */
 	size_t			 accepted;
 	int			 failed;
+	int			 helo;		/* fell back to HELO */
 };
 
 static const char *const stage_names[] = {
@@ -287,8 +288,17 @@ send_next(void *arg, struct session *s)
 		st->step = SS_EHLO;
 		return xprintf("EHLO %s", p->ehlo);
 	case SS_EHLO:
+		/* An old server that knows no EHLO: HELO, as swaks does. */
+		if ((code == 500 || code == 502) && !st->helo) {
+			st->helo = 1;
+			session_note(s, TDIR_INFO, "the server does not know "
+			    "EHLO: trying HELO (RFC 5321 3.2), with no "
+			    "extensions");
+			return xprintf("HELO %s", p->ehlo);
+		}
 		if (code != 250)
-			return send_refused(st, s, "EHLO was refused");
+			return send_refused(st, s, st->helo ? "HELO was "
+			    "refused" : "EHLO was refused");
 		if (p->quit_after == STAGE_EHLO)
 			return send_stop(st, s);
 		if (p->quit_after == STAGE_TLS) {

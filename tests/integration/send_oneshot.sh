@@ -176,6 +176,25 @@ else
 	ok "# SKIP no smtpd module in this python3"
 fi
 
+# A server that strips STARTTLS: submission:// sends nothing of the
+# envelope (exit 4); one that knows no EHLO gets HELO, as swaks does.
+FS="$top_srcdir/tests/integration/failclosed_server.py"
+FSPIDS=""
+stop_fs() { for p in $FSPIDS; do kill "$p" 2>/dev/null; done; }
+on_exit stop_fs
+for mode in hide noehlo; do
+	python3 "$FS" "$mode" "$TMPD/port.$mode" &
+	FSPIDS="$FSPIDS $!"
+	wait_for 10 test -s "$TMPD/port.$mode"
+done
+run_ss strip --to a@example.org --timeout 10 "submission://127.0.0.1:$(cat "$TMPD/port.hide")"
+check_rc "STARTTLS stripped on submission://: exit 4" 4
+check_nogrep "... nothing of the envelope reached the server" '^(AUTH|MAIL|RCPT|DATA|BDAT)' "$TMPD/port.hide.log"
+run_ss helo --quit-after mail --from a@example.org --timeout 10 127.0.0.1 "$(cat "$TMPD/port.noehlo")"
+check_rc "EHLO unknown: HELO, MAIL, QUIT; exit 0" 0
+check_grep "HELO after the 502" '^C: HELO ' "$TMPD/helo.out"
+check_grep "then MAIL" '^C: MAIL FROM:<a@example\.org>$' "$TMPD/helo.out"
+
 # 8. Interop: swaks and curl send the same message; what arrives compares.
 # (No lone dot in this body: swaks 20201014 does not dot-stuff --body.)
 printf 'Interop body.\nSecond line.\n' >"$TMPD/ibody.txt"

@@ -171,6 +171,10 @@ main(void)
 	EQ_STR(buf_str(&b), "filename*=UTF-8''%C3%A9t%C3%A9.txt",
 	    "RFC 2231 for a non-ASCII name");
 	buf_reset(&b);
+	msg_filename_param(&b, "a\r\nBcc: x@y.txt");
+	EQ_STR(buf_str(&b), "filename*=UTF-8''a%0D%0ABcc%3A%20x%40y.txt",
+	    "a line end in a file name is encoded, not written");
+	buf_reset(&b);
 	msg_filename_param(&b, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
 	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9.txt");
 	OK(strstr(buf_str(&b), "filename*0*=UTF-8''%C3") != NULL &&
