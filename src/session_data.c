@@ -229,7 +229,11 @@ session_hold(struct session *s, const char *line, size_t len)
 		    SESSION_HELD_MAX_BYTES / 1024);
 		return -1;
 	}
-	if (s->nheld == 0)
+	if (s->nheld == 0 && s->bdat_fp != NULL)
+		session_note(s, TDIR_INFO, "BDAT chunks of %s are still going "
+		    "out: lines typed now wait until the last one is answered",
+		    s->bdat_path);
+	else if (s->nheld == 0)
 		session_note(s, TDIR_INFO, "DATA has not been answered yet: "
 		    "lines typed now wait, and go out as message content "
 		    "once the 354 comes (nothing is sent if DATA is "
@@ -375,7 +379,10 @@ session_bdat_chunk(struct session *s)
 	s->progress = transcript_now();
 out:
 	free(blk);
-	if (last || rc == -1)
+	/* After the last chunk the file stays open until its reply. */
+	if (last)
+		s->bdat_last_sent = 1;
+	if (rc == -1)
 		session_bdat_end(s);
 	return rc;
 }
@@ -402,6 +409,10 @@ session_bdat_reply(struct session *s, int code)
 {
 	if (s->bdat_fp == NULL)
 		return;
+	if (s->bdat_last_sent) {
+		session_bdat_end(s);
+		return;
+	}
 	if (code / 100 != 2) {
 		session_note(s, TDIR_WARN, "the chunk was refused: the rest of "
 		    "%s (%llu octets) is not sent", s->bdat_path,
@@ -445,7 +456,7 @@ session_send_bdat(struct session *s, const char *path, size_t chunk)
 	s->bdat_total = (unsigned long long)st.st_size;
 	s->bdat_sent = 0;
 	s->bdat_k = s->bdat_bare = 0;
-	s->bdat_prevcr = 0;
+	s->bdat_prevcr = s->bdat_last_sent = 0;
 	session_note(s, TDIR_INFO, "sending %s with BDAT: %llu octets in "
 	    "chunks of at most %zu, sent as they are (BDAT counts octets: "
 	    "no dot-stuffing, no end-of-data line); each chunk goes once the "

@@ -115,6 +115,7 @@ struct session {
 	unsigned long long	 bdat_total, bdat_sent;
 	size_t			 bdat_k, bdat_bare;
 	int			 bdat_prevcr;
+	int			 bdat_last_sent;	/* LAST went: its reply due */
 
 	struct practice		*practice;	/* served while we wait */
 
