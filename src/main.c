@@ -118,7 +118,7 @@ static const struct option longopts[] = {
 "                       a refused one is left out while one is accepted\n" \
 "  --from ADDR          envelope sender and From (default USER@HOST)\n" \
 "  --header 'Name: value'  replace the default header of that name\n" \
-"                       (Date, From, To, Subject, Message-ID, ...) or add\n" \
+"                       (Date, From, To, Subject, Message-ID, ...) or add one\n" \
 "  --body TEXT, --body-file FILE|-  the body (default: a short text)\n" \
 "  --attach FILE        attach FILE (repeatable; base64, multipart/mixed)\n" \
 "  --auth MECH          AUTH with a :auth mechanism as --user\n" \
