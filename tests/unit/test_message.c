@@ -253,6 +253,18 @@ main(void)
 		    "8bit") != NULL && strstr(m, "charset=utf-8") != NULL,
 		    "8-bit body declared");
 		free(m);
+		{
+			const char	*ht[] = { "To: \"J\xc3\xb6rg\" <j@example.org>, "
+					    "Ann <a@example.org>" };
+
+			ms.headers = ht;
+			m = build(&ms, &info, &rc);
+			OK(strstr(m, "To: =?UTF-8?B?SsO2cmc=?= <j@example.org>, "
+			    "Ann <a@example.org>\r\n") != NULL,
+			    "address header: only the display name encoded");
+			free(m);
+			ms.headers = h8;
+		}
 		ms.utf8 = 1;
 		m = build(&ms, &info, &rc);
 		OK(strstr(m, "Subject: Gr\xc3\xbc\xc3\x9f" "e\r\n") != NULL &&
