@@ -243,6 +243,33 @@ dial_more(const struct dial *d)
 	return 0;
 }
 
+/*
+ * Bind an attempt's socket to --bind's address; on failure the whole dial
+ * ends (every other attempt would fail alike) and -1 is returned.
+ */
+static int
+dial_bind(struct dial *d, struct dial_try *t)
+{
+	char	name[INET6_ADDRSTRLEN];
+	int	one = 1, e;
+
+	/* Port 0: the kernel picks one when connecting. */
+	(void)setsockopt(t->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(t->fd, d->p.bind, d->p.bind_len) == 0)
+		return 0;
+	e = errno;
+	close(t->fd);
+	if (d->p.bind->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    d->p.bind)->sin_addr, name, sizeof name);
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    d->p.bind)->sin6_addr, name, sizeof name);
+	dial_fail(d, NET_E_OTHER, "cannot bind to the local address %s "
+	    "(--bind): %s", name, strerror(e));
+	return -1;
+}
+
 /* Start one non-blocking connect; at once connected, pending or failed. */
 static void
 dial_begin(struct dial *d, const struct resolve_addr *a, long long now)
@@ -273,6 +300,8 @@ dial_begin(struct dial *d, const struct resolve_addr *a, long long now)
 	if ((flags = fcntl(t->fd, F_GETFL)) == -1 ||
 	    fcntl(t->fd, F_SETFL, flags | O_NONBLOCK) == -1)
 		goto fail;
+	if (d->p.bind != NULL && dial_bind(d, t) == -1)
+		return;
 	if (connect(t->fd, (const struct sockaddr *)&a->ss, a->len) == 0) {
 		d->nlive++;
 		dial_won(d, d->nlive - 1);

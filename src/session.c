@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "smtpscope/auth.h"
 #include "smtpscope/b64.h"
@@ -76,8 +77,7 @@ session_drop_conn(struct session *s)
 	s->pending_text = NULL;
 	free(s->pending_file);
 	s->pending_file = NULL;
-	s->qlen = 0;
-	s->qhead = 0;
+	session_queue_clear(s);
 	s->cur_unasked = 0;
 	s->unasked = 0;
 	s->unasked_run = 0;
@@ -91,6 +91,9 @@ session_drop_conn(struct session *s)
 	reply_parser_free(&s->rp);
 	reply_parser_init(&s->rp);
 	session_auth_reset(s);
+	/* A program's end is told once its socket is closed. */
+	if (!s->reading)
+		session_pipe_end(s);
 }
 
 void
@@ -116,6 +119,8 @@ session_free(struct session *s)
 	free(s->mail_from);
 	free(s->rcpt_first);
 	free(s->send_path);
+	free(s->lmtp_ok);
+	free(s->next_rcpt);
 	free(s->q);
 	free(s->held);
 	free(s);
@@ -215,22 +220,31 @@ session_push(struct session *s, enum verb v)
 	}
 	s->q[(s->qhead + s->qlen) % s->qcap].verb = v;
 	s->q[(s->qhead + s->qlen) % s->qcap].sent = transcript_now();
+	s->q[(s->qhead + s->qlen) % s->qcap].kind = s->next_kind;
+	s->q[(s->qhead + s->qlen) % s->qcap].rcpt = s->next_rcpt;
+	s->next_kind = PEND_PLAIN;
+	s->next_rcpt = NULL;
 	s->qlen++;
 	s->progress = transcript_now();
 	session_queue_changed(s);
 }
 
-/* Take the oldest verb waiting; VERB_NONE when nothing was due. */
+/*
+ * Take the oldest verb waiting (all of it in *out, whose rcpt is now the
+ * caller's); VERB_NONE when nothing was due.
+ */
 static enum verb
-session_pop(struct session *s, double *sent)
+session_pop(struct session *s, double *sent, struct pending *out)
 {
 	struct pending	p;
 
+	memset(out, 0, sizeof *out);
 	if (s->qlen == 0) {
 		*sent = -1;
 		return VERB_NONE;
 	}
 	p = s->q[s->qhead];
+	*out = p;
 	s->qhead = (s->qhead + 1) % s->qcap;
 	s->qlen--;
 	session_queue_changed(s);
@@ -305,6 +319,15 @@ session_write(struct session *s, const char *data, size_t len)
 	return 0;
 }
 
+/* Does "BDAT n LAST" end the message (RFC 3030 2)? */
+static int
+session_bdat_last(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	return len >= 5 && strncasecmp(line + len - 5, " LAST", 5) == 0;
+}
+
 /* Send one command line (without CRLF) and record it. */
 int
 session_send_line(struct session *s, const char *line, size_t len,
@@ -324,9 +347,19 @@ session_send_line(struct session *s, const char *line, size_t len,
 	wipe(out.data, out.len);
 	buf_free(&out);
 	if (rc == 0 && v != VERB_NONE) {
-		session_push(s, v);
+		if (v == VERB_RCPT) {
+			free(s->next_rcpt);
+			s->next_rcpt = session_addr_arg(line, len);
+		}
+		/* LMTP: one reply per accepted recipient (RFC 2033 4.2). */
+		if (!session_lmtp_push(s, v, v == VERB_BDAT &&
+		    session_bdat_last(line, len)))
+			session_push(s, v);
 		phase_on_command(&s->info.ph, v);
 	}
+	s->next_kind = PEND_PLAIN;
+	free(s->next_rcpt);
+	s->next_rcpt = NULL;
 	return rc;
 }
 
@@ -809,6 +842,7 @@ session_on_unasked(struct session *s, const struct reply *r)
 static void
 session_on_reply(struct session *s, struct reply *r)
 {
+	struct pending	 pd;
 	enum verb	 v;
 	double		 sent;
 	int		 cls;
@@ -818,13 +852,17 @@ session_on_reply(struct session *s, struct reply *r)
 		return;
 	}
 	s->unasked_run = 0;
-	v = session_pop(s, &sent);
+	v = session_pop(s, &sent, &pd);
 	s->progress = transcript_now();
 	if (sent >= 0)
 		s->info.last_latency_ms = (transcript_now() - sent) * 1000.0;
 	s->nreplies++;
 	cls = reply_class(r->code);
 	phase_on_reply(&s->info.ph, v, r->code);
+	session_popped(s, &pd, r);
+	free(pd.rcpt);
+	if (s->c == NULL)
+		goto done;
 	if (r->flags & REPLY_FAULTS)
 		session_note(s, TDIR_WARN, "malformed reply: %s%s%s",
 		    (r->flags & REPLY_BAD_CODE) ? "a line without a 3-digit "
@@ -883,7 +921,8 @@ session_on_reply(struct session *s, struct reply *r)
 				}
 				s->auto_ehlo_after_tls = 1;
 				session_command(s, "STARTTLS", 8);
-			}
+			} else
+				session_after_ehlo(s);
 		}
 		break;
 	case VERB_STARTTLS:
@@ -1002,6 +1041,10 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		annot = xprintf("%.*s********%.*s", (int)at, line,
 		    (int)(len - (size_t)at - qlen), line + at + qlen);
 		secret = TL_SECRET;
+	} else if (!was_open && !s->cur_unasked &&
+	    session_front_rcpt(s) != NULL) {
+		/* LMTP: each reply after the data is one recipient's. */
+		annot = xprintf("for <%s>", session_front_rcpt(s));
 	} else if (reply_line_code(line, len, &sep, &off) == 334 &&
 	    off < len) {
 		/* A 334 carries base64: keep what it decodes to beside it. */
