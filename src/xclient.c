@@ -126,6 +126,37 @@ xclient_check(enum xclient_kind k, const char *name, const char *v,
 	return 0;
 }
 
+/*
+ * The next blank-separated word of *p, in place; a value may be quoted
+ * (HELO="two words"), the quotes removed.  NULL at the end.
+ */
+static char *
+xclient_word(char **p)
+{
+	char	*s = *p, *w, *o;
+	int	 quoted = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0')
+		return NULL;
+	w = o = s;
+	for (; *s != '\0'; s++) {
+		if (*s == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (!quoted && (*s == ' ' || *s == '\t')) {
+			s++;
+			break;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+	*p = s;
+	return w;
+}
+
 char *
 xclient_build(enum xclient_kind k, const char *attrs, char *err,
     size_t errlen)
@@ -133,7 +164,7 @@ xclient_build(enum xclient_kind k, const char *attrs, char *err,
 	const char *const	*names;
 	const char		*cmd;
 	struct buf		 line;
-	char			*copy, *word, *save = NULL, *eq, *enc;
+	char			*copy, *word, *next, *eq, *enc;
 	size_t			 i, n = 0;
 
 	names = k == XCLIENT_XCLIENT ? xclient_names : xforward_names;
@@ -141,11 +172,10 @@ xclient_build(enum xclient_kind k, const char *attrs, char *err,
 	buf_init(&line);
 	buf_add(&line, cmd, strlen(cmd));
 	copy = xstrdup(attrs);
-	for (word = strtok_r(copy, " \t", &save); word != NULL;
-	    word = strtok_r(NULL, " \t", &save)) {
+	for (next = copy; (word = xclient_word(&next)) != NULL;) {
 		if ((eq = strchr(word, '=')) == NULL || eq == word) {
-			snprintf(err, errlen, "%s: '%s' is not ATTR=VALUE", cmd,
-			    word);
+			snprintf(err, errlen, "%s: '%s' is not ATTR=VALUE (quote "
+			    "a value with blanks: HELO=\"a b\")", cmd, word);
 			goto fail;
 		}
 		*eq++ = '\0';
