@@ -384,9 +384,11 @@ dial_give_up(struct dial *d)
 		    s4 : s6) == RESOLVE_NODATA && (d->literal ||
 		    (d->p.family == AF_INET ? s6 : s4) != RESOLVE_NONAME))
 			dial_fail(d, NET_E_RESOLVE, "%s has no %s address "
-			    "(%s was given)", d->host,
+			    "(%s)", d->host,
 			    d->p.family == AF_INET ? "IPv4" : "IPv6",
-			    d->p.family == AF_INET ? "-4" : "-6");
+			    d->p.bind != NULL ? "--bind names one of that "
+			    "family" : d->p.family == AF_INET ? "-4 was given" :
+			    "-6 was given");
 		else if (s6 == RESOLVE_FAIL || s4 == RESOLVE_FAIL)
 			dial_fail(d, NET_E_RESOLVE, "cannot look up %s: %s",
 			    d->host, s6 == RESOLVE_FAIL ? why6 : why4);

@@ -555,6 +555,21 @@ session_command(struct session *s, const char *line, size_t len)
 	session_warn(s, w, n);
 
 	if (v == VERB_EHLO || v == VERB_HELO) {
+		const char	*wp = line;
+
+		while (wp < line + len && (*wp == ' ' || *wp == '\t'))
+			wp++;
+		/* RFC 2033 4.1: LMTP greets with LHLO, never EHLO or HELO. */
+		if (line + len - wp >= 4 && strncasecmp(wp, "LHLO", 4) == 0) {
+			if (!s->p.lmtp)
+				session_note(s, TDIR_WARN, "LHLO is LMTP's "
+				    "greeting (RFC 2033 4.1); an SMTP server "
+				    "wants EHLO");
+		} else if (s->p.lmtp)
+			session_note(s, TDIR_WARN, "this is LMTP: it greets "
+			    "with LHLO (RFC 2033 4.1); %s goes out as typed "
+			    "and an LMTP server may well refuse it",
+			    v == VERB_EHLO ? "EHLO" : "HELO");
 		free(s->last_ehlo);
 		s->last_ehlo = xstrndup(line, len);
 	}
