@@ -381,7 +381,7 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 			}
 			o->sp.unix_path = arg;
 			o->sp.host = arg;
-			o->sp.port = "0";
+			o->sp.port = "";
 			return 0;
 		}
 	} else if (argc > 2) {
@@ -512,8 +512,9 @@ check_transport(struct opts *o, int argc)
 			usage_error("%s", "--pipe does not go with --lesson");
 			return -1;
 		}
-		o->sp.host = "pipe";
-		o->sp.port = "0";
+		/* What the status bar names. */
+		o->sp.host = o->sp.pipe_cmd;
+		o->sp.port = "";
 	}
 	if (o->sp.bind != NULL) {
 		if (o->sp.pipe_cmd != NULL || o->sp.unix_path != NULL) {

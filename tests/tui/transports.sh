@@ -21,6 +21,7 @@ tui_start 100 30 --timeout 10 --pipe "sh $TMPD/prog.sh"
 check_screen "the program is started" '# the program runs as pid [0-9]+'
 check_screen "its stderr is a note" '# program stderr: starting up'
 check_screen "its greeting arrives over its stdout" '^S: 220 pipe\.test ready'
+check_screen "the status bar names the program" '^ sh [^ ]*/prog\.sh \[pipe\]'
 keys 'EHLO me' Enter
 check_screen "a command goes to its stdin" '# program stderr: read: EHLO me'
 check_screen "and its reply comes back" '^S: 250 pipe\.test'
