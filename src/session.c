@@ -550,6 +550,12 @@ session_command(struct session *s, const char *line, size_t len)
 	}
 	if (v != VERB_OTHER)
 		s->auth_refused = 0;
+	/* XCLIENT and XFORWARD typed as is: their replies are explained. */
+	if (v == VERB_OTHER && len > 8 && strncasecmp(line, "XCLIENT ", 8) == 0)
+		s->next_kind = PEND_XCLIENT_TYPED;
+	else if (v == VERB_OTHER && len > 9 &&
+	    strncasecmp(line, "XFORWARD ", 9) == 0)
+		s->next_kind = PEND_XFORWARD;
 	session_lint_ctx(s, &lc);
 	n = lint_command(&lc, line, len, w, 8);
 	session_warn(s, w, n);

@@ -203,6 +203,15 @@ session_popped(struct session *s, const struct pending *pd,
 		session_lmtp_explain(s, pd->rcpt != NULL ? pd->rcpt : "",
 		    r->code);
 		break;
+	case PEND_XCLIENT_TYPED:
+		if (r->code == 220)
+			session_note(s, TDIR_INFO, "XCLIENT accepted: the "
+			    "server now takes us for the client named and greets "
+			    "anew (220): send EHLO again before anything else");
+		else
+			session_note(s, TDIR_WARN, "XCLIENT refused (%d)",
+			    r->code);
+		break;
 	case PEND_XCLIENT:
 		if (r->code == 220) {
 			session_note(s, TDIR_INFO, "XCLIENT accepted: the "

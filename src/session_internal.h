@@ -46,6 +46,7 @@ struct sasl;
 enum pend_kind {
 	PEND_PLAIN,
 	PEND_XCLIENT,	/* XCLIENT: a 220 greets us anew, EHLO again */
+	PEND_XCLIENT_TYPED, /* typed as is: the user sends EHLO */
 	PEND_XFORWARD,
 	PEND_LMTP	/* LMTP: the reply for one recipient (rcpt) */
 };

@@ -84,6 +84,15 @@ qid=$(queue_id xf)
 log_has "Postfix logs the original client XFORWARD named" \
     "$qid: client=localhost\[127\.0\.0\.1\], orig_client=xf-$PF_TAG\.example\[198\.18\.$R\]"
 
+# XCLIENT typed as is: explained, and the user sends EHLO.
+printf 'EHLO me\nXCLIENT ADDR=198.18.%s\nEHLO me\nQUIT\n' "$R" >"$TMPD/typed.scr"
+run_ss typed --script "$TMPD/typed.scr" --timeout 15 "smtp://$XC"
+check_rc "XCLIENT typed: the script exits 0" 0
+check_grep "XCLIENT typed: its 220 is explained" \
+    "XCLIENT accepted: .*send EHLO again" "$TMPD/typed.out"
+check_nogrep "XCLIENT typed: no EHLO is added" "sending EHLO again" \
+    "$TMPD/typed.out"
+
 # 3. A server that does not offer XCLIENT to us: nothing is sent.
 msg_script "$TMPD/no.scr" "noxc-$PF_TAG"
 run_ss no --script "$TMPD/no.scr" --timeout 15 --xclient "ADDR=192.0.2.1" \
