@@ -259,6 +259,11 @@ dial_bind(struct dial *d, struct dial_try *t)
 		return 0;
 	e = errno;
 	close(t->fd);
+	/* A fixed port is taken by the attempt still running: try on. */
+	if (d->nlive > 0) {
+		dial_failed_try(d, t, e);
+		return -1;
+	}
 	if (d->p.bind->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)
 		    d->p.bind)->sin_addr, name, sizeof name);

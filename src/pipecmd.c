@@ -47,7 +47,12 @@ pipecmd_nonblock(int fd)
 static void
 pipecmd_child(const char *cmd, int sock, int errw)
 {
-	int	fd, maxfd;
+	static const int	 sigs[] = { SIGPIPE, SIGINT, SIGQUIT, SIGTERM,
+				    SIGHUP, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU,
+				    SIGWINCH, SIGUSR1, SIGUSR2 };
+	sigset_t		 set;
+	size_t			 i;
+	int			 fd, maxfd;
 
 	/* No controlling terminal: it cannot read the user's keys. */
 	(void)setsid();
@@ -60,7 +65,11 @@ pipecmd_child(const char *cmd, int sock, int errw)
 		maxfd = 65536;
 	for (fd = 3; fd < maxfd; fd++)
 		(void)close(fd);
-	signal(SIGPIPE, SIG_DFL);
+	/* Whatever we ignore or block, the program gets the defaults. */
+	(void)sigemptyset(&set);
+	(void)sigprocmask(SIG_SETMASK, &set, NULL);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
 }

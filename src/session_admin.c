@@ -306,6 +306,16 @@ session_xclient(struct session *s, enum xclient_kind k, const char *attrs)
 void
 session_after_ehlo(struct session *s)
 {
+	/* submission://: they wait for the EHLO after STARTTLS. */
+	if (s->p.require_tls && !s->info.tls &&
+	    (s->p.xclient != NULL || s->p.xforward != NULL)) {
+		if (!s->p.starttls && s->xclient_done == 0 &&
+		    s->xforward_done == 0)
+			session_note(s, TDIR_INFO, "%s waits for TLS: it goes "
+			    "after STARTTLS and the EHLO that follows",
+			    s->p.xclient != NULL ? "XCLIENT" : "XFORWARD");
+		return;
+	}
 	if (s->p.xclient != NULL && s->xclient_done == 0) {
 		s->xclient_done = 1;
 		if (session_xclient(s, XCLIENT_XCLIENT, s->p.xclient) == -1) {
