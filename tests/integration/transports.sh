@@ -141,4 +141,13 @@ for args in "--xclient FOO=1 localhost" "--xclient ADDR=not-an-ip localhost" \
 	check_rc "usage error: $args" 2
 done
 
+# A bad :xclient in a script is refused before anything connects.
+printf 'EHLO me\n:xclient ADDR=1.2.3\n' >"$TMPD/badxc.scr"
+run badxc --script "$TMPD/badxc.scr" "smtp://$SSOCK"
+check_rc "a bad :xclient line: exit 2" 2
+check_grep "it names the line and the fault" \
+    "badxc\.scr:2: XCLIENT: ADDR=1\.2\.3 is not an IPv4 or IPv6 address" \
+    "$TMPD/badxc.err"
+check_nogrep "nothing was sent" "^C:" "$TMPD/badxc.out"
+
 done_testing
