@@ -370,7 +370,7 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		arg = rest + 3;
 		if (*arg == '/') {
 			/* smtp:///path, lmtp:///path: a unix domain socket. */
-			if (o->sp.implicit_tls || o->sp.require_tls) {
+			if (schemelen != 4) {
 				usage_error("a unix socket goes with smtp:// or "
 				    "lmtp:// ('%s')", argv[0]);
 				return -1;

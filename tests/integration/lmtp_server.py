@@ -1,16 +1,18 @@
 """A real LMTP (or SMTP) server for the transport tests: Debian's aiosmtpd.
 
-    lmtp_server.py lmtp|smtp unix:PATH|tcp:PORTFILE OUTFILE
+    lmtp_server.py lmtp|smtp unix:PATH|tcp:PORTFILE OUTFILE [CERT KEY]
 
 Listens on a unix socket at PATH, or on 127.0.0.1 with a free port written
 to PORTFILE.  Recipients starting with "nobody" are refused at RCPT (550);
 after the data each accepted recipient gets its own reply (RFC 2033 4.2):
 those starting with "full" a 452, the others a 250.  Every delivery is
-appended to OUTFILE as "delivered <rcpt>".
+appended to OUTFILE as "delivered <rcpt>".  With CERT and KEY (PEM) it
+offers STARTTLS.
 """
 import asyncio
 import os
 import socket
+import ssl
 import sys
 
 sys.path.insert(0, "/usr/lib/python3/dist-packages")
@@ -44,7 +46,12 @@ class Handler:
 async def main():
     cls = LMTP if PROTO == "lmtp" else SMTP
     loop = asyncio.get_running_loop()
-    factory = lambda: cls(Handler(), hostname="lmtp.test")  # noqa: E731
+    kw = {}
+    if len(sys.argv) > 5:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+        kw["tls_context"] = ctx
+    factory = lambda: cls(Handler(), hostname="lmtp.test", **kw)  # noqa: E731
     if WHERE.startswith("unix:"):
         path = WHERE[5:]
         if os.path.exists(path):

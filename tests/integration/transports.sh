@@ -14,9 +14,9 @@ pids=""
 _stop_servers() { for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 on_exit _stop_servers
 
-# start_server PROTO WHERE OUT: run lmtp_server.py in the background.
+# start_server PROTO WHERE OUT [CERT KEY]: run lmtp_server.py in the background.
 start_server() {
-	"$PY" "$SRV" "$1" "$2" "$3" 2>"$TMPD/srv.err" &
+	"$PY" "$SRV" "$@" 2>>"$TMPD/srv.err" &
 	pids="$pids $!"
 }
 
@@ -99,6 +99,32 @@ check_grep "delivered over the unix socket" "delivered alice@lmtp.test" \
 run nosock --script "$TMPD/smtp.scr" --timeout 10 "smtp://$TMPD/none.sock"
 check_rc "a missing socket: exit 3" 3
 check_grep "and says so" "none\.sock: no such socket" "$TMPD/nosock.err"
+
+# STARTTLS on a unix socket: the chain is checked; the name with --sni.
+if command -v certtool >/dev/null 2>&1; then
+	printf 'cn = "localhost"\ndns_name = "localhost"\nexpiration_days = 30\ntls_www_server\nsigning_key\nencryption_key\n' \
+	    >"$TMPD/cert.tmpl"
+	certtool --generate-privkey --key-type=ecdsa --outfile "$TMPD/key.pem" \
+	    >/dev/null 2>&1
+	certtool --generate-self-signed --load-privkey "$TMPD/key.pem" \
+	    --template "$TMPD/cert.tmpl" --outfile "$TMPD/cert.pem" >/dev/null 2>&1
+	TSOCK=$TMPD/tls.sock
+	start_server smtp "unix:$TSOCK" "$TMPD/tls.delivered" "$TMPD/cert.pem" \
+	    "$TMPD/key.pem"
+	wait_for 20 test -S "$TSOCK"
+	run tls --script "$TMPD/ehlo.scr" --starttls --ca-file "$TMPD/cert.pem" \
+	    "smtp://$TSOCK"
+	check_rc "STARTTLS over a unix socket: exit 0" 0
+	check_grep "no name to check is said" "no server name for TLS here" \
+	    "$TMPD/tls.out"
+	check_grep "the chain is verified" "^# TLS: verification: verified" \
+	    "$TMPD/tls.out"
+	run tlsname --script "$TMPD/ehlo.scr" --starttls --ca-file \
+	    "$TMPD/cert.pem" --sni wrong.example "smtp://$TSOCK"
+	check_rc "with --sni the name is checked: a wrong one fails (exit 4)" 4
+else
+	ok "# SKIP certtool (gnutls-bin) is needed for the TLS check"
+fi
 
 # 4. --pipe against programs that misbehave.
 run pexit --script "$TMPD/ehlo.scr" --pipe 'echo broken >&2; exit 7'
