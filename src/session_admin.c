@@ -104,9 +104,16 @@ session_lmtp_push(struct session *s, enum verb v, int last)
 		if (p->verb == VERB_RCPT)
 			session_lmtp_one(s, v, p->rcpt);
 	}
-	session_note(s, TDIR_INFO, "LMTP: %zu repl%s due, one for each "
-	    "recipient accepted, in the order of the RCPT commands (RFC 2033 "
-	    "4.2)", n, n == 1 ? "y is" : "ies are");
+	if (n == s->nlmtp_ok)
+		session_note(s, TDIR_INFO, "LMTP: %zu repl%s due, one for "
+		    "each recipient accepted, in the order of the RCPT "
+		    "commands (RFC 2033 4.2)", n, n == 1 ? "y is" : "ies are");
+	else
+		session_note(s, TDIR_INFO, "LMTP: up to %zu replies are due, "
+		    "one for each recipient accepted, in the order of the RCPT "
+		    "commands (RFC 2033 4.2); %zu RCPT repl%s still to come, "
+		    "and a refused one has none", n, n - s->nlmtp_ok,
+		    n - s->nlmtp_ok == 1 ? "y is" : "ies are");
 	session_lmtp_clear(s);
 	return 1;
 }

@@ -84,6 +84,34 @@ run le --script "$TMPD/ehlo.scr" --timeout 10 "lmtp://127.0.0.1:$PORT"
 check_grep "EHLO typed on LMTP: a note says LHLO" \
     "this is LMTP: it greets with LHLO" "$TMPD/le.out"
 
+# A pipelined BDAT ... LAST before the RCPT replies: one reply due for
+# each recipient not refused (the refused one's taken back).
+"$PY" "$top_srcdir/tests/integration/lmtp_chunking.py" "$TMPD/cport" \
+    2>>"$TMPD/srv.err" &
+pids="$pids $!"
+wait_for 20 test -s "$TMPD/cport"
+{
+	echo "LHLO client.test"
+	echo ":pipeline"
+	echo "MAIL FROM:<sender@client.test>"
+	echo "RCPT TO:<alice@chunk.test>"
+	echo "RCPT TO:<nobody@chunk.test>"
+	echo "RCPT TO:<bob@chunk.test>"
+	echo "BDAT 4 LAST"
+	echo "hi"
+	echo ":sync"
+	echo "QUIT"
+} >"$TMPD/chunk.scr"
+run lc --script "$TMPD/chunk.scr" --timeout 10 \
+    "lmtp://127.0.0.1:$(cat "$TMPD/cport")"
+check_rc "LMTP, pipelined BDAT LAST: exit 0" 0
+check "two replies after BDAT LAST, paired" \
+    test "$(grep -c '^S: 250 2\.0\.0 <[a-z]*@chunk\.test> stored  (for <' \
+    "$TMPD/lc.out")" -eq 2
+check_nogrep "the refused recipient's reply was taken back" \
+    "for <nobody@|nobody asked for|reply to .* was due" "$TMPD/lc.out"
+check_grep "QUIT gets its 221" "^S: 221" "$TMPD/lc.out"
+
 # 3. SMTP on a unix socket.
 SSOCK=$TMPD/smtp.sock
 start_server smtp "unix:$SSOCK" "$TMPD/smtp.delivered"
