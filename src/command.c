@@ -26,6 +26,7 @@
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
 #include "smtpscope/transcript.h"
+#include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
 
 #define CMD_MAXARGS	8
@@ -53,6 +54,8 @@ static int	cmd_inbox(struct command_ctx *, int, char **);
 static int	cmd_quit(struct command_ctx *, int, char **);
 static int	cmd_lesson(struct command_ctx *, int, char **);
 static int	cmd_hint(struct command_ctx *, int, char **);
+static int	cmd_xclient(struct command_ctx *, int, char **);
+static int	cmd_xforward(struct command_ctx *, int, char **);
 
 const struct command_entry command_table[] = {
 	{ "auth", ":auth plain|login|cram-md5|xoauth2|scram-sha-1[-plus]|"
@@ -95,6 +98,13 @@ const struct command_entry command_table[] = {
 	  CMD_UI, cmd_break },
 	{ "reconnect", ":reconnect", "close and connect again",
 	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
+	{ "xclient", ":xclient ATTR=VALUE ...", "send Postfix's XCLIENT (ADDR, "
+	  "NAME, PORT, PROTO, HELO, LOGIN, DESTADDR, DESTPORT; values "
+	  "xtext-encoded for you), then EHLO again after its 220",
+	  CMD_UI | CMD_SCRIPT, cmd_xclient },
+	{ "xforward", ":xforward ATTR=VALUE ...", "send Postfix's XFORWARD "
+	  "(ADDR, NAME, PORT, PROTO, HELO, IDENT, SOURCE) for the next message",
+	  CMD_UI | CMD_SCRIPT, cmd_xforward },
 	{ "raw", ":raw [all]", "send the next AUTH answer verbatim (already "
 	  "base64); all: every answer of this exchange",
 	  CMD_UI | CMD_SCRIPT, cmd_raw },
@@ -251,7 +261,8 @@ command_run(struct command_ctx *ctx, const char *line)
 	rest = xstrdup(line + namelen);
 	argv[0] = (char *)ce->name;
 	/* :b64, :unb64 and :explain take the rest of the line as one word. */
-	if (ce->fn == cmd_b64 || ce->fn == cmd_unb64 || ce->fn == cmd_explain) {
+	if (ce->fn == cmd_b64 || ce->fn == cmd_unb64 || ce->fn == cmd_explain ||
+	    ce->fn == cmd_xclient || ce->fn == cmd_xforward) {
 		char	*p = rest;
 
 		while (*p == ' ' || *p == '\t')
@@ -340,6 +351,14 @@ command_check(const char *line, char *err, size_t errlen)
 	} else if (ce->fn == cmd_bdat && !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, ":bdat: %s is not a file", argv[1]);
 		rc = -1;
+	} else if (ce->fn == cmd_xclient || ce->fn == cmd_xforward) {
+		char	*built, *p = strchr(line, ' ');
+
+		built = xclient_build(ce->fn == cmd_xclient ? XCLIENT_XCLIENT :
+		    XCLIENT_XFORWARD, p != NULL ? p : "", err, errlen);
+		if (built == NULL)
+			rc = -1;
+		free(built);
 	} else if (ce->fn == cmd_expect && argc < 2) {
 		snprintf(err, errlen, "usage: %s", ce->usage);
 		rc = -1;
@@ -744,6 +763,30 @@ cmd_hint(struct command_ctx *ctx, int argc, char **argv)
 		return -1;
 	}
 	return ctx->lesson(ctx->arg, "hint", NULL);
+}
+
+/* :xclient and :xforward: the words after the command, as typed. */
+static int
+cmd_admin(struct command_ctx *ctx, int argc, char **argv,
+    enum xclient_kind k)
+{
+	const char	*name = k == XCLIENT_XCLIENT ? "xclient" : "xforward";
+
+	if (argc != 2)
+		return cmd_usage(ctx, name);
+	return session_xclient(ctx->s, k, argv[1]);
+}
+
+static int
+cmd_xclient(struct command_ctx *ctx, int argc, char **argv)
+{
+	return cmd_admin(ctx, argc, argv, XCLIENT_XCLIENT);
+}
+
+static int
+cmd_xforward(struct command_ctx *ctx, int argc, char **argv)
+{
+	return cmd_admin(ctx, argc, argv, XCLIENT_XFORWARD);
 }
 
 static int

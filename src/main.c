@@ -20,10 +20,13 @@
 #include <unistd.h>
 
 #include "smtpscope/lesson.h"
+#include "smtpscope/net.h"
+#include "smtpscope/proxyhdr.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
+#include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui.h"
 
@@ -45,7 +48,10 @@ enum {
 	OPT_TO, OPT_FROM, OPT_HEADER, OPT_BODY, OPT_BODY_FILE, OPT_ATTACH,
 	OPT_AUTH, OPT_EHLO, OPT_BDAT, OPT_BDAT_CHUNK, OPT_QUIT_AFTER,
 	OPT_SMTPUTF8, OPT_REQUIRETLS, OPT_SIZE, OPT_DSN_RET, OPT_DSN_ENVID,
-	OPT_DSN_NOTIFY, OPT_DSN_ORCPT
+	OPT_DSN_NOTIFY, OPT_DSN_ORCPT,
+	/* transports and admin extensions */
+	OPT_XCLIENT, OPT_XFORWARD, OPT_PROXY_PROTOCOL, OPT_PROXY_SOURCE,
+	OPT_PROXY_DEST, OPT_BIND, OPT_PIPE
 };
 
 static const struct option longopts[] = {
@@ -88,6 +94,14 @@ static const struct option longopts[] = {
 	{ "theme",		required_argument, NULL, OPT_THEME },
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
+	/* transports and admin extensions */
+	{ "xclient",		required_argument, NULL, OPT_XCLIENT },
+	{ "xforward",		required_argument, NULL, OPT_XFORWARD },
+	{ "proxy-protocol",	required_argument, NULL, OPT_PROXY_PROTOCOL },
+	{ "proxy-source",	required_argument, NULL, OPT_PROXY_SOURCE },
+	{ "proxy-dest",		required_argument, NULL, OPT_PROXY_DEST },
+	{ "bind",		required_argument, NULL, OPT_BIND },
+	{ "pipe",		required_argument, NULL, OPT_PIPE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	/* The one-shot send. */
@@ -153,6 +167,9 @@ static const char usage_text[] =
 "  smtp://HOST[:PORT]         plain (25); add --starttls to upgrade\n"
 "  smtps://HOST[:PORT]        implicit TLS (465)\n"
 "  submission://HOST[:PORT]   port 587, plain until STARTTLS\n"
+"  lmtp://HOST[:PORT]         LMTP (24): LHLO, one reply per recipient\n"
+"  smtp:///PATH, lmtp:///PATH  a unix domain socket\n"
+"  --pipe 'COMMAND'           a program's stdin and stdout (no target)\n"
 "\n"
 "Modes:\n"
 "  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
@@ -218,6 +235,20 @@ SEND_USAGE
 "  --timing             show the time of each line\n"
 "  --no-color           no colours (also when NO_COLOR is set)\n"
 "  --theme NAME         colours: dark (default), light, high-contrast\n"
+"Transports and admin commands:\n"
+"  --pipe 'COMMAND'     talk to COMMAND (run by /bin/sh -c, without a\n"
+"                       terminal) over its stdin and stdout; its stderr and\n"
+"                       exit status become notes (sendmail -bs, exim -bh)\n"
+"  --bind ADDR[:PORT]   connect from this local address ([IPv6]:PORT)\n"
+"  --proxy-protocol 1|2 send a PROXY header (HAProxy's, v1 text or v2\n"
+"                       binary) before the greeting\n"
+"  --proxy-source ADDR:PORT  the client it names (default: our address)\n"
+"  --proxy-dest ADDR:PORT    the server it names (default: the peer's)\n"
+"  --xclient 'ATTR=VALUE ...'  send XCLIENT after EHLO (Postfix: ADDR,\n"
+"                       NAME, PORT, PROTO, HELO, LOGIN, DESTADDR,\n"
+"                       DESTPORT), then EHLO again; values plain\n"
+"  --xforward 'ATTR=VALUE ...' send XFORWARD after EHLO (ADDR, NAME, PORT,\n"
+"                       PROTO, HELO, IDENT, SOURCE)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed (a\n"
@@ -385,10 +416,12 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		    strncasecmp(arg, "submission", 10) == 0) {
 			defport = "587";
 			o->sp.require_tls = 1;
-		}
-		else {
+		} else if (schemelen == 4 && strncasecmp(arg, "lmtp", 4) == 0) {
+			defport = "24";
+			o->sp.lmtp = 1;
+		} else {
 			usage_error("unknown URL scheme in '%s' (use smtp://, "
-			    "smtps:// or submission://)", arg);
+			    "smtps://, submission:// or lmtp://)", arg);
 			return -1;
 		}
 		if (argc > 1) {
@@ -397,6 +430,22 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 			return -1;
 		}
 		arg = rest + 3;
+		if (*arg == '/') {
+			/* smtp:///path, lmtp:///path: a unix domain socket. */
+			if (schemelen != 4) {
+				usage_error("a unix socket goes with smtp:// or "
+				    "lmtp:// ('%s')", argv[0]);
+				return -1;
+			}
+			if (arg[1] == '\0') {
+				usage_error("no socket path in '%s'", argv[0]);
+				return -1;
+			}
+			o->sp.unix_path = arg;
+			o->sp.host = arg;
+			o->sp.port = "";
+			return 0;
+		}
 	} else if (argc > 2) {
 		usage_error("too many arguments: '%s'", argv[2]);
 		return -1;
@@ -494,6 +543,119 @@ read_password(const struct opts *o, char **out)
 		}
 		*out = xstrdup(buf);
 		wipe(buf, sizeof buf);
+	}
+	return 0;
+}
+
+/*
+ * Check the transport and admin options together, before anything
+ * connects.  Returns 0, or -1 after a usage message.
+ */
+static int
+check_transport(struct opts *o, int argc)
+{
+	struct sockaddr_storage	 ss, ps, pd;
+	socklen_t		 len;
+	char			 err[512];
+	char			*line;
+	int			 fam;
+
+	if (o->sp.pipe_cmd != NULL) {
+		if (argc > 0) {
+			usage_error("--pipe talks to a program: no target "
+			    "('%s') goes with it", o->sp.host);
+			return -1;
+		}
+		if (*o->sp.pipe_cmd == '\0') {
+			usage_error("%s", "--pipe wants a command");
+			return -1;
+		}
+		if (o->lesson != NULL) {
+			usage_error("%s", "--pipe does not go with --lesson");
+			return -1;
+		}
+		/* What the status bar names. */
+		o->sp.host = o->sp.pipe_cmd;
+		o->sp.port = "";
+	}
+	if (o->sp.bind != NULL) {
+		if (o->sp.pipe_cmd != NULL || o->sp.unix_path != NULL) {
+			usage_error("%s", "--bind is for TCP: not with --pipe "
+			    "or a unix socket");
+			return -1;
+		}
+		if (argc == 0) {
+			usage_error("%s", "--bind needs a target");
+			return -1;
+		}
+		if ((fam = net_parse_bind(o->sp.bind, &ss, &len, err,
+		    sizeof err)) == -1) {
+			usage_error("--bind: %s", err);
+			return -1;
+		}
+		if (o->sp.family != AF_UNSPEC && o->sp.family != fam) {
+			usage_error("--bind %s is not of the family -4/-6 asks "
+			    "for", o->sp.bind);
+			return -1;
+		}
+	}
+	if ((o->sp.proxy_src != NULL || o->sp.proxy_dst != NULL) &&
+	    o->sp.proxy_version == 0) {
+		usage_error("%s", "--proxy-source and --proxy-dest go with "
+		    "--proxy-protocol 1|2");
+		return -1;
+	}
+	if (o->sp.proxy_version != 0) {
+		if (argc == 0 && o->sp.pipe_cmd == NULL) {
+			usage_error("%s", "--proxy-protocol needs a target");
+			return -1;
+		}
+		memset(&ps, 0, sizeof ps);
+		memset(&pd, 0, sizeof pd);
+		if (o->sp.proxy_src != NULL && proxyhdr_parse_addr(
+		    o->sp.proxy_src, &ps, err, sizeof err) == -1) {
+			usage_error("--proxy-source: %s", err);
+			return -1;
+		}
+		if (o->sp.proxy_dst != NULL && proxyhdr_parse_addr(
+		    o->sp.proxy_dst, &pd, err, sizeof err) == -1) {
+			usage_error("--proxy-dest: %s", err);
+			return -1;
+		}
+		if ((o->sp.unix_path != NULL || o->sp.pipe_cmd != NULL) &&
+		    (o->sp.proxy_src == NULL || o->sp.proxy_dst == NULL)) {
+			usage_error("%s", "--proxy-protocol over a unix socket "
+			    "or --pipe has no addresses of its own: give "
+			    "--proxy-source and --proxy-dest");
+			return -1;
+		}
+		if (o->sp.proxy_src != NULL && o->sp.proxy_dst != NULL &&
+		    ps.ss_family != pd.ss_family) {
+			usage_error("%s", "--proxy-source and --proxy-dest must "
+			    "be of one family (both IPv4 or both IPv6)");
+			return -1;
+		}
+	}
+	if (o->sp.xclient != NULL) {
+		if ((line = xclient_build(XCLIENT_XCLIENT, o->sp.xclient, err,
+		    sizeof err)) == NULL) {
+			usage_error("--xclient: %s", err);
+			return -1;
+		}
+		free(line);
+	}
+	if (o->sp.xforward != NULL) {
+		if ((line = xclient_build(XCLIENT_XFORWARD, o->sp.xforward,
+		    err, sizeof err)) == NULL) {
+			usage_error("--xforward: %s", err);
+			return -1;
+		}
+		free(line);
+	}
+	if ((o->sp.xclient != NULL || o->sp.xforward != NULL) && argc == 0 &&
+	    o->sp.pipe_cmd == NULL) {
+		usage_error("%s", "--xclient and --xforward need a target");
+		return -1;
 	}
 	return 0;
 }
@@ -691,6 +853,30 @@ main(int argc, char **argv)
 				return rc;
 			}
 			break;
+		case OPT_XCLIENT:
+			o.sp.xclient = optarg;
+			break;
+		case OPT_XFORWARD:
+			o.sp.xforward = optarg;
+			break;
+		case OPT_PROXY_PROTOCOL:
+			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+				return usage_error("--proxy-protocol wants 1 or "
+				    "2 (the version), not '%s'", optarg);
+			o.sp.proxy_version = optarg[0] - '0';
+			break;
+		case OPT_PROXY_SOURCE:
+			o.sp.proxy_src = optarg;
+			break;
+		case OPT_PROXY_DEST:
+			o.sp.proxy_dst = optarg;
+			break;
+		case OPT_BIND:
+			o.sp.bind = optarg;
+			break;
+		case OPT_PIPE:
+			o.sp.pipe_cmd = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -766,9 +952,17 @@ main(int argc, char **argv)
 		free(target_store);
 		return EXIT_USAGE;
 	}
-	/* An empty --sni still checks the certificate against the host. */
+	if (check_transport(&o, argc) == -1) {
+		free(target_store);
+		return EXIT_USAGE;
+	}
+	/*
+	 * An empty --sni still checks the certificate against the host; a
+	 * socket path or a program has no name to check.
+	 */
 	if ((o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0') &&
-	    o.sp.host != NULL)
+	    o.sp.host != NULL && o.sp.unix_path == NULL &&
+	    o.sp.pipe_cmd == NULL)
 		o.sp.tls.sni = o.sp.host;
 	tls_global_init();
 	/* Every option is checked before anything connects. */
@@ -823,7 +1017,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "smtpscope: --step needs a terminal; "
 			    "without --step the script runs without one\n");
 			rc = EXIT_USAGE;
-		} else if (argc == 0)
+		} else if (argc == 0 && o.sp.pipe_cmd == NULL)
 			rc = run_practice_ui(&o, &up);
 		else {
 			up.sp = o.sp;
@@ -839,7 +1033,7 @@ main(int argc, char **argv)
 		struct practice		*pr = NULL;
 		char			 port[16];
 
-		if (argc == 0) {
+		if (argc == 0 && o.sp.pipe_cmd == NULL) {
 			/* No target: a practice server of its own. */
 			if ((pr = start_script_practice(port,
 			    sizeof port)) == NULL) {
@@ -891,7 +1085,7 @@ main(int argc, char **argv)
 	}
 	up.lesson = o.lesson_l;
 	up.lesson_num = o.lesson_num;
-	if (argc == 0)
+	if (argc == 0 && o.sp.pipe_cmd == NULL)
 		rc = run_practice_ui(&o, &up);
 	else {
 		up.sp = o.sp;

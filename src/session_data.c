@@ -160,7 +160,8 @@ session_stream_done(struct session *s)
 	    VERB_DOT);
 	(void)tl;
 	s->info.mode = SMODE_COMMAND;
-	session_push(s, VERB_DOT);
+	if (!session_lmtp_push(s, VERB_DOT, 0))
+		session_push(s, VERB_DOT);
 	phase_on_command(&s->info.ph, VERB_DOT);
 }
 
