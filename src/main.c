@@ -21,6 +21,8 @@
 
 #include "smtpscope/lesson.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/prefs.h"
+#include "smtpscope/profile.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
@@ -40,7 +42,9 @@ enum {
 	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG, OPT_SERVE_PLAIN,
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
-	OPT_THEME, OPT_LESSON
+	OPT_THEME, OPT_LESSON,
+	/* Machine-readable output and named servers. */
+	OPT_JSON, OPT_PROFILE
 };
 
 static const struct option longopts[] = {
@@ -83,6 +87,8 @@ static const struct option longopts[] = {
 	{ "theme",		required_argument, NULL, OPT_THEME },
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "profile",		required_argument, NULL, OPT_PROFILE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	{ NULL,			0,		   NULL, 0 }
@@ -169,12 +175,19 @@ static const char usage_text[] =
 "  --timing             show the time of each line\n"
 "  --no-color           no colours (also when NO_COLOR is set)\n"
 "  --theme NAME         colours: dark (default), light, high-contrast\n"
+"  --json               with --script: print JSON Lines (one object per\n"
+"                       transcript line, then a summary) instead of text\n"
+"  --profile NAME       take the target and options from [profile NAME] in\n"
+"                       the config file (the command line overrides them)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed,\n"
 "2 usage error, 3 connection error (also: the server flooded us with\n"
 "replies nobody asked for), 4 TLS error, 5 timeout.\n"
 "See smtpscope(1) for the command language.\n";
+
+/* The --profile in use; its strings back options until exit. */
+static struct profile	 profile;
 
 /*
  * A whole number from lo to hi for option name, or -1 after a usage
@@ -391,6 +404,16 @@ read_password(const struct opts *o, char **out)
 	int		 fd;
 
 	*out = NULL;
+	if (o->password_command != NULL) {
+		char	err[1024];
+
+		if ((*out = profile_password(&profile, err,
+		    sizeof err)) == NULL) {
+			fprintf(stderr, "smtpscope: %s\n", err);
+			return -1;
+		}
+		return 0;
+	}
 	if (o->password_env != NULL) {
 		if ((v = getenv(o->password_env)) == NULL) {
 			fprintf(stderr, "smtpscope: --password-env: the "
@@ -433,6 +456,94 @@ read_password(const struct opts *o, char **out)
 		*out = xstrdup(buf);
 		wipe(buf, sizeof buf);
 	}
+	return 0;
+}
+
+static void
+profile_cleanup(void)
+{
+	profile_free(&profile);
+}
+
+/*
+ * --profile NAME: fill what the command line left unset from the profile,
+ * and take its URL when no target was given.  Returns 0, or -1 after
+ * saying why.
+ */
+static int
+apply_profile(struct opts *o, int *argcp, char ***argvp)
+{
+	static char	*url_argv[2];
+	char		 err[1024], *path;
+	int		 rc;
+
+	path = prefs_path();
+	rc = profile_load(&profile, path, o->profile, err, sizeof err);
+	free(path);
+	atexit(profile_cleanup);
+	if (rc == -1) {
+		fprintf(stderr, "smtpscope: %s\n", err);
+		return -1;
+	}
+	if (o->user == NULL)
+		o->user = profile.user;
+	/* A password source on the command line replaces the profile's. */
+	if (o->password_env == NULL && o->password_file == NULL) {
+		o->password_file = profile.password_file;
+		o->password_command = profile.password_command;
+	}
+	if (o->sp.tls.ca_file == NULL)
+		o->sp.tls.ca_file = profile.ca_file;
+	if (o->sp.tls.cert_file == NULL && o->sp.tls.key_file == NULL) {
+		o->sp.tls.cert_file = profile.cert;
+		o->sp.tls.key_file = profile.key;
+	}
+	if (o->sp.tls.sni == NULL)
+		o->sp.tls.sni = profile.sni;
+	if (o->sp.tls.priority == NULL)
+		o->sp.tls.priority = profile.tls_priority;
+	if (!o->timeout_given && profile.timeout > 0)
+		o->sp.timeout_ms = profile.timeout * 1000;
+	if (profile.starttls == 1) {
+		o->sp.starttls = 1;
+		o->sp.require_tls = 1;
+	}
+	if (profile.insecure)
+		o->sp.tls.insecure = 1;
+	if (profile.allow_plaintext)
+		o->sp.allow_plaintext = 1;
+	if (o->sp.family == AF_UNSPEC && profile.family != 0)
+		o->sp.family = profile.family == 4 ? AF_INET : AF_INET6;
+	if (*argcp == 0) {
+		if (profile.url == NULL) {
+			fprintf(stderr, "smtpscope: %s: profile %s has no url "
+			    "and no target was given\n", profile.path,
+			    profile.name);
+			return -1;
+		}
+		url_argv[0] = profile.url;
+		url_argv[1] = NULL;
+		*argvp = url_argv;
+		*argcp = 1;
+	}
+	return 0;
+}
+
+/*
+ * --json and --profile go with a session: script mode for --json, any
+ * session with a target for --profile.  Returns 0 or the usage exit code.
+ */
+static int
+check_json_profile(const struct opts *o)
+{
+	if (o->json && (o->script == NULL || o->step))
+		return usage_error("%s", "--json goes with --script FILE (the "
+		    "UI and --step draw on the terminal)");
+	if (o->profile != NULL && (o->explain != NULL || o->serve != NULL ||
+	    o->replay != NULL || o->lesson != NULL))
+		return usage_error("%s", "--profile names a server to talk to: "
+		    "it does not go with --explain, --serve, --replay or "
+		    "--lesson");
 	return 0;
 }
 
@@ -568,6 +679,7 @@ main(int argc, char **argv)
 				return usage_error("--timeout wants seconds "
 				    "(1-3600), not '%s'", optarg);
 			o.sp.timeout_ms = (int)num * 1000;
+			o.timeout_given = 1;
 			break;
 		case OPT_USER:
 			o.user = optarg;
@@ -617,6 +729,12 @@ main(int argc, char **argv)
 		case OPT_ALLOW_PLAINTEXT:
 			o.sp.allow_plaintext = 1;
 			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_PROFILE:
+			o.profile = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -633,6 +751,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	o.sp.show_secrets = o.show_secrets;
+	if ((rc = check_json_profile(&o)) != 0)
+		return rc;
+	if (o.profile != NULL && apply_profile(&o, &argc, &argv) == -1)
+		return EXIT_USAGE;
 	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
 		return usage_error("%s", "--cert and --key go together");
 
@@ -780,6 +902,9 @@ main(int argc, char **argv)
 		sp.color = !o.no_color && isatty(STDOUT_FILENO);
 		sp.timing = o.timing;
 		sp.show_secrets = o.show_secrets;
+		sp.json = o.json;
+		if (sp.json)
+			sp.color = 0;
 		sp.out = stdout;
 		rc = script_run(&sp);
 		practice_free(pr);

@@ -45,6 +45,11 @@ struct opts {
 	int			 lesson_num;	/* 1.., 0: from a file */
 	struct lesson		*lesson_owned;	/* loaded from a file */
 	struct session_params	 sp;
+	/* --json and --profile. */
+	int			 json;
+	const char		*profile;
+	const char		*password_command;	/* from the profile */
+	int			 timeout_given;	/* --timeout on the command line */
 };
 
 /* Print an error and the --help hint; returns the usage exit code. */
