@@ -539,6 +539,12 @@ check_json_profile(const struct opts *o)
 	if (o->json && (o->script == NULL || o->step))
 		return usage_error("%s", "--json goes with --script FILE (the "
 		    "UI and --step draw on the terminal)");
+	if (o->profile != NULL && (*o->profile == '\0' ||
+	    strlen(o->profile) > 64 || *o->profile == '-' ||
+	    strspn(o->profile, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(o->profile)))
+		return usage_error("%s", "--profile wants a profile name: 1 to "
+		    "64 letters, digits, '.', '_' or '-' (not first)");
 	if (o->profile != NULL && (o->explain != NULL || o->serve != NULL ||
 	    o->replay != NULL || o->lesson != NULL))
 		return usage_error("%s", "--profile names a server to talk to: "

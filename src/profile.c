@@ -357,11 +357,12 @@ profile_load(struct profile *p, const char *path, const char *name,
 			goto out;
 	}
 	if (!r.found) {
-		char	*list, *c;
+		char	*list, *c, *safe = sanitize_dup(name, strlen(name));
 
 		if (r.names == NULL) {
 			snprintf(err, errlen, "--profile: no profile '%s' in "
-			    "%s (it has none)", name, path);
+			    "%s (it has none)", safe, path);
+			free(safe);
 			goto out;
 		}
 		list = xstrdup(r.names);
@@ -370,8 +371,9 @@ profile_load(struct profile *p, const char *path, const char *name,
 			if (*c == '\n')
 				*c = ' ';
 		snprintf(err, errlen, "--profile: no profile '%s' in %s (it "
-		    "has: %s)", name, path, list);
+		    "has: %s)", safe, path, list);
 		free(list);
+		free(safe);
 		goto out;
 	}
 	if (p->password_command != NULL && profile_safe(&st, path, err,

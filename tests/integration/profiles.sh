@@ -65,6 +65,10 @@ check_run "override: --timeout accepted over the profile's" 0 "$SMTPSCOPE" \
 # Errors: exit 2, the file and line named.
 check_run "unknown profile: exit 2" 2 "$SMTPSCOPE" --profile nosuch --script "$TMPD/login.scr"
 check_grep "unknown profile: names the known ones" "no profile 'nosuch'.*practice nourl" "$TMPD/err"
+check_run "a bad profile name: exit 2" 2 "$SMTPSCOPE" --profile "$(printf 'x\033[2J')" \
+    --script "$TMPD/login.scr"
+check_grep "a bad profile name: said" 'wants a profile name' "$TMPD/err"
+check_nogrep "a bad profile name: not echoed raw" "$(printf '\033')" "$TMPD/err"
 check_run "profile without url and no target: exit 2" 2 "$SMTPSCOPE" --profile nourl \
     --script "$TMPD/login.scr"
 check_grep "no url: said" 'has no url' "$TMPD/err"
