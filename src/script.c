@@ -9,8 +9,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,7 +336,6 @@ script_run(struct script_params *sp)
 	ssize_t			 n;
 	size_t			 i;
 	int			 rc = EXIT_OK, sent_quit = 0;
-
 	struct timespec		 now;
 
 	if (sp->out == NULL)

@@ -24,8 +24,11 @@ check_screen "the status bar names it" "127\\.0\\.0\\.1:$PRACTICE_PORT"
 keys 'EHLO me' Enter
 check_screen "EHLO answered" '^S: 250 '
 keys 'STARTTLS' Enter
-check_screen "STARTTLS answered" '^S: 220 '
+check_screen "TLS is up" '^# TLS'
 keys 'EHLO me' Enter
+# The second EHLO reply ends before :auth goes.
+two_ehlo() { [ "$(screen | grep -c '^S: 250 HELP')" -ge 2 ]; }
+check "EHLO answered again over TLS" wait_for 10 two_ehlo
 keys ':auth plain' Enter
 check_screen "the profile's password logs in" '^S: 235 '
 screen >"$TMPD/auth.txt"
