@@ -119,36 +119,31 @@ fi
 # ---- zsh
 if command -v zsh >/dev/null 2>&1; then
 	check "zsh: the file parses" zsh -n "$ZSH_FILE"
-	# zcomp LINE: what zsh lists for LINE<Tab>, driven through a pty.
+	# zcheck NAME LINE WANT: ok when zsh, driven through a pty, prints WANT
+	# (a fixed string) after LINE<Tab>; it waits for it, up to 20 s.
 	cat >"$TMPD/zcomp.zsh" <<'ZEOF'
 zmodload zsh/zpty || exit 3
 zpty -b z zsh -f -i
-zpty -w z "PS1='>'; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; setopt nobeep; LISTMAX=1000; COLUMNS=200"
-sleep 0.3
-while zpty -r -t z line; do :; done
+zpty -w z "PS1='>'; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; setopt nobeep; LISTMAX=1000; COLUMNS=200; print READY\$((6*7))"
+zpty -r z out '*READY42*' || exit 4
 zpty -n -w z "$2"$'\t'
-sleep 1
-out=""
-while zpty -r -t z line; do out+=$line; done
+zpty -r z out "*$3*" || exit 5
 zpty -d z
-print -r -- "$out" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g'
+print -r -- "$out"
 ZEOF
-	zcomp() { timeout 20 zsh -f "$TMPD/zcomp.zsh" "$C" "$1" 2>&1 | tr -s ' \t' '\n\n'; }
-	zcomp 'smtpscope --quit-after ' >"$TMPD/zsh.out"
-	if grep -q '^banner' "$TMPD/zsh.out"; then
-		ok "zsh: --quit-after values"
-		zcomp 'smtpscope --profile ' >"$TMPD/zsh.out"
-		check_grep "zsh: --profile names from the config" 'home-2' "$TMPD/zsh.out"
-		zcomp 'smtpscope --the' >"$TMPD/zsh.out"
-		check_grep "zsh: --the gives --theme" '--theme' "$TMPD/zsh.out"
-		zcomp "smtpscope --script $TMPD/files/script-o" >"$TMPD/zsh.out"
-		check_grep "zsh: --script completes files" 'script-one\.txt' "$TMPD/zsh.out"
-		zcomp 'smtpscope subm' >"$TMPD/zsh.out"
-		check_grep "zsh: URL schemes" 'submission://' "$TMPD/zsh.out"
-	else
-		not_ok "zsh: --quit-after values"
-		sed 's/^/#   /' "$TMPD/zsh.out" | head -20
-	fi
+	zcheck() {
+		if timeout 20 zsh -f "$TMPD/zcomp.zsh" "$C" "$2" "$3" >"$TMPD/zsh.out" 2>&1; then
+			ok "zsh: $1"
+		else
+			not_ok "zsh: $1"
+			tr -d '\r' <"$TMPD/zsh.out" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/^/#   /' | head -10
+		fi
+	}
+	zcheck "--quit-after values" 'smtpscope --quit-after ' banner
+	zcheck "--profile names from the config" 'smtpscope --profile ' home-2
+	zcheck "--the gives --theme" 'smtpscope --the' --theme
+	zcheck "--script completes files" "smtpscope --script $TMPD/files/script-o" script-one.txt
+	zcheck "URL schemes" 'smtpscope subm' submission://
 else
 	ok "zsh: # SKIP zsh is not installed"
 fi
