@@ -165,7 +165,7 @@ json_line(struct buf *out, const struct transcript *t, size_t i,
 
 	buf_addch(out, '{');
 	json_kstr(out, "type", "line");
-	json_kstr(out, "dir", dir);
+	json_kstr(out, "direction", dir);
 	json_key(out, "time");
 	json_time(out, wall_start + tl->t);
 	json_key(out, "elapsed_ms");

@@ -176,7 +176,7 @@ static const char usage_text[] =
 "  --json               with --script: print JSON Lines (one object per\n"
 "                       transcript line, then a summary) instead of text\n"
 "  --profile NAME       take the target and options from [profile NAME] in\n"
-"                       the config file (the command line overrides them)\n"
+"                       ~/.config/smtpscope/config (the command line wins)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed,\n"

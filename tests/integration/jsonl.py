@@ -32,14 +32,14 @@ if not L or L[-1]["type"] != "summary":
 if sum(1 for o in L if o["type"] == "summary") != 1:
     sys.exit("more than one summary")
 for o in L[:-1]:
-    for k in ("dir", "time", "elapsed_ms", "text"):
+    for k in ("direction", "time", "elapsed_ms", "text"):
         if k not in o:
             sys.exit("a line object without %s: %r" % (k, o))
 S = L[-1]
 
 
 def lines(d):
-    return [o for o in L if o.get("dir") == d]
+    return [o for o in L if o.get("direction") == d]
 
 
 def text(d):

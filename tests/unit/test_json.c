@@ -69,7 +69,7 @@ test_lines(void)
 	transcript_note(&t, TDIR_INFO, "diagnosis: %s", "check the password");
 
 	json_line(&b, &t, 0, 0, 0.0);
-	OK(strstr(buf_str(&b), "\"type\":\"line\",\"dir\":\"server\"") != NULL,
+	OK(strstr(buf_str(&b), "\"type\":\"line\",\"direction\":\"server\"") != NULL,
 	    "server line: type and dir");
 	OK(strstr(buf_str(&b), "\"time\":\"1970-01-01T00:00:00.") != NULL,
 	    "time in RFC 3339");
@@ -98,7 +98,7 @@ test_lines(void)
 
 	buf_reset(&b);
 	json_line(&b, &t, 3, 0, 0.0);
-	OK(strstr(buf_str(&b), "\"dir\":\"diagnosis\",") != NULL,
+	OK(strstr(buf_str(&b), "\"direction\":\"diagnosis\",") != NULL,
 	    "diagnosis is its own kind");
 	OK(strstr(buf_str(&b), "\"text\":\"check the password\"") != NULL,
 	    "diagnosis text without its prefix");
