@@ -51,7 +51,9 @@ enum {
 	OPT_DSN_NOTIFY, OPT_DSN_ORCPT,
 	/* transports and admin extensions */
 	OPT_XCLIENT, OPT_XFORWARD, OPT_PROXY_PROTOCOL, OPT_PROXY_SOURCE,
-	OPT_PROXY_DEST, OPT_BIND, OPT_PIPE
+	OPT_PROXY_DEST, OPT_BIND, OPT_PIPE,
+	/* Machine-readable output and named servers. */
+	OPT_JSON, OPT_PROFILE
 };
 
 static const struct option longopts[] = {
@@ -102,6 +104,8 @@ static const struct option longopts[] = {
 	{ "proxy-dest",		required_argument, NULL, OPT_PROXY_DEST },
 	{ "bind",		required_argument, NULL, OPT_BIND },
 	{ "pipe",		required_argument, NULL, OPT_PIPE },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "profile",		required_argument, NULL, OPT_PROFILE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	/* The one-shot send. */
@@ -249,6 +253,10 @@ SEND_USAGE
 "                       DESTPORT), then EHLO again; values plain\n"
 "  --xforward 'ATTR=VALUE ...' send XFORWARD after EHLO (ADDR, NAME, PORT,\n"
 "                       PROTO, HELO, IDENT, SOURCE)\n"
+"  --json               with --script: print JSON Lines (one object per\n"
+"                       transcript line, then a summary) instead of text\n"
+"  --profile NAME       take the target and options from [profile NAME] in\n"
+"                       ~/.config/smtpscope/config (the command line wins)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed (a\n"
@@ -502,6 +510,8 @@ read_password(const struct opts *o, char **out)
 	int		 fd;
 
 	*out = NULL;
+	if (o->password_command != NULL)
+		return opts_profile_password(out);
 	if (o->password_env != NULL) {
 		if ((v = getenv(o->password_env)) == NULL) {
 			fprintf(stderr, "smtpscope: --password-env: the "
@@ -792,6 +802,7 @@ main(int argc, char **argv)
 				return usage_error("--timeout wants seconds "
 				    "(1-3600), not '%s'", optarg);
 			o.sp.timeout_ms = (int)num * 1000;
+			o.timeout_given = 1;
 			break;
 		case OPT_USER:
 			o.user = optarg;
@@ -877,6 +888,12 @@ main(int argc, char **argv)
 		case OPT_PIPE:
 			o.sp.pipe_cmd = optarg;
 			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_PROFILE:
+			o.profile = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -893,6 +910,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	o.sp.show_secrets = o.show_secrets;
+	if ((rc = opts_check_json_profile(&o)) != 0)
+		return rc;
+	if (o.profile != NULL && opts_apply_profile(&o, &argc, &argv) == -1)
+		return EXIT_USAGE;
 	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
 		return usage_error("%s", "--cert and --key go together");
 
@@ -1061,6 +1082,9 @@ main(int argc, char **argv)
 		sp.color = !o.no_color && isatty(STDOUT_FILENO);
 		sp.timing = o.timing;
 		sp.show_secrets = o.show_secrets;
+		sp.json = o.json;
+		if (sp.json)
+			sp.color = 0;
 		sp.out = stdout;
 		rc = script_run(&sp);
 		practice_free(pr);

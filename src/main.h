@@ -70,6 +70,11 @@ struct opts {
 		const char	*dsn_notify;
 		int		 dsn_orcpt;
 	}			 snd;
+	/* --json and --profile. */
+	int			 json;
+	const char		*profile;
+	const char		*password_command;	/* from the profile */
+	int			 timeout_given;	/* --timeout on the command line */
 };
 
 /* --password-env/--password-file: 0, or -1 after saying why. */
@@ -91,5 +96,14 @@ int	 run_practice_ui(struct opts *, struct ui_params *);
 int	 lesson_list(void);
 /* --lesson N|FILE: find or load it into o; 0, or -1 after saying why. */
 int	 lesson_resolve(struct opts *);
+/* --json and --profile with the rest: 0, or the usage exit code (said). */
+int	 opts_check_json_profile(const struct opts *);
+/*
+ * --profile: fill what the command line left unset from the profile and,
+ * with no target given, point argc/argv at its url.  0, or -1 (said).
+ */
+int	 opts_apply_profile(struct opts *, int *, char ***);
+/* Run the profile's password-command into *out; 0, or -1 (said). */
+int	 opts_profile_password(char **);
 
 #endif

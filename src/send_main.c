@@ -404,6 +404,9 @@ run_send(struct opts *o, int argc)
 	sp.color = !o->no_color && isatty(STDOUT_FILENO);
 	sp.timing = o->timing;
 	sp.show_secrets = o->show_secrets;
+	sp.json = o->json;
+	if (sp.json)
+		sp.color = 0;
 	sp.out = stdout;
 	rc = send_run(&sp, &p);
 out:

@@ -24,6 +24,7 @@ struct script_params {
 	int			 color;		/* ANSI colour on stdout */
 	int			 timing;	/* [+0.012s] prefixes */
 	int			 show_secrets;
+	int			 json;		/* JSON Lines, not text (--json) */
 	FILE			*out;
 	/*
 	 * The built-in practice server when the script has no target (not
