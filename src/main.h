@@ -45,6 +45,11 @@ struct opts {
 	int			 lesson_num;	/* 1.., 0: from a file */
 	struct lesson		*lesson_owned;	/* loaded from a file */
 	struct session_params	 sp;
+	/* --intercept LISTEN and its options. */
+	const char		*intercept;
+	int			 intercept_once;
+	int			 intercept_max_sessions;
+	int			 intercept_idle;
 };
 
 /* Print an error and the --help hint; returns the usage exit code. */
@@ -58,5 +63,13 @@ int	 run_practice_ui(struct opts *, struct ui_params *);
 int	 lesson_list(void);
 /* --lesson N|FILE: find or load it into o; 0, or -1 after saying why. */
 int	 lesson_resolve(struct opts *);
+
+/* --intercept (src/intercept_main.c). */
+struct intercept_params;
+struct tls_ca;
+int	 intercept_parse_listen(const char *, struct intercept_params *,
+	    char **);
+struct tls_ca *intercept_open_ca(char *, size_t);
+int	 run_intercept(struct opts *, struct intercept_params *);
 
 #endif
