@@ -477,7 +477,16 @@ tls_ca_cred(struct tls_ca *ca, const char *sni, int fd, char *err,
 	const char		*dname = NULL;
 	size_t			 iplen = 0, i;
 
-	if (sni != NULL && ca_dns_name(sni, dns, sizeof dns)) {
+	/* Some clients send an address as SNI (RFC 6066 3 forbids it). */
+	if (sni != NULL && inet_pton(AF_INET, sni, ip) == 1) {
+		iplen = 4;
+		snprintf(text, sizeof text, "%s", sni);
+		snprintf(key, sizeof key, "ip:%s", text);
+	} else if (sni != NULL && inet_pton(AF_INET6, sni, ip) == 1) {
+		iplen = 16;
+		inet_ntop(AF_INET6, ip, text, sizeof text);
+		snprintf(key, sizeof key, "ip:%s", text);
+	} else if (sni != NULL && ca_dns_name(sni, dns, sizeof dns)) {
 		dname = dns;
 		snprintf(key, sizeof key, "dns:%s", dns);
 	} else {
