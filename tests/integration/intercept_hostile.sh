@@ -1,0 +1,90 @@
+#!/bin/sh
+# --intercept against hostile clients, with the practice server upstream:
+# a TLS handshake that never completes, a flood of garbage, a line without
+# end, an idle client, more clients than the cap.  Each ends its own
+# session only: a good client before and after still gets through, and
+# the interceptor keeps running until SIGTERM.
+. "$top_srcdir/tests/lib.sh"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed"
+
+XDG_DATA_HOME=$TMPD/data; export XDG_DATA_HOME
+CA=$XDG_DATA_HOME/smtpscope/intercept-ca.pem
+CL="$top_srcdir/tests/integration/intercept_client.py"
+
+start_practice || { not_ok "practice server came up"; done_testing; }
+
+# icpt NAME ARGS...: an interceptor in the background (stopped at exit);
+# sets IPORT and IPID.
+IPIDS=""
+stop_icpt() { for p in $IPIDS; do kill "$p" 2>/dev/null; done; }
+on_exit stop_icpt
+icpt() {
+	_in=$1; shift
+	"$SMTPSCOPE" --intercept "$@" >"$TMPD/$_in.out" 2>"$TMPD/$_in.err" &
+	IPID=$!
+	IPIDS="$IPIDS $IPID"
+	wait_for 20 grep -q '^intercepting on' "$TMPD/$_in.out" || return 1
+	IPORT=$(sed -n 's/^intercepting on [a-z:/]*127\.0\.0\.1:\([0-9]*\),.*/\1/p' \
+	    "$TMPD/$_in.out")
+}
+
+UP=smtp://127.0.0.1:$PRACTICE_PORT
+
+# One interceptor takes them all, the hostile ones at the same time.
+icpt main 127.0.0.1:0 --timeout 2 --intercept-idle 3 "$UP" ||
+    { not_ok "interceptor came up"; done_testing; }
+check "a good client first" python3 "$CL" good "$IPORT"
+python3 "$CL" stall-tls "$IPORT" >"$TMPD/stall0.out" 2>&1 &
+p1=$!
+python3 "$CL" flood "$IPORT" >"$TMPD/flood.out" 2>&1 &
+p2=$!
+python3 "$CL" longline "$IPORT" >"$TMPD/long.out" 2>&1 &
+p3=$!
+python3 "$CL" idle "$IPORT" >"$TMPD/idle.out" 2>&1 &
+p4=$!
+check "a good client while they run" python3 "$CL" good "$IPORT"
+wait $p1 $p2 $p3 $p4
+check_grep "flood: the client's own session ends" 'flood: last: ' \
+    "$TMPD/flood.out"
+check_grep "long line: the limit is named to the client" \
+    'longline: last: 421 .*over 8192 octets' "$TMPD/long.out"
+check_grep "long line: and in the transcript" 'over 8192 octets: limit hit' \
+    "$TMPD/main.out"
+check_grep "idle: the client is told" 'idle: last: 421 .*idle' \
+    "$TMPD/idle.out"
+check "a good client after them" python3 "$CL" good "$IPORT"
+check "the interceptor still runs" kill -0 "$IPID"
+check_grep "sessions are numbered" '^\[[4-9]\] ' "$TMPD/main.out"
+
+# Implicit TLS: a client that never says ClientHello is dropped after
+# --timeout; others are served meanwhile.
+icpt tls smtps://127.0.0.1:0 --timeout 2 --insecure "$UP" ||
+    { not_ok "TLS interceptor came up"; done_testing; }
+python3 "$CL" stall-tls "$IPORT" >"$TMPD/stall.out" 2>&1 &
+p1=$!
+check "a good TLS client while one stalls" python3 "$CL" good-tls "$IPORT" "$CA"
+wait $p1
+check_grep "stalled handshake: ended" 'stall-tls: closed' "$TMPD/stall.out"
+check_grep "stalled handshake: the transcript says so" \
+    'TLS handshake did not complete in 2 s' "$TMPD/tls.out"
+
+# The session cap: past it, a 421 at once and a note in the next session.
+icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 5 "$UP" ||
+    { not_ok "capped interceptor came up"; done_testing; }
+python3 "$CL" idle "$IPORT" >"$TMPD/hold.out" 2>&1 &
+p1=$!
+wait_for 10 grep -q '^\[1\] S: 220' "$TMPD/cap.out"
+python3 "$CL" idle "$IPORT" >"$TMPD/over.out" 2>&1
+check_grep "over the cap: 421 at once" 'idle: last: 421 4\.7\.0 .*too many' \
+    "$TMPD/over.out"
+wait $p1
+check "under the cap again: served" python3 "$CL" good "$IPORT"
+check_grep "the refusal is noted" 'clients were refused \(421\)' \
+    "$TMPD/cap.out"
+
+# SIGTERM ends the interceptor cleanly.
+kill -TERM "$IPID"
+wait "$IPID"
+check "SIGTERM: exit 0" [ $? -eq 0 ]
+
+done_testing
