@@ -258,4 +258,7 @@ check_rc "--intercept with a bad LISTEN: exit 2" 2
 run_ss onceonly --once "$PLAIN"
 check_rc "--once alone: exit 2" 2
 
+cat "$TMPD"/*.err >"$TMPD/all-err"
+check_nogrep "no sanitizer reports" 'Sanitizer|runtime error' "$TMPD/all-err"
+
 done_testing

@@ -82,9 +82,14 @@ check "under the cap again: served" python3 "$CL" good "$IPORT"
 check_grep "the refusal is noted" 'clients were refused \(421\)' \
     "$TMPD/cap.out"
 
-# SIGTERM ends the interceptor cleanly.
-kill -TERM "$IPID"
-wait "$IPID"
-check "SIGTERM: exit 0" [ $? -eq 0 ]
+# SIGTERM ends the interceptors cleanly.
+for p in $IPIDS; do
+	kill -TERM "$p"
+	wait "$p"
+	check "SIGTERM: exit 0" [ $? -eq 0 ]
+done
+IPIDS=""
+cat "$TMPD"/*.err >"$TMPD/all-err"
+check_nogrep "no sanitizer reports" 'Sanitizer|runtime error' "$TMPD/all-err"
 
 done_testing
