@@ -21,6 +21,8 @@
 #include "smtpscope/script.h"
 #include "smtpscope/xmalloc.h"
 
+#include "ui/ui.h"
+
 #include "src/main.h"
 
 static volatile sig_atomic_t	icpt_stop;
@@ -117,12 +119,24 @@ data_path(const char *name)
 	return NULL;
 }
 
-/* Open the intercept CA, telling how to trust it when it is new. */
+/* Say a line on stderr (without the UI). */
+static void
+icpt_stderr(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", line);
+}
+
+/*
+ * Open the intercept CA; when it is new, tell (through say, line by line)
+ * where it is and how to trust it.
+ */
 struct tls_ca *
-intercept_open_ca(char *err, size_t errlen)
+intercept_open_ca(char *err, size_t errlen, void (*say)(void *,
+    const char *))
 {
 	struct tls_ca	*ca;
-	char		*cert, *key;
+	char		*cert, *key, line[1024];
 	int		 created;
 
 	cert = data_path("intercept-ca.pem");
@@ -135,14 +149,22 @@ intercept_open_ca(char *err, size_t errlen)
 		return NULL;
 	}
 	ca = tls_ca_open(cert, key, &created, err, errlen);
-	if (ca != NULL && created)
-		fprintf(stderr, "smtpscope: made a local CA for --intercept: "
-		    "%s\n  (key beside it, 0600; %s)\n"
-		    "  trust it with: --ca-file %s (smtpscope, swaks "
-		    "--tls-ca-path, curl --cacert, msmtp tls_trust_file)\n"
-		    "  or system-wide: cp %s /usr/local/share/ca-certificates/"
-		    "smtpscope-intercept.crt && update-ca-certificates\n",
-		    cert, tls_ca_fingerprint(ca), cert, cert);
+	if (ca != NULL && created) {
+		snprintf(line, sizeof line, "smtpscope: made a local CA for "
+		    "--intercept: %s", cert);
+		say(NULL, line);
+		snprintf(line, sizeof line, "  (key beside it, 0600; %s)",
+		    tls_ca_fingerprint(ca));
+		say(NULL, line);
+		snprintf(line, sizeof line, "  trust it with: --ca-file %s "
+		    "(smtpscope, swaks --tls-ca-path, curl --cacert, msmtp "
+		    "tls_trust_file)", cert);
+		say(NULL, line);
+		snprintf(line, sizeof line, "  or system-wide: cp %s "
+		    "/usr/local/share/ca-certificates/smtpscope-intercept.crt "
+		    "&& update-ca-certificates", cert);
+		say(NULL, line);
+	}
 	free(cert);
 	free(key);
 	return ca;
@@ -155,9 +177,10 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 	struct icpt_out		 out;
 	struct sigaction	 sa;
 	struct pollfd		*pfd;
+	struct ui_params	 up;
 	size_t			 max, n;
-	char			 err[512];
-	int			 t, rc;
+	char			 err[512], listen[128], upstream[300];
+	int			 t, rc, tty;
 
 	memset(&out, 0, sizeof out);
 	buf_init(&out.b);
@@ -169,10 +192,16 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 	if (!o->no_color && isatty(STDOUT_FILENO))
 		out.opts |= TW_COLOR;
 	out.once = o->intercept_once;
-	ip->on_line = icpt_line;
-	ip->on_end = icpt_end;
-	ip->arg = &out;
-	if ((ip->ca = intercept_open_ca(err, sizeof err)) == NULL) {
+	/* On a terminal, the list of sessions; else the plain output. */
+	tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (!tty) {
+		ip->on_line = icpt_line;
+		ip->on_end = icpt_end;
+		ip->arg = &out;
+	} else
+		ip->keep = 1;
+	if ((ip->ca = intercept_open_ca(err, sizeof err, tty ?
+	    ui_classroom_log : icpt_stderr)) == NULL) {
 		fprintf(stderr, "smtpscope: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -181,11 +210,29 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 		tls_ca_free(ip->ca);
 		return EXIT_CONNECT;
 	}
-	printf("intercepting on %s%s%s:%d, relaying to %s port %s\n",
-	    ip->implicit_tls ? "smtps://" : "", ip->addr != NULL &&
-	    strchr(ip->addr, ':') != NULL ? "[" : "", ip->addr != NULL ?
-	    ip->addr : "127.0.0.1", intercept_port(ic), ip->up_host,
+	snprintf(listen, sizeof listen, "%s%s%s%s:%d", ip->implicit_tls ?
+	    "smtps://" : "", ip->addr != NULL && strchr(ip->addr, ':') !=
+	    NULL ? "[" : "", ip->addr != NULL ? ip->addr : "127.0.0.1",
+	    ip->addr != NULL && strchr(ip->addr, ':') != NULL ? "]" : "",
+	    intercept_port(ic));
+	snprintf(upstream, sizeof upstream, "%s port %s", ip->up_host,
 	    ip->up_port);
+	if (tty) {
+		memset(&up, 0, sizeof up);
+		up.no_color = o->no_color;
+		up.timing = o->timing;
+		up.sp.show_secrets = o->show_secrets;
+		up.classroom = 1;
+		up.classroom_listen = listen;
+		up.intercept = ic;
+		up.intercept_upstream = upstream;
+		rc = ui_run(&up);
+		intercept_free(ic);
+		tls_ca_free(ip->ca);
+		buf_free(&out.b);
+		return rc;
+	}
+	printf("intercepting on %s, relaying to %s\n", listen, upstream);
 	fflush(stdout);
 
 	memset(&sa, 0, sizeof sa);

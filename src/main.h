@@ -69,7 +69,8 @@ struct intercept_params;
 struct tls_ca;
 int	 intercept_parse_listen(const char *, struct intercept_params *,
 	    char **);
-struct tls_ca *intercept_open_ca(char *, size_t);
+struct tls_ca *intercept_open_ca(char *, size_t,
+	    void (*)(void *, const char *));
 int	 run_intercept(struct opts *, struct intercept_params *);
 
 #endif

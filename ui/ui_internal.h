@@ -16,6 +16,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/command.h"
 #include "smtpscope/lineedit.h"
+#include "smtpscope/intercept.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/transcript.h"
 #include "ui/ui.h"
@@ -211,6 +212,8 @@ struct ui {
 	unsigned long		 cr_seen;	/* practice_changes() shown */
 	unsigned long		 cr_log_seen;
 	struct transcript	 cr_empty;	/* ui->t in the table */
+	struct intercept_row	*ic_rows;	/* --intercept's, read now */
+	size_t			 ic_cap;
 	struct pollfd		*pfd;		/* ui_iterate's, grown */
 	size_t			 npfd;
 	/* The lesson running (lesson.c), or NULL. */
