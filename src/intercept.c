@@ -44,6 +44,7 @@ struct intercept {
 	unsigned int		 next_id;
 	unsigned long		 changes;
 	unsigned long		 refused;
+	int			 hold;
 };
 
 long long
@@ -134,6 +135,8 @@ fill_row(const struct isess *s, struct intercept_row *r)
 	r->ended = s->dead;
 	r->client_tls = s->c_tls;
 	r->up_tls = s->u_tls;
+	r->held = s->hcmd != NULL ? ICPT_HELD_COMMAND : s->hreply_held ?
+	    ICPT_HELD_REPLY : ICPT_HELD_NONE;
 }
 
 static void
@@ -363,4 +366,73 @@ unsigned long
 intercept_changes(const struct intercept *ic)
 {
 	return ic->changes;
+}
+
+int
+intercept_holding(const struct intercept *ic)
+{
+	return ic->hold;
+}
+
+int
+intercept_hold(const struct intercept *ic)
+{
+	return ic->hold;
+}
+
+void
+intercept_set_hold(struct intercept *ic, int on)
+{
+	char	err[128];
+	size_t	i;
+
+	ic->hold = on;
+	ic->changes++;
+	if (on)
+		return;
+	for (i = 0; i < ic->nsess; i++)
+		while (ic->sess[i]->hcmd != NULL || ic->sess[i]->hreply_held)
+			if (isess_release(ic->sess[i], NULL, err,
+			    sizeof err) == -1)
+				break;
+}
+
+static struct isess *
+find_sess(struct intercept *ic, unsigned int id)
+{
+	size_t	i;
+
+	for (i = 0; i < ic->nsess; i++)
+		if (ic->sess[i]->id == id && !ic->sess[i]->dead)
+			return ic->sess[i];
+	return NULL;
+}
+
+enum intercept_held
+intercept_held(struct intercept *ic, unsigned int id, const char **text,
+    unsigned long *seq)
+{
+	struct isess	*s = find_sess(ic, id);
+
+	if (s == NULL || (s->hcmd == NULL && !s->hreply_held))
+		return ICPT_HELD_NONE;
+	*text = s->hfirst;
+	*seq = s->hseq;
+	return s->hcmd != NULL ? ICPT_HELD_COMMAND : ICPT_HELD_REPLY;
+}
+
+int
+intercept_release(struct intercept *ic, unsigned int id, const char *text,
+    char *err, size_t errlen)
+{
+	struct isess	*s = find_sess(ic, id);
+	int		 rc;
+
+	if (s == NULL) {
+		snprintf(err, errlen, "session #%u has ended", id);
+		return -1;
+	}
+	rc = isess_release(s, text, err, errlen);
+	ic->changes++;
+	return rc;
 }

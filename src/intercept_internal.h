@@ -74,6 +74,16 @@ struct isess {
 	struct buf		 held;		/* client lines held */
 	size_t			 nheld;
 
+	/* Intercept mode: a command or reply waiting for the user. */
+	char			*hcmd;
+	size_t			 hcmd_len;
+	unsigned int		 hcmd_flags;
+	struct buf		 hreply;	/* lines, CRLF-ended */
+	int			 hreply_held;
+	int			 hreply_code;
+	char			 hfirst[256];	/* the first line, shown */
+	unsigned long		 hseq;
+
 	unsigned long		 msgs;
 	int			 quit_ok;
 	int			 dead;
@@ -91,6 +101,10 @@ size_t	 isess_pollfds(struct isess *, struct pollfd *, size_t);
 /* End the session: a note, a 421 to the client when it is still there. */
 void	 isess_end(struct isess *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Intercept mode (see intercept.h). */
+int	 isess_release(struct isess *, const char *, char *, size_t);
+int	 intercept_holding(const struct intercept *);
+
 /* smtpscope stops: 421 to the client, then the end. */
 void	 isess_stop(struct isess *);
 long long intercept_now_ms(void);

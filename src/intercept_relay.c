@@ -31,6 +31,8 @@
 static void	up_line(void *, const char *, size_t, unsigned int);
 static void	client_line(void *, const char *, size_t, unsigned int);
 static void	release_held(struct isess *);
+static void	client_command(struct isess *, const char *, size_t,
+		    unsigned int, int);
 
 static void
 note(struct isess *s, enum tdir dir, const char *fmt, ...)
@@ -132,6 +134,7 @@ isess_start(struct isess *s)
 	phase_init(&s->ph);
 	buf_init(&s->ehlo);
 	buf_init(&s->held);
+	buf_init(&s->hreply);
 	s->up_fd_idx = -1;
 	snprintf(s->result, sizeof s->result, "open");
 	note(s, TDIR_INFO, "relay: client %s connected%s; relaying to %s "
@@ -163,6 +166,8 @@ isess_free(struct isess *s)
 	if (s->have_caps)
 		ehlo_free(&s->caps);
 	buf_free(&s->ehlo);
+	free(s->hcmd);
+	buf_free(&s->hreply);
 	if (s->held.data != NULL)
 		wipe(s->held.data, s->held.cap);
 	buf_free(&s->held);
@@ -368,8 +373,6 @@ static void
 client_line(void *arg, const char *line, size_t len, unsigned int flags)
 {
 	struct isess			*s = arg;
-	const struct intercept_params	*p = intercept_params(s->ic);
-	enum verb			 v;
 	char				*desc;
 	int				 secret;
 
@@ -387,7 +390,8 @@ client_line(void *arg, const char *line, size_t len, unsigned int flags)
 		    "a line; it is not relayed");
 		return;
 	}
-	if (s->ust != UP_READY || s->nheld > 0 || s->c_hs) {
+	if (s->ust != UP_READY || s->nheld > 0 || s->c_hs ||
+	    s->hcmd != NULL) {
 		hold(s, line, len, flags);
 		return;
 	}
@@ -412,6 +416,30 @@ client_line(void *arg, const char *line, size_t len, unsigned int flags)
 		free(desc);
 		to_up(s, line, len, flags);
 		(void)push_verb(s, VERB_ANSWER);
+		return;
+	}
+	client_command(s, line, len, flags, 0);
+}
+
+/* A command line from the client (or released by the user: bypass). */
+static void
+client_command(struct isess *s, const char *line, size_t len,
+    unsigned int flags, int bypass)
+{
+	const struct intercept_params	*p = intercept_params(s->ic);
+	enum verb			 v;
+
+	if (!bypass && intercept_holding(s->ic)) {
+		s->hcmd = xstrndup(line, len);
+		s->hcmd_len = len;
+		s->hcmd_flags = flags;
+		snprintf(s->hfirst, sizeof s->hfirst, "%.*s",
+		    (int)(len < sizeof s->hfirst - 1 ? len :
+		    sizeof s->hfirst - 1), line);
+		s->hseq++;
+		note(s, TDIR_INFO, "relay: intercept mode holds the client's "
+		    "command for you (send it, edit it, or answer it with a "
+		    "reply)");
 		return;
 	}
 	v = verb_of(line, len);
@@ -468,7 +496,8 @@ release_held(struct isess *s)
 	size_t		 off = 0;
 	char		*line;
 
-	while (s->nheld > 0 && !s->dead && s->ust == UP_READY && !s->c_hs) {
+	while (s->nheld > 0 && !s->dead && s->ust == UP_READY && !s->c_hs &&
+	    s->hcmd == NULL) {
 		memcpy(hdr, s->held.data + off, sizeof hdr);
 		line = s->held.data + off + sizeof hdr;
 		off += sizeof hdr + hdr[0];
@@ -792,7 +821,33 @@ up_line(void *arg, const char *line, size_t len, unsigned int flags)
 		buf_add(&s->ehlo, line, len);
 		buf_addch(&s->ehlo, '\n');
 	} else if (v != VERB_STARTTLS || s->ust != UP_STARTTLS) {
-		if (s->c != NULL) {
+		if (s->hreply.len > 0 || (intercept_holding(s->ic) &&
+		    !(tf & TL_CONT))) {
+			/* Intercept mode: the reply waits for the user. */
+			if (s->hreply.len == 0) {
+				snprintf(s->hfirst, sizeof s->hfirst, "%.*s",
+				    (int)(len < sizeof s->hfirst - 1 ? len :
+				    sizeof s->hfirst - 1), line);
+				s->hreply_code = done ? r.code :
+				    atoi(s->hfirst);
+			}
+			if (s->hreply.len + len + 2 > INTERCEPT_HELD_MAX) {
+				if (done)
+					reply_free(&r);
+				end_421(s, "over 256 KiB of replies held: "
+				    "limit hit");
+				return;
+			}
+			buf_add(&s->hreply, line, len);
+			buf_add(&s->hreply, "\r\n", 2);
+			if (done && !s->hreply_held) {
+				s->hreply_held = 1;
+				s->hseq++;
+				note(s, TDIR_INFO, "relay: intercept mode holds "
+				    "the upstream's reply for you (send it, or "
+				    "edit it within its class)");
+			}
+		} else if (s->c != NULL) {
 			(void)conn_write(s->c, line, len);
 			(void)conn_write(s->c, "\r\n", 2);
 		}
@@ -1047,4 +1102,71 @@ isess_timers(struct isess *s, long long now)
 		end_421(s, "the upstream did not answer in time");
 	else if (now - s->client_ms >= idle)
 		end_421(s, "the client was idle too long");
+}
+
+/* "250 ...", "451-..." or "354": a reply the user typed, and its code. */
+static int
+typed_reply(const char *text)
+{
+	if (strlen(text) < 3 || text[0] < '2' || text[0] > '5' ||
+	    text[1] < '0' || text[1] > '9' || text[2] < '0' || text[2] > '9' ||
+	    (text[3] != '\0' && text[3] != ' '))
+		return 0;
+	return (text[0] - '0') * 100 + (text[1] - '0') * 10 + text[2] - '0';
+}
+
+int
+isess_release(struct isess *s, const char *text, char *err, size_t errlen)
+{
+	char	*line;
+	size_t	 len;
+	int	 code;
+
+	if (s->hcmd != NULL) {
+		line = s->hcmd;
+		len = s->hcmd_len;
+		s->hcmd = NULL;
+		if (text != NULL && (code = typed_reply(text)) != 0) {
+			transcript_add_verb(&s->t, TDIR_C, line, len,
+			    s->hcmd_flags & LINE_FAULTS, NULL,
+			    verb_of(line, len));
+			note(s, TDIR_INFO, "relay: you answered the client; "
+			    "the upstream never saw this command");
+			say_client(s, text);
+		} else if (text != NULL && (strlen(text) != len ||
+		    memcmp(text, line, len) != 0)) {
+			note(s, TDIR_INFO, "relay: you edited the client's "
+			    "command before it went on");
+			client_command(s, text, strlen(text), 0, 1);
+		} else
+			client_command(s, line, len, s->hcmd_flags, 1);
+		free(line);
+		release_held(s);
+		return 0;
+	}
+	if (!s->hreply_held) {
+		snprintf(err, errlen, "nothing is held in this session");
+		return -1;
+	}
+	if (text != NULL && strcmp(text, s->hfirst) != 0) {
+		code = typed_reply(text);
+		if (code == 0 || code / 100 != s->hreply_code / 100) {
+			snprintf(err, errlen, "a %dxx reply stays %dxx: another "
+			    "class would leave the client and the upstream in "
+			    "different states (to answer a command yourself, "
+			    "hold the command)", s->hreply_code / 100,
+			    s->hreply_code / 100);
+			return -1;
+		}
+		note(s, TDIR_INFO, "relay: you replaced the upstream's reply: "
+		    "the client gets: %s", text);
+		if (s->c != NULL) {
+			(void)conn_write(s->c, text, strlen(text));
+			(void)conn_write(s->c, "\r\n", 2);
+		}
+	} else if (s->c != NULL)
+		(void)conn_write(s->c, s->hreply.data, s->hreply.len);
+	buf_reset(&s->hreply);
+	s->hreply_held = 0;
+	return 0;
 }

@@ -61,6 +61,8 @@ cr_practice(const struct ui *ui)
 	return (ui->p->practice);
 }
 
+static void	cr_held(struct ui *);
+
 static struct intercept *
 cr_icpt(const struct ui *ui)
 {
@@ -245,6 +247,8 @@ cr_open(struct ui *ui)
 	cr_sync(ui);
 	if (ui->cr_id != 0 && ui->t->n > 0)
 		transcript_pane_select(ui, ui->t->n - 1);
+	ui->ic_held_seq = 0;
+	cr_held(ui);
 	screen_layout(ui);
 	ui_say(ui, 0, "session #%u from %s, read-only: Up/Down select a line "
 	    "to explain it, q goes back", r->id, r->peer);
@@ -289,6 +293,7 @@ classroom_tick(struct ui *ui)
 		ui->cr_log_seen = cr_log_seq;
 		ui->dirty = 1;
 		cr_sync(ui);
+		cr_held(ui);
 	}
 }
 
@@ -304,6 +309,85 @@ classroom_quit(struct ui *ui)
 	}
 	ui->cr_confirm = 1;
 	ui->dirty = 1;
+}
+
+/* i: intercept mode on or off (off sends on what is held). */
+static void
+cr_toggle_hold(struct ui *ui)
+{
+	int	on;
+
+	if (cr_icpt(ui) == NULL)
+		return;
+	on = !intercept_hold(cr_icpt(ui));
+	intercept_set_hold(cr_icpt(ui), on);
+	if (on)
+		ui_say(ui, 0, "intercept mode on: each command and reply waits "
+		    "for you (open the session: Enter sends it, edit it first, "
+		    "or answer a command with a reply); i again ends it");
+	else
+		ui_say(ui, 0, "intercept mode off: what was held went on");
+	ui->dirty = 1;
+}
+
+/*
+ * The open session holds a new command or reply: put it on the entry
+ * line for the user to send, edit or answer.
+ */
+static void
+cr_held(struct ui *ui)
+{
+	const char		*text;
+	unsigned long		 seq;
+	enum intercept_held	 h;
+
+	if (cr_icpt(ui) == NULL || ui->cr_id == 0)
+		return;
+	h = intercept_held(cr_icpt(ui), ui->cr_id, &text, &seq);
+	if (h == ICPT_HELD_NONE || seq == ui->ic_held_seq)
+		return;
+	ui->ic_held_seq = seq;
+	snprintf(ui->ic_held, sizeof ui->ic_held, "%s", text);
+	lineedit_set(&ui->le, text);
+	ui->focus = FOCUS_ENTRY;
+	ui_say(ui, 0, "held %s: Enter sends it, edit it first%s", h ==
+	    ICPT_HELD_COMMAND ? "the client's command" : "the upstream's "
+	    "reply", h == ICPT_HELD_COMMAND ? ", or type a reply (451 4.7.1 "
+	    "try later) to answer it yourself" : " (same class)");
+	ui->dirty = 1;
+}
+
+int
+classroom_typing(struct ui *ui)
+{
+	const char	*text;
+	unsigned long	 seq;
+
+	return (cr_icpt(ui) != NULL && ui->cr_id != 0 &&
+	    ui->focus == FOCUS_ENTRY && intercept_held(cr_icpt(ui),
+	    ui->cr_id, &text, &seq) != ICPT_HELD_NONE);
+}
+
+int
+classroom_submit(struct ui *ui, const char *line)
+{
+	const char	*text;
+	unsigned long	 seq;
+	char		 err[256];
+
+	if (cr_icpt(ui) == NULL || ui->cr_id == 0 ||
+	    intercept_held(cr_icpt(ui), ui->cr_id, &text, &seq) ==
+	    ICPT_HELD_NONE)
+		return (0);
+	if (intercept_release(cr_icpt(ui), ui->cr_id, strcmp(line,
+	    ui->ic_held) == 0 ? NULL : line, err, sizeof err) == -1) {
+		ui_say(ui, 1, "%s", err);
+		lineedit_set(&ui->le, line);
+		return (1);
+	}
+	ui_say(ui, 0, "sent on");
+	ui->dirty = 1;
+	return (1);
 }
 
 /* A key in the table; every key stops here. */
@@ -369,6 +453,9 @@ cr_table_key(struct ui *ui, int type, wint_t ch)
 		ui->help = 1;
 		ui->help_scroll = 0;
 		break;
+	case 'i':
+		cr_toggle_hold(ui);
+		break;
 	case CTRL('L'):
 		ui->full = 1;
 		break;
@@ -400,6 +487,9 @@ classroom_key(struct ui *ui, int type, wint_t ch)
 	}
 	if (ui->focus == FOCUS_ENTRY && ui->le.text.len > 0)
 		return (0);
+	/* A held item waits: keys type its replacement (i still toggles). */
+	if (classroom_typing(ui) && !(type != KEY_CODE_YES && ch == 'i'))
+		return (0);
 	if (type == KEY_CODE_YES) {
 		switch (ch) {
 		case KEY_LEFT:
@@ -417,6 +507,11 @@ classroom_key(struct ui *ui, int type, wint_t ch)
 		return (0);
 	}
 	switch (ch) {
+	case 'i':
+		if (cr_icpt(ui) == NULL)
+			break;
+		cr_toggle_hold(ui);
+		return (1);
 	case 'q':
 	case 0x1b:
 		cr_close(ui);
@@ -475,8 +570,9 @@ cr_draw_header(struct ui *ui)
 	mvhline(0, 0, ' ', ui->cols);
 	attrset(A_NORMAL);
 	if (cr_icpt(ui) != NULL) {
-		snprintf(s, sizeof s, "intercept  %s -> %s  sessions %zu  "
-		    "ended %lu", ui->p->classroom_listen != NULL ?
+		snprintf(s, sizeof s, "intercept%s  %s -> %s  sessions %zu  "
+		    "ended %lu", intercept_hold(cr_icpt(ui)) ? " (holding)" :
+		    "", ui->p->classroom_listen != NULL ?
 		    ui->p->classroom_listen : "", ui->p->intercept_upstream !=
 		    NULL ? ui->p->intercept_upstream : "",
 		    intercept_nsessions(cr_icpt(ui)),
@@ -598,8 +694,10 @@ cr_draw_icpt(struct ui *ui, int y0, int h)
 		cr_put(ui, y, x + 5 + wpeer + 18, wlast, r->last[0] != '\0' ?
 		    r->last : "-", r->last[0] != '\0' && code >= 200 ?
 		    theme_role_of_code(code) : role, extra);
-		cr_put(ui, y, x + 5 + wpeer + 18 + wlast + 1, wres, r->phase,
-		    role, extra);
+		cr_put(ui, y, x + 5 + wpeer + 18 + wlast + 1, wres,
+		    ui->ic_rows[i].held == ICPT_HELD_COMMAND ? "HELD command" :
+		    ui->ic_rows[i].held == ICPT_HELD_REPLY ? "HELD reply" :
+		    r->phase, ui->ic_rows[i].held ? R_ERRMSG : role, extra);
 	}
 }
 
@@ -713,8 +811,9 @@ cr_draw_hint(struct ui *ui, int y)
 		    R_ERRMSG : R_MSG, 0);
 		return;
 	}
-	cr_put(ui, y, 1, ui->cols - 2, "Up/Down select  Enter open "
-	    "read-only  q quit  ? help", R_HINT, 0);
+	cr_put(ui, y, 1, ui->cols - 2, cr_icpt(ui) != NULL ? "Up/Down "
+	    "select  Enter open  i intercept mode  q quit  ? help" :
+	    "Up/Down select  Enter open read-only  q quit  ? help", R_HINT, 0);
 }
 
 /* Draw the table view (the read-only view is the usual panes). */

@@ -95,6 +95,7 @@ struct intercept_row {
 	int		 ended;
 	int		 client_tls;
 	int		 up_tls;
+	int		 held;		/* enum intercept_held */
 };
 
 /* Fill up to max rows, open sessions then ended ones; returns how many. */
@@ -103,5 +104,36 @@ size_t	 intercept_rows(struct intercept *, struct intercept_row *, size_t);
 struct transcript *intercept_transcript(struct intercept *, unsigned int);
 /* Moves whenever a row or a transcript changed. */
 unsigned long intercept_changes(const struct intercept *);
+
+/*
+ * Intercept mode: while on, each client command (not message content,
+ * not AUTH answers) and each upstream reply (not those to EHLO, whose
+ * STARTTLS the relay rewrites) waits in its session for the user, and
+ * what follows it waits behind it.  Turning it off releases everything
+ * held, unchanged.
+ */
+void	 intercept_set_hold(struct intercept *, int);
+int	 intercept_hold(const struct intercept *);
+enum intercept_held {
+	ICPT_HELD_NONE,
+	ICPT_HELD_COMMAND,
+	ICPT_HELD_REPLY
+};
+/*
+ * What session id holds, its first line (*text, valid until the session
+ * changes) and a number that moves with each new item held.
+ */
+enum intercept_held intercept_held(struct intercept *, unsigned int,
+	    const char **, unsigned long *);
+/*
+ * Release what session id holds.  text NULL: as it is.  A held command
+ * is replaced by text, or, when text is a reply ("451 4.7.1 try later"),
+ * answered with it: the upstream never sees that command.  A held reply
+ * is replaced by text, a reply of the same class (another class would
+ * leave the client and the upstream in different states).  Returns 0, or
+ * -1 with err.
+ */
+int	 intercept_release(struct intercept *, unsigned int, const char *,
+	    char *, size_t);
 
 #endif

@@ -12,6 +12,8 @@ usage: intercept_client.py MODE PORT [CAFILE]
   longline    send 100000 octets with no line end; print what came back
   idle        connect, read the greeting, then wait for the relay to close;
               print the last line received
+  retry       like good, but a RCPT answered 4xx is said again once (as
+              an application retries); prints each RCPT reply
 """
 import socket
 import ssl
@@ -44,7 +46,7 @@ def reply(f):
             return last.strip()
 
 
-def good(sock):
+def good(sock, retry=False):
     f = sock.makefile("rb")
     w = sock.makefile("wb")
     assert reply(f).startswith("220")
@@ -54,6 +56,13 @@ def good(sock):
         w.write(cmd.encode() + b"\r\n")
         w.flush()
         r = reply(f)
+        if retry and cmd.startswith("RCPT"):
+            print("rcpt: %s" % r, flush=True)
+            if r.startswith("4"):
+                w.write(cmd.encode() + b"\r\n")
+                w.flush()
+                r = reply(f)
+                print("rcpt again: %s" % r, flush=True)
         if not r.startswith(want):
             raise SystemExit("%s: %s" % (cmd, r))
     w.write(b"Subject: good\r\n\r\nhello\r\n.\r\n")
@@ -74,6 +83,9 @@ def main():
     sock = socket.create_connection(("127.0.0.1", port), timeout=20)
     if mode == "good":
         good(sock)
+    elif mode == "retry":
+        sock.settimeout(60)
+        good(sock, retry=True)
     elif mode == "good-tls":
         ctx = ssl.create_default_context(cafile=sys.argv[3])
         good(ctx.wrap_socket(sock, server_hostname="localhost"))

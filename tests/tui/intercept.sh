@@ -55,4 +55,52 @@ else
 	ok "nothing on stderr"
 fi
 
+# Intercept mode: i holds each command and reply; the user sends them on,
+# replaces a reply within its class, and answers a RCPT with a 4xx to see
+# the application retry.
+tui_start 130 32 --intercept 127.0.0.1:0 --timeout 60 \
+    "smtp://127.0.0.1:$PRACTICE_PORT"
+check_screen "second interceptor up" '^ intercept +127\.0\.0\.1:[0-9]+ -> '
+PORT=$(sed -n '1s/.* 127\.0\.0\.1:\([0-9]*\) -> .*/\1/p' "$TUI_SCREEN")
+keys i
+check_screen "i turns intercept mode on" '^ intercept \(holding\) '
+python3 "$CL" retry "$PORT" >"$TMPD/retry.out" 2>&1 &
+TUI_PIDS="$TUI_PIDS $!"
+check_screen "the greeting is held" 'HELD reply'
+keys Enter
+check_screen "opening the session puts the held reply on the entry" \
+    '^read-only> 220 practice\.test ESMTP'
+keys Enter
+check_screen "the client's EHLO is held" '^read-only> EHLO good\.test'
+keys Enter
+check_screen "MAIL is held" '^read-only> MAIL FROM:<a@b\.test>'
+keys Enter
+check_screen "its reply is held" '^read-only> 250 2\.1\.0 '
+keys C-u "550 5.7.1 no" Enter
+check_screen "a reply of another class is refused" 'a 2xx reply stays 2xx'
+keys C-u "250 2.1.0 fine by me" Enter
+check_screen "RCPT is held" '^read-only> RCPT TO:<you@practice\.test>'
+keys C-u "451 4.7.1 try again later" Enter
+if _wait_file "$TMPD/retry.out" '^rcpt: 451 4\.7\.1 try again later' >/dev/null; then
+	ok "the application got the 4xx typed by the user"
+else
+	not_ok "the application got the 4xx typed by the user"
+	sed 's/^/#   /' "$TMPD/retry.out"
+fi
+check_screen "the application says RCPT again" '^read-only> RCPT TO:<you@practice\.test>'
+keys Enter
+check_screen "the upstream's 250 is held" '^read-only> 250 2\.1\.5 '
+keys C-u i
+check_screen "i again: intercept mode off" 'intercept mode off'
+if _wait_file "$TMPD/retry.out" '^good: delivered' >/dev/null; then
+	ok "the rest went on: the message was delivered"
+else
+	not_ok "the rest went on: the message was delivered"
+	sed 's/^/#   /' "$TMPD/retry.out"
+fi
+check_screen "the transcript says who answered" 'you answered the client'
+check_screen "and who replaced a reply" 'you replaced the upstream'
+keys q q
+check_screen "it stops" '^EXIT=0'
+
 done_testing
