@@ -102,5 +102,10 @@ check_screen "the transcript says who answered" 'you answered the client'
 check_screen "and who replaced a reply" 'you replaced the upstream'
 keys q q
 check_screen "it stops" '^EXIT=0'
+if [ -s "$TMPD/stderr" ]; then
+	not_ok "nothing on stderr in intercept mode"; sed 's/^/#   /' "$TMPD/stderr"
+else
+	ok "nothing on stderr in intercept mode"
+fi
 
 done_testing
