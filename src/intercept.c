@@ -395,6 +395,8 @@ intercept_set_hold(struct intercept *ic, int on)
 			if (isess_release(ic->sess[i], NULL, err,
 			    sizeof err) == -1)
 				break;
+	for (i = 0; i < ic->nsess; i++)
+		isess_flush(ic->sess[i]);
 }
 
 static struct isess *
@@ -433,6 +435,7 @@ intercept_release(struct intercept *ic, unsigned int id, const char *text,
 		return -1;
 	}
 	rc = isess_release(s, text, err, errlen);
+	isess_flush(s);
 	ic->changes++;
 	return rc;
 }

@@ -72,6 +72,8 @@ struct isess {
 	struct buf		 ehlo;		/* EHLO reply lines held */
 	int			 ehlo_hold;
 	struct buf		 held;		/* client lines held */
+	struct buf		 cout;		/* to the client this round */
+	struct buf		 uout;		/* to the upstream this round */
 	size_t			 nheld;
 
 	/* Intercept mode: a command or reply waiting for the user. */
@@ -101,6 +103,8 @@ size_t	 isess_pollfds(struct isess *, struct pollfd *, size_t);
 /* End the session: a note, a 421 to the client when it is still there. */
 void	 isess_end(struct isess *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Write what this round gathered for each side. */
+void	 isess_flush(struct isess *);
 /* Intercept mode (see intercept.h). */
 int	 isess_release(struct isess *, const char *, char *, size_t);
 int	 intercept_holding(const struct intercept *);

@@ -61,6 +61,38 @@ on_add(void *arg, size_t index)
 		p->on_line(p->arg, s->id, &s->t, index);
 }
 
+/*
+ * What goes to each side is gathered and written once per round (a
+ * multi-line reply in one TLS record, not one per line).
+ */
+static void
+cout_add(struct isess *s, const char *p, size_t n)
+{
+	if (s->c != NULL)
+		buf_add(&s->cout, p, n);
+}
+
+static void
+cout_line(struct isess *s, const char *line, size_t len)
+{
+	cout_add(s, line, len);
+	cout_add(s, "\r\n", 2);
+}
+
+void
+isess_flush(struct isess *s)
+{
+	if (s->c != NULL && s->cout.len > 0)
+		(void)conn_write(s->c, s->cout.data, s->cout.len);
+	buf_reset(&s->cout);
+	if (s->u != NULL && s->uout.len > 0)
+		(void)conn_write(s->u, s->uout.data, s->uout.len);
+	/* It held what the client sent: AUTH answers too. */
+	if (s->uout.data != NULL)
+		wipe(s->uout.data, s->uout.len);
+	buf_reset(&s->uout);
+}
+
 static void
 upstream_note(void *arg, const char *msg)
 {
@@ -74,8 +106,7 @@ say_client(struct isess *s, const char *line)
 	note(s, TDIR_INFO, "relay: smtpscope answers the client itself: %s",
 	    line);
 	if (s->c != NULL) {
-		(void)conn_write(s->c, line, strlen(line));
-		(void)conn_write(s->c, "\r\n", 2);
+		cout_line(s, line, strlen(line));
 	}
 }
 
@@ -95,6 +126,7 @@ isess_end(struct isess *s, const char *fmt, ...)
 		snprintf(s->result, sizeof s->result, "%.*s",
 		    (int)sizeof s->result - 1, why);
 	s->dead = 1;
+	isess_flush(s);
 	if (s->c != NULL && !s->c_hs)
 		(void)conn_flush(s->c);
 }
@@ -135,6 +167,8 @@ isess_start(struct isess *s)
 	buf_init(&s->ehlo);
 	buf_init(&s->held);
 	buf_init(&s->hreply);
+	buf_init(&s->cout);
+	buf_init(&s->uout);
 	s->up_fd_idx = -1;
 	snprintf(s->result, sizeof s->result, "open");
 	note(s, TDIR_INFO, "relay: client %s connected%s; relaying to %s "
@@ -168,6 +202,10 @@ isess_free(struct isess *s)
 	buf_free(&s->ehlo);
 	free(s->hcmd);
 	buf_free(&s->hreply);
+	buf_free(&s->cout);
+	if (s->uout.data != NULL)
+		wipe(s->uout.data, s->uout.cap);
+	buf_free(&s->uout);
 	if (s->held.data != NULL)
 		wipe(s->held.data, s->held.cap);
 	buf_free(&s->held);
@@ -178,22 +216,13 @@ isess_free(struct isess *s)
 static void
 to_up(struct isess *s, const char *line, size_t len, unsigned int flags)
 {
-	char	*out;
-
 	if (s->u == NULL)
 		return;
-	out = xmalloc(len + 2);
-	memcpy(out, line, len);
-	if (flags & LINE_BARE_LF) {
-		out[len] = '\n';
-		(void)conn_write(s->u, out, len + 1);
-	} else {
-		out[len] = '\r';
-		out[len + 1] = '\n';
-		(void)conn_write(s->u, out, len + 2);
-	}
-	wipe(out, len + 2);
-	free(out);
+	buf_add(&s->uout, line, len);
+	if (flags & LINE_BARE_LF)
+		buf_addch(&s->uout, '\n');
+	else
+		buf_add(&s->uout, "\r\n", 2);
 }
 
 /* A command went upstream: its reply is due. */
@@ -264,7 +293,7 @@ up_starttls(struct isess *s, const char *why)
 	s->up_tried_tls = 1;
 	transcript_add_verb(&s->t, TDIR_C, "STARTTLS", 8, 0, NULL,
 	    VERB_STARTTLS);
-	(void)conn_write(s->u, "STARTTLS\r\n", 10);
+	buf_add(&s->uout, "STARTTLS\r\n", 10);
 	s->ust = UP_STARTTLS;
 	s->up_ms = intercept_now_ms();
 }
@@ -282,6 +311,8 @@ client_starttls(struct isess *s)
 		return;
 	}
 	say_client(s, "220 2.0.0 Ready to start TLS (smtpscope intercept)");
+	/* The 220 goes in clear, before the handshake. */
+	isess_flush(s);
 	if (conn_start_tls(s->c, NULL, intercept_sctx(s->ic), &dropped, err,
 	    sizeof err) == -1) {
 		isess_end(s, "client TLS: %s", err);
@@ -588,7 +619,7 @@ relay_ehlo(struct isess *s, int code)
 		    "as it is", cut ? ", without CHUNKING/BINARYMIME (the "
 		    "relay works line by line)" : "");
 	if (s->c != NULL)
-		(void)conn_write(s->c, out.data, out.len);
+		cout_add(s, out.data, out.len);
 	buf_free(&out);
 	buf_reset(&s->ehlo);
 }
@@ -729,6 +760,7 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 		if (s->ust != UP_STARTTLS)
 			break;
 		if (r->code == 220) {
+			isess_flush(s);
 			if (conn_start_tls(s->u, &p->up_tls, NULL, &dropped,
 			    err, sizeof err) == -1) {
 				end_421(s, "upstream TLS could not start");
@@ -848,8 +880,7 @@ up_line(void *arg, const char *line, size_t len, unsigned int flags)
 				    "edit it within its class)");
 			}
 		} else if (s->c != NULL) {
-			(void)conn_write(s->c, line, len);
-			(void)conn_write(s->c, "\r\n", 2);
+			cout_line(s, line, len);
 		}
 	}
 	if (!done)
@@ -1042,6 +1073,7 @@ isess_io(struct isess *s, const struct pollfd *pfd, size_t n)
 	} else if ((cev != 0 || conn_pending(s->c)) &&
 	    leg_read(s, 1, cev) == -1)
 		return;
+	isess_flush(s);
 	/* Lines queued while a handshake ran go out now. */
 	if (s->c != NULL && !s->c_hs && conn_queued(s->c) > 0)
 		(void)conn_flush(s->c);
@@ -1161,11 +1193,10 @@ isess_release(struct isess *s, const char *text, char *err, size_t errlen)
 		note(s, TDIR_INFO, "relay: you replaced the upstream's reply: "
 		    "the client gets: %s", text);
 		if (s->c != NULL) {
-			(void)conn_write(s->c, text, strlen(text));
-			(void)conn_write(s->c, "\r\n", 2);
+			cout_line(s, text, strlen(text));
 		}
 	} else if (s->c != NULL)
-		(void)conn_write(s->c, s->hreply.data, s->hreply.len);
+		cout_add(s, s->hreply.data, s->hreply.len);
 	buf_reset(&s->hreply);
 	s->hreply_held = 0;
 	return 0;
