@@ -23,6 +23,7 @@
 #include "smtpscope/conn.h"
 #include "smtpscope/dial.h"
 #include "smtpscope/lint.h"
+#include "smtpscope/net.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/xmalloc.h"
 
@@ -908,6 +909,7 @@ up_connected(struct isess *s)
 		return;
 	}
 	fd = dial_take_fd(s->dial);
+	net_tune(fd);	/* TCP_NODELAY: each line is a small write */
 	note(s, TDIR_INFO, "upstream: connected to %s", dial_addr(s->dial));
 	dial_free(s->dial);
 	s->dial = NULL;
