@@ -12,6 +12,8 @@ usage: intercept_client.py MODE PORT [CAFILE]
   longline    send 100000 octets with no line end; print what came back
   idle        connect, read the greeting, then wait for the relay to close;
               print the last line received
+  auth-tls    implicit TLS verifying CAFILE, EHLO, AUTH PLAIN; prints the
+              reply to AUTH
   retry       like good, but a RCPT answered 4xx is said again once (as
               an application retries); prints each RCPT reply
 """
@@ -86,6 +88,21 @@ def main():
     elif mode == "retry":
         sock.settimeout(60)
         good(sock, retry=True)
+    elif mode == "auth-tls":
+        ctx = ssl.create_default_context(cafile=sys.argv[3])
+        t = ctx.wrap_socket(sock, server_hostname="localhost")
+        f = t.makefile("rb")
+        w = t.makefile("wb")
+        reply(f)
+        w.write(b"EHLO auth.test\r\n")
+        w.flush()
+        reply(f)
+        w.write(b"AUTH PLAIN AHVzZXIAc2VjcmV0\r\n")
+        w.flush()
+        print("auth: %s" % reply(f))
+        w.write(b"QUIT\r\n")
+        w.flush()
+        reply(f)
     elif mode == "good-tls":
         ctx = ssl.create_default_context(cafile=sys.argv[3])
         good(ctx.wrap_socket(sock, server_hostname="localhost"))

@@ -68,6 +68,29 @@ check_grep "stalled handshake: ended" 'stall-tls: closed' "$TMPD/stall.out"
 check_grep "stalled handshake: the transcript says so" \
     'TLS handshake did not complete in 2 s' "$TMPD/tls.out"
 
+# Downgrade: the client's leg is TLS, the upstream offers no STARTTLS:
+# AUTH is refused by the relay (538) and never reaches the upstream.
+rm -f "$TMPD/auth.port"
+python3 "$top_srcdir/tests/integration/auth_server.py" twice "$TMPD/auth.port" &
+APID=$!
+stop_auth() { kill "$APID" 2>/dev/null; }
+on_exit stop_auth
+wait_for 10 test -s "$TMPD/auth.port"
+icpt down smtps://127.0.0.1:0 --timeout 5 \
+    "smtp://127.0.0.1:$(cat "$TMPD/auth.port")" ||
+    { not_ok "downgrade interceptor came up"; done_testing; }
+python3 "$CL" auth-tls "$IPORT" "$CA" >"$TMPD/auth.out" 2>&1
+check_grep "downgrade: the client gets 538 from the relay" \
+    '^auth: 538 5\.7\.11 smtpscope' "$TMPD/auth.out"
+check_grep "downgrade: the transcript warns that the upstream stays clear" \
+    "leg stays plaintext although the client's leg is TLS" "$TMPD/down.out"
+check_grep "downgrade: and why AUTH was not relayed" 'AUTH not relayed' \
+    "$TMPD/down.out"
+check_nogrep "downgrade: the upstream never saw AUTH" '^AUTH' \
+    "$TMPD/auth.port.log"
+check_nogrep "downgrade: the credentials are masked" 'AHVzZXIAc2VjcmV0' \
+    "$TMPD/down.out"
+
 # The session cap: past it, a 421 at once and a note in the next session.
 icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 5 "$UP" ||
     { not_ok "capped interceptor came up"; done_testing; }
