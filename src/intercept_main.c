@@ -193,7 +193,8 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 		out.opts |= TW_COLOR;
 	out.once = o->intercept_once;
 	/* On a terminal, the list of sessions; else the plain output. */
-	tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    !o->intercept_once;
 	if (!tty) {
 		ip->on_line = icpt_line;
 		ip->on_end = icpt_end;

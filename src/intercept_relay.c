@@ -276,8 +276,10 @@ lint(struct isess *s, const char *line, size_t len)
 	if (s->have_caps) {
 		lc.caps = s->caps.flags;
 		lc.size_max = s->caps.size_max;
-		/* What the client saw: the relay's own STARTTLS. */
-		if (!s->c_tls)
+		/* What the client saw: STARTTLS as the relay offered it. */
+		lc.caps &= ~(unsigned int)EHLO_STARTTLS;
+		if (!s->c_tls && (s->u_tls || (s->caps.flags &
+		    EHLO_STARTTLS)))
 			lc.caps |= EHLO_STARTTLS;
 	}
 	n = lint_command(&lc, line, len, w, 8);
@@ -573,8 +575,7 @@ relay_ehlo(struct isess *s, int code)
 	struct buf	 out;
 	const char	*p = s->ehlo.data, *end = p + s->ehlo.len, *nl;
 	char		 sep;
-	int		 offer = !s->c_tls && intercept_params(s->ic)->ca !=
-			    NULL, had = 0, cut = 0, first = 1;
+	int		 offer, had = 0, cut = 0, first = 1;
 	size_t		 n;
 	struct {
 		const char	*l;
@@ -599,8 +600,9 @@ relay_ehlo(struct isess *s, int code)
 		}
 		first = 0;
 	}
-	if (code != 250)
-		offer = had = 0;
+	/* Mirror the upstream: offered when it offers it or is TLS. */
+	offer = code == 250 && !s->c_tls && intercept_params(s->ic)->ca !=
+	    NULL && (had || s->u_tls);
 	for (i = 0; i < nkeep; i++) {
 		sep = i + 1 < nkeep || offer ? '-' : ' ';
 		if (keep[i].n >= 4) {
@@ -613,14 +615,16 @@ relay_ehlo(struct isess *s, int code)
 	}
 	if (offer)
 		buf_printf(&out, "%d STARTTLS\r\n", code);
-	if (code == 250 && (had != offer || cut))
+	if (code == 250 && (had || offer || cut))
 		note(s, TDIR_INFO, "relay: the EHLO reply goes to the client "
-		    "%s%s", offer ? "with STARTTLS offered by smtpscope" :
-		    had ? "without STARTTLS (its leg is TLS already)" :
-		    "as it is", cut ? ", without CHUNKING/BINARYMIME (the "
-		    "relay works line by line)" : "");
-	if (s->c != NULL)
-		cout_add(s, out.data, out.len);
+		    "%s%s", offer && had ? "with the upstream's STARTTLS, which "
+		    "smtpscope answers itself (it then upgrades both legs)" :
+		    offer ? "with STARTTLS offered by smtpscope (the upstream "
+		    "leg is TLS already)" : had ? "without STARTTLS (the "
+		    "client's leg is TLS already)" : "as it is", cut ?
+		    ", without CHUNKING/BINARYMIME (the relay works line by "
+		    "line)" : "");
+	cout_add(s, out.data, out.len);
 	buf_free(&out);
 	buf_reset(&s->ehlo);
 }

@@ -163,7 +163,7 @@ static const char usage_text[] =
 "                       upstream is verified as usual (--ca-file,\n"
 "                       --insecure); --starttls upgrades it whatever the\n"
 "                       client does; prints every session, [ID] first\n"
-"  --once               --intercept: stop after the first session\n"
+"  --once               --intercept: print the first session, then stop\n"
 "  --intercept-max-sessions N  sessions at once (default 64; more get\n"
 "                       421)\n"
 "  --intercept-idle SECS  end a session whose client is idle this long\n"
@@ -473,6 +473,11 @@ intercept_main(struct opts *o, int argc, char **argv)
 	    o->lesson != NULL || o->step)
 		return usage_error("%s", "--intercept does not go with "
 		    "--script, --replay, --serve or --lesson");
+	if (o->sp.log_path != NULL || o->user != NULL ||
+	    o->password_env != NULL || o->password_file != NULL)
+		return usage_error("%s", "--log, --user and --password-* do not "
+		    "go with --intercept (the application logs in; redirect "
+		    "the output to keep it)");
 	if (argc == 0)
 		return usage_error("%s", "--intercept wants the upstream: "
 		    "--intercept LISTEN URL (smtp://, smtps:// or "

@@ -91,6 +91,18 @@ check_nogrep "downgrade: the upstream never saw AUTH" '^AUTH' \
 check_nogrep "downgrade: the credentials are masked" 'AHVzZXIAc2VjcmV0' \
     "$TMPD/down.out"
 
+# Mirrored: an upstream without STARTTLS gets a client that is not offered
+# it either.
+icpt mirror 127.0.0.1:0 --timeout 5 "smtp://127.0.0.1:$(cat "$TMPD/auth.port")" ||
+    { not_ok "mirror interceptor came up"; done_testing; }
+python3 -c 'import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10)
+s.ehlo("mirror.test")
+print("starttls offered" if s.has_extn("starttls") else "no starttls")
+s.quit()' "$IPORT" >"$TMPD/mirror.cl" 2>&1
+check_grep "mirror: no STARTTLS offered when the upstream has none" \
+    '^no starttls' "$TMPD/mirror.cl"
+
 # The session cap: past it, a 421 at once and a note in the next session.
 icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 5 "$UP" ||
     { not_ok "capped interceptor came up"; done_testing; }
