@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -44,6 +45,7 @@ struct intercept {
 	unsigned int		 next_id;
 	unsigned long		 changes;
 	unsigned long		 refused;
+	long long		 pause_until;	/* out of descriptors */
 	int			 hold;
 };
 
@@ -94,6 +96,16 @@ intercept_new(const struct intercept_params *p, char *err, size_t errlen)
 	fcntl(ic->lfd, F_SETFD, FD_CLOEXEC);
 	if (p->ca != NULL)
 		ic->sctx = tls_server_ctx_ca(p->ca);
+	/* Two descriptors a session: take what the hard limit allows. */
+	{
+		struct rlimit	rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	return ic;
 }
 
@@ -211,8 +223,13 @@ accept_all(struct intercept *ic)
 	for (;;) {
 		sl = sizeof ss;
 		fd = accept(ic->lfd, (struct sockaddr *)&ss, &sl);
-		if (fd == -1)
+		if (fd == -1) {
+			/* Rest a second rather than spin on a full table. */
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				ic->pause_until = intercept_now_ms() + 1000;
 			break;
+		}
 		if (ic->nsess >= (size_t)ic->p.max_sessions) {
 			/* Fail closed, at once: no session, no upstream. */
 			(void)!write(fd, BUSY_REPLY, sizeof BUSY_REPLY - 1);
@@ -270,7 +287,9 @@ intercept_pollfds(struct intercept *ic, struct pollfd *pfd, size_t max)
 
 	if (max == 0)
 		return 0;
-	pfd[n].fd = ic->lfd;
+	if (ic->pause_until != 0 && intercept_now_ms() >= ic->pause_until)
+		ic->pause_until = 0;
+	pfd[n].fd = ic->pause_until != 0 ? -1 : ic->lfd;
 	pfd[n].events = POLLIN;
 	pfd[n++].revents = 0;
 	for (i = 0; i < ic->nsess; i++) {
@@ -311,6 +330,8 @@ intercept_timeout(const struct intercept *ic)
 	size_t		i;
 	int		t, next = -1;
 
+	if (ic->pause_until != 0)
+		next = ic->pause_until > now ? (int)(ic->pause_until - now) : 0;
 	for (i = 0; i < ic->nsess; i++) {
 		t = isess_timeout(ic->sess[i], now);
 		if (ic->sess[i]->c != NULL && !ic->sess[i]->c_hs &&
