@@ -463,7 +463,9 @@ client_command(struct isess *s, const char *line, size_t len,
 	const struct intercept_params	*p = intercept_params(s->ic);
 	enum verb			 v;
 
-	if (!bypass && intercept_holding(s->ic)) {
+	/* AUTH may carry a secret: it is never put on the entry line. */
+	if (!bypass && intercept_holding(s->ic) &&
+	    verb_of(line, len) != VERB_AUTH) {
 		s->hcmd = xstrndup(line, len);
 		s->hcmd_len = len;
 		s->hcmd_flags = flags;

@@ -107,7 +107,7 @@ unsigned long intercept_changes(const struct intercept *);
 
 /*
  * Intercept mode: while on, each client command (not message content,
- * not AUTH answers) and each upstream reply (not those to EHLO, whose
+ * not AUTH and its answers) and each upstream reply (not those to EHLO, whose
  * STARTTLS the relay rewrites) waits in its session for the user, and
  * what follows it waits behind it.  Turning it off releases everything
  * held, unchanged.
