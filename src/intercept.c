@@ -156,10 +156,12 @@ reap(struct intercept *ic)
 {
 	struct isess	*s;
 	size_t		 i, j;
+	long long	 now = intercept_now_ms();
 
 	for (i = j = 0; i < ic->nsess; i++) {
 		s = ic->sess[i];
-		if (!s->dead) {
+		if (!s->dead || (s->linger_until != 0 &&
+		    isess_lingering(s, now))) {
 			ic->sess[j++] = s;
 			continue;
 		}
@@ -190,8 +192,10 @@ intercept_free(struct intercept *ic)
 
 	if (ic == NULL)
 		return;
-	for (i = 0; i < ic->nsess; i++)
+	for (i = 0; i < ic->nsess; i++) {
 		isess_stop(ic->sess[i]);
+		ic->sess[i]->linger_until = 0;	/* no time left to linger */
+	}
 	reap(ic);
 	free(ic->sess);
 	for (i = 0; i < ic->nended; i++) {
@@ -326,6 +330,7 @@ intercept_handle(struct intercept *ic, const struct pollfd *pfd, size_t n)
 int
 intercept_timeout(const struct intercept *ic)
 {
+	struct isess	*s;
 	long long	now = intercept_now_ms();
 	size_t		i;
 	int		t, next = -1;
@@ -333,9 +338,10 @@ intercept_timeout(const struct intercept *ic)
 	if (ic->pause_until != 0)
 		next = ic->pause_until > now ? (int)(ic->pause_until - now) : 0;
 	for (i = 0; i < ic->nsess; i++) {
-		t = isess_timeout(ic->sess[i], now);
-		if (ic->sess[i]->c != NULL && !ic->sess[i]->c_hs &&
-		    conn_pending(ic->sess[i]->c))
+		if ((t = isess_timeout(ic->sess[i], now)) < 0)
+			continue;
+		s = ic->sess[i];
+		if (!s->dead && s->c != NULL && !s->c_hs && conn_pending(s->c))
 			t = 0;
 		if (next == -1 || t < next)
 			next = t;

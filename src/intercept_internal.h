@@ -89,6 +89,7 @@ struct isess {
 	unsigned long		 msgs;
 	int			 quit_ok;
 	int			 dead;
+	long long		 linger_until;	/* dead, the client's queue drains */
 	char			 last[80];
 	char			 result[128];
 };
@@ -103,6 +104,8 @@ size_t	 isess_pollfds(struct isess *, struct pollfd *, size_t);
 /* End the session: a note, a 421 to the client when it is still there. */
 void	 isess_end(struct isess *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* 1 while an ended session still sends its last lines to the client. */
+int	 isess_lingering(struct isess *, long long);
 /* Write what this round gathered for each side. */
 void	 isess_flush(struct isess *);
 /* Intercept mode (see intercept.h). */

@@ -128,8 +128,34 @@ isess_end(struct isess *s, const char *fmt, ...)
 		    (int)sizeof s->result - 1, why);
 	s->dead = 1;
 	isess_flush(s);
-	if (s->c != NULL && !s->c_hs)
-		(void)conn_flush(s->c);
+	if (s->c != NULL && !s->c_hs && conn_flush(s->c) == 1)
+		s->linger_until = intercept_now_ms() + 2000;
+}
+
+/*
+ * An ended session's last replies (a 421, the 221) still queued for a
+ * slow client: sent for up to two seconds before the socket closes, so
+ * a close does not throw them away.
+ */
+int
+isess_lingering(struct isess *s, long long now)
+{
+	if (s->linger_until == 0 || s->c == NULL)
+		return 0;
+	/* Outside any callback now: the upstream can go at once. */
+	if (s->u != NULL) {
+		conn_free(s->u);
+		s->u = NULL;
+	}
+	if (s->dial != NULL) {
+		dial_free(s->dial);
+		s->dial = NULL;
+	}
+	if (now >= s->linger_until || conn_queued(s->c) == 0) {
+		s->linger_until = 0;
+		return 0;
+	}
+	return 1;
 }
 
 /* End with a 421 to the client first (RFC 5321 3.8). */
@@ -138,6 +164,8 @@ end_421(struct isess *s, const char *why)
 {
 	char	line[300];
 
+	if (s->dead)
+		return;
 	if (s->c != NULL && !s->quit_ok) {
 		snprintf(line, sizeof line, "421 4.4.2 smtpscope: %s", why);
 		say_client(s, line);
@@ -980,8 +1008,14 @@ isess_pollfds(struct isess *s, struct pollfd *pfd, size_t max)
 	short	ev;
 
 	s->up_fd_idx = -1;
-	if (s->dead)
-		return 0;
+	if (s->dead) {
+		if (s->linger_until == 0 || s->c == NULL || max == 0)
+			return 0;
+		pfd[0].fd = conn_fd(s->c);
+		pfd[0].events = POLLOUT;
+		pfd[0].revents = 0;
+		return 1;
+	}
 	if (s->c != NULL && max > 0) {
 		ev = conn_events(s->c);
 		/* Back-pressure: a slow upstream stops the client. */
@@ -1054,8 +1088,12 @@ isess_io(struct isess *s, const struct pollfd *pfd, size_t n)
 	short	cev = 0, uev = 0;
 	size_t	i = 0;
 
-	if (s->dead)
+	if (s->dead) {
+		if (s->linger_until != 0 && s->c != NULL && n > 0 &&
+		    pfd[0].revents != 0 && conn_flush(s->c) == -1)
+			s->linger_until = 0;
 		return;
+	}
 	if (s->c != NULL && n > 0)
 		cev = pfd[i++].revents;
 	if (s->dial != NULL) {
@@ -1105,6 +1143,9 @@ isess_timeout(const struct isess *s, long long now)
 	long long			 due, idle;
 	int				 ms;
 
+	if (s->dead)
+		return s->linger_until == 0 ? -1 : s->linger_until <= now ?
+		    0 : (int)(s->linger_until - now);
 	idle = (long long)(p->idle_s != 0 ? p->idle_s :
 	    INTERCEPT_IDLE_DEFAULT) * 1000;
 	due = s->client_ms + idle;
