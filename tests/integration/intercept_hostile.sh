@@ -103,6 +103,32 @@ s.quit()' "$IPORT" >"$TMPD/mirror.cl" 2>&1
 check_grep "mirror: no STARTTLS offered when the upstream has none" \
     '^no starttls' "$TMPD/mirror.cl"
 
+# Masked by position, not by what a challenge says: the server asks
+# "Username:" twice, and the second answer (where LOGIN puts the password)
+# is masked all the same.
+python3 -c 'import base64, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+f = s.makefile("rb")
+def reply():
+    while True:
+        l = f.readline()
+        if len(l) < 4 or l[3:4] != b"-":
+            return l
+reply()
+for line in (b"EHLO pos.test", b"AUTH LOGIN", base64.b64encode(b"alice"),
+             base64.b64encode(b"hunter2pw"), base64.b64encode(b"hunter2pw"),
+             b"QUIT"):
+    s.sendall(line + b"\r\n")
+    print(reply().decode().strip())' "$IPORT" >"$TMPD/pos.cl" 2>&1
+check_grep "position: the exchange went through" '^235 ' "$TMPD/pos.cl"
+check_grep "position: the user name is decoded" "C: YWxpY2U=  \(user 'alice'\)" \
+    "$TMPD/mirror.out"
+n=$(grep -c '^\[[0-9]*\] C: \*\*\*\*\*\*\*\*$' "$TMPD/mirror.out")
+check "position: both later answers masked (a repeated Username: too)" \
+    [ "$n" -eq 2 ]
+check_nogrep "position: the password appears in no form" \
+    'hunter2pw|aHVudGVyMnB3' "$TMPD/mirror.out"
+
 # The session cap: past it, a 421 at once and a note in the next session.
 icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 5 "$UP" ||
     { not_ok "capped interceptor came up"; done_testing; }
