@@ -42,6 +42,12 @@ if _wait_file "$TMPD/saved.txt" 'C: RCPT TO:<you@practice\.test>' >/dev/null; th
 else
 	not_ok ":save writes the session"; sed "s/^/#   /" "$TMPD/saved.txt"
 fi
+keys ":export $TMPD/saved.html" Enter
+if _wait_file "$TMPD/saved.html" 'RCPT TO:&lt;you@practice\.test&gt;' >/dev/null; then
+	ok ":export writes the session as HTML"
+else
+	not_ok ":export writes the session as HTML"
+fi
 keys q
 check_screen "q goes back to the list" '^ # +CLIENT +AGE'
 keys q
