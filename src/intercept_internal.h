@@ -48,7 +48,7 @@ struct isess {
 	struct dial		*dial;
 	enum up_state		 ust;
 	int			 u_tls;
-	int			 up_tried_tls;	/* STARTTLS sent upstream once */
+	int			 up_tried_tls;	/* our STARTTLS went up */
 	int			 resend_ehlo;	/* after the upgrade */
 	char			*last_ehlo;
 	char			 c_ver[16], c_cipher[96];
@@ -89,7 +89,8 @@ struct isess {
 	unsigned long		 msgs;
 	int			 quit_ok;
 	int			 dead;
-	long long		 linger_until;	/* dead, the client's queue drains */
+	long long		 linger_until;	/* dead; the client's queue
+						   drains till then */
 	char			 last[80];
 	char			 result[128];
 };
@@ -104,6 +105,31 @@ size_t	 isess_pollfds(struct isess *, struct pollfd *, size_t);
 /* End the session: a note, a 421 to the client when it is still there. */
 void	 isess_end(struct isess *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Shared by the files of a session: intercept_sess.c (its life),
+ * intercept_relay.c (its lines), intercept_tls.c (TLS on both legs).
+ */
+void	 ic_note(struct isess *, enum tdir, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* A reply of the relay's own to the client, noted. */
+void	 ic_say(struct isess *, const char *);
+/* End with a 421 to the client first (RFC 5321 3.8). */
+void	 ic_end421(struct isess *, const char *);
+/* Bytes and lines for the client, written once per round. */
+void	 ic_cout(struct isess *, const char *, size_t);
+void	 ic_coutl(struct isess *, const char *, size_t);
+/* A line for the upstream, ended as the client ended it. */
+void	 ic_to_up(struct isess *, const char *, size_t, unsigned int);
+void	 ic_up_starttls(struct isess *, const char *);
+void	 ic_client_starttls(struct isess *);
+void	 ic_ehlo_done(struct isess *, const struct reply *);
+/* Drive the handshake of the client's leg (1) or the upstream's (0). */
+void	 ic_handshake(struct isess *, int);
+void	 ic_up_ready(struct isess *);
+/* conn_read() callbacks of the two legs. */
+void	 ic_up_line(void *, const char *, size_t, unsigned int);
+void	 ic_client_line(void *, const char *, size_t, unsigned int);
+void	 ic_release_held(struct isess *);
 /* 1 while an ended session still sends its last lines to the client. */
 int	 isess_lingering(struct isess *, long long);
 /* Write what this round gathered for each side. */
