@@ -130,7 +130,7 @@ check_nogrep "position: the password appears in no form" \
     'hunter2pw|aHVudGVyMnB3' "$TMPD/mirror.out"
 
 # The session cap: past it, a 421 at once and a note in the next session.
-icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 5 "$UP" ||
+icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 2 "$UP" ||
     { not_ok "capped interceptor came up"; done_testing; }
 python3 "$CL" idle "$IPORT" >"$TMPD/hold.out" 2>&1 &
 p1=$!
