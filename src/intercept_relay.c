@@ -411,6 +411,13 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 	case VERB_EHLO:
 		ic_ehlo_done(s, r);
 		return;
+	case VERB_HELO:
+		/* No EHLO, no STARTTLS: nothing can encrypt the upstream. */
+		if (r->code / 100 == 2 && s->c_tls && !s->u_tls)
+			ic_note(s, TDIR_WARN, "the client said HELO, so the "
+			    "upstream leg cannot be upgraded: it stays "
+			    "plaintext while the client's is TLS");
+		break;
 	case VERB_STARTTLS:
 		if (s->ust != UP_STARTTLS)
 			break;

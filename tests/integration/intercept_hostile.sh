@@ -91,6 +91,17 @@ check_nogrep "downgrade: the upstream never saw AUTH" '^AUTH' \
 check_nogrep "downgrade: the credentials are masked" 'AHVzZXIAc2VjcmV0' \
     "$TMPD/down.out"
 
+# HELO on a TLS client leg: the upstream cannot be upgraded; said.
+python3 -c 'import smtplib, ssl, sys
+c = ssl.create_default_context(cafile=sys.argv[2])
+s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), timeout=10, context=c,
+    server_hostname="localhost")
+s.helo("old.test")
+s.quit()' "$IPORT" "$CA" >"$TMPD/helo.cl" 2>&1
+check_grep "HELO on TLS: the plaintext upstream leg is named" \
+    'client said HELO, so the upstream leg cannot be upgraded' \
+    "$TMPD/down.out"
+
 # Mirrored: an upstream without STARTTLS gets a client that is not offered
 # it either.
 icpt mirror 127.0.0.1:0 --timeout 5 "smtp://127.0.0.1:$(cat "$TMPD/auth.port")" ||
