@@ -94,8 +94,7 @@ check_nogrep "downgrade: the credentials are masked" 'AHVzZXIAc2VjcmV0' \
 # HELO on a TLS client leg: the upstream cannot be upgraded; said.
 python3 -c 'import smtplib, ssl, sys
 c = ssl.create_default_context(cafile=sys.argv[2])
-s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), timeout=10, context=c,
-    server_hostname="localhost")
+s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), timeout=10, context=c)
 s.helo("old.test")
 s.quit()' "$IPORT" "$CA" >"$TMPD/helo.cl" 2>&1
 check_grep "HELO on TLS: the plaintext upstream leg is named" \
