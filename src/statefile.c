@@ -26,8 +26,7 @@ statefile_path(const char *name)
 	return NULL;
 }
 
-/* mkdir -p for the directories above path, mode 0700. */
-static int
+int
 statefile_mkdirs(const char *path)
 {
 	char	*dir = xstrdup(path), *p;

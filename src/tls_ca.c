@@ -26,6 +26,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 
+#include "smtpscope/statefile.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/xmalloc.h"
 
@@ -51,25 +52,6 @@ struct tls_ca {
 	size_t			 nleaves;
 	char			 fpr[160];
 };
-
-/* mkdir -p for the directories above path, mode 0700. */
-static int
-ca_mkdirs(const char *path)
-{
-	char	*dir = xstrdup(path), *p;
-	int	 rc = 0;
-
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return rc;
-}
 
 /* Read a whole small file, never through a symbolic link. */
 static int
@@ -205,7 +187,7 @@ ca_make(struct tls_ca *ca, const char *cert_path, const char *key_path,
 	    GNUTLS_DIG_SHA256, 0)) < 0)
 		goto fail;
 
-	if (ca_mkdirs(key_path) == -1 || ca_mkdirs(cert_path) == -1) {
+	if (statefile_mkdirs(key_path) == -1 || statefile_mkdirs(cert_path) == -1) {
 		snprintf(err, errlen, "cannot make the directory for %s: %s",
 		    cert_path, strerror(errno));
 		return -1;

@@ -17,5 +17,7 @@ char	*statefile_path(const char *);
  * directories above it.  Returns 0, or -1 with a reason in err.
  */
 int	 statefile_write(const char *, const char *, size_t, char *, size_t);
+/* mkdir -p for the directories above path, each new one 0700; 0 or -1. */
+int	 statefile_mkdirs(const char *);
 
 #endif
