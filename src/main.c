@@ -21,6 +21,7 @@
 
 #include "smtpscope/lesson.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/resolve.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
@@ -40,7 +41,9 @@ enum {
 	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG, OPT_SERVE_PLAIN,
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
-	OPT_THEME, OPT_LESSON
+	OPT_THEME, OPT_LESSON,
+	/* DNS: the resolver, its trust anchor, DANE */
+	OPT_DNS, OPT_DNS_TRUST_ANCHOR, OPT_DANE
 };
 
 static const struct option longopts[] = {
@@ -85,6 +88,10 @@ static const struct option longopts[] = {
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	/* DNS */
+	{ "dns",		required_argument, NULL, OPT_DNS },
+	{ "dns-trust-anchor",	required_argument, NULL, OPT_DNS_TRUST_ANCHOR },
+	{ "dane",		no_argument,	   NULL, OPT_DANE },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -105,6 +112,9 @@ static const char usage_text[] =
 "  smtp://HOST[:PORT]         plain (25); add --starttls to upgrade\n"
 "  smtps://HOST[:PORT]        implicit TLS (465)\n"
 "  submission://HOST[:PORT]   port 587, plain until STARTTLS\n"
+"  mx://DOMAIN[:PORT]         the domain's mail exchangers (MX, RFC 5321\n"
+"                             5.1) in order of preference, port 25; the\n"
+"                             TLS name is the exchanger's\n"
 "\n"
 "Modes:\n"
 "  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
@@ -169,6 +179,14 @@ static const char usage_text[] =
 "  --timing             show the time of each line\n"
 "  --no-color           no colours (also when NO_COLOR is set)\n"
 "  --theme NAME         colours: dark (default), light, high-contrast\n"
+"  --dns ADDR[:PORT]    ask this DNS server (default: /etc/resolv.conf;\n"
+"                       also SMTPSCOPE_DNS_SERVER); [ADDR6]:PORT for IPv6\n"
+"  --dns-trust-anchor FILE  DNSSEC trust anchor: DS or DNSKEY records\n"
+"                       (default: the root key, " RESOLVE_ROOT_KEY ")\n"
+"  --dane               where the TLSA records of the server are DNSSEC-\n"
+"                       secure, they decide the certificate check: no\n"
+"                       match (or bogus records) is a TLS error, a match\n"
+"                       needs no CA (RFC 7672)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed,\n"
@@ -323,10 +341,12 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		    strncasecmp(arg, "submission", 10) == 0) {
 			defport = "587";
 			o->sp.require_tls = 1;
-		}
-		else {
+		} else if (schemelen == 2 && strncasecmp(arg, "mx", 2) == 0) {
+			defport = "25";
+			o->sp.mx = 1;
+		} else {
 			usage_error("unknown URL scheme in '%s' (use smtp://, "
-			    "smtps:// or submission://)", arg);
+			    "smtps://, submission:// or mx://)", arg);
 			return -1;
 		}
 		if (argc > 1) {
@@ -445,6 +465,9 @@ main(int argc, char **argv)
 	const char	*nc;
 	long		 num;
 	int		 c, rc;
+	/* DNS */
+	const char	*dns_server = NULL, *dns_ta = NULL;
+	char		 derr[256];
 
 	memset(&o, 0, sizeof o);
 	o.sp.family = AF_UNSPEC;
@@ -559,6 +582,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_CERT:
 			o.sp.tls.cert_file = optarg;
+			break;
+		case OPT_DNS:
+			dns_server = optarg;
+			break;
+		case OPT_DNS_TRUST_ANCHOR:
+			dns_ta = optarg;
+			break;
+		case OPT_DANE:
+			o.sp.dane = 1;
+			o.sp.tls.dane = 1;
 			break;
 		case OPT_KEY:
 			o.sp.tls.key_file = optarg;
@@ -685,10 +718,27 @@ main(int argc, char **argv)
 		free(target_store);
 		return EXIT_USAGE;
 	}
-	/* An empty --sni still checks the certificate against the host. */
+	/*
+	 * An empty --sni still checks the certificate against the host; for
+	 * mx:// the exchanger chosen is the name (the session sets it).
+	 */
 	if ((o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0') &&
-	    o.sp.host != NULL)
+	    o.sp.host != NULL && !o.sp.mx)
 		o.sp.tls.sni = o.sp.host;
+	if (o.sp.mx && o.sp.tls.sni != NULL && *o.sp.tls.sni == '\0')
+		o.sp.tls.sni = NULL;
+	if (o.sp.mx && o.sp.implicit_tls)
+		return usage_error("%s", "mx:// is plain SMTP on port 25 "
+		    "(add --starttls)");
+	if (dns_ta != NULL && access(dns_ta, R_OK) == -1) {
+		free(target_store);
+		snprintf(derr, sizeof derr, "%s: %s", dns_ta, strerror(errno));
+		return usage_error("--dns-trust-anchor %s", derr);
+	}
+	if (resolve_configure(dns_server, dns_ta, derr, sizeof derr) == -1) {
+		free(target_store);
+		return usage_error("--dns: %s", derr);
+	}
 	tls_global_init();
 	/* Every option is checked before anything connects. */
 	if (o.sp.tls.priority != NULL) {

@@ -16,6 +16,7 @@
 
 #include "smtpscope/auth.h"
 #include "smtpscope/ehlo.h"
+#include "smtpscope/mx.h"
 #include "smtpscope/phase.h"
 #include "smtpscope/reply.h"
 #include "smtpscope/tls.h"
@@ -60,6 +61,13 @@ struct session_params {
 	size_t			 max_lines;	/* in memory; 0: default */
 	size_t			 max_bytes;	/* octets; 0: default */
 	unsigned long long	 log_max;	/* --log cap; 0: default */
+	/*
+	 * mx://: host is a mail domain; its exchangers are tried in turn
+	 * (mx.h) and the one chosen is the TLS name unless tls.sni is set.
+	 */
+	int			 mx;
+	/* --dane: where TLSA records apply, they decide (RFC 7672). */
+	int			 dane;
 };
 
 /* What the status bar and sidebar read. */
@@ -92,6 +100,12 @@ struct session_info {
 	 */
 	int			 data_pending;
 	size_t			 held;		/* lines held for the 354 */
+	/* mx://: the exchangers in the order tried, and the one chosen. */
+	const struct mx_host	*mx_hosts;
+	size_t			 mx_n;
+	const char		*mx_host;	/* NULL until chosen */
+	/* DANE for this connection in a few words ("" when not asked). */
+	char			 dane[160];
 };
 
 struct session *session_new(const struct session_params *);
