@@ -160,7 +160,7 @@ check_run "mx:// with a port and --dns picks the server (env unset)" 0 \
 
 # The resolver's record API (TXT for MTA-STS and TLS-RPT, MX, TLSA).
 if [ -x "${top_builddir:-.}/tests/unit/test_resolve" ]; then
-	SMTPSCOPE_TEST_DNS_TA=$DNS_TA "${top_builddir:-.}/tests/unit/test_resolve" >"$TMPD/unit.out" 2>&1
+	SMTPSCOPE_TEST_DNS_TA=$DNS_TA SMTPSCOPE_TEST_MX_PORT=$PORT "${top_builddir:-.}/tests/unit/test_resolve" >"$TMPD/unit.out" 2>&1
 	check "resolver record queries against the test zone" [ $? -eq 0 ]
 	grep '^not ok' "$TMPD/unit.out" | sed 's/^/# /'
 fi
