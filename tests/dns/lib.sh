@@ -25,9 +25,14 @@ dns_zone() {
 	mkdir -p "$DNS_DIR/zones"
 	_f=$DNS_DIR/zones/$1.zone
 	cp "$2" "$_f"
-	# @VAR@ from the shell's variables.
-	for _v in $(grep -o '@[A-Za-z_][A-Za-z0-9_]*@' "$_f" | sort -u | tr -d @); do
-		eval "_val=\${$_v-}"
+	# @VAR@ from the shell's variables; an unset one is an error (a
+	# record left half-written would stop the whole zone loading).
+	for _v in $(grep -v '^;' "$_f" | grep -o '@[A-Za-z_][A-Za-z0-9_]*@' | sort -u | tr -d @); do
+		eval "_set=\${$_v+x} _val=\${$_v-}"
+		if [ -z "$_set" ]; then
+			echo "dns_zone $1: $_v is not set" >&2
+			return 1
+		fi
 		sed -i "s|@$_v@|$_val|g" "$_f"
 	done
 	_dns_zones="$_dns_zones $1:${3:-unsigned}"
