@@ -142,6 +142,13 @@ check_run "signed MX, unsigned host: DANE does not apply" 0 \
     sc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://insec.dane.test:$PORT"
 check_grep "unsigned TLSA: no DNSSEC" "TLSA _${PORT}\\._tcp\\.mx\\.plain\\.test: no DNSSEC: DANE does not apply" "$TMPD/out"
 
+# --dane without mx://: the host's own TLSA records.
+check_run "--dane on smtp://HOST: its TLSA records decide" 0 \
+    sc --dane --starttls --timeout 2 --script "$TMPD/s.txt" "smtp://ee-mx.dane.test:$PORT"
+check_grep "--dane on smtp://HOST: matched" '^# TLS: DANE: matched TLSA 3 ' "$TMPD/out"
+check_run "--dane on smtp://HOST, mismatch: exit 4" 4 \
+    sc --dane --starttls --timeout 2 --script "$TMPD/s.txt" "smtp://bad-mx.dane.test:$PORT"
+
 # A trust anchor that does not fit: every answer of dane.test is bogus.
 sed 's/ DS \([0-9]*\) / DS 1\1 /' "$DNS_TA" >"$TMPD/wrong.ds"
 check_run "bogus DNSSEC: exit 3 with the reason" 3 \
