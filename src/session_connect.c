@@ -62,7 +62,7 @@ session_dane_arm(struct session *s, const char *name, enum resolve_status st,
     size_t n)
 {
 	char	one[96];
-	size_t	i;
+	size_t	i, usable;
 
 	if (sec == RESOLVE_BOGUS) {
 		session_note(s, TDIR_WARN, "TLSA %s: DNSSEC validation failed "
@@ -109,6 +109,20 @@ session_dane_arm(struct session *s, const char *name, enum resolve_status st,
 	session_note(s, TDIR_INFO, "DANE applies: the certificate is checked "
 	    "against %zu TLSA record%s after the TLS handshake%s", n,
 	    n > 1 ? "s" : "", s->p.dane ? " (--dane: it decides)" : "");
+	/*
+	 * RFC 7672 section 2.2: usable TLSA records make TLS mandatory.
+	 * Under --dane nothing of the envelope goes out before it is up.
+	 */
+	for (i = 0, usable = 0; i < n; i++)
+		if ((recs[i].usage == 2 || recs[i].usage == 3) &&
+		    recs[i].selector <= 1 && recs[i].mtype <= 2)
+			usable++;
+	if (s->p.dane && usable > 0 && !s->p.require_tls) {
+		s->p.require_tls = 1;
+		session_note(s, TDIR_INFO, "--dane: TLS is required now; "
+		    "nothing but EHLO, STARTTLS and the like goes out before "
+		    "it");
+	}
 	snprintf(s->info.dane, sizeof s->info.dane, "%zu TLSA record%s "
 	    "(secure)", n, n > 1 ? "s" : "");
 	s->p.tls.tlsa = recs;

@@ -80,7 +80,7 @@ check_run "every MX fails: exit 3" 3 \
 check_grep "every MX fails: said in words" 'no mail exchanger of allbad\.dane\.test could be used \(2 tried\)' "$TMPD/err"
 
 seen=""
-for i in 1 2 3 4 5 6 7 8; do
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
 	sc --timeout 2 --script "$TMPD/s.txt" "mx://equal.dane.test:$PORT" >"$TMPD/eq" 2>&1
 	seen="$seen $(sed -n 's/^# trying MX 10 \(good2*\)\.dane\.test$/\1/p' "$TMPD/eq" | head -1)"
 done
@@ -127,6 +127,11 @@ check_run "DANE mismatch with --dane: exit 4" 4 \
 check_grep "mismatch: said in words" 'DANE: no TLSA record matched the server.s chain \(1 usable record\)' "$TMPD/err"
 n=$(grep -c '^C: EHLO' "$TMPD/out")
 check "mismatch: nothing sent after the failed handshake" [ "$n" -eq 1 ]
+printf 'EHLO me.test\nMAIL FROM:<a@me.test>\nQUIT\n' >"$TMPD/mail.txt"
+check_run "--dane with usable TLSA: no envelope before TLS (exit 4)" 4 \
+    sc --dane --timeout 2 --script "$TMPD/mail.txt" "mx://ee.dane.test:$PORT"
+check_grep "--dane: TLS required, said" '^# --dane: TLS is required now' "$TMPD/out"
+check_nogrep "--dane: MAIL never sent in plaintext" '^C: MAIL' "$TMPD/out"
 check_run "DANE mismatch without --dane: a warning, PKIX decides" 0 \
     sc --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://bad.dane.test:$PORT"
 check_grep "mismatch without --dane: warned" '^# warning: DANE: no TLSA record matched' "$TMPD/out"
