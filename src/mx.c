@@ -277,8 +277,6 @@ mx_got_addrs(struct mx *m)
 			mx_note(m, "%s: no address within the time", label);
 		else
 			mx_note(m, "%s: no address", label);
-		resolve_free(m->r[i]);
-		m->r[i] = NULL;
 	}
 	m->cur = 0;
 	m->step = MX_STEP_DIAL;
@@ -342,6 +340,9 @@ mx_dial(struct mx *m)
 	dp.timeout_ms = m->p.timeout_ms;
 	dp.note = mx_dial_note;
 	dp.arg = m;
+	/* The addresses listed are the ones tried: no second look-up. */
+	dp.resolved = m->r[m->cur];
+	m->r[m->cur] = NULL;
 	m->dial = dial_start(&dp);
 	/* RFC 7672 2.2.1: TLSA records count only under a secure MX. */
 	if (m->p.tlsa && m->dane.mx_sec == RESOLVE_SECURE) {
