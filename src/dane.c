@@ -138,8 +138,8 @@ dane_ta_verify(const struct dane_cert *chain, size_t ta, const char *name,
 		    gnutls_x509_trust_list_add_cas(tl, &anchor, 1, 0) != 1)
 			goto out;
 		anchor = NULL;	/* the list owns it now */
-		if (gnutls_x509_trust_list_verify_crt(tl, crts, (unsigned int)ta,
-		    0, &status, NULL) < 0) {
+		if (gnutls_x509_trust_list_verify_crt(tl, crts,
+		    (unsigned int)ta, 0, &status, NULL) < 0) {
 			snprintf(why, whylen, "the chain cannot be checked");
 			goto out;
 		}
@@ -226,8 +226,8 @@ dane_check(const struct resolve_tlsa *recs, size_t nrecs,
 				    "and the name %s verify)", rec, k, name);
 			} else if (first_why[0] == '\0')
 				snprintf(first_why, sizeof first_why,
-				    "TLSA %.60s matched certificate %zu, but %.200s",
-				    rec, k, why);
+				    "TLSA %.60s matched certificate %zu, but "
+				    "%.200s", rec, k, why);
 			break;
 		}
 	}

@@ -276,8 +276,8 @@ tls_verify_cb(gnutls_session_t session)
 		t->have_info = 1;
 		if (certs != NULL && n > 0)
 			tls_cert_info(&t->info, &certs[0], &self_signed);
-		snprintf(t->info.verdict, sizeof t->info.verdict, "DANE: %.200s",
-		    t->dane.text);
+		snprintf(t->info.verdict, sizeof t->info.verdict,
+		    "DANE: %.200s", t->dane.text);
 		t->verify_failed = 1;
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
