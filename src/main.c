@@ -23,6 +23,7 @@
 #include "smtpscope/net.h"
 #include "smtpscope/proxyhdr.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/resolve.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
@@ -53,7 +54,9 @@ enum {
 	OPT_XCLIENT, OPT_XFORWARD, OPT_PROXY_PROTOCOL, OPT_PROXY_SOURCE,
 	OPT_PROXY_DEST, OPT_BIND, OPT_PIPE,
 	/* Machine-readable output and named servers. */
-	OPT_JSON, OPT_PROFILE
+	OPT_JSON, OPT_PROFILE,
+	/* DNS: the resolver, its trust anchor, DANE */
+	OPT_DNS, OPT_DNS_TRUST_ANCHOR, OPT_DANE
 };
 
 static const struct option longopts[] = {
@@ -127,6 +130,10 @@ static const struct option longopts[] = {
 	{ "dsn-envid",		required_argument, NULL, OPT_DSN_ENVID },
 	{ "dsn-notify",		required_argument, NULL, OPT_DSN_NOTIFY },
 	{ "dsn-orcpt",		no_argument,	   NULL, OPT_DSN_ORCPT },
+	/* DNS */
+	{ "dns",		required_argument, NULL, OPT_DNS },
+	{ "dns-trust-anchor",	required_argument, NULL, OPT_DNS_TRUST_ANCHOR },
+	{ "dane",		no_argument,	   NULL, OPT_DANE },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -174,6 +181,9 @@ static const char usage_text[] =
 "  lmtp://HOST[:PORT]         LMTP (24): LHLO, one reply per recipient\n"
 "  smtp:///PATH, lmtp:///PATH  a unix domain socket\n"
 "  --pipe 'COMMAND'           a program's stdin and stdout (no target)\n"
+"  mx://DOMAIN[:PORT]         the domain's mail exchangers (MX, RFC 5321\n"
+"                             5.1) in order of preference, port 25; the\n"
+"                             TLS name is the exchanger's\n"
 "\n"
 "Modes:\n"
 "  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
@@ -257,6 +267,14 @@ SEND_USAGE
 "                       transcript line, then a summary) instead of text\n"
 "  --profile NAME       take the target and options from [profile NAME] in\n"
 "                       ~/.config/smtpscope/config (the command line wins)\n"
+"  --dns ADDR[:PORT]    ask this DNS server (default: /etc/resolv.conf;\n"
+"                       also SMTPSCOPE_DNS_SERVER); [ADDR6]:PORT for IPv6\n"
+"  --dns-trust-anchor FILE  DNSSEC trust anchor: DS or DNSKEY records\n"
+"                       (default: the root key, " RESOLVE_ROOT_KEY ")\n"
+"  --dane               where the TLSA records of the server are DNSSEC-\n"
+"                       secure, they decide the certificate check: no\n"
+"                       match (or bogus records) is a TLS error, a match\n"
+"                       needs no CA (RFC 7672)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed (a\n"
@@ -427,9 +445,12 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		} else if (schemelen == 4 && strncasecmp(arg, "lmtp", 4) == 0) {
 			defport = "24";
 			o->sp.lmtp = 1;
+		} else if (schemelen == 2 && strncasecmp(arg, "mx", 2) == 0) {
+			defport = "25";
+			o->sp.mx = 1;
 		} else {
 			usage_error("unknown URL scheme in '%s' (use smtp://, "
-			    "smtps://, submission:// or lmtp://)", arg);
+			    "smtps://, submission://, lmtp:// or mx://)", arg);
 			return -1;
 		}
 		if (argc > 1) {
@@ -570,6 +591,12 @@ check_transport(struct opts *o, int argc)
 	char			*line;
 	int			 fam;
 
+	if (o->sp.mx && (o->sp.unix_path != NULL || o->sp.bind != NULL ||
+	    o->sp.pipe_cmd != NULL)) {
+		usage_error("%s", "mx://DOMAIN looks up the domain's exchangers "
+		    "over TCP: not with a socket path, --bind or --pipe");
+		return -1;
+	}
 	if (o->sp.pipe_cmd != NULL) {
 		if (argc > 0) {
 			usage_error("--pipe talks to a program: no target "
@@ -679,6 +706,9 @@ main(int argc, char **argv)
 	const char	*nc;
 	long		 num;
 	int		 c, rc;
+	/* DNS */
+	const char	*dns_server = NULL, *dns_ta = NULL;
+	char		 derr[256];
 
 	memset(&o, 0, sizeof o);
 	o.sp.family = AF_UNSPEC;
@@ -793,6 +823,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_CERT:
 			o.sp.tls.cert_file = optarg;
+			break;
+		case OPT_DNS:
+			dns_server = optarg;
+			break;
+		case OPT_DNS_TRUST_ANCHOR:
+			dns_ta = optarg;
+			break;
+		case OPT_DANE:
+			o.sp.dane = 1;
+			o.sp.tls.dane = 1;
 			break;
 		case OPT_KEY:
 			o.sp.tls.key_file = optarg;
@@ -979,12 +1019,27 @@ main(int argc, char **argv)
 	}
 	/*
 	 * An empty --sni still checks the certificate against the host; a
-	 * socket path or a program has no name to check.
+	 * socket path or a program has no name to check; for mx:// the
+	 * exchanger chosen is the name (the session sets it).
 	 */
 	if ((o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0') &&
 	    o.sp.host != NULL && o.sp.unix_path == NULL &&
-	    o.sp.pipe_cmd == NULL)
+	    o.sp.pipe_cmd == NULL && !o.sp.mx)
 		o.sp.tls.sni = o.sp.host;
+	if (o.sp.mx && o.sp.tls.sni != NULL && *o.sp.tls.sni == '\0')
+		o.sp.tls.sni = NULL;
+	if (o.sp.mx && o.sp.implicit_tls)
+		return usage_error("%s", "mx:// is plain SMTP on port 25 "
+		    "(add --starttls)");
+	if (dns_ta != NULL && access(dns_ta, R_OK) == -1) {
+		free(target_store);
+		snprintf(derr, sizeof derr, "%s: %s", dns_ta, strerror(errno));
+		return usage_error("--dns-trust-anchor %s", derr);
+	}
+	if (resolve_configure(dns_server, dns_ta, derr, sizeof derr) == -1) {
+		free(target_store);
+		return usage_error("--dns: %s", derr);
+	}
 	tls_global_init();
 	/* Every option is checked before anything connects. */
 	if (o.sp.tls.priority != NULL) {

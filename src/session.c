@@ -21,6 +21,8 @@
 #include "smtpscope/dial.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/lint.h"
+#include "smtpscope/mx.h"
+#include "smtpscope/resolve.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
@@ -110,6 +112,9 @@ session_free(struct session *s)
 	session_held_clear(s, NULL);
 	session_drop_conn(s);
 	dial_free(s->dial);
+	mx_free(s->mx);
+	free(s->mx_sni);
+	resolve_query_free(s->tlsa_q);
 	transcript_free(&s->t);
 	reply_parser_free(&s->rp);
 	if (s->have_last)

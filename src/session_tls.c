@@ -42,8 +42,14 @@ session_tls_done(struct session *s)
 	if (ti->altnames[0] != '\0')
 		session_note(s, TDIR_TLS, "names: %s", ti->altnames);
 	session_note(s, TDIR_TLS, "SHA-256 fingerprint: %s", ti->sha256);
+	if (ti->dane[0] != '\0')
+		session_note(s, ti->dane_ok ? TDIR_TLS : TDIR_WARN, "DANE: %s",
+		    ti->dane);
 	if (ti->verified)
 		session_note(s, TDIR_TLS, "verification: verified");
+	else if (s->p.dane && ti->dane_ok)
+		session_note(s, TDIR_TLS, "verification: %s (the DANE match "
+		    "stands instead: RFC 7672 section 3)", ti->verdict);
 	else
 		session_note(s, TDIR_TLS,
 		    "verification: %s (accepted because of --insecure)",
@@ -108,7 +114,8 @@ session_handshake(struct session *s)
 			}
 		}
 		session_fail(s, SERR_TLS, "TLS handshake failed: %s%s", err,
-		    strstr(err, "verif") != NULL ? " (use --ca-file to "
+		    strstr(err, "verif") != NULL && strstr(err, "DANE") ==
+		    NULL ? " (use --ca-file to "
 		    "trust this certificate, or --insecure to go on anyway)" :
 		    "");
 		session_drop_conn(s);

@@ -162,6 +162,32 @@ side_mode(struct ui *ui, const struct session_info *in, struct buf *b)
 	}
 }
 
+/* mx://: the exchangers in the order tried, and what DANE said. */
+static void
+side_mx(const struct session_info *in, struct buf *b)
+{
+	const struct mx_host	*h;
+	size_t			 i;
+
+	if (in->mx_n == 0 && in->dane[0] == '\0')
+		return;
+	if (in->mx_n > 0)
+		buf_addstr(b, "\n## Mail exchangers\n");
+	for (i = 0; i < in->mx_n; i++) {
+		h = &in->mx_hosts[i];
+		if (h->implicit)
+			buf_printf(b, "- %s (no MX)", h->host);
+		else
+			buf_printf(b, "- %u %s", h->pref, h->host);
+		buf_printf(b, " [%s]: %s\n", h->addrs[0] != '\0' ? h->addrs :
+		    "no address", h->state);
+	}
+	if (in->dane[0] != '\0')
+		buf_printf(b, "- DANE: %s\n", in->dane);
+	if (in->have_tls_info && in->tls_info.dane[0] != '\0')
+		buf_printf(b, "- DANE check: %s\n", in->tls_info.dane);
+}
+
 /* The session's facts at the bottom. */
 static void
 side_facts(const struct session_info *in, struct buf *b)
@@ -186,6 +212,7 @@ side_facts(const struct session_info *in, struct buf *b)
 	if (in->waiting > 0)
 		buf_printf(b, "- waiting for %zu repl%s\n", in->waiting,
 		    in->waiting == 1 ? "y" : "ies");
+	side_mx(in, b);
 }
 
 /* Draw the sidebar. */

@@ -16,6 +16,7 @@
 
 #include "smtpscope/auth.h"
 #include "smtpscope/ehlo.h"
+#include "smtpscope/mx.h"
 #include "smtpscope/phase.h"
 #include "smtpscope/reply.h"
 #include "smtpscope/tls.h"
@@ -80,6 +81,13 @@ struct session_params {
 	const char		*proxy_dst;
 	const char		*xclient;
 	const char		*xforward;
+	/*
+	 * mx://: host is a mail domain; its exchangers are tried in turn
+	 * (mx.h) and the one chosen is the TLS name unless tls.sni is set.
+	 */
+	int			 mx;
+	/* --dane: where TLSA records apply, they decide (RFC 7672). */
+	int			 dane;
 };
 
 /* What the status bar and sidebar read. */
@@ -112,6 +120,12 @@ struct session_info {
 	 */
 	int			 data_pending;
 	size_t			 held;		/* lines held for the 354 */
+	/* mx://: the exchangers in the order tried, and the one chosen. */
+	const struct mx_host	*mx_hosts;
+	size_t			 mx_n;
+	const char		*mx_host;	/* NULL until chosen */
+	/* DANE for this connection in a few words ("" when not asked). */
+	char			 dane[160];
 };
 
 struct session *session_new(const struct session_params *);
