@@ -40,7 +40,8 @@ enum {
 	OPT_SERVE_MAX_TIME, OPT_SERVE_MAX_MEMORY, OPT_SERVE_LOG, OPT_SERVE_PLAIN,
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
-	OPT_THEME, OPT_LESSON
+	OPT_THEME, OPT_LESSON,
+	OPT_TLS_REPORT
 };
 
 static const struct option longopts[] = {
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
 	{ "theme",		required_argument, NULL, OPT_THEME },
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
+	{ "tls-report",		no_argument,	   NULL, OPT_TLS_REPORT },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	{ NULL,			0,		   NULL, 0 }
@@ -154,6 +156,9 @@ static const char usage_text[] =
 "  --ca-file FILE       trust the certificates in FILE (PEM)\n"
 "  --tls-priority STR   GnuTLS priority string\n"
 "  --sni NAME           server name to send and check (default: HOST)\n"
+"  --tls-report         after each handshake, write the TLS report (every\n"
+"                       certificate sent, the trusted CA the path ends at,\n"
+"                       OCSP stapling, what was negotiated) as # TLS: lines\n"
 "  --cert FILE, --key FILE  client certificate (or server, with --serve)\n"
 "  -4, -6               use IPv4 or IPv6 only\n"
 "  --timeout SECS       connect and reply timeout (default 30)\n"
@@ -616,6 +621,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_ALLOW_PLAINTEXT:
 			o.sp.allow_plaintext = 1;
+			break;
+		case OPT_TLS_REPORT:
+			o.sp.tls_report = 1;
 			break;
 		case 'h':
 		case OPT_HELP:

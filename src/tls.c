@@ -20,6 +20,8 @@
 #include "smtpscope/tls.h"
 #include "smtpscope/xmalloc.h"
 
+#include "src/tls_internal.h"
+
 enum tls_state {
 	TLS_HANDSHAKING,
 	TLS_OPEN,
@@ -980,4 +982,23 @@ tls_server_ctx_write_cert(struct tls_server_ctx *ctx, const char *path)
 		ok = 0;
 	gnutls_free(pem.data);
 	return ok ? 0 : -1;
+}
+
+/* For tls_report.c, which reads the details with GnuTLS itself. */
+void *
+tls_gnutls_session(struct tls *t)
+{
+	return t->session;
+}
+
+void *
+tls_gnutls_cred(struct tls *t)
+{
+	return t->cred;
+}
+
+int
+tls_is_server(const struct tls *t)
+{
+	return t->server;
 }

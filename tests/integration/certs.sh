@@ -1,0 +1,105 @@
+# tests/integration/certs.sh: a test PKI made with certtool, sourced by the
+# TLS report and MTA-STS tests.  make_pki DIR writes into DIR:
+#   root.pem root.key          the trust anchor ("smtpscope Test Root")
+#   inter.pem inter.key        an intermediate CA signed by the root
+#   leaf.pem leaf.key          mx.example.test, IP 127.0.0.1, ECDSA P-256
+#   chain.pem                  leaf + intermediate: what a server sends
+#   expired.pem expired-chain.pem   a leaf that expired in 2020
+#   mtasts.pem mtasts.key      mta-sts.example.test (+ other test domains)
+#   ocsp.pem ocsp.key          the intermediate's OCSP signer
+make_pki() {
+	_d=$1
+	mkdir -p "$_d" || return 1
+	cat >"$_d/root.tmpl" <<-EOT
+	cn = "smtpscope Test Root"
+	organization = "smtpscope tests"
+	serial = 1
+	expiration_days = 3650
+	ca
+	cert_signing_key
+	crl_signing_key
+	EOT
+	cat >"$_d/inter.tmpl" <<-EOT
+	cn = "smtpscope Test Intermediate"
+	organization = "smtpscope tests"
+	serial = 2
+	expiration_days = 1825
+	ca
+	cert_signing_key
+	crl_signing_key
+	EOT
+	cat >"$_d/leaf.tmpl" <<-EOT
+	cn = "mx.example.test"
+	serial = 3
+	expiration_days = 90
+	dns_name = "mx.example.test"
+	dns_name = "mx2.example.test"
+	ip_address = "127.0.0.1"
+	tls_www_server
+	signing_key
+	encryption_key
+	EOT
+	cat >"$_d/expired.tmpl" <<-EOT
+	cn = "mx.example.test"
+	serial = 4
+	activation_date = "2019-01-01 00:00:00"
+	expiration_date = "2020-01-01 00:00:00"
+	dns_name = "mx.example.test"
+	ip_address = "127.0.0.1"
+	tls_www_server
+	signing_key
+	encryption_key
+	EOT
+	cat >"$_d/mtasts.tmpl" <<-EOT
+	cn = "mta-sts.example.test"
+	serial = 5
+	expiration_days = 90
+	dns_name = "mta-sts.example.test"
+	dns_name = "mta-sts.testing.test"
+	dns_name = "mta-sts.none.test"
+	dns_name = "mta-sts.redirect.test"
+	dns_name = "mta-sts.html.test"
+	dns_name = "mta-sts.big.test"
+	dns_name = "mta-sts.chunked.test"
+	dns_name = "mta-sts.missing.test"
+	dns_name = "mta-sts.bad.test"
+	tls_www_server
+	signing_key
+	encryption_key
+	EOT
+	cat >"$_d/ocsp.tmpl" <<-EOT
+	cn = "smtpscope Test OCSP"
+	serial = 6
+	expiration_days = 90
+	signing_key
+	ocsp_signing_key
+	EOT
+	(
+	cd "$_d" &&
+	certtool -p --key-type rsa --bits 2048 --outfile root.key &&
+	certtool -s --load-privkey root.key --template root.tmpl \
+	    --outfile root.pem &&
+	certtool -p --key-type rsa --bits 2048 --outfile inter.key &&
+	certtool -c --load-privkey inter.key --load-ca-certificate root.pem \
+	    --load-ca-privkey root.key --template inter.tmpl \
+	    --outfile inter.pem &&
+	certtool -p --key-type ecdsa --curve secp256r1 --outfile leaf.key &&
+	certtool -c --load-privkey leaf.key --load-ca-certificate inter.pem \
+	    --load-ca-privkey inter.key --template leaf.tmpl \
+	    --outfile leaf.pem &&
+	certtool -c --load-privkey leaf.key --load-ca-certificate inter.pem \
+	    --load-ca-privkey inter.key --template expired.tmpl \
+	    --outfile expired.pem &&
+	certtool -p --key-type ed25519 --outfile mtasts.key &&
+	certtool -c --load-privkey mtasts.key --load-ca-certificate inter.pem \
+	    --load-ca-privkey inter.key --template mtasts.tmpl \
+	    --outfile mtasts.pem &&
+	certtool -p --key-type ecdsa --outfile ocsp.key &&
+	certtool -c --load-privkey ocsp.key --load-ca-certificate inter.pem \
+	    --load-ca-privkey inter.key --template ocsp.tmpl \
+	    --outfile ocsp.pem &&
+	cat leaf.pem inter.pem >chain.pem &&
+	cat expired.pem inter.pem >expired-chain.pem &&
+	cat mtasts.pem inter.pem >mtasts-chain.pem
+	) >"$_d/certtool.log" 2>&1
+}
