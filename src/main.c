@@ -41,7 +41,7 @@ enum {
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
 	OPT_THEME, OPT_LESSON,
-	OPT_TLS_REPORT
+	OPT_TLS_REPORT, OPT_MTA_STS, OPT_MTA_STS_MX
 };
 
 static const struct option longopts[] = {
@@ -85,6 +85,8 @@ static const struct option longopts[] = {
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
 	{ "tls-report",		no_argument,	   NULL, OPT_TLS_REPORT },
+	{ "mta-sts",		required_argument, NULL, OPT_MTA_STS },
+	{ "mta-sts-mx",		required_argument, NULL, OPT_MTA_STS_MX },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	{ NULL,			0,		   NULL, 0 }
@@ -98,6 +100,7 @@ static const char usage_text[] =
 "       smtpscope --explain CODE|KEYWORD\n"
 "       smtpscope --serve [ADDR:]PORT [--serve-smtps [ADDR:]PORT]\n"
 "       smtpscope --lesson [N|FILE]\n"
+"       smtpscope --mta-sts DOMAIN [--mta-sts-mx HOST] [--ca-file FILE]\n"
 "\n"
 "A terminal UI for talking SMTP by hand.  With no target it opens on the\n"
 "built-in practice server (offline, user demo, password demo).\n"
@@ -126,6 +129,9 @@ static const char usage_text[] =
 "                       SMTP by doing lesson N (or a lesson file) on the\n"
 "                       built-in practice server; :hint helps, :lesson\n"
 "                       next goes on\n"
+"  --mta-sts DOMAIN     fetch https://mta-sts.DOMAIN/.well-known/mta-sts.txt\n"
+"                       (RFC 8461), check it and say what it means, and exit\n"
+"  --mta-sts-mx HOST    with --mta-sts: does HOST match the policy's mx lines?\n"
 "  --serve [ADDR:]PORT  run the practice server alone (port 0: any); on a\n"
 "                       terminal, a classroom view of every session live\n"
 "                       (Enter opens one read-only, q stops)\n"
@@ -625,6 +631,12 @@ main(int argc, char **argv)
 		case OPT_TLS_REPORT:
 			o.sp.tls_report = 1;
 			break;
+		case OPT_MTA_STS:
+			o.mta_sts = optarg;
+			break;
+		case OPT_MTA_STS_MX:
+			o.mta_sts_mx = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -644,6 +656,15 @@ main(int argc, char **argv)
 	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
 		return usage_error("%s", "--cert and --key go together");
 
+	if (o.mta_sts_mx != NULL && o.mta_sts == NULL)
+		return usage_error("%s", "--mta-sts-mx goes with --mta-sts "
+		    "DOMAIN");
+	if (o.mta_sts != NULL) {
+		if (argc > 0)
+			return usage_error("--mta-sts takes no target: '%s'",
+			    argv[0]);
+		return run_mta_sts(&o);
+	}
 	if (o.explain != NULL) {
 		if (argc > 0)
 			return usage_error("--explain takes one argument; "
