@@ -877,9 +877,10 @@ cmd_tls(struct command_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "tls");
 	if (ctx->s == NULL || (in = session_info(ctx->s))->tls_report ==
 	    NULL) {
+		/* A fact about the session, not a failed command. */
 		cmd_say(ctx, "%s", "no TLS handshake yet: smtps://, "
 		    "--starttls or STARTTLS first");
-		return -1;
+		return 0;
 	}
 	(void)session_tls_report_notes(ctx->s);
 	if (!ctx->script) {

@@ -103,3 +103,31 @@ make_pki() {
 	cat mtasts.pem inter.pem >mtasts-chain.pem
 	) >"$_d/certtool.log" 2>&1
 }
+
+# make_ocsp DIR: OCSP responses for DIR/leaf.pem signed by the OCSP signer
+# (openssl ocsp): good.der, revoked.der, and stale.der (good but its
+# nextUpdate long past).
+make_ocsp() {
+	(
+	cd "$1" || exit 1
+	_ser=$(openssl x509 -in leaf.pem -noout -serial | cut -d= -f2)
+	_exp=$(date -u -d '+90 days' +%y%m%d%H%M%SZ)
+	_rev=$(date -u -d '-1 day' +%y%m%d%H%M%SZ)
+	printf 'V\t%s\t\t%s\tunknown\t/CN=mx.example.test\n' "$_exp" "$_ser" \
+	    >index-good.txt
+	printf 'R\t%s\t%s\t%s\tunknown\t/CN=mx.example.test\n' "$_exp" \
+	    "$_rev" "$_ser" >index-revoked.txt
+	openssl ocsp -issuer inter.pem -cert leaf.pem -reqout req.der \
+	    -no_nonce &&
+	openssl ocsp -index index-good.txt -rsigner ocsp.pem -rkey ocsp.key \
+	    -CA inter.pem -reqin req.der -respout good.der -ndays 7 &&
+	openssl ocsp -index index-revoked.txt -rsigner ocsp.pem \
+	    -rkey ocsp.key -CA inter.pem -reqin req.der \
+	    -respout revoked.der -ndays 7
+	) >"$1/ocsp.log" 2>&1
+}
+
+# free_port: a TCP port on 127.0.0.1 nobody listens on right now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
