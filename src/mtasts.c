@@ -511,8 +511,9 @@ mtasts_result_lines(const char *domain, const struct mtasts_result *res,
 		line(arg, text);
 		return;
 	}
-	snprintf(text, sizeof text, "mode %s, max_age %ld (%ld days)%s",
+	snprintf(text, sizeof text, "mode %s, max_age %ld (%ld day%s)%s",
 	    mtasts_mode_name(pol->mode), pol->max_age, pol->max_age / 86400,
+	    pol->max_age / 86400 == 1 ? "" : "s",
 	    pol->mode == MTASTS_ENFORCE ? ": mail goes only to a listed MX "
 	    "over verified TLS" : pol->mode == MTASTS_TESTING ? ": failures "
 	    "are reported (TLS-RPT), mail still goes" : ": no policy "
