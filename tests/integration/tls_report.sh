@@ -17,6 +17,9 @@ make_ocsp "$P" || skip_all "openssl ocsp failed: $(tail -3 "$P/ocsp.log")"
 
 start_practice --serve-smtps 127.0.0.1:0 --cert "$P/chain.pem" \
     --key "$P/leaf.key" || skip_all "the practice server did not start"
+# The old output must go first: start_practice may read it before the
+# new server has truncated it.
+restart_practice() { _stop_practice; rm -f "$TMPD/practice.out"; start_practice "$@"; }
 TLSOPT="--ca-file $P/root.pem --sni mx.example.test"
 printf 'EHLO me\nQUIT\n' >"$TMPD/s.txt"
 
@@ -59,6 +62,16 @@ check_run ":tls in a script" 0 "$SMTPSCOPE" $TLSOPT --log "$TMPD/log.txt" \
 check_grep ":tls before TLS says why not" 'no TLS handshake yet' "$TMPD/out"
 check_grep ":tls writes the report" '^# TLS: report: certificates sent: 2$' "$O"
 check_grep "--log keeps the report" '^# TLS: report: path: ends at the trusted CA CN=smtpscope Test Root' "$TMPD/log.txt"
+# The HTML export puts the last report on top, from a live session and
+# from a replayed log alike.
+printf 'EHLO me\n:export %s\nQUIT\n' "$TMPD/live.html" >"$TMPD/ex.txt"
+check_run ":export after --tls-report" 0 "$SMTPSCOPE" --tls-report $TLSOPT \
+    --script "$TMPD/ex.txt" "smtps://127.0.0.1:$PRACTICE_TLS_PORT"
+check_grep ":export: a TLS report section" '<h2>TLS report</h2>' "$TMPD/live.html"
+check_grep ":export: the anchor in it" '^path: ends at the trusted CA CN=smtpscope Test Root' "$TMPD/live.html"
+check_run "--replay --export-html of the log" 0 "$SMTPSCOPE" \
+    --replay "$TMPD/log.txt" --export-html "$TMPD/replayed.html"
+check_grep "replayed export: the report" '^\[1\] intermediate: CN=smtpscope Test Intermediate' "$TMPD/replayed.html"
 check_run "no report unless asked" 0 "$SMTPSCOPE" $TLSOPT \
     --script "$TMPD/s.txt" "smtps://127.0.0.1:$PRACTICE_TLS_PORT"
 check_nogrep "no report unless asked: none" 'report:' "$O"
@@ -81,8 +94,7 @@ check_run "name mismatch fails" 4 "$SMTPSCOPE" --tls-report \
 check_grep "name mismatch: in words" '^# TLS: report: path: reaches the trusted CA CN=smtpscope Test Root.*, but: name mismatch: certificate is for mx\.example\.test, mx2\.example\.test, not other\.example\.test$' "$O"
 
 # An expired leaf: said in days, refused, and reported with --insecure.
-_stop_practice
-start_practice --serve-smtps 127.0.0.1:0 --cert "$P/expired-chain.pem" \
+restart_practice --serve-smtps 127.0.0.1:0 --cert "$P/expired-chain.pem" \
     --key "$P/leaf.key" || skip_all "the practice server did not start"
 check_run "expired leaf fails" 4 "$SMTPSCOPE" --tls-report $TLSOPT \
     --script "$TMPD/s.txt" "smtps://127.0.0.1:$PRACTICE_TLS_PORT"
@@ -137,8 +149,7 @@ certtool -c --load-privkey "$P/leaf.key" --load-ca-certificate "$P/inter.pem" \
     --load-ca-privkey "$P/inter.key" --template "$P/evil.tmpl" \
     --outfile "$P/evil.pem" >/dev/null 2>&1 && cat "$P/inter.pem" >>"$P/evil.pem"
 if [ -s "$P/evil.pem" ]; then
-	_stop_practice
-	start_practice --serve-smtps 127.0.0.1:0 --cert "$P/evil.pem" \
+	restart_practice --serve-smtps 127.0.0.1:0 --cert "$P/evil.pem" \
 	    --key "$P/leaf.key" || skip_all "the practice server did not start"
 	check_run "hostile subject" 0 "$SMTPSCOPE" --tls-report $TLSOPT \
 	    --script "$TMPD/s.txt" "smtps://127.0.0.1:$PRACTICE_TLS_PORT"
