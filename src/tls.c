@@ -305,6 +305,10 @@ tls_client_new(int fd, const struct tls_params *tp, char *err, size_t errlen)
 		}
 	}
 
+	/*
+	 * Without GNUTLS_NO_STATUS_REQUEST the client asks for a stapled
+	 * OCSP response (RFC 6066 8), which the TLS report describes.
+	 */
 	ret = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK |
 	    GNUTLS_NO_SIGNAL);
 	if (ret < 0) {

@@ -298,7 +298,8 @@ rep_ocsp(gnutls_session_t session, struct tls_report *r)
 	if (!checked && r->ocsp == TLS_OCSP_GOOD) {
 		r->ocsp = TLS_OCSP_INVALID;
 		rep_copy(r->ocsp_why, sizeof r->ocsp_why, "says good, but "
-		    "did not check out (signer, freshness or certificate)");
+		    "did not check out: another signer or certificate, or "
+		    "out of date");
 	}
 	gnutls_ocsp_resp_deinit(resp);
 }
@@ -351,8 +352,9 @@ tls_get_report(struct tls *t, struct tls_report *r)
 		if (group != 0 && (s = gnutls_group_get_name(group)) != NULL)
 			rep_copy(r->group, sizeof r->group, s);
 		r->resumed = gnutls_session_is_resumed(session) != 0;
-		rep_ocsp(session, r);
 	}
+	/* The staple comes with the certificate: a revoked one fails. */
+	rep_ocsp(session, r);
 	return 0;
 }
 
@@ -481,18 +483,12 @@ tls_report_lines(const struct tls_report *r, time_t now,
 		snprintf(text, sizeof text, "path: ends at no trusted CA: %s",
 		    r->verdict);
 	line(arg, text);
-	if (r->version[0] != '\0') {
-		snprintf(text, sizeof text, "OCSP staple: %s%s%s%s%s%s%s",
-		    tls_ocsp_name(r->ocsp),
-		    r->ocsp_why[0] != '\0' ? " (" : "", r->ocsp_why,
-		    r->ocsp_why[0] != '\0' ? ")" : "",
-		    r->ocsp_this[0] != '\0' ? ", this update " : "",
-		    r->ocsp_this,
-		    r->ocsp_next[0] != '\0' ? ", next update " : "");
-		if (r->ocsp_next[0] != '\0')
-			rep_append(text, sizeof text, "", r->ocsp_next);
-		line(arg, text);
-	}
+	snprintf(text, sizeof text, "OCSP staple: %s%s%s%s%s%s%s%s",
+	    tls_ocsp_name(r->ocsp), r->ocsp_why[0] != '\0' ? " (" : "",
+	    r->ocsp_why, r->ocsp_why[0] != '\0' ? ")" : "",
+	    r->ocsp_this[0] != '\0' ? ", this update " : "", r->ocsp_this,
+	    r->ocsp_next[0] != '\0' ? ", next update " : "", r->ocsp_next);
+	line(arg, text);
 }
 
 static void

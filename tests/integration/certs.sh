@@ -105,9 +105,9 @@ make_pki() {
 	) >"$_d/certtool.log" 2>&1
 }
 
-# make_ocsp DIR: OCSP responses for DIR/leaf.pem signed by the OCSP signer
-# (openssl ocsp): good.der, revoked.der, and stale.der (good but its
-# nextUpdate long past).
+# make_ocsp DIR: OCSP responses signed by the OCSP signer (openssl ocsp):
+# good.der, revoked.der and unknown.der for DIR/leaf.pem, and other.der,
+# a good one for the expired leaf (so not for leaf.pem).
 make_ocsp() {
 	(
 	cd "$1" || exit 1
@@ -124,7 +124,16 @@ make_ocsp() {
 	    -CA inter.pem -reqin req.der -respout good.der -ndays 7 &&
 	openssl ocsp -index index-revoked.txt -rsigner ocsp.pem \
 	    -rkey ocsp.key -CA inter.pem -reqin req.der \
-	    -respout revoked.der -ndays 7
+	    -respout revoked.der -ndays 7 &&
+	: >index-none.txt &&
+	openssl ocsp -index index-none.txt -rsigner ocsp.pem -rkey ocsp.key \
+	    -CA inter.pem -reqin req.der -respout unknown.der -ndays 7 &&
+	printf 'V\t%s\t\t04\tunknown\t/CN=mx.example.test\n' "$_exp" \
+	    >index-other.txt &&
+	openssl ocsp -issuer inter.pem -cert expired.pem -reqout req-other.der \
+	    -no_nonce &&
+	openssl ocsp -index index-other.txt -rsigner ocsp.pem -rkey ocsp.key \
+	    -CA inter.pem -reqin req-other.der -respout other.der -ndays 7
 	) >"$1/ocsp.log" 2>&1
 }
 

@@ -2,7 +2,8 @@
 # The TLS report against real servers on loopback with a test PKI (root,
 # intermediate, leaf made by certtool): the practice server sends leaf and
 # intermediate over implicit TLS and STARTTLS, gnutls-serv staples OCSP
-# responses (good, revoked) made with openssl.  The report names every
+# responses (good, revoked, unknown, for another certificate) made with
+# openssl.  The report names every
 # certificate sent, the anchor, the SANs (an IP one too), the expiry in
 # days, the protocol; an expired leaf and an unknown issuer are said in
 # words; :tls and --log carry it; a hostile subject stays escaped.
@@ -127,7 +128,21 @@ start_gs --ocsp-response "$P/revoked.der" --ignore-ocsp-response-errors ||
 	skip_all "gnutls-serv did not start"
 check_run "OCSP revoked: verification fails" 4 "$SMTPSCOPE" --timeout 2 \
     --tls-report $TLSOPT --script "$TMPD/none.txt" "smtps://127.0.0.1:$GS_PORT"
-check_grep "OCSP revoked: in words" 'revoked' "$O"
+check_grep "OCSP revoked: the staple" '^# TLS: report: OCSP staple: revoked, this update ' "$O"
+check_grep "OCSP revoked: the path" '^# TLS: report: path: reaches the trusted CA CN=smtpscope Test Root.*, but: revoked' "$O"
+stop_gs
+start_gs --ocsp-response "$P/unknown.der" --ignore-ocsp-response-errors ||
+	skip_all "gnutls-serv did not start"
+check_run "OCSP unknown: timeout after the report" 5 "$SMTPSCOPE" --timeout 1 \
+    --tls-report $TLSOPT --script "$TMPD/none.txt" "smtps://127.0.0.1:$GS_PORT"
+check_grep "OCSP unknown: in words" '^# TLS: report: OCSP staple: unknown to the responder, this update ' "$O"
+stop_gs
+start_gs --ocsp-response "$P/other.der" --ignore-ocsp-response-errors ||
+	skip_all "gnutls-serv did not start"
+check_run "OCSP for another certificate: verification fails" 4 "$SMTPSCOPE" \
+    --timeout 2 --tls-report $TLSOPT --script "$TMPD/none.txt" \
+    "smtps://127.0.0.1:$GS_PORT"
+check_grep "OCSP for another certificate: not valid" '^# TLS: report: OCSP staple: not valid \(says good, but did not check out: ' "$O"
 stop_gs
 start_gs || skip_all "gnutls-serv did not start"
 check_run "gnutls-serv without a staple" 5 "$SMTPSCOPE" --timeout 1 \
