@@ -27,6 +27,7 @@
 #include "smtpscope/session.h"
 #include "smtpscope/tls_report.h"
 #include "smtpscope/transcript.h"
+#include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
 
 #define CMD_MAXARGS	8
@@ -39,6 +40,7 @@ static int	cmd_b64(struct command_ctx *, int, char **);
 static int	cmd_unb64(struct command_ctx *, int, char **);
 static int	cmd_msg(struct command_ctx *, int, char **);
 static int	cmd_send(struct command_ctx *, int, char **);
+static int	cmd_bdat(struct command_ctx *, int, char **);
 static int	cmd_expect(struct command_ctx *, int, char **);
 static int	cmd_save(struct command_ctx *, int, char **);
 static int	cmd_export(struct command_ctx *, int, char **);
@@ -54,6 +56,8 @@ static int	cmd_quit(struct command_ctx *, int, char **);
 static int	cmd_lesson(struct command_ctx *, int, char **);
 static int	cmd_hint(struct command_ctx *, int, char **);
 static int	cmd_tls(struct command_ctx *, int, char **);
+static int	cmd_xclient(struct command_ctx *, int, char **);
+static int	cmd_xforward(struct command_ctx *, int, char **);
 
 const struct command_entry command_table[] = {
 	{ "auth", ":auth plain|login|cram-md5|xoauth2|scram-sha-1[-plus]|"
@@ -72,6 +76,11 @@ const struct command_entry command_table[] = {
 	{ "send", ":send FILE",
 	  "send an .eml file as the message (DATA first if needed), with "
 	  "CRLF line ends and dot-stuffing", CMD_UI | CMD_SCRIPT, cmd_send },
+	{ "bdat", ":bdat FILE [CHUNK]",
+	  "send FILE as the message with BDAT chunks of CHUNK octets "
+	  "(default 64K; K and M allowed), the last one BDAT n LAST "
+	  "(CHUNKING, RFC 3030); the octets go as they are",
+	  CMD_UI | CMD_SCRIPT, cmd_bdat },
 	{ "expect", ":expect CODE[|CODE...]",
 	  "check the last reply: 250, 2xx, 25x, 5.7.8, or \"235 2.7.0\"",
 	  CMD_UI | CMD_SCRIPT, cmd_expect },
@@ -95,6 +104,13 @@ const struct command_entry command_table[] = {
 	  CMD_UI | CMD_SCRIPT, cmd_tls },
 	{ "reconnect", ":reconnect", "close and connect again",
 	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
+	{ "xclient", ":xclient ATTR=VALUE ...", "send Postfix's XCLIENT (ADDR, "
+	  "NAME, PORT, PROTO, HELO, LOGIN, DESTADDR, DESTPORT; values "
+	  "xtext-encoded for you), then EHLO again after its 220",
+	  CMD_UI | CMD_SCRIPT, cmd_xclient },
+	{ "xforward", ":xforward ATTR=VALUE ...", "send Postfix's XFORWARD "
+	  "(ADDR, NAME, PORT, PROTO, HELO, IDENT, SOURCE) for the next message",
+	  CMD_UI | CMD_SCRIPT, cmd_xforward },
 	{ "raw", ":raw [all]", "send the next AUTH answer verbatim (already "
 	  "base64); all: every answer of this exchange",
 	  CMD_UI | CMD_SCRIPT, cmd_raw },
@@ -251,7 +267,8 @@ command_run(struct command_ctx *ctx, const char *line)
 	rest = xstrdup(line + namelen);
 	argv[0] = (char *)ce->name;
 	/* :b64, :unb64 and :explain take the rest of the line as one word. */
-	if (ce->fn == cmd_b64 || ce->fn == cmd_unb64 || ce->fn == cmd_explain) {
+	if (ce->fn == cmd_b64 || ce->fn == cmd_unb64 || ce->fn == cmd_explain ||
+	    ce->fn == cmd_xclient || ce->fn == cmd_xforward) {
 		char	*p = rest;
 
 		while (*p == ' ' || *p == '\t')
@@ -267,6 +284,30 @@ command_run(struct command_ctx *ctx, const char *line)
 	wipe(rest, strlen(rest));
 	free(rest);
 	return rc;
+}
+
+/* A BDAT chunk size: digits with K or M, 1 to 64M; 0 when it is not. */
+static size_t
+cmd_chunk_size(const char *arg)
+{
+	unsigned long long	 v = 0;
+	const char		*p = arg;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (unsigned long long)(*p - '0')) > (64 << 20))
+			return 0;
+	if (*p == 'k' || *p == 'K') {
+		v <<= 10;
+		p++;
+	} else if (*p == 'm' || *p == 'M') {
+		v <<= 20;
+		p++;
+	}
+	if (*p != '\0' || v == 0 || v > (64 << 20))
+		return 0;
+	return (size_t)v;
 }
 
 int
@@ -303,6 +344,27 @@ command_check(const char *line, char *err, size_t errlen)
 	} else if (ce->fn == cmd_send && !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, ":send: %s is not a file", argv[1]);
 		rc = -1;
+	} else if (ce->fn == cmd_bdat && (argc < 2 || argc > 3 ||
+	    (argc == 3 && cmd_chunk_size(argv[2]) == 0))) {
+		snprintf(err, errlen, "usage: %s (CHUNK from 1 to 64M)",
+		    ce->usage);
+		rc = -1;
+	} else if (ce->fn == cmd_bdat && (stat(argv[1], &st) == -1 ||
+	    access(argv[1], R_OK) == -1)) {
+		snprintf(err, errlen, ":bdat: cannot read %s: %s", argv[1],
+		    strerror(errno));
+		rc = -1;
+	} else if (ce->fn == cmd_bdat && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, ":bdat: %s is not a file", argv[1]);
+		rc = -1;
+	} else if (ce->fn == cmd_xclient || ce->fn == cmd_xforward) {
+		char	*built, *p = strchr(line, ' ');
+
+		built = xclient_build(ce->fn == cmd_xclient ? XCLIENT_XCLIENT :
+		    XCLIENT_XFORWARD, p != NULL ? p : "", err, errlen);
+		if (built == NULL)
+			rc = -1;
+		free(built);
 	} else if (ce->fn == cmd_expect && argc < 2) {
 		snprintf(err, errlen, "usage: %s", ce->usage);
 		rc = -1;
@@ -449,6 +511,26 @@ cmd_send(struct command_ctx *ctx, int argc, char **argv)
 	if (argc != 2)
 		return cmd_usage(ctx, "send");
 	return session_send_file(ctx->s, argv[1]);
+}
+
+static int
+cmd_bdat(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct session_info	*si = session_info(ctx->s);
+	size_t				 chunk = 64 * 1024;
+
+	if (argc < 2 || argc > 3)
+		return cmd_usage(ctx, "bdat");
+	if (argc == 3 && (chunk = cmd_chunk_size(argv[2])) == 0) {
+		cmd_say(ctx, ":bdat: CHUNK is a size from 1 to 64M, not '%s'",
+		    argv[2]);
+		return -1;
+	}
+	if (si->have_caps && !(si->caps.flags & EHLO_CHUNKING))
+		session_note(ctx->s, TDIR_WARN, "the server did not advertise "
+		    "CHUNKING: BDAT goes out anyway, as asked (RFC 3030 2 "
+		    "lets a server refuse it)");
+	return session_send_bdat(ctx->s, argv[1], chunk);
 }
 
 /* Does one expectation ("250", "2xx", "5.7.8", "235 2.7.0") hold? */
@@ -687,6 +769,30 @@ cmd_hint(struct command_ctx *ctx, int argc, char **argv)
 		return -1;
 	}
 	return ctx->lesson(ctx->arg, "hint", NULL);
+}
+
+/* :xclient and :xforward: the words after the command, as typed. */
+static int
+cmd_admin(struct command_ctx *ctx, int argc, char **argv,
+    enum xclient_kind k)
+{
+	const char	*name = k == XCLIENT_XCLIENT ? "xclient" : "xforward";
+
+	if (argc != 2)
+		return cmd_usage(ctx, name);
+	return session_xclient(ctx->s, k, argv[1]);
+}
+
+static int
+cmd_xclient(struct command_ctx *ctx, int argc, char **argv)
+{
+	return cmd_admin(ctx, argc, argv, XCLIENT_XCLIENT);
+}
+
+static int
+cmd_xforward(struct command_ctx *ctx, int argc, char **argv)
+{
+	return cmd_admin(ctx, argc, argv, XCLIENT_XFORWARD);
 }
 
 static int

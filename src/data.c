@@ -156,7 +156,7 @@ data_header_addr(struct buf *b, const char *name, const char *addr)
 }
 
 /* RFC 5322 3.3: "Tue, 05 Mar 2024 14:03:07 +0100", in English always. */
-static void
+void
 data_date(struct buf *b, time_t now)
 {
 	static const char *const days[] = {

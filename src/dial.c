@@ -243,6 +243,38 @@ dial_more(const struct dial *d)
 	return 0;
 }
 
+/*
+ * Bind an attempt's socket to --bind's address; on failure the whole dial
+ * ends (every other attempt would fail alike) and -1 is returned.
+ */
+static int
+dial_bind(struct dial *d, struct dial_try *t)
+{
+	char	name[INET6_ADDRSTRLEN];
+	int	one = 1, e;
+
+	/* Port 0: the kernel picks one when connecting. */
+	(void)setsockopt(t->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(t->fd, d->p.bind, d->p.bind_len) == 0)
+		return 0;
+	e = errno;
+	close(t->fd);
+	/* A fixed port is taken by the attempt still running: try on. */
+	if (d->nlive > 0) {
+		dial_failed_try(d, t, e);
+		return -1;
+	}
+	if (d->p.bind->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    d->p.bind)->sin_addr, name, sizeof name);
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    d->p.bind)->sin6_addr, name, sizeof name);
+	dial_fail(d, NET_E_OTHER, "cannot bind to the local address %s "
+	    "(--bind): %s", name, strerror(e));
+	return -1;
+}
+
 /* Start one non-blocking connect; at once connected, pending or failed. */
 static void
 dial_begin(struct dial *d, const struct resolve_addr *a, long long now)
@@ -273,6 +305,8 @@ dial_begin(struct dial *d, const struct resolve_addr *a, long long now)
 	if ((flags = fcntl(t->fd, F_GETFL)) == -1 ||
 	    fcntl(t->fd, F_SETFL, flags | O_NONBLOCK) == -1)
 		goto fail;
+	if (d->p.bind != NULL && dial_bind(d, t) == -1)
+		return;
 	if (connect(t->fd, (const struct sockaddr *)&a->ss, a->len) == 0) {
 		d->nlive++;
 		dial_won(d, d->nlive - 1);
@@ -355,9 +389,11 @@ dial_give_up(struct dial *d)
 		    s4 : s6) == RESOLVE_NODATA && (d->literal ||
 		    (d->p.family == AF_INET ? s6 : s4) != RESOLVE_NONAME))
 			dial_fail(d, NET_E_RESOLVE, "%s has no %s address "
-			    "(%s was given)", d->host,
+			    "(%s)", d->host,
 			    d->p.family == AF_INET ? "IPv4" : "IPv6",
-			    d->p.family == AF_INET ? "-4" : "-6");
+			    d->p.bind != NULL ? "--bind names one of that "
+			    "family" : d->p.family == AF_INET ? "-4 was given" :
+			    "-6 was given");
 		else if (s6 == RESOLVE_FAIL || s4 == RESOLVE_FAIL)
 			dial_fail(d, NET_E_RESOLVE, "cannot look up %s: %s",
 			    d->host, s6 == RESOLVE_FAIL ? why6 : why4);

@@ -361,6 +361,21 @@ const struct kb_keyword kb_keyword_table[] = {
 	  "ETRN domain asks the server to try delivering mail it holds for "
 	  "that domain now (for sites that connect intermittently).",
 	  "RFC 1985" },
+	{ "XCLIENT", "Client attributes from a trusted proxy",
+	  "Postfix lists it only to clients it trusts "
+	  "(smtpd_authorized_xclient_hosts): XCLIENT ADDR=... NAME=... makes "
+	  "the server treat the session as coming from that client, for its "
+	  "access rules and logs. Values are xtext; the reply is a new 220 "
+	  "greeting, and EHLO must be sent again. The parameter lists the "
+	  "attributes it takes.",
+	  "Postfix XCLIENT_README" },
+	{ "XFORWARD", "Original client, for logging",
+	  "Postfix lists it only to clients it trusts "
+	  "(smtpd_authorized_xforward_hosts): XFORWARD ADDR=... NAME=... "
+	  "records where the next message really came from, in the log and "
+	  "queue file, without changing access rules; answered 250, no new "
+	  "EHLO. The parameter lists the attributes it takes.",
+	  "Postfix XFORWARD_README" },
 	{ "ENHANCEDSTATUSCODES", "Enhanced status codes",
 	  "Replies will carry a code like 5.7.1 after the basic code, which "
 	  "says more precisely what happened.",

@@ -275,3 +275,46 @@ kb_explain_tline(struct buf *b, const struct transcript *t, size_t i)
 	kb_refs_write(b, &rs);
 	free(r.lines);
 }
+
+
+int
+kb_brief(struct kb_brief *b, const struct transcript *t, size_t i)
+{
+	const struct kb_text	*hit[KB_MAXCATS];
+	const struct kb_reply	*kr;
+	const struct kb_enh	*e;
+	struct reply		 r;
+	struct buf		 text;
+	size_t			 start, n;
+	int			 verb;
+
+	memset(b, 0, sizeof *b);
+	if (kb_tline_reply(t, i, &r, &start, &verb) == -1)
+		return -1;
+	b->code = r.code;
+	snprintf(b->enh, sizeof b->enh, "%s", r.enh);
+	buf_init(&text);
+	if (b->enh[0] == '\0' && r.code >= 200 && r.code <= 599) {
+		kb_reply_text_raw(&text, &r);
+		if (kb_find_enh(buf_str(&text), text.len, r.code / 100,
+		    b->enh) == -1)
+			b->enh[0] = '\0';
+		buf_reset(&text);
+	}
+	if (r.code >= 200 && r.code <= 599)
+		b->class_name = kb_class_name(r.code / 100);
+	if ((kr = kb_reply(r.code)) != NULL)
+		b->title = kr->title;
+	if (b->enh[0] != '\0' && (e = kb_enh(b->enh)) != NULL)
+		b->enh_title = e->title;
+	kb_reply_text(&text, &r);
+	n = kb_text_match(buf_str(&text), text.len, r.code, b->enh, hit,
+	    KB_MAXCATS);
+	if (n > 0) {
+		b->category = kb_cat_table[hit[0]->cat].id;
+		b->category_title = kb_cat_table[hit[0]->cat].title;
+	}
+	buf_free(&text);
+	free(r.lines);
+	return 0;
+}

@@ -20,10 +20,13 @@
 #include <unistd.h>
 
 #include "smtpscope/lesson.h"
+#include "smtpscope/net.h"
+#include "smtpscope/proxyhdr.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
+#include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui.h"
 
@@ -41,7 +44,17 @@ enum {
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
 	OPT_THEME, OPT_LESSON,
-	OPT_TLS_REPORT, OPT_MTA_STS, OPT_MTA_STS_MX
+	OPT_TLS_REPORT, OPT_MTA_STS, OPT_MTA_STS_MX,
+	/* The one-shot send (src/send.c). */
+	OPT_TO, OPT_FROM, OPT_HEADER, OPT_BODY, OPT_BODY_FILE, OPT_ATTACH,
+	OPT_AUTH, OPT_EHLO, OPT_BDAT, OPT_BDAT_CHUNK, OPT_QUIT_AFTER,
+	OPT_SMTPUTF8, OPT_REQUIRETLS, OPT_SIZE, OPT_DSN_RET, OPT_DSN_ENVID,
+	OPT_DSN_NOTIFY, OPT_DSN_ORCPT,
+	/* transports and admin extensions */
+	OPT_XCLIENT, OPT_XFORWARD, OPT_PROXY_PROTOCOL, OPT_PROXY_SOURCE,
+	OPT_PROXY_DEST, OPT_BIND, OPT_PIPE,
+	/* Machine-readable output and named servers. */
+	OPT_JSON, OPT_PROFILE
 };
 
 static const struct option longopts[] = {
@@ -87,13 +100,66 @@ static const struct option longopts[] = {
 	{ "tls-report",		no_argument,	   NULL, OPT_TLS_REPORT },
 	{ "mta-sts",		required_argument, NULL, OPT_MTA_STS },
 	{ "mta-sts-mx",		required_argument, NULL, OPT_MTA_STS_MX },
+	/* transports and admin extensions */
+	{ "xclient",		required_argument, NULL, OPT_XCLIENT },
+	{ "xforward",		required_argument, NULL, OPT_XFORWARD },
+	{ "proxy-protocol",	required_argument, NULL, OPT_PROXY_PROTOCOL },
+	{ "proxy-source",	required_argument, NULL, OPT_PROXY_SOURCE },
+	{ "proxy-dest",		required_argument, NULL, OPT_PROXY_DEST },
+	{ "bind",		required_argument, NULL, OPT_BIND },
+	{ "pipe",		required_argument, NULL, OPT_PIPE },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "profile",		required_argument, NULL, OPT_PROFILE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	/* The one-shot send. */
+	{ "to",			required_argument, NULL, OPT_TO },
+	{ "from",		required_argument, NULL, OPT_FROM },
+	{ "header",		required_argument, NULL, OPT_HEADER },
+	{ "body",		required_argument, NULL, OPT_BODY },
+	{ "body-file",		required_argument, NULL, OPT_BODY_FILE },
+	{ "attach",		required_argument, NULL, OPT_ATTACH },
+	{ "auth",		required_argument, NULL, OPT_AUTH },
+	{ "ehlo",		required_argument, NULL, OPT_EHLO },
+	{ "bdat",		no_argument,	   NULL, OPT_BDAT },
+	{ "bdat-chunk",		required_argument, NULL, OPT_BDAT_CHUNK },
+	{ "quit-after",		required_argument, NULL, OPT_QUIT_AFTER },
+	{ "smtputf8",		no_argument,	   NULL, OPT_SMTPUTF8 },
+	{ "requiretls",		no_argument,	   NULL, OPT_REQUIRETLS },
+	{ "size",		no_argument,	   NULL, OPT_SIZE },
+	{ "dsn-ret",		required_argument, NULL, OPT_DSN_RET },
+	{ "dsn-envid",		required_argument, NULL, OPT_DSN_ENVID },
+	{ "dsn-notify",		required_argument, NULL, OPT_DSN_NOTIFY },
+	{ "dsn-orcpt",		no_argument,	   NULL, OPT_DSN_ORCPT },
 	{ NULL,			0,		   NULL, 0 }
 };
 
+#define SEND_USAGE \
+"Sending (one message, no script; see SENDING in smtpscope(1)):\n" \
+"  --to ADDR[,ADDR...]  send a message to these recipients (repeatable);\n" \
+"                       a refused one is left out while one is accepted\n" \
+"  --from ADDR          envelope sender and From (default USER@HOST)\n" \
+"  --header 'Name: value'  replace the default header of that name\n" \
+"                       (Date, From, To, Subject, Message-ID, ...) or add one\n" \
+"  --body TEXT, --body-file FILE|-  the body (default: a short text)\n" \
+"  --attach FILE        attach FILE (repeatable; base64, multipart/mixed)\n" \
+"  --auth MECH          AUTH with a :auth mechanism as --user\n" \
+"  --ehlo NAME          the EHLO name (default: this host's name)\n" \
+"  --bdat               send with BDAT chunks (needs CHUNKING offered)\n" \
+"  --bdat-chunk SIZE    BDAT chunk size (default 64K; K, M)\n" \
+"  --quit-after STAGE   QUIT after connect, banner, ehlo, tls, auth, mail\n" \
+"                       or rcpt (works without --to up to mail)\n" \
+"  --smtputf8           UTF-8 addresses and header as they are (SMTPUTF8)\n" \
+"  --requiretls         MAIL ... REQUIRETLS (RFC 8689); refused if not\n" \
+"                       offered\n" \
+"  --size               MAIL ... SIZE=octets of the message\n" \
+"  --dsn-ret full|hdrs, --dsn-envid ID, --dsn-notify never|LIST,\n" \
+"  --dsn-orcpt          DSN parameters (RFC 3461), sent when offered\n" \
+"\n"
+
 static const char usage_text[] =
 "usage: smtpscope [options] [HOST [PORT] | URL]\n"
+"       smtpscope --to ADDR[,ADDR...] [send options] [HOST [PORT] | URL]\n"
 "       smtpscope --script FILE [options] [HOST [PORT] | URL]\n"
 "       smtpscope --script FILE --step [options] [HOST [PORT] | URL]\n"
 "       smtpscope --replay FILE [--export-html OUT.html]\n"
@@ -110,6 +176,9 @@ static const char usage_text[] =
 "  smtp://HOST[:PORT]         plain (25); add --starttls to upgrade\n"
 "  smtps://HOST[:PORT]        implicit TLS (465)\n"
 "  submission://HOST[:PORT]   port 587, plain until STARTTLS\n"
+"  lmtp://HOST[:PORT]         LMTP (24): LHLO, one reply per recipient\n"
+"  smtp:///PATH, lmtp:///PATH  a unix domain socket\n"
+"  --pipe 'COMMAND'           a program's stdin and stdout (no target)\n"
 "\n"
 "Modes:\n"
 "  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
@@ -153,6 +222,7 @@ static const char usage_text[] =
 "                       blocking: lines are dropped and counted instead)\n"
 "  --maildir-quota MB   --maildir takes at most MB per run (default 100)\n"
 "\n"
+SEND_USAGE
 "Options:\n"
 "  --starttls           send STARTTLS right after the first EHLO\n"
 "  --allow-plaintext    let AUTH and the envelope go without TLS on\n"
@@ -180,12 +250,43 @@ static const char usage_text[] =
 "  --timing             show the time of each line\n"
 "  --no-color           no colours (also when NO_COLOR is set)\n"
 "  --theme NAME         colours: dark (default), light, high-contrast\n"
+"Transports and admin commands:\n"
+"  --pipe 'COMMAND'     talk to COMMAND (run by /bin/sh -c, without a\n"
+"                       terminal) over its stdin and stdout; its stderr and\n"
+"                       exit status become notes (sendmail -bs, exim -bh)\n"
+"  --bind ADDR[:PORT]   connect from this local address ([IPv6]:PORT)\n"
+"  --proxy-protocol 1|2 send a PROXY header (HAProxy's, v1 text or v2\n"
+"                       binary) before the greeting\n"
+"  --proxy-source ADDR:PORT  the client it names (default: our address)\n"
+"  --proxy-dest ADDR:PORT    the server it names (default: the peer's)\n"
+"  --xclient 'ATTR=VALUE ...'  send XCLIENT after EHLO (Postfix: ADDR,\n"
+"                       NAME, PORT, PROTO, HELO, LOGIN, DESTADDR,\n"
+"                       DESTPORT), then EHLO again; values plain\n"
+"  --xforward 'ATTR=VALUE ...' send XFORWARD after EHLO (ADDR, NAME, PORT,\n"
+"                       PROTO, HELO, IDENT, SOURCE)\n"
+"  --json               with --script: print JSON Lines (one object per\n"
+"                       transcript line, then a summary) instead of text\n"
+"  --profile NAME       take the target and options from [profile NAME] in\n"
+"                       ~/.config/smtpscope/config (the command line wins)\n"
 "  --help, --version\n"
 "\n"
-"Script exit status: 0 all expectations held, 1 an :expect failed,\n"
+"Script exit status: 0 all expectations held, 1 an :expect failed (a\n"
+"one-shot send: the server refused a step, or lacks what it needs),\n"
 "2 usage error, 3 connection error (also: the server flooded us with\n"
 "replies nobody asked for), 4 TLS error, 5 timeout.\n"
 "See smtpscope(1) for the command language.\n";
+
+/* The long name of option c. */
+static const char *
+opt_name(int c)
+{
+	const struct option	*lo;
+
+	for (lo = longopts; lo->name != NULL; lo++)
+		if (lo->val == c)
+			return lo->name;
+	return "";
+}
 
 /*
  * A whole number from lo to hi for option name, or -1 after a usage
@@ -334,10 +435,12 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		    strncasecmp(arg, "submission", 10) == 0) {
 			defport = "587";
 			o->sp.require_tls = 1;
-		}
-		else {
+		} else if (schemelen == 4 && strncasecmp(arg, "lmtp", 4) == 0) {
+			defport = "24";
+			o->sp.lmtp = 1;
+		} else {
 			usage_error("unknown URL scheme in '%s' (use smtp://, "
-			    "smtps:// or submission://)", arg);
+			    "smtps://, submission:// or lmtp://)", arg);
 			return -1;
 		}
 		if (argc > 1) {
@@ -346,6 +449,22 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 			return -1;
 		}
 		arg = rest + 3;
+		if (*arg == '/') {
+			/* smtp:///path, lmtp:///path: a unix domain socket. */
+			if (schemelen != 4) {
+				usage_error("a unix socket goes with smtp:// or "
+				    "lmtp:// ('%s')", argv[0]);
+				return -1;
+			}
+			if (arg[1] == '\0') {
+				usage_error("no socket path in '%s'", argv[0]);
+				return -1;
+			}
+			o->sp.unix_path = arg;
+			o->sp.host = arg;
+			o->sp.port = "";
+			return 0;
+		}
 	} else if (argc > 2) {
 		usage_error("too many arguments: '%s'", argv[2]);
 		return -1;
@@ -393,7 +512,7 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
  * environment's copy is wiped in place (it is what /proc/PID/environ
  * shows) and the file is read with read(2) into one buffer, wiped after.
  */
-static int
+int
 read_password(const struct opts *o, char **out)
 {
 	char		*v, buf[4096];
@@ -402,6 +521,8 @@ read_password(const struct opts *o, char **out)
 	int		 fd;
 
 	*out = NULL;
+	if (o->password_command != NULL)
+		return opts_profile_password(out);
 	if (o->password_env != NULL) {
 		if ((v = getenv(o->password_env)) == NULL) {
 			fprintf(stderr, "smtpscope: --password-env: the "
@@ -443,6 +564,119 @@ read_password(const struct opts *o, char **out)
 		}
 		*out = xstrdup(buf);
 		wipe(buf, sizeof buf);
+	}
+	return 0;
+}
+
+/*
+ * Check the transport and admin options together, before anything
+ * connects.  Returns 0, or -1 after a usage message.
+ */
+static int
+check_transport(struct opts *o, int argc)
+{
+	struct sockaddr_storage	 ss, ps, pd;
+	socklen_t		 len;
+	char			 err[512];
+	char			*line;
+	int			 fam;
+
+	if (o->sp.pipe_cmd != NULL) {
+		if (argc > 0) {
+			usage_error("--pipe talks to a program: no target "
+			    "('%s') goes with it", o->sp.host);
+			return -1;
+		}
+		if (*o->sp.pipe_cmd == '\0') {
+			usage_error("%s", "--pipe wants a command");
+			return -1;
+		}
+		if (o->lesson != NULL) {
+			usage_error("%s", "--pipe does not go with --lesson");
+			return -1;
+		}
+		/* What the status bar names. */
+		o->sp.host = o->sp.pipe_cmd;
+		o->sp.port = "";
+	}
+	if (o->sp.bind != NULL) {
+		if (o->sp.pipe_cmd != NULL || o->sp.unix_path != NULL) {
+			usage_error("%s", "--bind is for TCP: not with --pipe "
+			    "or a unix socket");
+			return -1;
+		}
+		if (argc == 0) {
+			usage_error("%s", "--bind needs a target");
+			return -1;
+		}
+		if ((fam = net_parse_bind(o->sp.bind, &ss, &len, err,
+		    sizeof err)) == -1) {
+			usage_error("--bind: %s", err);
+			return -1;
+		}
+		if (o->sp.family != AF_UNSPEC && o->sp.family != fam) {
+			usage_error("--bind %s is not of the family -4/-6 asks "
+			    "for", o->sp.bind);
+			return -1;
+		}
+	}
+	if ((o->sp.proxy_src != NULL || o->sp.proxy_dst != NULL) &&
+	    o->sp.proxy_version == 0) {
+		usage_error("%s", "--proxy-source and --proxy-dest go with "
+		    "--proxy-protocol 1|2");
+		return -1;
+	}
+	if (o->sp.proxy_version != 0) {
+		if (argc == 0 && o->sp.pipe_cmd == NULL) {
+			usage_error("%s", "--proxy-protocol needs a target");
+			return -1;
+		}
+		memset(&ps, 0, sizeof ps);
+		memset(&pd, 0, sizeof pd);
+		if (o->sp.proxy_src != NULL && proxyhdr_parse_addr(
+		    o->sp.proxy_src, &ps, err, sizeof err) == -1) {
+			usage_error("--proxy-source: %s", err);
+			return -1;
+		}
+		if (o->sp.proxy_dst != NULL && proxyhdr_parse_addr(
+		    o->sp.proxy_dst, &pd, err, sizeof err) == -1) {
+			usage_error("--proxy-dest: %s", err);
+			return -1;
+		}
+		if ((o->sp.unix_path != NULL || o->sp.pipe_cmd != NULL) &&
+		    (o->sp.proxy_src == NULL || o->sp.proxy_dst == NULL)) {
+			usage_error("%s", "--proxy-protocol over a unix socket "
+			    "or --pipe has no addresses of its own: give "
+			    "--proxy-source and --proxy-dest");
+			return -1;
+		}
+		if (o->sp.proxy_src != NULL && o->sp.proxy_dst != NULL &&
+		    ps.ss_family != pd.ss_family) {
+			usage_error("%s", "--proxy-source and --proxy-dest must "
+			    "be of one family (both IPv4 or both IPv6)");
+			return -1;
+		}
+	}
+	if (o->sp.xclient != NULL) {
+		if ((line = xclient_build(XCLIENT_XCLIENT, o->sp.xclient, err,
+		    sizeof err)) == NULL) {
+			usage_error("--xclient: %s", err);
+			return -1;
+		}
+		free(line);
+	}
+	if (o->sp.xforward != NULL) {
+		if ((line = xclient_build(XCLIENT_XFORWARD, o->sp.xforward,
+		    err, sizeof err)) == NULL) {
+			usage_error("--xforward: %s", err);
+			return -1;
+		}
+		free(line);
+	}
+	if ((o->sp.xclient != NULL || o->sp.xforward != NULL) && argc == 0 &&
+	    o->sp.pipe_cmd == NULL) {
+		usage_error("%s", "--xclient and --xforward need a target");
+		return -1;
 	}
 	return 0;
 }
@@ -579,6 +813,7 @@ main(int argc, char **argv)
 				return usage_error("--timeout wants seconds "
 				    "(1-3600), not '%s'", optarg);
 			o.sp.timeout_ms = (int)num * 1000;
+			o.timeout_given = 1;
 			break;
 		case OPT_USER:
 			o.user = optarg;
@@ -637,6 +872,48 @@ main(int argc, char **argv)
 		case OPT_MTA_STS_MX:
 			o.mta_sts_mx = optarg;
 			break;
+		case OPT_TO: case OPT_FROM: case OPT_HEADER: case OPT_BODY:
+		case OPT_BODY_FILE: case OPT_ATTACH: case OPT_AUTH:
+		case OPT_EHLO: case OPT_BDAT: case OPT_BDAT_CHUNK:
+		case OPT_QUIT_AFTER: case OPT_SMTPUTF8: case OPT_REQUIRETLS:
+		case OPT_SIZE: case OPT_DSN_RET: case OPT_DSN_ENVID:
+		case OPT_DSN_NOTIFY: case OPT_DSN_ORCPT:
+			/* The one-shot send's options: src/send_main.c. */
+			if ((rc = send_option(&o, opt_name(c), optarg)) != 0) {
+				send_opts_free(&o);
+				return rc;
+			}
+			break;
+		case OPT_XCLIENT:
+			o.sp.xclient = optarg;
+			break;
+		case OPT_XFORWARD:
+			o.sp.xforward = optarg;
+			break;
+		case OPT_PROXY_PROTOCOL:
+			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+				return usage_error("--proxy-protocol wants 1 or "
+				    "2 (the version), not '%s'", optarg);
+			o.sp.proxy_version = optarg[0] - '0';
+			break;
+		case OPT_PROXY_SOURCE:
+			o.sp.proxy_src = optarg;
+			break;
+		case OPT_PROXY_DEST:
+			o.sp.proxy_dst = optarg;
+			break;
+		case OPT_BIND:
+			o.sp.bind = optarg;
+			break;
+		case OPT_PIPE:
+			o.sp.pipe_cmd = optarg;
+			break;
+		case OPT_JSON:
+			o.json = 1;
+			break;
+		case OPT_PROFILE:
+			o.profile = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -653,6 +930,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	o.sp.show_secrets = o.show_secrets;
+	if ((rc = opts_check_json_profile(&o)) != 0)
+		return rc;
+	if (o.profile != NULL && opts_apply_profile(&o, &argc, &argv) == -1)
+		return EXIT_USAGE;
 	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
 		return usage_error("%s", "--cert and --key go together");
 
@@ -660,10 +941,22 @@ main(int argc, char **argv)
 		return usage_error("%s", "--mta-sts-mx goes with --mta-sts "
 		    "DOMAIN");
 	if (o.mta_sts != NULL) {
+		if (o.snd.active) {
+			send_opts_free(&o);
+			return usage_error("%s", "--mta-sts does not go with "
+			    "--to and the other send options");
+		}
 		if (argc > 0)
 			return usage_error("--mta-sts takes no target: '%s'",
 			    argv[0]);
 		return run_mta_sts(&o);
+	}
+	if (o.snd.active && (o.explain != NULL || o.serve != NULL ||
+	    o.lesson != NULL || o.script != NULL || o.replay != NULL)) {
+		send_opts_free(&o);
+		return usage_error("%s", "--to and the other send options do "
+		    "not go with --script, --replay, --serve, --lesson or "
+		    "--explain");
 	}
 	if (o.explain != NULL) {
 		if (argc > 0)
@@ -714,9 +1007,17 @@ main(int argc, char **argv)
 		free(target_store);
 		return EXIT_USAGE;
 	}
-	/* An empty --sni still checks the certificate against the host. */
+	if (check_transport(&o, argc) == -1) {
+		free(target_store);
+		return EXIT_USAGE;
+	}
+	/*
+	 * An empty --sni still checks the certificate against the host; a
+	 * socket path or a program has no name to check.
+	 */
 	if ((o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0') &&
-	    o.sp.host != NULL)
+	    o.sp.host != NULL && o.sp.unix_path == NULL &&
+	    o.sp.pipe_cmd == NULL)
 		o.sp.tls.sni = o.sp.host;
 	tls_global_init();
 	/* Every option is checked before anything connects. */
@@ -737,6 +1038,12 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
+	if (o.snd.active) {
+		rc = run_send(&o, argc);
+		send_opts_free(&o);
+		free(target_store);
+		return rc;
+	}
 	if (o.script != NULL && o.step) {
 		struct script_file	sf;
 		char			err[512];
@@ -765,7 +1072,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "smtpscope: --step needs a terminal; "
 			    "without --step the script runs without one\n");
 			rc = EXIT_USAGE;
-		} else if (argc == 0)
+		} else if (argc == 0 && o.sp.pipe_cmd == NULL)
 			rc = run_practice_ui(&o, &up);
 		else {
 			up.sp = o.sp;
@@ -781,7 +1088,7 @@ main(int argc, char **argv)
 		struct practice		*pr = NULL;
 		char			 port[16];
 
-		if (argc == 0) {
+		if (argc == 0 && o.sp.pipe_cmd == NULL) {
 			/* No target: a practice server of its own. */
 			if ((pr = start_script_practice(port,
 			    sizeof port)) == NULL) {
@@ -809,6 +1116,9 @@ main(int argc, char **argv)
 		sp.color = !o.no_color && isatty(STDOUT_FILENO);
 		sp.timing = o.timing;
 		sp.show_secrets = o.show_secrets;
+		sp.json = o.json;
+		if (sp.json)
+			sp.color = 0;
 		sp.out = stdout;
 		rc = script_run(&sp);
 		practice_free(pr);
@@ -833,7 +1143,7 @@ main(int argc, char **argv)
 	}
 	up.lesson = o.lesson_l;
 	up.lesson_num = o.lesson_num;
-	if (argc == 0)
+	if (argc == 0 && o.sp.pipe_cmd == NULL)
 		rc = run_practice_ui(&o, &up);
 	else {
 		up.sp = o.sp;

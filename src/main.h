@@ -48,7 +48,45 @@ struct opts {
 	/* --mta-sts DOMAIN [--mta-sts-mx HOST] */
 	const char		*mta_sts;
 	const char		*mta_sts_mx;
+	/* The one-shot send (src/send_main.c). */
+	struct send_opts {
+		int		 active;	/* a send option was given */
+		const char	**to;
+		size_t		 nto;
+		const char	*from;
+		const char	**headers;
+		size_t		 nheaders;
+		const char	*body;
+		const char	*body_file;
+		const char	**attach;
+		size_t		 nattach;
+		const char	*auth;
+		const char	*ehlo;
+		int		 bdat;
+		size_t		 chunk;
+		int		 quit_after;
+		int		 smtputf8;
+		int		 requiretls;
+		int		 size;
+		const char	*dsn_ret;
+		const char	*dsn_envid;
+		const char	*dsn_notify;
+		int		 dsn_orcpt;
+	}			 snd;
+	/* --json and --profile. */
+	int			 json;
+	const char		*profile;
+	const char		*password_command;	/* from the profile */
+	int			 timeout_given;	/* --timeout on the command line */
 };
+
+/* --password-env/--password-file: 0, or -1 after saying why. */
+int	 read_password(const struct opts *, char **);
+/* A send option (OPT_TO...): 0, or the usage exit code. */
+int	 send_option(struct opts *, const char *, const char *);
+/* The one-shot send, options checked before it connects. */
+int	 run_send(struct opts *, int);
+void	 send_opts_free(struct opts *);
 
 /* Print an error and the --help hint; returns the usage exit code. */
 int	 usage_error(const char *, const char *);
@@ -63,5 +101,14 @@ int	 run_mta_sts(struct opts *);
 int	 lesson_list(void);
 /* --lesson N|FILE: find or load it into o; 0, or -1 after saying why. */
 int	 lesson_resolve(struct opts *);
+/* --json and --profile with the rest: 0, or the usage exit code (said). */
+int	 opts_check_json_profile(const struct opts *);
+/*
+ * --profile: fill what the command line left unset from the profile and,
+ * with no target given, point argc/argv at its url.  0, or -1 (said).
+ */
+int	 opts_apply_profile(struct opts *, int *, char ***);
+/* Run the profile's password-command into *out; 0, or -1 (said). */
+int	 opts_profile_password(char **);
 
 #endif

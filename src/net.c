@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -157,4 +159,109 @@ net_local_port(int fd)
 	if (ss.ss_family == AF_INET6)
 		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	return -1;
+}
+
+int
+net_parse_bind(const char *arg, struct sockaddr_storage *ss, socklen_t *len,
+    char *err, size_t errlen)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	char			 host[INET6_ADDRSTRLEN + 2];
+	const char		*port = NULL, *p;
+	size_t			 hl;
+	long			 pn = 0;
+
+	memset(ss, 0, sizeof *ss);
+	if (arg[0] == '[') {
+		if ((p = strchr(arg, ']')) == NULL || (p[1] != '\0' &&
+		    p[1] != ':'))
+			goto bad;
+		hl = (size_t)(p - arg - 1);
+		if (hl >= sizeof host)
+			goto bad;
+		memcpy(host, arg + 1, hl);
+		host[hl] = '\0';
+		if (p[1] == ':')
+			port = p + 2;
+	} else if ((p = strchr(arg, ':')) != NULL && strchr(p + 1, ':') ==
+	    NULL) {
+		hl = (size_t)(p - arg);
+		if (hl >= sizeof host)
+			goto bad;
+		memcpy(host, arg, hl);
+		host[hl] = '\0';
+		port = p + 1;
+	} else {
+		if (strlen(arg) >= sizeof host)
+			goto bad;
+		snprintf(host, sizeof host, "%s", arg);
+	}
+	if (port != NULL) {
+		if (*port == '\0' || strlen(port) > 5 ||
+		    strspn(port, "0123456789") != strlen(port))
+			goto bad;
+		pn = strtol(port, NULL, 10);
+		if (pn > 65535)
+			goto bad;
+	}
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((unsigned short)pn);
+		*len = sizeof *sin;
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((unsigned short)pn);
+		*len = sizeof *sin6;
+		return AF_INET6;
+	}
+bad:
+	snprintf(err, errlen, "'%s' is not a local address: ADDR or ADDR:PORT "
+	    "(IPv4), [IPv6] or [IPv6]:PORT; no names", arg);
+	return -1;
+}
+
+int
+net_connect_unix(const char *path, enum net_err *kind, char *err,
+    size_t errlen)
+{
+	struct sockaddr_un	sun;
+	int			fd, e;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		*kind = NET_E_OTHER;
+		snprintf(err, errlen, "%s: the socket path is too long (at "
+		    "most %zu octets)", path, sizeof sun.sun_path - 1);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		*kind = NET_E_OTHER;
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A local connect is done at once or refused at once. */
+	while (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		close(fd);
+		*kind = e == ECONNREFUSED || e == ENOENT ? NET_E_REFUSED :
+		    NET_E_OTHER;
+		if (e == ENOENT)
+			snprintf(err, errlen, "%s: no such socket", path);
+		else if (e == ECONNREFUSED)
+			snprintf(err, errlen, "%s: connection refused (nothing "
+			    "listens on it)", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	(void)net_set_nonblock(fd);
+	*kind = NET_OK;
+	return fd;
 }

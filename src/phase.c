@@ -26,6 +26,7 @@ static const struct {
 } verb_table[] = {
 	{ "HELO", VERB_HELO },
 	{ "EHLO", VERB_EHLO },
+	{ "LHLO", VERB_EHLO },	/* LMTP's EHLO (RFC 2033 4.1) */
 	{ "STARTTLS", VERB_STARTTLS },
 	{ "AUTH", VERB_AUTH },
 	{ "MAIL", VERB_MAIL },

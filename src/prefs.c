@@ -196,6 +196,14 @@ prefs_load(struct prefs *p, const char *path)
 			continue;
 		if (*line == '[') {
 			/* [profile NAME]: for profiles, not read here. */
+			if (strncmp(prefs_trim(line + 1), "profile", 7) != 0) {
+				char	*safe = sanitize_dup(line, strlen(line));
+
+				prefs_warn(p, "%s:%d: unknown section %s (only "
+				    "[profile NAME] is known)", path, lineno,
+				    safe);
+				free(safe);
+			}
 			in_profile = 1;
 			continue;
 		}

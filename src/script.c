@@ -3,20 +3,25 @@
  * unknown ':' command is reported with its line number before anything is
  * sent), then each line is run in turn, waiting for the reply to each
  * command unless a :pipeline batch is open.  Every transcript line is
- * printed as it is added.
+ * printed as it is added: as text, or with --json as one JSON object a
+ * line, and then a summary object saying how the script ended.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "smtpscope/buf.h"
 #include "smtpscope/command.h"
+#include "smtpscope/json.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
@@ -25,7 +30,61 @@ struct script_state {
 	struct script_params	*sp;
 	struct session		*s;
 	struct buf		 out;
+	char			*reason;	/* the last error said, for --json */
+	double			 wall_start;	/* wall clock at the session's start */
 };
+
+/*
+ * Say why the script stops, on stderr as always; with --json the summary
+ * repeats the last such reason.
+ */
+static void
+script_err(struct script_state *st, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	free(st->reason);
+	st->reason = xvprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "smtpscope: %s\n", st->reason);
+}
+
+/* The reason for the summary when line lineno's :expect did not hold. */
+static void
+script_expect_reason(struct script_state *st, size_t lineno)
+{
+	struct transcript	*t = session_transcript(st->s);
+	const char		*what = "an expectation did not hold";
+	char			*safe = NULL;
+	size_t			 i;
+
+	for (i = t->n; i > 0; i--) {
+		if (t->lines[i - 1].dir == TDIR_WARN &&
+		    strncmp(t->lines[i - 1].raw, "expectation failed", 18) == 0) {
+			safe = sanitize_dup(t->lines[i - 1].raw,
+			    t->lines[i - 1].len);
+			what = safe;
+			break;
+		}
+	}
+	free(st->reason);
+	st->reason = xprintf("%s:%zu: %s", st->sp->path, lineno, what);
+	free(safe);
+}
+
+/* With --json: the summary object that ends the output. */
+static void
+script_summary(struct script_state *st, int rc)
+{
+	if (!st->sp->json)
+		return;
+	buf_reset(&st->out);
+	json_summary(&st->out, rc, st->reason);
+	buf_addch(&st->out, '\n');
+	fwrite(st->out.data, 1, st->out.len, st->sp->out);
+	fflush(st->sp->out);
+}
 
 /* Print each transcript line as it is added. */
 static void
@@ -35,6 +94,15 @@ script_print(void *arg, size_t index)
 	struct transcript	*t = session_transcript(st->s);
 	unsigned int		 opts = TW_ANNOT;
 
+	if (st->sp->json) {
+		buf_reset(&st->out);
+		json_line(&st->out, t, index, st->sp->show_secrets ?
+		    JSON_SECRETS : 0, st->wall_start);
+		buf_addch(&st->out, '\n');
+		fwrite(st->out.data, 1, st->out.len, st->sp->out);
+		fflush(st->sp->out);
+		return;
+	}
 	if (st->sp->color)
 		opts |= TW_COLOR;
 	if (st->sp->timing)
@@ -268,28 +336,36 @@ script_run(struct script_params *sp)
 	ssize_t			 n;
 	size_t			 i;
 	int			 rc = EXIT_OK, sent_quit = 0;
+	struct timespec		 now;
 
 	if (sp->out == NULL)
 		sp->out = stdout;
-	if ((n = script_load(sp->path, &lines, err, sizeof err)) == -1) {
-		fprintf(stderr, "smtpscope: %s\n", err);
+	memset(&st, 0, sizeof st);
+	st.sp = sp;
+	buf_init(&st.out);
+	if (sp->next != NULL)
+		n = 0;
+	else if ((n = script_load(sp->path, &lines, err, sizeof err)) == -1) {
+		script_err(&st, "%s", err);
 		free_secret(sp->password);
 		sp->password = NULL;
-		return EXIT_USAGE;
+		n = 0;
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if (script_check(sp->path, lines, (size_t)n, sp->practice != NULL, err,
 	    sizeof err) == -1) {
-		fprintf(stderr, "smtpscope: %s\n", err);
+		script_err(&st, "%s", err);
 		rc = EXIT_USAGE;
 		goto out;
 	}
 
-	memset(&st, 0, sizeof st);
-	st.sp = sp;
-	buf_init(&st.out);
 	sp->sp.show_secrets = sp->show_secrets;
 	st.s = session_new(&sp->sp);
 	session_set_callback(st.s, script_print, &st);
+	/* tline.t counts from the store's start, which is now. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	st.wall_start = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	if (sp->practice != NULL)
 		session_set_practice(st.s, sp->practice);
 
@@ -304,21 +380,36 @@ script_run(struct script_params *sp)
 	ctx.practice = sp->practice;
 
 	if (session_connect(st.s) == -1 || session_wait(st.s) == -1) {
-		fprintf(stderr, "smtpscope: %s\n", session_error(st.s));
+		script_err(&st, "%s", session_error(st.s));
 		rc = script_exit_code(st.s);
 		goto done;
 	}
-	for (i = 0; i < (size_t)n; i++) {
-		const char	*text = lines[i].text;
+	for (i = 0; ; i++) {
+		const char	*text;
 		int		 batch_end = 0;
+
+		/* A made line takes the place of the file's line i. */
+		if (sp->next != NULL) {
+			char	*made = sp->next(sp->next_arg, st.s);
+
+			if (made == NULL)
+				break;
+			lines = xreallocarray(lines, i + 1, sizeof *lines);
+			lines[i].text = made;
+			lines[i].len = strlen(made);
+			lines[i].lineno = i + 1;
+			n = (ssize_t)i + 1;
+		} else if (i >= (size_t)n)
+			break;
+		text = lines[i].text;
 
 		/* In a message, blank and '#' lines are content. */
 		if ((lines[i].len == 0 || text[0] == '#') &&
 		    session_info(st.s)->mode != SMODE_DATA)
 			continue;
 		if (session_fd(st.s) == -1 && text[0] != ':') {
-			fprintf(stderr, "smtpscope: %s:%zu: the connection is "
-			    "closed; the rest of the script was not run\n",
+			script_err(&st, "%s:%zu: the connection is "
+			    "closed; the rest of the script was not run",
 			    sp->path, lines[i].lineno);
 			rc = sent_quit ? EXIT_OK : script_exit_code(st.s);
 			if (rc == EXIT_OK && !sent_quit)
@@ -329,6 +420,7 @@ script_run(struct script_params *sp)
 			if (command_run(&ctx, text) == -1) {
 				if (ctx.failed) {
 					rc = EXIT_EXPECT;
+					script_expect_reason(&st, lines[i].lineno);
 					if (session_fd(st.s) != -1 &&
 					    session_info(st.s)->mode ==
 					    SMODE_COMMAND) {
@@ -337,8 +429,8 @@ script_run(struct script_params *sp)
 					}
 					goto done;
 				}
-				fprintf(stderr, "smtpscope: %s:%zu: %s failed: "
-				    "%s\n", sp->path, lines[i].lineno, text,
+				script_err(&st, "%s:%zu: %s failed: "
+				    "%s", sp->path, lines[i].lineno, text,
 				    session_errclass(st.s) != SERR_NONE ?
 				    session_error(st.s) : "see above");
 				rc = session_errclass(st.s) != SERR_NONE ?
@@ -372,7 +464,7 @@ script_run(struct script_params *sp)
 			    v == VERB_BDAT || v == VERB_QUIT))
 				batch_end = 1;
 			if (session_input(st.s, text, lines[i].len) == -1) {
-				fprintf(stderr, "smtpscope: %s\n",
+				script_err(&st, "%s",
 				    session_error(st.s));
 				rc = script_exit_code(st.s);
 				goto done;
@@ -386,20 +478,22 @@ script_run(struct script_params *sp)
 			/* The server closing after QUIT is no error. */
 			if (sent_quit && session_errclass(st.s) == SERR_NONE)
 				continue;
-			fprintf(stderr, "smtpscope: %s:%zu: %s\n", sp->path,
+			script_err(&st, "%s:%zu: %s", sp->path,
 			    lines[i].lineno, session_error(st.s));
 			rc = script_exit_code(st.s);
 			goto done;
 		}
 	}
 	if (session_wait(st.s) == -1 && !sent_quit) {
-		fprintf(stderr, "smtpscope: %s\n", session_error(st.s));
+		script_err(&st, "%s", session_error(st.s));
 		rc = script_exit_code(st.s);
 	}
 done:
 	session_free(st.s);
-	buf_free(&st.out);
 out:
+	script_summary(&st, rc);
+	buf_free(&st.out);
+	free(st.reason);
 	for (i = 0; i < (size_t)n; i++)
 		free(lines[i].text);
 	free(lines);

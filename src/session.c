@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "smtpscope/auth.h"
 #include "smtpscope/b64.h"
@@ -71,13 +72,18 @@ session_drop_conn(struct session *s)
 		fclose(s->send_fp);
 		s->send_fp = NULL;
 	}
+	if (s->bdat_fp != NULL) {
+		fclose(s->bdat_fp);
+		s->bdat_fp = NULL;
+		free(s->bdat_path);
+		s->bdat_path = NULL;
+	}
 	session_held_clear(s, "the connection is closed");
 	free(s->pending_text);
 	s->pending_text = NULL;
 	free(s->pending_file);
 	s->pending_file = NULL;
-	s->qlen = 0;
-	s->qhead = 0;
+	session_queue_clear(s);
 	s->cur_unasked = 0;
 	s->unasked = 0;
 	s->unasked_run = 0;
@@ -91,6 +97,9 @@ session_drop_conn(struct session *s)
 	reply_parser_free(&s->rp);
 	reply_parser_init(&s->rp);
 	session_auth_reset(s);
+	/* A program's end is told once its socket is closed. */
+	if (!s->reading)
+		session_pipe_end(s);
 }
 
 void
@@ -117,6 +126,8 @@ session_free(struct session *s)
 	free(s->mail_from);
 	free(s->rcpt_first);
 	free(s->send_path);
+	free(s->lmtp_ok);
+	free(s->next_rcpt);
 	free(s->q);
 	free(s->held);
 	free(s);
@@ -216,22 +227,31 @@ session_push(struct session *s, enum verb v)
 	}
 	s->q[(s->qhead + s->qlen) % s->qcap].verb = v;
 	s->q[(s->qhead + s->qlen) % s->qcap].sent = transcript_now();
+	s->q[(s->qhead + s->qlen) % s->qcap].kind = s->next_kind;
+	s->q[(s->qhead + s->qlen) % s->qcap].rcpt = s->next_rcpt;
+	s->next_kind = PEND_PLAIN;
+	s->next_rcpt = NULL;
 	s->qlen++;
 	s->progress = transcript_now();
 	session_queue_changed(s);
 }
 
-/* Take the oldest verb waiting; VERB_NONE when nothing was due. */
+/*
+ * Take the oldest verb waiting (all of it in *out, whose rcpt is now the
+ * caller's); VERB_NONE when nothing was due.
+ */
 static enum verb
-session_pop(struct session *s, double *sent)
+session_pop(struct session *s, double *sent, struct pending *out)
 {
 	struct pending	p;
 
+	memset(out, 0, sizeof *out);
 	if (s->qlen == 0) {
 		*sent = -1;
 		return VERB_NONE;
 	}
 	p = s->q[s->qhead];
+	*out = p;
 	s->qhead = (s->qhead + 1) % s->qcap;
 	s->qlen--;
 	session_queue_changed(s);
@@ -306,6 +326,15 @@ session_write(struct session *s, const char *data, size_t len)
 	return 0;
 }
 
+/* Does "BDAT n LAST" end the message (RFC 3030 2)? */
+static int
+session_bdat_last(const char *line, size_t len)
+{
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	return len >= 5 && strncasecmp(line + len - 5, " LAST", 5) == 0;
+}
+
 /* Send one command line (without CRLF) and record it. */
 int
 session_send_line(struct session *s, const char *line, size_t len,
@@ -325,9 +354,19 @@ session_send_line(struct session *s, const char *line, size_t len,
 	wipe(out.data, out.len);
 	buf_free(&out);
 	if (rc == 0 && v != VERB_NONE) {
-		session_push(s, v);
+		if (v == VERB_RCPT) {
+			free(s->next_rcpt);
+			s->next_rcpt = session_addr_arg(line, len);
+		}
+		/* LMTP: one reply per accepted recipient (RFC 2033 4.2). */
+		if (!session_lmtp_push(s, v, v == VERB_BDAT &&
+		    session_bdat_last(line, len)))
+			session_push(s, v);
 		phase_on_command(&s->info.ph, v);
 	}
+	s->next_kind = PEND_PLAIN;
+	free(s->next_rcpt);
+	s->next_rcpt = NULL;
 	return rc;
 }
 
@@ -518,11 +557,32 @@ session_command(struct session *s, const char *line, size_t len)
 	}
 	if (v != VERB_OTHER)
 		s->auth_refused = 0;
+	/* XCLIENT and XFORWARD typed as is: their replies are explained. */
+	if (v == VERB_OTHER && len > 8 && strncasecmp(line, "XCLIENT ", 8) == 0)
+		s->next_kind = PEND_XCLIENT_TYPED;
+	else if (v == VERB_OTHER && len > 9 &&
+	    strncasecmp(line, "XFORWARD ", 9) == 0)
+		s->next_kind = PEND_XFORWARD;
 	session_lint_ctx(s, &lc);
 	n = lint_command(&lc, line, len, w, 8);
 	session_warn(s, w, n);
 
 	if (v == VERB_EHLO || v == VERB_HELO) {
+		const char	*wp = line;
+
+		while (wp < line + len && (*wp == ' ' || *wp == '\t'))
+			wp++;
+		/* RFC 2033 4.1: LMTP greets with LHLO, never EHLO or HELO. */
+		if (line + len - wp >= 4 && strncasecmp(wp, "LHLO", 4) == 0) {
+			if (!s->p.lmtp)
+				session_note(s, TDIR_WARN, "LHLO is LMTP's "
+				    "greeting (RFC 2033 4.1); an SMTP server "
+				    "wants EHLO");
+		} else if (s->p.lmtp)
+			session_note(s, TDIR_WARN, "this is LMTP: it greets "
+			    "with LHLO (RFC 2033 4.1); %s goes out as typed "
+			    "and an LMTP server may well refuse it",
+			    v == VERB_EHLO ? "EHLO" : "HELO");
 		free(s->last_ehlo);
 		s->last_ehlo = xstrndup(line, len);
 	}
@@ -810,6 +870,7 @@ session_on_unasked(struct session *s, const struct reply *r)
 static void
 session_on_reply(struct session *s, struct reply *r)
 {
+	struct pending	 pd;
 	enum verb	 v;
 	double		 sent;
 	int		 cls;
@@ -819,13 +880,17 @@ session_on_reply(struct session *s, struct reply *r)
 		return;
 	}
 	s->unasked_run = 0;
-	v = session_pop(s, &sent);
+	v = session_pop(s, &sent, &pd);
 	s->progress = transcript_now();
 	if (sent >= 0)
 		s->info.last_latency_ms = (transcript_now() - sent) * 1000.0;
 	s->nreplies++;
 	cls = reply_class(r->code);
 	phase_on_reply(&s->info.ph, v, r->code);
+	session_popped(s, &pd, r);
+	free(pd.rcpt);
+	if (s->c == NULL)
+		goto done;
 	if (r->flags & REPLY_FAULTS)
 		session_note(s, TDIR_WARN, "malformed reply: %s%s%s",
 		    (r->flags & REPLY_BAD_CODE) ? "a line without a 3-digit "
@@ -884,7 +949,8 @@ session_on_reply(struct session *s, struct reply *r)
 				}
 				s->auto_ehlo_after_tls = 1;
 				session_command(s, "STARTTLS", 8);
-			}
+			} else
+				session_after_ehlo(s);
 		}
 		break;
 	case VERB_STARTTLS:
@@ -910,6 +976,10 @@ session_on_reply(struct session *s, struct reply *r)
 			s->pending_text = NULL;
 			session_held_refused(s, r->code);
 		}
+		break;
+	case VERB_BDAT:
+		/* :bdat FILE: the next chunk, once this one is answered. */
+		session_bdat_reply(s, r->code);
 		break;
 	case VERB_QUIT:
 	default:
@@ -1003,6 +1073,10 @@ session_on_line(void *arg, const char *line, size_t len, unsigned int flags)
 		annot = xprintf("%.*s********%.*s", (int)at, line,
 		    (int)(len - (size_t)at - qlen), line + at + qlen);
 		secret = TL_SECRET;
+	} else if (!was_open && !s->cur_unasked &&
+	    session_front_rcpt(s) != NULL) {
+		/* LMTP: each reply after the data is one recipient's. */
+		annot = xprintf("for <%s>", session_front_rcpt(s));
 	} else if (reply_line_code(line, len, &sep, &off) == 334 &&
 	    off < len) {
 		/* A 334 carries base64: keep what it decodes to beside it. */

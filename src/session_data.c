@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +51,7 @@ static int
 session_data_busy(struct session *s)
 {
 	if (s->c == NULL || (!s->info.data_pending && s->nheld == 0 &&
-	    s->send_fp == NULL))
+	    s->send_fp == NULL && s->bdat_fp == NULL))
 		return 0;
 	session_fail(s, SERR_PROTO, "a DATA still waits for its reply: "
 	    "nothing was sent (try again once it has come)");
@@ -158,7 +160,8 @@ session_stream_done(struct session *s)
 	    VERB_DOT);
 	(void)tl;
 	s->info.mode = SMODE_COMMAND;
-	session_push(s, VERB_DOT);
+	if (!session_lmtp_push(s, VERB_DOT, 0))
+		session_push(s, VERB_DOT);
 	phase_on_command(&s->info.ph, VERB_DOT);
 }
 
@@ -211,7 +214,8 @@ session_stream_pump(struct session *s)
 int
 session_must_hold(const struct session *s)
 {
-	return s->info.data_pending || s->send_fp != NULL || s->nheld > 0;
+	return s->info.data_pending || s->send_fp != NULL ||
+	    s->bdat_fp != NULL || s->nheld > 0;
 }
 
 /* Keep a line until the reply to DATA says what it is; 0 or -1. */
@@ -226,7 +230,11 @@ session_hold(struct session *s, const char *line, size_t len)
 		    SESSION_HELD_MAX_BYTES / 1024);
 		return -1;
 	}
-	if (s->nheld == 0)
+	if (s->nheld == 0 && s->bdat_fp != NULL)
+		session_note(s, TDIR_INFO, "BDAT chunks of %s are still going "
+		    "out: lines typed now wait until the last one is answered",
+		    s->bdat_path);
+	else if (s->nheld == 0)
 		session_note(s, TDIR_INFO, "DATA has not been answered yet: "
 		    "lines typed now wait, and go out as message content "
 		    "once the 354 comes (nothing is sent if DATA is "
@@ -270,7 +278,7 @@ session_held_flush(struct session *s)
 		return;
 	s->flushing = 1;
 	while (s->nheld > 0 && s->c != NULL && !s->info.data_pending &&
-	    s->send_fp == NULL) {
+	    s->send_fp == NULL && s->bdat_fp == NULL) {
 		line = s->held[0];
 		s->held[0] = NULL;
 		s->held_bytes -= strlen(line);
@@ -321,4 +329,138 @@ session_held_clear(struct session *s, const char *why)
 		    s->nheld == 1 ? "was" : "were", why);
 	if (s->nheld > 0)
 		session_held_drop(s, s->nheld);
+}
+
+/*
+ * Send a file with BDAT (RFC 3030): chunks of at most bdat_chunk octets,
+ * the last one "BDAT n LAST", each followed by its octets as they are (no
+ * dot-stuffing, no line-end repair: BDAT counts octets).  The next chunk
+ * goes when the reply to this one has come (session_bdat_reply), so at
+ * most one chunk is queued and nothing blocks.
+ */
+static int
+session_bdat_chunk(struct session *s)
+{
+	char	*blk, line[64];
+	size_t	 n, want, i;
+	int	 last, rc = 0;
+
+	want = s->bdat_total - s->bdat_sent < s->bdat_chunk ?
+	    (size_t)(s->bdat_total - s->bdat_sent) : s->bdat_chunk;
+	blk = xmalloc(want > 0 ? want : 1);
+	n = want > 0 ? fread(blk, 1, want, s->bdat_fp) : 0;
+	if (n < want) {
+		session_note(s, TDIR_WARN, "reading %s failed or it shrank: "
+		    "the rest is not sent", s->bdat_path);
+		s->bdat_total = s->bdat_sent + n;
+	}
+	last = s->bdat_sent + n >= s->bdat_total;
+	for (i = 0; i < n; i++)
+		if (blk[i] == '\n' && !(i > 0 ? blk[i - 1] == '\r' :
+		    s->bdat_prevcr))
+			s->bdat_bare++;
+	s->bdat_prevcr = n > 0 && blk[n - 1] == '\r';
+	snprintf(line, sizeof line, "BDAT %zu%s", n, last ? " LAST" : "");
+	if (session_tls_gate(s, VERB_BDAT, line, strlen(line)) == -1 ||
+	    session_send_line(s, line, strlen(line), VERB_BDAT, 0, NULL) ==
+	    -1) {
+		rc = -1;
+		goto out;
+	}
+	s->bdat_k++;
+	session_note(s, TDIR_INFO, "chunk %zu: octets %llu to %llu of %s "
+	    "(%zu octets)%s", s->bdat_k, s->bdat_sent + (n > 0),
+	    s->bdat_sent + n, s->bdat_path, n, last ? ", the last" : "");
+	if (n > 0 && session_write(s, blk, n) == -1) {
+		rc = -1;
+		goto out;
+	}
+	s->bdat_sent += n;
+	s->info.data_octets += n;
+	s->progress = transcript_now();
+out:
+	free(blk);
+	/* After the last chunk the file stays open until its reply. */
+	if (last)
+		s->bdat_last_sent = 1;
+	if (rc == -1)
+		session_bdat_end(s);
+	return rc;
+}
+
+/* The file is all sent (or given up): close it and say what is worth it. */
+void
+session_bdat_end(struct session *s)
+{
+	if (s->bdat_fp == NULL)
+		return;
+	if (s->bdat_bare > 0)
+		session_note(s, TDIR_WARN, "%s has %zu bare LF line ends; BDAT "
+		    "sent them as they are, but RFC 5322 wants CRLF",
+		    s->bdat_path, s->bdat_bare);
+	fclose(s->bdat_fp);
+	s->bdat_fp = NULL;
+	free(s->bdat_path);
+	s->bdat_path = NULL;
+}
+
+/* The reply to one of our chunks: the next chunk, or stop. */
+void
+session_bdat_reply(struct session *s, int code)
+{
+	if (s->bdat_fp == NULL)
+		return;
+	if (s->bdat_last_sent) {
+		session_bdat_end(s);
+		return;
+	}
+	if (code / 100 != 2) {
+		session_note(s, TDIR_WARN, "the chunk was refused: the rest of "
+		    "%s (%llu octets) is not sent", s->bdat_path,
+		    s->bdat_total - s->bdat_sent);
+		session_bdat_end(s);
+		return;
+	}
+	session_bdat_chunk(s);
+}
+
+int
+session_send_bdat(struct session *s, const char *path, size_t chunk)
+{
+	FILE		*fp;
+	struct stat	 st;
+
+	if (s->c == NULL) {
+		session_fail(s, SERR_CONNECT, "not connected: nothing was sent "
+		    "(use :reconnect)");
+		return -1;
+	}
+	if (s->info.mode != SMODE_COMMAND || session_data_busy(s) == -1 ||
+	    s->info.bdat_left > 0 || s->bdat_fp != NULL) {
+		session_fail(s, SERR_PROTO, "a message is already being sent: "
+		    "BDAT was not started");
+		return -1;
+	}
+	if ((fp = fopen(path, "rb")) == NULL || fstat(fileno(fp), &st) == -1 ||
+	    !S_ISREG(st.st_mode)) {
+		snprintf(s->err, sizeof s->err, "cannot read %s: %s", path,
+		    fp == NULL ? strerror(errno) : "not a file");
+		if (fp != NULL)
+			fclose(fp);
+		s->errclass = SERR_LOCAL;
+		session_note(s, TDIR_WARN, "%s", s->err);
+		return -1;
+	}
+	s->bdat_fp = fp;
+	s->bdat_path = xstrdup(path);
+	s->bdat_chunk = chunk > 0 ? chunk : 1;
+	s->bdat_total = (unsigned long long)st.st_size;
+	s->bdat_sent = 0;
+	s->bdat_k = s->bdat_bare = 0;
+	s->bdat_prevcr = s->bdat_last_sent = 0;
+	session_note(s, TDIR_INFO, "sending %s with BDAT: %llu octets in "
+	    "chunks of at most %zu, sent as they are (BDAT counts octets: "
+	    "no dot-stuffing, no end-of-data line); each chunk goes once the "
+	    "one before is answered", path, s->bdat_total, s->bdat_chunk);
+	return session_bdat_chunk(s);
 }

@@ -42,9 +42,20 @@ struct sasl;
 #define SESSION_HELD_MAX_LINES	10000
 #define SESSION_HELD_MAX_BYTES	(1024 * 1024)
 
+/* What a queued reply answers besides its verb (session_admin.c). */
+enum pend_kind {
+	PEND_PLAIN,
+	PEND_XCLIENT,	/* XCLIENT: a 220 greets us anew, EHLO again */
+	PEND_XCLIENT_TYPED, /* typed as is: the user sends EHLO */
+	PEND_XFORWARD,
+	PEND_LMTP	/* LMTP: the reply for one recipient (rcpt) */
+};
+
 struct pending {
 	enum verb	 verb;
 	double		 sent;
+	enum pend_kind	 kind;
+	char		*rcpt;		/* RCPT's address, or LMTP's; owned */
 };
 
 struct session {
@@ -108,12 +119,32 @@ struct session {
 	struct data_enc		 enc;
 	unsigned long long	 send_lines;
 
+	/* :bdat FILE: the chunks still to go (session_data.c) */
+	FILE			*bdat_fp;
+	char			*bdat_path;
+	size_t			 bdat_chunk;
+	unsigned long long	 bdat_total, bdat_sent;
+	size_t			 bdat_k, bdat_bare;
+	int			 bdat_prevcr;
+	int			 bdat_last_sent;	/* LAST went: its reply due */
+
 	struct practice		*practice;	/* served while we wait */
 
 	/* lines typed while DATA waits for its reply (session_data.c) */
 	char			**held;
 	size_t			  nheld, heldcap, held_bytes;
 	int			  flushing;
+
+	/* transports and admin commands (session_admin.c) */
+	struct pipecmd		*pipe;		/* --pipe: the program */
+	size_t			 pipe_errlines;	/* stderr lines noted */
+	int			 xclient_done;	/* --xclient sent */
+	int			 xforward_done;	/* --xforward sent */
+	char			**lmtp_ok;	/* RCPTs accepted (LMTP) */
+	size_t			 nlmtp_ok, lmtp_okcap;
+	/* The kind and address of the next command pushed. */
+	enum pend_kind		 next_kind;
+	char			*next_rcpt;
 };
 
 /* session.c */
@@ -159,6 +190,18 @@ int	 session_hold(struct session *, const char *, size_t);
 void	 session_held_flush(struct session *);
 void	 session_held_refused(struct session *, int);
 void	 session_held_clear(struct session *, const char *);
+void	 session_bdat_reply(struct session *, int);
+void	 session_bdat_end(struct session *);
+
+/* session_admin.c */
+void	 session_queue_clear(struct session *);
+void	 session_pushed(struct session *, struct pending *);
+void	 session_popped(struct session *, const struct pending *,
+	    const struct reply *);
+void	 session_after_ehlo(struct session *);
+int	 session_lmtp_push(struct session *, enum verb, int);
+const char *session_front_rcpt(const struct session *);
+void	 session_pipe_end(struct session *);
 
 /* Refuse what must wait for TLS (see session.c); 0 or -1. */
 int	 session_tls_gate(struct session *, enum verb, const char *, size_t);

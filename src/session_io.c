@@ -75,7 +75,7 @@ session_busy(const struct session *s)
 	if (s->dial != NULL)
 		return 1;
 	return s->c != NULL && (s->in_handshake || s->send_fp != NULL ||
-	    conn_queued(s->c) > 0);
+	    s->bdat_fp != NULL || conn_queued(s->c) > 0);
 }
 
 int
@@ -110,6 +110,8 @@ session_io(struct session *s, short revents)
 		conn_free(s->c_dead);
 		s->c_dead = NULL;
 	}
+	if (s->c == NULL)
+		session_pipe_end(s);
 	if (s->c == NULL)
 		return -1;
 	if (s->in_handshake)
@@ -154,9 +156,9 @@ session_set_practice(struct session *s, struct practice *pr)
 int
 session_poll_once(struct session *s, int ms)
 {
-	struct pollfd	pfd[2 + SESSION_PRACTICE_FDS];
+	struct pollfd	pfd[3 + SESSION_PRACTICE_FDS];
 	nfds_t		nfd = 1, npr = 0;
-	int		n, pt, ab = -1;
+	int		n, pt, ab = -1, ax, ai = -1;
 
 	if (session_pending(s))
 		return session_io(s, 0);
@@ -166,6 +168,13 @@ session_poll_once(struct session *s, int ms)
 	if (s->abort_fd != -1) {
 		ab = (int)nfd;
 		pfd[nfd].fd = s->abort_fd;
+		pfd[nfd].events = POLLIN;
+		pfd[nfd++].revents = 0;
+	}
+	if ((ax = session_aux_fd(s)) != -1) {
+		/* The stderr of the program behind --pipe. */
+		ai = (int)nfd;
+		pfd[nfd].fd = ax;
 		pfd[nfd].events = POLLIN;
 		pfd[nfd++].revents = 0;
 	}
@@ -186,6 +195,8 @@ session_poll_once(struct session *s, int ms)
 	}
 	if (s->practice != NULL)
 		practice_handle(s->practice, pfd + nfd, npr);
+	if (ai != -1 && pfd[ai].revents != 0)
+		session_aux_io(s);
 	if (pfd[0].fd == -1)
 		return 0;
 	if (ab != -1 && pfd[ab].revents != 0) {

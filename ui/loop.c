@@ -254,7 +254,7 @@ ui_iterate(struct ui *ui)
 	struct pollfd	*pfd;
 	size_t		nfd = 0, npr = 0, prfirst = 0, ncn = 0, cnfirst = 0, k;
 	size_t		want;
-	int		timeout = -1, sfd = -1, sidx = -1, pt, rc;
+	int		timeout = -1, sfd = -1, sidx = -1, aidx = -1, pt, rc;
 	short		ev;
 
 	if (ui->dirty)
@@ -300,6 +300,12 @@ ui_iterate(struct ui *ui)
 			ui->dirty = 1;
 		}
 	}
+	if (ui->s != NULL && session_aux_fd(ui->s) != -1) {
+		/* The stderr of the program behind --pipe. */
+		aidx = (int)nfd;
+		pfd[nfd].fd = session_aux_fd(ui->s);
+		pfd[nfd++].events = POLLIN;
+	}
 	if (ui->p != NULL && ui->p->practice != NULL) {
 		prfirst = nfd;
 		npr = practice_pollfds(ui->p->practice, pfd + nfd,
@@ -341,6 +347,10 @@ ui_iterate(struct ui *ui)
 			free(ui->msg);
 			ui->msg = NULL;
 		}
+		ui->dirty = 1;
+	}
+	if (aidx != -1 && pfd[aidx].revents != 0) {
+		session_aux_io(ui->s);
 		ui->dirty = 1;
 	}
 	if (sidx != -1 && (pfd[sidx].revents != 0 || session_pending(ui->s))) {

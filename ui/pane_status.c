@@ -84,9 +84,10 @@ status_live(struct ui *ui, const struct session_info *in, int x)
 	for (i = 0; i < SF_MAX; i++)
 		role[i] = R_STATUS;
 	tls_short[0] = tls_min[0] = '\0';
-	snprintf(f[SF_HOST], sizeof f[SF_HOST], "%s:%s",
-	    in->host != NULL ? in->host : "?", in->port != NULL ?
-	    in->port : "?");
+	/* A unix socket or a --pipe program has no port. */
+	snprintf(f[SF_HOST], sizeof f[SF_HOST], "%s%s%s",
+	    in->host != NULL ? in->host : "?", in->port != NULL &&
+	    *in->port == '\0' ? "" : ":", in->port != NULL ? in->port : "?");
 	if (!in->connected) {
 		snprintf(f[SF_TLS], sizeof f[SF_TLS], "not connected");
 		role[SF_TLS] = R_STATUS_BAD;

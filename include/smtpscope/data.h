@@ -6,6 +6,7 @@
 #define SMTPSCOPE_DATA_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct buf;
 
@@ -42,5 +43,8 @@ void	 data_enc_finish(struct data_enc *, struct buf *);
  * short body, lines ended by LF (the encoder turns them into CRLF).
  */
 char	*data_compose(const char *, const char *, const char *, const char *);
+
+/* RFC 5322 3.3 date-time of now, in English, local offset. */
+void	 data_date(struct buf *, time_t);
 
 #endif

@@ -15,6 +15,9 @@
 #ifndef SMTPSCOPE_DIAL_H
 #define SMTPSCOPE_DIAL_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <poll.h>
 #include <stddef.h>
 
@@ -43,6 +46,12 @@ struct dial_params {
 	int		 delay_ms;	/* between attempts; 0: the RFC's */
 	void		(*note)(void *, const char *);	/* or NULL */
 	void		*arg;
+	/*
+	 * Bind each attempt to this local address first (its family only is
+	 * tried); NULL: the kernel picks.  A failed bind ends the dial.
+	 */
+	const struct sockaddr *bind;
+	socklen_t	 bind_len;
 };
 
 /* Start (look-up and, for a literal, the first attempt); never NULL. */

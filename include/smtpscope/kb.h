@@ -84,6 +84,24 @@ void	 kb_explain_challenge(struct buf *, const char *, size_t);
  */
 void	 kb_explain_tline(struct buf *, const struct transcript *, size_t);
 /*
+ * A reply in a few fields, for machine-readable output (--json).  The
+ * strings are the knowledge base's own (static) or NULL when unknown.
+ */
+struct kb_brief {
+	int		 code;
+	char		 enh[16];	/* parsed, or found in the text; or "" */
+	const char	*class_name;	/* "permanent failure" */
+	const char	*title;		/* the code's title, a few words */
+	const char	*enh_title;	/* the enhanced code's title */
+	const char	*category;	/* cause id ("rate-limit") its text names */
+	const char	*category_title;	/* that cause in a few words */
+};
+/*
+ * Fill b for the reply transcript line i belongs to.  Returns 0, or -1
+ * when line i is no server line.
+ */
+int	 kb_brief(struct kb_brief *, const struct transcript *, size_t);
+/*
  * --explain: "250", "5.7.8", "535 5.7.8 text", a pasted multi-line reply,
  * or a keyword/mechanism.  Returns 0, or -1 with a message in out.
  */

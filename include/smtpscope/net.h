@@ -5,6 +5,9 @@
 #ifndef SMTPSCOPE_NET_H
 #define SMTPSCOPE_NET_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <stddef.h>
 
 enum net_err {
@@ -41,6 +44,18 @@ int	 net_listen(const char *, const char *, char *, size_t);
 int	 net_local_port(int);
 /* Set O_NONBLOCK and TCP_NODELAY on an accepted or connected socket. */
 void	 net_tune(int);
+/*
+ * Parse a --bind address: "ADDR", "ADDR:PORT", "[IPV6]" or "[IPV6]:PORT",
+ * literal only (port 0 when none).  Returns AF_INET or AF_INET6 with ss
+ * and *len filled, or -1 with err.
+ */
+int	 net_parse_bind(const char *, struct sockaddr_storage *, socklen_t *,
+	    char *, size_t);
+/*
+ * Connect to the unix domain socket at path.  Returns a connected
+ * non-blocking fd, or -1 with *kind and err ("no such socket"...).
+ */
+int	 net_connect_unix(const char *, enum net_err *, char *, size_t);
 /* Ask the kernel to ACK at once (before a read we wait on). */
 void	 net_quickack(int);
 

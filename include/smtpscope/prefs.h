@@ -1,7 +1,7 @@
 /*
  * prefs: the config file, $XDG_CONFIG_HOME/smtpscope/config
  * (~/.config/smtpscope/config), read once when the UI starts.  Lines are
- * "key = value"; '#' starts a comment line; a "[name]" line opens a
+ * "key = value"; '#' starts a comment line; a "[profile NAME]" line opens a
  * profile section, which belongs to profiles and is skipped here.  An
  * unknown key or a bad value is a warning (in prefs.warnings), never an
  * error: the rest of the file still counts.  The caller applies the theme

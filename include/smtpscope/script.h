@@ -24,6 +24,7 @@ struct script_params {
 	int			 color;		/* ANSI colour on stdout */
 	int			 timing;	/* [+0.012s] prefixes */
 	int			 show_secrets;
+	int			 json;		/* JSON Lines, not text (--json) */
 	FILE			*out;
 	/*
 	 * The built-in practice server when the script has no target (not
@@ -31,6 +32,14 @@ struct script_params {
 	 * NULL a script holding :inbox is refused before anything is sent.
 	 */
 	struct practice		*practice;
+	/*
+	 * Lines made as the run goes instead of a file (the one-shot send):
+	 * called before each line, once the replies to the line before have
+	 * come, it returns the next line (malloc'd) or NULL at the end.
+	 * path then only names the run in messages.
+	 */
+	char			*(*next)(void *, struct session *);
+	void			*next_arg;
 };
 
 /* Run the script; returns an exit code. */

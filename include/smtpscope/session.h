@@ -20,6 +20,7 @@
 #include "smtpscope/reply.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/transcript.h"
+#include "smtpscope/xclient.h"
 
 struct session;
 
@@ -61,6 +62,25 @@ struct session_params {
 	size_t			 max_bytes;	/* octets; 0: default */
 	unsigned long long	 log_max;	/* --log cap; 0: default */
 	int			 tls_report;	/* --tls-report: as notes */
+
+	/*
+	 * Transports and admin extensions.  lmtp: LHLO and one reply per
+	 * recipient after the data.  unix_path (smtp:///path, lmtp:///path)
+	 * and pipe_cmd (--pipe) replace host/port, which then only name the
+	 * peer in notes.  bind: a literal local address ("127.0.0.2",
+	 * "[::1]:2525").  proxy_version 1 or 2 sends a PROXY header first;
+	 * a NULL proxy_src or proxy_dst is the connection's own address.
+	 * xclient/xforward: ATTR=VALUE words sent after EHLO.
+	 */
+	int			 lmtp;
+	const char		*unix_path;
+	const char		*pipe_cmd;
+	const char		*bind;
+	int			 proxy_version;
+	const char		*proxy_src;
+	const char		*proxy_dst;
+	const char		*xclient;
+	const char		*xforward;
 };
 
 struct tls_report;
@@ -155,6 +175,20 @@ enum session_err session_errclass(const struct session *);
 /* The fd to poll (-1 when closed) and the events to ask for. */
 int	 session_fd(const struct session *);
 short	 session_poll_events(const struct session *);
+/*
+ * A second descriptor to poll for POLLIN beside session_fd(): the stderr
+ * of the program behind --pipe, or -1.  When it is readable, call
+ * session_aux_io(), which turns what it reads into notes.
+ */
+int	 session_aux_fd(const struct session *);
+void	 session_aux_io(struct session *);
+/*
+ * Send XCLIENT or XFORWARD with the ATTR=VALUE words (values plain; they
+ * are xtext-encoded).  Only after an EHLO reply that lists the command;
+ * after XCLIENT's 220 the session sends EHLO again by itself.  Returns 0,
+ * or -1 with session_error() (nothing sent).
+ */
+int	 session_xclient(struct session *, enum xclient_kind, const char *);
 /* 1 when bytes are already waiting (call session_io without polling). */
 int	 session_pending(const struct session *);
 /*
@@ -211,6 +245,12 @@ int	 session_auth(struct session *, enum auth_mech, const char *,
  * first and streams once 354 arrives).  Returns 0 or -1 (cannot open).
  */
 int	 session_send_file(struct session *, const char *);
+/*
+ * Send a file with BDAT chunks of at most the given size (RFC 3030), the
+ * last with LAST, waiting for each reply; the octets go as they are.
+ * Returns 0 (the replies say how it went) or -1.
+ */
+int	 session_send_bdat(struct session *, const char *, size_t);
 /* Send text (LF or CRLF lines) as a whole message, each line recorded. */
 int	 session_send_message(struct session *, const char *);
 /* 1 while a message or handshake is still being sent. */

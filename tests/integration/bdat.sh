@@ -31,4 +31,27 @@ check_grep "no dot-stuffing inside a chunk" '^C: \.Hello$' "$TMPD/out"
 check_grep "octets left are said" 'BDAT: 7 octets of the chunk still to send' "$TMPD/out"
 check_grep "beyond the count: said, not sent" 'the last 5 octets of this line \(text and line end\) were not sent' "$TMPD/out"
 check_grep "the message from two chunks is stored" '^# .*\.HelloWorld|\.Hello' "$TMPD/out"
+
+# :bdat FILE [CHUNK]: a file in counted chunks, the last with LAST, each
+# reply awaited; the octets go as they are (a lone dot is no end here).
+printf 'Subject: chunked\r\n\r\nline one\r\n.\r\nline three\r\n' >"$TMPD/msg.eml"
+cat >"$TMPD/file.scr" <<EOF2
+EHLO me
+MAIL FROM:<a@example.com>
+RCPT TO:<demo@localhost>
+:bdat $TMPD/msg.eml 16
+:expect 250
+:inbox 1
+QUIT
+EOF2
+check_run ":bdat FILE 16: the run works" 0 timeout 20 "$SMTPSCOPE" --script "$TMPD/file.scr"
+check_grep ":bdat: chunks of 16" '^C: BDAT 16$' "$TMPD/out"
+check_grep ":bdat: the last chunk" '^C: BDAT 13 LAST$' "$TMPD/out"
+check_grep ":bdat: each chunk said" '^# chunk 3: octets 33 to 45 .*the last' "$TMPD/out"
+check_grep ":bdat: the message stored whole, lone dot kept" '^# \.$' "$TMPD/out"
+check_grep ":bdat: the last line stored" '^# line three$' "$TMPD/out"
+printf ':bdat %s 0\n' "$TMPD/msg.eml" >"$TMPD/bad.scr"
+check_run ":bdat with CHUNK 0: refused before sending (exit 2)" 2 "$SMTPSCOPE" --script "$TMPD/bad.scr"
+printf ':bdat %s/none\n' "$TMPD" >"$TMPD/bad.scr"
+check_run ":bdat with a missing file: exit 2" 2 "$SMTPSCOPE" --script "$TMPD/bad.scr"
 done_testing

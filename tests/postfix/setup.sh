@@ -12,6 +12,10 @@
 #   127.0.0.1:10587  submission: STARTTLS required, AUTH PLAIN/LOGIN/CRAM-MD5
 #                    and (libsasl2-modules) SCRAM-SHA-1/256, DIGEST-MD5, NTLM
 #   127.0.0.1:10465  implicit TLS (wrapper mode) with AUTH
+#   127.0.0.1:10026  plain SMTP that trusts loopback clients with XCLIENT
+#                    and XFORWARD
+#   127.0.0.1:10027  plain SMTP behind a PROXY protocol header (v1 or v2):
+#                    the client is the one the header names
 #
 # Mail for local users (alice@localhost, alice@smtpscope.test) is delivered
 # to ~alice/Maildir; mail for anything@sink.smtpscope.test is accepted from
@@ -26,10 +30,12 @@
 set -u
 
 PF_STATE=${SMTPSCOPE_PF_STATE:-/var/lib/smtpscope-test}
-STAMP_VERSION=8
+STAMP_VERSION=9
 PF_PLAIN_PORT=10025
 PF_SUBMISSION_PORT=10587
 PF_SMTPS_PORT=10465
+PF_XCLIENT_PORT=10026
+PF_HAPROXY_PORT=10027
 PF_DOMAIN=smtpscope.test
 PF_SINK_DOMAIN=sink.smtpscope.test
 PF_USER=alice
@@ -48,10 +54,11 @@ port_open() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# all_ports_open: true when the three listeners accept connections.
+# all_ports_open: true when every listener accepts connections.
 all_ports_open() {
 	port_open "$PF_PLAIN_PORT" && port_open "$PF_SUBMISSION_PORT" &&
-	    port_open "$PF_SMTPS_PORT"
+	    port_open "$PF_SMTPS_PORT" && port_open "$PF_XCLIENT_PORT" &&
+	    port_open "$PF_HAPROXY_PORT"
 }
 
 # ready: true when a previous run of this version left a running instance
@@ -268,6 +275,13 @@ cat >"$CONF/master.cf.new" <<EOF
   -o smtpd_tls_wrappermode=yes
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+127.0.0.1:$PF_XCLIENT_PORT inet n - n - - smtpd
+  -o syslog_name=postfix-smtpscope/xclient
+  -o smtpd_authorized_xclient_hosts=127.0.0.0/8
+  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
+127.0.0.1:$PF_HAPROXY_PORT inet n - n - - smtpd
+  -o syslog_name=postfix-smtpscope/haproxy
+  -o smtpd_upstream_proxy_protocol=haproxy
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -319,6 +333,8 @@ PF_HOST=127.0.0.1
 PF_PLAIN_PORT=$PF_PLAIN_PORT
 PF_SUBMISSION_PORT=$PF_SUBMISSION_PORT
 PF_SMTPS_PORT=$PF_SMTPS_PORT
+PF_XCLIENT_PORT=$PF_XCLIENT_PORT
+PF_HAPROXY_PORT=$PF_HAPROXY_PORT
 PF_DOMAIN=$PF_DOMAIN
 PF_CA=$PF_CA
 PF_USER=$PF_USER
