@@ -69,18 +69,31 @@ static int
 http_chunked(const char *p, size_t len, struct buf *body, char *err,
     size_t errlen)
 {
-	const char	*end = p + len, *nl;
-	char		*hend;
+	const char	*end = p + len, *nl, *h;
 	unsigned long	 size;
+	int		 digit;
 
 	buf_reset(body);
 	for (;;) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			return 0;
-		errno = 0;
-		size = strtoul(p, &hend, 16);
-		if (hend == p || errno != 0 || (*hend != '\r' && *hend != ';' &&
-		    *hend != '\n' && *hend != ' ')) {
+		/* Hex digits, then CR, ';' (an extension) or the LF. */
+		size = 0;
+		for (h = p; h < nl; h++) {
+			if (*h >= '0' && *h <= '9')
+				digit = *h - '0';
+			else if (*h >= 'a' && *h <= 'f')
+				digit = *h - 'a' + 10;
+			else if (*h >= 'A' && *h <= 'F')
+				digit = *h - 'A' + 10;
+			else
+				break;
+			size = size * 16 + (unsigned long)digit;
+			if (size > MTASTS_MAX_BODY)
+				break;
+		}
+		if (h == p || (h < nl && *h != '\r' && *h != ';' && *h != ' ' &&
+		    size <= MTASTS_MAX_BODY)) {
 			snprintf(err, errlen, "bad chunk size in the response");
 			return -1;
 		}
@@ -138,11 +151,15 @@ mtasts_http_parse(const char *resp, size_t len, int eof, struct buf *body,
 		return 0;
 	}
 	hlen = (size_t)(hend - resp);
+	/* "HTTP/1.x NNN": the bytes are not NUL-terminated, so by hand. */
 	if (len < 12 || strncmp(resp, "HTTP/1.", 7) != 0 || resp[8] != ' ' ||
-	    sscanf(resp + 9, "%3d", &status) != 1) {
+	    resp[9] < '1' || resp[9] > '5' || resp[10] < '0' ||
+	    resp[10] > '9' || resp[11] < '0' || resp[11] > '9') {
 		snprintf(err, errlen, "the answer is not HTTP/1.x");
 		return -1;
 	}
+	status = (resp[9] - '0') * 100 + (resp[10] - '0') * 10 +
+	    (resp[11] - '0');
 	if (status >= 300 && status < 400) {
 		if (http_header(resp, hlen, "Location", value, sizeof value))
 			snprintf(err, errlen, "HTTP %d redirect to %s: not "

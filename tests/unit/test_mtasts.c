@@ -259,6 +259,16 @@ test_http(void)
 	    "Content-Length: -1\r\n\r\n", 0, &body), -1,
 	    "http: negative length");
 	EQ_INT(http("SMTP 220 hello\r\n\r\n", 0, &body), -1, "http: not HTTP");
+	EQ_INT(http("HTTP/1.1 2x0 OK\r\n\r\n", 0, &body), -1,
+	    "http: status not digits");
+	EQ_INT(http("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n  \n\n", 0, &body), -1,
+	    "http: blank chunk size");
+	/* Only len octets count: what follows in memory is not read. */
+	EQ_INT(mtasts_http_parse("HTTP/1.1 200 OK\r\nContent-Type: "
+	    "text/plain\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n"
+	    "0\r\n\r\n", 80, 0, &body, err, sizeof err), 0,
+	    "http: a chunk cut by len waits");
 	EQ_INT(http("HTTP/1.1 200 OK\r\n", 0, &body), 0, "http: head partial");
 	EQ_INT(http("", 1, &body), -1, "http: nothing, closed");
 	n = 70000;
