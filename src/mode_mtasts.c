@@ -50,7 +50,7 @@ run_mta_sts(struct opts *o)
 		return usage_error("--mta-sts-mx wants a host name, not '%s'",
 		    o->mta_sts_mx);
 	tls_global_init();
-	rc = mtasts_check(o->mta_sts, o->mta_sts_mx, NULL, &o->sp.tls,
+	rc = mtasts_check(o->mta_sts, o->mta_sts_mx, NULL, 0, &o->sp.tls,
 	    o->sp.timeout_ms, &res, err, sizeof err);
 	printf("MTA-STS for %s\n", o->mta_sts);
 	mtasts_result_lines(o->mta_sts, &res, mtasts_print, NULL);

@@ -427,9 +427,9 @@ tlsrpt_parse_record(const char *txt, struct tlsrpt_record *r, char *err,
 }
 
 int
-mtasts_check(const char *domain, const char *mx, const char *txt,
-    const struct tls_params *tp, int timeout_ms, struct mtasts_result *res,
-    char *err, size_t errlen)
+mtasts_check(const char *domain, const char *mx, const char *const *txts,
+    size_t ntxts, const struct tls_params *tp, int timeout_ms,
+    struct mtasts_result *res, char *err, size_t errlen)
 {
 	struct buf	body;
 	int		rc = -1;
@@ -437,9 +437,10 @@ mtasts_check(const char *domain, const char *mx, const char *txt,
 	memset(res, 0, sizeof *res);
 	res->mx_match = -1;
 	*err = '\0';
-	if (txt != NULL) {
+	if (txts != NULL) {
+		/* RFC 8461 3.1: no valid record, no policy; nothing to fetch. */
 		res->have_record = 1;
-		res->record_ok = mtasts_parse_record(txt, &res->record,
+		res->record_ok = mtasts_pick_record(txts, ntxts, &res->record,
 		    res->record_err, sizeof res->record_err) == 0;
 		if (!res->record_ok) {
 			snprintf(err, errlen, "_mta-sts.%s: %s", domain,

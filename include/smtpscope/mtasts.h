@@ -117,15 +117,19 @@ struct mtasts_result {
 };
 
 /*
- * For domain and (if not NULL) the MX host mx: parse the _mta-sts TXT
- * record text (NULL: not looked up), fetch and parse the policy, match
- * the host.  Returns 0 when a valid policy came and the host (if given)
- * matches it (or the mode is none), -1 otherwise; res says everything
- * and err the first trouble in one sentence.
+ * mtasts_check(domain, mx, txts, ntxts, tp, timeout_ms, res, err, errlen):
+ * for domain and (if not NULL) the MX host mx, pick the record among the
+ * TXT records of _mta-sts.DOMAIN (txts NULL: not looked up, go on and
+ * fetch; ntxts 0: looked up, none, so no policy and no fetch), fetch and
+ * parse the policy, match the host.  Returns 0 when a valid policy came
+ * and the host (if given) matches it (or the mode is none), -1
+ * otherwise; res says everything and err the first trouble in one
+ * sentence.  For more MX hosts of the same domain, match them against
+ * res->policy with mtasts_match_mx() rather than fetching again.
  */
-int	 mtasts_check(const char *, const char *, const char *,
-	    const struct tls_params *, int, struct mtasts_result *, char *,
-	    size_t);
+int	 mtasts_check(const char *, const char *, const char *const *,
+	    size_t, const struct tls_params *, int, struct mtasts_result *,
+	    char *, size_t);
 /* Say a result in lines of words (no prefix, no newline). */
 void	 mtasts_result_lines(const char *, const struct mtasts_result *,
 	    void (*)(void *, const char *), void *);

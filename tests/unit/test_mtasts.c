@@ -287,9 +287,31 @@ test_http(void)
 	buf_free(&body);
 }
 
+/* A bad or missing record ends the check before anything is fetched. */
+static void
+test_check_record(void)
+{
+	struct mtasts_result	 res;
+	const char		*two[] = { "v=STSv1; id=a", "v=STSv1; id=b" };
+	const char		*bad[] = { "v=STSv1; id=no-dashes" };
+
+	EQ_INT(mtasts_check("example.test", NULL, two, 2, NULL, 1000, &res,
+	    err, sizeof err), -1, "check: two records");
+	OK(res.have_record && !res.record_ok && !res.fetched,
+	    "check: two records, nothing fetched");
+	OK(strstr(err, "_mta-sts.example.test: 2 TXT records") != NULL,
+	    "check: says so");
+	EQ_INT(mtasts_check("example.test", NULL, bad, 1, NULL, 1000, &res,
+	    err, sizeof err), -1, "check: a bad id");
+	EQ_INT(mtasts_check("example.test", NULL, bad, 0, NULL, 1000, &res,
+	    err, sizeof err), -1, "check: looked up, none");
+	OK(strstr(err, "no MTA-STS policy") != NULL, "check: none said");
+}
+
 int
 main(void)
 {
+	test_check_record();
 	test_record();
 	test_policy();
 	test_match();
