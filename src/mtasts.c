@@ -438,7 +438,7 @@ mtasts_check(const char *domain, const char *mx, const char *const *txts,
 	res->mx_match = -1;
 	*err = '\0';
 	if (txts != NULL) {
-		/* RFC 8461 3.1: no valid record, no policy; nothing to fetch. */
+		/* RFC 8461 3.1: no valid record, no policy, no fetch. */
 		res->have_record = 1;
 		res->record_ok = mtasts_pick_record(txts, ntxts, &res->record,
 		    res->record_err, sizeof res->record_err) == 0;

@@ -290,7 +290,8 @@ mtasts_fetch(const char *domain, const struct tls_params *tp, int timeout_ms,
 	port = getenv("SMTPSCOPE_MTASTS_PORT");
 	if (port == NULL || *port == '\0')
 		port = "443";
-	fd = net_connect(host, port, AF_UNSPEC, timeout_ms, &kind, msg, sizeof msg);
+	fd = net_connect(host, port, AF_UNSPEC, timeout_ms, &kind, msg,
+	    sizeof msg);
 	if (fd == -1) {
 		snprintf(err, errlen, "cannot reach %s: %s", host, msg);
 		goto out;

@@ -337,8 +337,9 @@ tls_get_report(struct tls *t, struct tls_report *r)
 
 	/* A failed handshake has a chain but nothing negotiated. */
 	if (info.version[0] != '\0') {
-		rep_copy(r->version, sizeof r->version, gnutls_protocol_get_name(
-		    gnutls_protocol_get_version(session)));
+		rep_copy(r->version, sizeof r->version,
+		    gnutls_protocol_get_name(gnutls_protocol_get_version(
+		    session)));
 		rep_copy(r->cipher, sizeof r->cipher,
 		    gnutls_cipher_get_name(gnutls_cipher_get(session)));
 		rep_copy(r->mac, sizeof r->mac,

@@ -75,7 +75,7 @@ const char *mtasts_mode_name(enum mtasts_mode);
 #define TLSRPT_MAX_RUA	8
 struct tlsrpt_record {
 	size_t	nrua;
-	char	rua[TLSRPT_MAX_RUA][256];	/* mailto: or https: URIs */
+	char	rua[TLSRPT_MAX_RUA][256];	/* mailto: or https: */
 };
 int	 tlsrpt_parse_record(const char *, struct tlsrpt_record *, char *,
 	    size_t);
@@ -102,7 +102,7 @@ int	 mtasts_fetch(const char *, const struct tls_params *, int,
 
 /* What mtasts_check() found, for mtasts_result_lines(). */
 struct mtasts_result {
-	int			 have_record;	/* a TXT record was given */
+	int			 have_record;	/* TXT records given */
 	int			 record_ok;
 	struct mtasts_record	 record;
 	char			 record_err[256];
@@ -111,7 +111,7 @@ struct mtasts_result {
 	int			 policy_ok;
 	struct mtasts_policy	 policy;
 	char			 policy_err[256];
-	int			 checked_mx;	/* an MX host was given */
+	int			 checked_mx;	/* an MX host given */
 	char			 mx[256];
 	int			 mx_match;	/* pattern index, or -1 */
 };

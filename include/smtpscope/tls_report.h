@@ -23,9 +23,9 @@ struct tls_cert {
 	char	 not_before[32];	/* "2026-11-25 18:00 UTC" */
 	char	 not_after[32];
 	time_t	 expires;		/* not_after as a time */
-	char	 key[40];		/* "RSA 2048", "ECDSA P-256", "Ed25519" */
+	char	 key[40];		/* "RSA 2048", "ECDSA P-256" */
 	char	 sig[40];		/* "RSA-SHA256" */
-	char	 names[512];		/* SANs: "a.example, IP 192.0.2.1" */
+	char	 names[512];		/* "a.example, IP 192.0.2.1" */
 	char	 sha256[100];		/* AA:BB:... */
 	int	 self_signed;
 	int	 ca;			/* basic constraints say CA */
@@ -53,7 +53,7 @@ struct tls_report {
 	struct tls_cert	 certs[TLS_REPORT_MAX_CERTS];
 	/* Verification: the anchor's DN, or "" when none was reached. */
 	int		 verified;
-	int		 anchor_sent;	/* the server sent the anchor too */
+	int		 anchor_sent;	/* the server sent it too */
 	char		 anchor[256];
 	char		 verdict[256];	/* tls_info's words */
 	/* OCSP stapling (RFC 6066 8, RFC 6960). */
