@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "smtpscope/intercept.h"
 #include "smtpscope/lesson.h"
 #include "smtpscope/net.h"
 #include "smtpscope/proxyhdr.h"
@@ -54,7 +55,10 @@ enum {
 	OPT_XCLIENT, OPT_XFORWARD, OPT_PROXY_PROTOCOL, OPT_PROXY_SOURCE,
 	OPT_PROXY_DEST, OPT_BIND, OPT_PIPE,
 	/* Machine-readable output and named servers. */
-	OPT_JSON, OPT_PROFILE
+	OPT_JSON, OPT_PROFILE,
+	/* --intercept */
+	OPT_INTERCEPT, OPT_ONCE, OPT_INTERCEPT_MAX_SESSIONS,
+	OPT_INTERCEPT_IDLE
 };
 
 static const struct option longopts[] = {
@@ -110,6 +114,12 @@ static const struct option longopts[] = {
 	{ "pipe",		required_argument, NULL, OPT_PIPE },
 	{ "json",		no_argument,	   NULL, OPT_JSON },
 	{ "profile",		required_argument, NULL, OPT_PROFILE },
+	/* --intercept */
+	{ "intercept",		required_argument, NULL, OPT_INTERCEPT },
+	{ "once",		no_argument,	   NULL, OPT_ONCE },
+	{ "intercept-max-sessions", required_argument, NULL,
+	    OPT_INTERCEPT_MAX_SESSIONS },
+	{ "intercept-idle",	required_argument, NULL, OPT_INTERCEPT_IDLE },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
 	/* The one-shot send. */
@@ -167,6 +177,7 @@ static const char usage_text[] =
 "       smtpscope --serve [ADDR:]PORT [--serve-smtps [ADDR:]PORT]\n"
 "       smtpscope --lesson [N|FILE]\n"
 "       smtpscope --mta-sts DOMAIN [--mta-sts-mx HOST] [--ca-file FILE]\n"
+"       smtpscope --intercept [smtps://]ADDR:PORT [options] URL\n"
 "\n"
 "A terminal UI for talking SMTP by hand.  With no target it opens on the\n"
 "built-in practice server (offline, user demo, password demo).\n"
@@ -221,6 +232,22 @@ static const char usage_text[] =
 "  --serve-log FILE     log sessions to FILE (default: stderr, never\n"
 "                       blocking: lines are dropped and counted instead)\n"
 "  --maildir-quota MB   --maildir takes at most MB per run (default 100)\n"
+"  --intercept LISTEN URL  relay an application's SMTP session to URL and\n"
+"                       show it: listen on LISTEN ([ADDR:]PORT, loopback\n"
+"                       by default; smtps://ADDR:PORT for implicit TLS),\n"
+"                       offer STARTTLS with certificates from a local CA\n"
+"                       ($XDG_DATA_HOME/smtpscope/intercept-ca.pem); the\n"
+"                       upstream is verified as usual (--ca-file,\n"
+"                       --insecure); --starttls upgrades it whatever the\n"
+"                       client does.  On a terminal, a list of sessions\n"
+"                       (Enter opens one, i holds each command and reply\n"
+"                       for you); without one, every line printed, [ID]\n"
+"                       first\n"
+"  --once               --intercept: print the first session, then stop\n"
+"  --intercept-max-sessions N  sessions at once (default 64; more get\n"
+"                       421)\n"
+"  --intercept-idle SECS  end a session whose client is idle this long\n"
+"                       (default 300)\n"
 "\n"
 SEND_USAGE
 "Options:\n"
@@ -681,6 +708,87 @@ check_transport(struct opts *o, int argc)
 	return 0;
 }
 
+/* --intercept LISTEN URL: check everything, then run. */
+static int
+intercept_main(struct opts *o, int argc, char **argv)
+{
+	struct intercept_params	 ip;
+	char			*lstore = NULL, *tstore = NULL, perr[256];
+	int			 rc;
+
+	memset(&ip, 0, sizeof ip);
+	if (o->script != NULL || o->replay != NULL || o->serve != NULL ||
+	    o->lesson != NULL || o->step)
+		return usage_error("%s", "--intercept does not go with "
+		    "--script, --replay, --serve or --lesson");
+	if (o->snd.active || o->json)
+		return usage_error("%s", "--intercept does not go with --to, "
+		    "the other send options or --json");
+	if (o->sp.pipe_cmd != NULL || o->sp.bind != NULL ||
+	    o->sp.proxy_version != 0 || o->sp.xclient != NULL ||
+	    o->sp.xforward != NULL)
+		return usage_error("%s", "--intercept relays to a TCP server: "
+		    "--pipe, --bind, --proxy-protocol, --xclient and "
+		    "--xforward do not go with it");
+	if (o->sp.log_path != NULL || o->user != NULL ||
+	    o->password_env != NULL || o->password_file != NULL)
+		return usage_error("%s", "--log, --user and --password-* do not "
+		    "go with --intercept (the application logs in; redirect "
+		    "the output to keep it)");
+	if (argc == 0)
+		return usage_error("%s", "--intercept wants the upstream: "
+		    "--intercept LISTEN URL (smtp://, smtps:// or "
+		    "submission://)");
+	if (intercept_parse_listen(o->intercept, &ip, &lstore) == -1) {
+		free(lstore);
+		return usage_error("--intercept wants [smtp://|smtps://]"
+		    "[ADDR:]PORT, not '%s'", o->intercept);
+	}
+	if (parse_target(o, argc, argv, &tstore) == -1) {
+		free(lstore);
+		free(tstore);
+		return EXIT_USAGE;
+	}
+	if (o->sp.lmtp || o->sp.unix_path != NULL) {
+		free(lstore);
+		free(tstore);
+		return usage_error("%s", "--intercept relays SMTP over TCP: "
+		    "smtp://, smtps:// or submission://");
+	}
+	if ((o->sp.tls.sni == NULL || *o->sp.tls.sni == '\0'))
+		o->sp.tls.sni = o->sp.host;
+	tls_global_init();
+	if (o->sp.tls.priority != NULL && tls_priority_check(
+	    o->sp.tls.priority, perr, sizeof perr) == -1) {
+		free(lstore);
+		free(tstore);
+		return usage_error("--tls-priority: %s", perr);
+	}
+	{
+		struct rlimit	rl = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &rl);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	ip.up_host = o->sp.host;
+	ip.up_port = o->sp.port;
+	ip.up_implicit_tls = o->sp.implicit_tls;
+	ip.up_upgrade = o->sp.starttls;
+	ip.up_require_tls = o->sp.require_tls;
+	ip.allow_plaintext = o->sp.allow_plaintext;
+	ip.up_tls = o->sp.tls;
+	ip.family = o->sp.family;
+	ip.timeout_ms = o->sp.timeout_ms;
+	ip.max_sessions = o->intercept_max_sessions;
+	ip.idle_s = o->intercept_idle;
+	ip.max_lines = o->sp.max_lines;
+	ip.max_bytes = o->sp.max_bytes;
+	rc = run_intercept(o, &ip);
+	free(lstore);
+	free(tstore);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -914,6 +1022,24 @@ main(int argc, char **argv)
 		case OPT_PROFILE:
 			o.profile = optarg;
 			break;
+		/* --intercept */
+		case OPT_INTERCEPT:
+			o.intercept = optarg;
+			break;
+		case OPT_ONCE:
+			o.intercept_once = 1;
+			break;
+		case OPT_INTERCEPT_MAX_SESSIONS:
+			if ((o.intercept_max_sessions = num_arg(
+			    "--intercept-max-sessions", optarg, 1, 100000,
+			    &rc)) == -1)
+				return rc;
+			break;
+		case OPT_INTERCEPT_IDLE:
+			if ((o.intercept_idle = num_arg("--intercept-idle",
+			    optarg, 1, 86400, &rc)) == -1)
+				return rc;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -970,6 +1096,12 @@ main(int argc, char **argv)
 			    argv[0]);
 		return run_serve(&o);
 	}
+	if ((o.intercept_once || o.intercept_max_sessions ||
+	    o.intercept_idle) && o.intercept == NULL)
+		return usage_error("%s", "--once, --intercept-max-sessions and "
+		    "--intercept-idle go with --intercept");
+	if (o.intercept != NULL)
+		return intercept_main(&o, argc, argv);
 	if (o.lesson != NULL) {
 		if (argc > 0)
 			return usage_error("--lesson runs on the built-in "

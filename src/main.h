@@ -78,6 +78,11 @@ struct opts {
 	const char		*profile;
 	const char		*password_command;	/* from the profile */
 	int			 timeout_given;	/* --timeout on the command line */
+	/* --intercept LISTEN and its options. */
+	const char		*intercept;
+	int			 intercept_once;
+	int			 intercept_max_sessions;
+	int			 intercept_idle;
 };
 
 /* --password-env/--password-file: 0, or -1 after saying why. */
@@ -110,5 +115,14 @@ int	 opts_check_json_profile(const struct opts *);
 int	 opts_apply_profile(struct opts *, int *, char ***);
 /* Run the profile's password-command into *out; 0, or -1 (said). */
 int	 opts_profile_password(char **);
+
+/* --intercept (src/intercept_main.c). */
+struct intercept_params;
+struct tls_ca;
+int	 intercept_parse_listen(const char *, struct intercept_params *,
+	    char **);
+struct tls_ca *intercept_open_ca(char *, size_t,
+	    void (*)(void *, const char *));
+int	 run_intercept(struct opts *, struct intercept_params *);
 
 #endif

@@ -41,12 +41,10 @@ struct tls {
 	int				 verify_failed;	/* in the handshake */
 	int				 lost;		/* the socket failed */
 	struct tls_info			 info;
+	struct tls_server_ctx		*ctx;		/* server side */
 	char				 err[448];
 };
 
-struct tls_server_ctx {
-	gnutls_certificate_credentials_t cred;
-};
 
 static int	tls_inited;
 
@@ -938,6 +936,42 @@ tls_server_ctx_free(struct tls_server_ctx *ctx)
 	free(ctx);
 }
 
+/*
+ * After the client's hello: the certificate for the name it asked for,
+ * issued now by the intercept CA (or taken from its cache).
+ */
+static int
+tls_ca_hello(gnutls_session_t session)
+{
+	struct tls			*t = gnutls_session_get_ptr(session);
+	gnutls_certificate_credentials_t cred;
+	char				 name[256];
+	size_t				 len = sizeof name - 1;
+	unsigned int			 type;
+	int				 ret;
+
+	ret = gnutls_server_name_get(session, name, &len, &type, 0);
+	if (ret < 0 || type != GNUTLS_NAME_DNS || len == 0)
+		len = 0;
+	name[len] = '\0';
+	cred = tls_ca_cred(t->ctx->ca, len > 0 ? name : NULL,
+	    gnutls_transport_get_int(session), t->err, sizeof t->err);
+	if (cred == NULL)
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	return gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+}
+
+struct tls_server_ctx *
+tls_server_ctx_ca(struct tls_ca *ca)
+{
+	struct tls_server_ctx	*ctx;
+
+	tls_global_init();
+	ctx = xcalloc(1, sizeof *ctx);
+	ctx->ca = ca;
+	return ctx;
+}
+
 struct tls *
 tls_server_new(struct tls_server_ctx *ctx, int fd, char *err, size_t errlen)
 {
@@ -951,9 +985,15 @@ tls_server_new(struct tls_server_ctx *ctx, int fd, char *err, size_t errlen)
 		t->session = NULL;
 		goto fail;
 	}
-	if ((ret = gnutls_set_default_priority(t->session)) < 0 ||
-	    (ret = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE,
-	    ctx->cred)) < 0)
+	t->ctx = ctx;
+	gnutls_session_set_ptr(t->session, t);
+	if ((ret = gnutls_set_default_priority(t->session)) < 0)
+		goto fail;
+	if (ctx->ca != NULL)
+		gnutls_handshake_set_post_client_hello_function(t->session,
+		    tls_ca_hello);
+	else if ((ret = gnutls_credentials_set(t->session,
+	    GNUTLS_CRD_CERTIFICATE, ctx->cred)) < 0)
 		goto fail;
 	/* Asked, never required: a certificate is what EXTERNAL uses. */
 	gnutls_certificate_server_set_request(t->session, GNUTLS_CERT_REQUEST);
@@ -973,7 +1013,8 @@ tls_server_ctx_write_cert(struct tls_server_ctx *ctx, const char *path)
 	FILE		*f;
 	int		 ok;
 
-	if (gnutls_certificate_get_crt_raw(ctx->cred, 0, 0, &der) < 0)
+	if (ctx->cred == NULL ||
+	    gnutls_certificate_get_crt_raw(ctx->cred, 0, 0, &der) < 0)
 		return -1;
 	if (gnutls_pem_base64_encode2("CERTIFICATE", &der, &pem) < 0)
 		return -1;
@@ -989,13 +1030,13 @@ tls_server_ctx_write_cert(struct tls_server_ctx *ctx, const char *path)
 }
 
 /* For tls_report.c, which reads the details with GnuTLS itself. */
-void *
+gnutls_session_t
 tls_gnutls_session(struct tls *t)
 {
 	return t->session;
 }
 
-void *
+gnutls_certificate_credentials_t
 tls_gnutls_cred(struct tls *t)
 {
 	return t->cred;

@@ -6,6 +6,9 @@
  * transcript pane, with the sidebar's explanations (the replay view's
  * panes, on the session's own transcript).  The server runs in the UI's
  * one poll() loop; nothing here blocks.
+ *
+ * --intercept on a terminal shows its sessions the same way: a row each
+ * (client, when it started, latest reply, result) and Enter to open one.
  */
 #include "config.h"
 
@@ -58,12 +61,90 @@ cr_practice(const struct ui *ui)
 	return (ui->p->practice);
 }
 
+static void	cr_held(struct ui *);
+
+static struct intercept *
+cr_icpt(const struct ui *ui)
+{
+	return (ui->p->intercept);
+}
+
+/* The transcript of session id, from the server or the interceptor. */
+static const struct transcript *
+cr_transcript(const struct ui *ui, unsigned int id)
+{
+	if (cr_icpt(ui) != NULL)
+		return (intercept_transcript(cr_icpt(ui), id));
+	return (practice_sess_transcript(cr_practice(ui), id));
+}
+
+static unsigned long
+cr_changes(const struct ui *ui)
+{
+	if (cr_icpt(ui) != NULL)
+		return (intercept_changes(cr_icpt(ui)));
+	return (practice_changes(cr_practice(ui)));
+}
+
+static size_t
+cr_nsessions(const struct ui *ui)
+{
+	if (cr_icpt(ui) != NULL)
+		return (intercept_nsessions(cr_icpt(ui)));
+	return (practice_nsessions(cr_practice(ui)));
+}
+
+/*
+ * The interceptor's rows as the table's: the result stands in the phase
+ * column (it points into ic_rows, read again with the rows).
+ */
+static size_t
+cr_icpt_rows(struct ui *ui)
+{
+	struct practice_row	*r;
+	struct intercept_row	*ir;
+	size_t			 n, i;
+
+	n = intercept_rows(cr_icpt(ui), ui->ic_rows, ui->ic_cap);
+	if (n > ui->ic_cap) {
+		ui->ic_cap = n + 16;
+		ui->ic_rows = xreallocarray(ui->ic_rows, ui->ic_cap,
+		    sizeof *ui->ic_rows);
+		n = intercept_rows(cr_icpt(ui), ui->ic_rows, ui->ic_cap);
+	}
+	if (n > ui->cr_cap) {
+		ui->cr_cap = n + 16;
+		ui->cr_rows = xreallocarray(ui->cr_rows, ui->cr_cap,
+		    sizeof *ui->cr_rows);
+	}
+	for (i = 0; i < n; i++) {
+		ir = &ui->ic_rows[i];
+		r = &ui->cr_rows[i];
+		memset(r, 0, sizeof *r);
+		r->id = ir->id;
+		snprintf(r->peer, sizeof r->peer, "%s", ir->client);
+		r->phase = ir->result;
+		r->tls = ir->client_tls;
+		r->authed = ir->up_tls;	/* the upstream leg's TLS */
+		r->ended = ir->ended;
+		snprintf(r->last, sizeof r->last, "%s", ir->last);
+		r->start_ms = ir->start_ms;
+	}
+	return (n);
+}
+
 /* Read the rows again from the server. */
 static void
 cr_rows(struct ui *ui)
 {
 	size_t	n;
 
+	if (cr_icpt(ui) != NULL) {
+		ui->cr_nrows = cr_icpt_rows(ui);
+		if (ui->cr_sel >= ui->cr_nrows)
+			ui->cr_sel = ui->cr_nrows > 0 ? ui->cr_nrows - 1 : 0;
+		return;
+	}
 	n = practice_rows(cr_practice(ui), ui->cr_rows, ui->cr_cap);
 	if (n > ui->cr_cap) {
 		ui->cr_cap = n + 16;
@@ -108,7 +189,7 @@ cr_sync(struct ui *ui)
 
 	if (ui->cr_id == 0)
 		return;
-	t = practice_sess_transcript(cr_practice(ui), ui->cr_id);
+	t = cr_transcript(ui, ui->cr_id);
 	if (t == NULL) {
 		ui_say(ui, 0, "session #%u has left the list", ui->cr_id);
 		cr_close(ui);
@@ -149,7 +230,7 @@ cr_open(struct ui *ui)
 		return;
 	}
 	r = &ui->cr_rows[ui->cr_sel];
-	if (practice_sess_transcript(cr_practice(ui), r->id) == NULL) {
+	if (cr_transcript(ui, r->id) == NULL) {
 		ui_say(ui, 1, "session #%u kept no transcript", r->id);
 		return;
 	}
@@ -166,6 +247,8 @@ cr_open(struct ui *ui)
 	cr_sync(ui);
 	if (ui->cr_id != 0 && ui->t->n > 0)
 		transcript_pane_select(ui, ui->t->n - 1);
+	ui->ic_held_seq = 0;
+	cr_held(ui);
 	screen_layout(ui);
 	ui_say(ui, 0, "session #%u from %s, read-only: Up/Down select a line "
 	    "to explain it, q goes back", r->id, r->peer);
@@ -182,7 +265,7 @@ classroom_init(struct ui *ui)
 	ui->cctx.t = &ui->cr_empty;
 	ui->focus = FOCUS_TRANSCRIPT;
 	cr_rows(ui);
-	ui->cr_seen = practice_changes(cr_practice(ui));
+	ui->cr_seen = cr_changes(ui);
 	ui->cr_log_seen = cr_log_seq;
 }
 
@@ -191,6 +274,8 @@ classroom_free(struct ui *ui)
 {
 	free(ui->cr_rows);
 	ui->cr_rows = NULL;
+	free(ui->ic_rows);
+	ui->ic_rows = NULL;
 	transcript_free(&ui->cr_empty);
 }
 
@@ -198,7 +283,7 @@ classroom_free(struct ui *ui)
 void
 classroom_tick(struct ui *ui)
 {
-	unsigned long	c = practice_changes(cr_practice(ui));
+	unsigned long	c = cr_changes(ui);
 	size_t		before = ui->cr_nrows;
 
 	cr_rows(ui);
@@ -208,6 +293,7 @@ classroom_tick(struct ui *ui)
 		ui->cr_log_seen = cr_log_seq;
 		ui->dirty = 1;
 		cr_sync(ui);
+		cr_held(ui);
 	}
 }
 
@@ -215,7 +301,7 @@ classroom_tick(struct ui *ui)
 void
 classroom_quit(struct ui *ui)
 {
-	size_t	n = practice_nsessions(cr_practice(ui));
+	size_t	n = cr_nsessions(ui);
 
 	if (n == 0 || ui->cr_confirm) {
 		ui->quit = 1;
@@ -223,6 +309,85 @@ classroom_quit(struct ui *ui)
 	}
 	ui->cr_confirm = 1;
 	ui->dirty = 1;
+}
+
+/* i: intercept mode on or off (off sends on what is held). */
+static void
+cr_toggle_hold(struct ui *ui)
+{
+	int	on;
+
+	if (cr_icpt(ui) == NULL)
+		return;
+	on = !intercept_hold(cr_icpt(ui));
+	intercept_set_hold(cr_icpt(ui), on);
+	if (on)
+		ui_say(ui, 0, "intercept mode on: each command and reply waits "
+		    "for you (open the session: Enter sends it, edit it first, "
+		    "or answer a command with a reply); i again ends it");
+	else
+		ui_say(ui, 0, "intercept mode off: what was held went on");
+	ui->dirty = 1;
+}
+
+/*
+ * The open session holds a new command or reply: put it on the entry
+ * line for the user to send, edit or answer.
+ */
+static void
+cr_held(struct ui *ui)
+{
+	const char		*text;
+	unsigned long		 seq;
+	enum intercept_held	 h;
+
+	if (cr_icpt(ui) == NULL || ui->cr_id == 0)
+		return;
+	h = intercept_held(cr_icpt(ui), ui->cr_id, &text, &seq);
+	if (h == ICPT_HELD_NONE || seq == ui->ic_held_seq)
+		return;
+	ui->ic_held_seq = seq;
+	snprintf(ui->ic_held, sizeof ui->ic_held, "%s", text);
+	lineedit_set(&ui->le, text);
+	ui->focus = FOCUS_ENTRY;
+	ui_say(ui, 0, "held %s: Enter sends it, edit it first%s", h ==
+	    ICPT_HELD_COMMAND ? "the client's command" : "the upstream's "
+	    "reply", h == ICPT_HELD_COMMAND ? ", or type a reply (451 4.7.1 "
+	    "try later) to answer it yourself" : " (same class)");
+	ui->dirty = 1;
+}
+
+int
+classroom_typing(struct ui *ui)
+{
+	const char	*text;
+	unsigned long	 seq;
+
+	return (cr_icpt(ui) != NULL && ui->cr_id != 0 &&
+	    ui->focus == FOCUS_ENTRY && intercept_held(cr_icpt(ui),
+	    ui->cr_id, &text, &seq) != ICPT_HELD_NONE);
+}
+
+int
+classroom_submit(struct ui *ui, const char *line)
+{
+	const char	*text;
+	unsigned long	 seq;
+	char		 err[256];
+
+	if (cr_icpt(ui) == NULL || ui->cr_id == 0 ||
+	    intercept_held(cr_icpt(ui), ui->cr_id, &text, &seq) ==
+	    ICPT_HELD_NONE)
+		return (0);
+	if (intercept_release(cr_icpt(ui), ui->cr_id, strcmp(line,
+	    ui->ic_held) == 0 ? NULL : line, err, sizeof err) == -1) {
+		ui_say(ui, 1, "%s", err);
+		lineedit_set(&ui->le, line);
+		return (1);
+	}
+	ui_say(ui, 0, "sent on");
+	ui->dirty = 1;
+	return (1);
 }
 
 /* A key in the table; every key stops here. */
@@ -288,6 +453,9 @@ cr_table_key(struct ui *ui, int type, wint_t ch)
 		ui->help = 1;
 		ui->help_scroll = 0;
 		break;
+	case 'i':
+		cr_toggle_hold(ui);
+		break;
 	case CTRL('L'):
 		ui->full = 1;
 		break;
@@ -319,6 +487,9 @@ classroom_key(struct ui *ui, int type, wint_t ch)
 	}
 	if (ui->focus == FOCUS_ENTRY && ui->le.text.len > 0)
 		return (0);
+	/* A held item waits: keys type its replacement (i still toggles). */
+	if (classroom_typing(ui) && !(type != KEY_CODE_YES && ch == 'i'))
+		return (0);
 	if (type == KEY_CODE_YES) {
 		switch (ch) {
 		case KEY_LEFT:
@@ -336,6 +507,11 @@ classroom_key(struct ui *ui, int type, wint_t ch)
 		return (0);
 	}
 	switch (ch) {
+	case 'i':
+		if (cr_icpt(ui) == NULL)
+			break;
+		cr_toggle_hold(ui);
+		return (1);
 	case 'q':
 	case 0x1b:
 		cr_close(ui);
@@ -393,6 +569,17 @@ cr_draw_header(struct ui *ui)
 	attrset(theme_attr(ui, R_STATUS));
 	mvhline(0, 0, ' ', ui->cols);
 	attrset(A_NORMAL);
+	if (cr_icpt(ui) != NULL) {
+		snprintf(s, sizeof s, "intercept%s  %s -> %s  sessions %zu  "
+		    "ended %lu", intercept_hold(cr_icpt(ui)) ? " (holding)" :
+		    "", ui->p->classroom_listen != NULL ?
+		    ui->p->classroom_listen : "", ui->p->intercept_upstream !=
+		    NULL ? ui->p->intercept_upstream : "",
+		    intercept_nsessions(cr_icpt(ui)),
+		    intercept_nended(cr_icpt(ui)));
+		cr_put(ui, 0, 1, ui->cols - 2, s, R_STATUS, 0);
+		return;
+	}
 	cr_size(used, sizeof used, practice_mem_used(pr));
 	cr_size(budget, sizeof budget, ui->p->classroom_budget);
 	cr_size(view, sizeof view, practice_view_mem(pr));
@@ -445,6 +632,74 @@ cr_lesson(struct ui *ui, const struct practice_row *r, char *out,
 		snprintf(out, outlen, "L%zu", best);
 }
 
+
+/* The interceptor's table: client, started, TLS, latest reply, result. */
+static void
+cr_draw_icpt(struct ui *ui, int y0, int h)
+{
+	const struct practice_row	*r;
+	char				 id[16], ago[24], tls[24];
+	long long			 now = practice_clock_ms();
+	size_t				 i;
+	int				 y, x = 1, extra, role, code, wpeer;
+	int				 wlast, wres;
+
+	wpeer = ui->cols >= 100 ? 26 : 22;
+	wres = ui->cols >= 100 ? 30 : 20;
+	wlast = ui->cols - (5 + wpeer + 8 + 10 + wres + 2);
+	if (wlast < 8)
+		wlast = 8;
+	attrset(theme_attr(ui, R_HEADING));
+	mvhline(y0, 0, ' ', ui->cols);
+	attrset(A_NORMAL);
+	cr_put(ui, y0, x, 4, "#", R_HEADING, 0);
+	cr_put(ui, y0, x + 5, wpeer, "CLIENT", R_HEADING, 0);
+	cr_put(ui, y0, x + 5 + wpeer, 8, "AGE", R_HEADING, 0);
+	cr_put(ui, y0, x + 5 + wpeer + 8, 10, "TLS C/U", R_HEADING, 0);
+	cr_put(ui, y0, x + 5 + wpeer + 18, wlast, "LAST REPLY", R_HEADING, 0);
+	cr_put(ui, y0, x + 5 + wpeer + 18 + wlast + 1, wres, "RESULT",
+	    R_HEADING, 0);
+	h--;
+	y0++;
+	if (h <= 0)
+		return;
+	if (ui->cr_nrows == 0) {
+		cr_put(ui, y0 + 1, 2, ui->cols - 4, "No sessions yet. Point "
+		    "the application at the address above.", R_DIM, 0);
+		return;
+	}
+	if (ui->cr_sel < ui->cr_top)
+		ui->cr_top = ui->cr_sel;
+	if (ui->cr_sel >= ui->cr_top + (size_t)h)
+		ui->cr_top = ui->cr_sel - (size_t)h + 1;
+	for (i = ui->cr_top, y = y0; i < ui->cr_nrows && y < y0 + h;
+	    i++, y++) {
+		r = &ui->cr_rows[i];
+		extra = i == ui->cr_sel ? A_REVERSE : 0;
+		role = r->ended ? R_DIM : R_NORMAL;
+		if (extra) {
+			attrset(A_REVERSE);
+			mvhline(y, 0, ' ', ui->cols);
+			attrset(A_NORMAL);
+		}
+		snprintf(id, sizeof id, "%u", r->id);
+		cr_ago(ago, sizeof ago, now - r->start_ms);
+		snprintf(tls, sizeof tls, "%s/%s", r->tls ? "TLS" : "-",
+		    r->authed ? "TLS" : "-");
+		cr_put(ui, y, x, 4, id, role, extra);
+		cr_put(ui, y, x + 5, wpeer - 1, r->peer, role, extra);
+		cr_put(ui, y, x + 5 + wpeer, 7, ago, role, extra);
+		cr_put(ui, y, x + 5 + wpeer + 8, 9, tls, role, extra);
+		code = atoi(r->last);
+		cr_put(ui, y, x + 5 + wpeer + 18, wlast, r->last[0] != '\0' ?
+		    r->last : "-", r->last[0] != '\0' && code >= 200 ?
+		    theme_role_of_code(code) : role, extra);
+		cr_put(ui, y, x + 5 + wpeer + 18 + wlast + 1, wres,
+		    ui->ic_rows[i].held == ICPT_HELD_COMMAND ? "HELD command" :
+		    ui->ic_rows[i].held == ICPT_HELD_REPLY ? "HELD reply" :
+		    r->phase, ui->ic_rows[i].held ? R_ERRMSG : role, extra);
+	}
+}
 
 /* The table of sessions between rows y0 and y0 + h. */
 static void
@@ -545,9 +800,9 @@ cr_draw_hint(struct ui *ui, int y)
 	char	q[160];
 
 	if (ui->cr_confirm) {
-		snprintf(q, sizeof q, "%zu sessions are live: stop the server "
-		    "and close them? (y/n)",
-		    practice_nsessions(cr_practice(ui)));
+		snprintf(q, sizeof q, "%zu sessions are live: stop the %s "
+		    "and close them? (y/n)", cr_nsessions(ui),
+		    cr_icpt(ui) != NULL ? "interceptor" : "server");
 		cr_put(ui, y, 1, ui->cols - 2, q, R_ERRMSG, 0);
 		return;
 	}
@@ -556,8 +811,9 @@ cr_draw_hint(struct ui *ui, int y)
 		    R_ERRMSG : R_MSG, 0);
 		return;
 	}
-	cr_put(ui, y, 1, ui->cols - 2, "Up/Down select  Enter open "
-	    "read-only  q quit  ? help", R_HINT, 0);
+	cr_put(ui, y, 1, ui->cols - 2, cr_icpt(ui) != NULL ? "Up/Down "
+	    "select  Enter open  i intercept mode  q quit  ? help" :
+	    "Up/Down select  Enter open read-only  q quit  ? help", R_HINT, 0);
 }
 
 /* Draw the table view (the read-only view is the usual panes). */
@@ -573,7 +829,10 @@ classroom_draw(struct ui *ui)
 		logh = 2;
 	tableh = ui->rows - 2 - logh;
 	cr_draw_header(ui);
-	cr_draw_table(ui, 1, tableh);
+	if (cr_icpt(ui) != NULL)
+		cr_draw_icpt(ui, 1, tableh);
+	else
+		cr_draw_table(ui, 1, tableh);
 	cr_draw_log(ui, 1 + tableh, logh);
 	cr_draw_hint(ui, ui->rows - 1);
 }

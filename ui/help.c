@@ -102,6 +102,13 @@ static const char *help_more[] = {
 	"q, Esc            back to the table",
 	"q in the table    stop the server (asks while sessions are live)",
 	"?, F1             this help",
+	"",
+	"## Intercept (--intercept on a terminal)",
+	"The same table and keys, a row per intercepted session.",
+	"i                 intercept mode on/off: each command and reply",
+	"                  waits; Enter sends the held line on, edit it",
+	"                  first, or answer a command with a reply",
+	"                  (451 4.7.1 ...); off sends on what is held",
 	NULL
 };
 

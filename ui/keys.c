@@ -94,6 +94,11 @@ ui_submit_offline(struct ui *ui)
 
 	line = lineedit_take(&ui->le, 0);
 	ui->entry_off = 0;
+	if (ui->classroom && line[0] != ':' && classroom_submit(ui, line)) {
+		free(line);
+		ui->dirty = 1;
+		return;
+	}
 	if (line[0] == ':') {
 		if (strcmp(line, ":help") == 0) {
 			ui->help = 1;
@@ -660,7 +665,8 @@ keys_dispatch_one(struct ui *ui, int type, wint_t ch)
 		return;
 	if (ui_key_global(ui, type, ch))
 		return;
-	if (ui->replay && replay_key(ui, type, ch)) {
+	if (ui->replay && !(ui->classroom && classroom_typing(ui)) &&
+	    replay_key(ui, type, ch)) {
 		ui->dirty = 1;
 		return;
 	}

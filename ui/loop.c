@@ -253,6 +253,7 @@ ui_iterate(struct ui *ui)
 {
 	struct pollfd	*pfd;
 	size_t		nfd = 0, npr = 0, prfirst = 0, ncn = 0, cnfirst = 0, k;
+	size_t		nic = 0, icfirst = 0;
 	size_t		want;
 	int		timeout = -1, sfd = -1, sidx = -1, aidx = -1, pt, rc;
 	short		ev;
@@ -262,7 +263,10 @@ ui_iterate(struct ui *ui)
 
 	/* Room for every practice session too (a classroom has many). */
 	want = UI_MAXFDS + (ui->p != NULL && ui->p->practice != NULL ?
-	    practice_nsessions(ui->p->practice) + 4 : 0);
+	    practice_nsessions(ui->p->practice) + 4 : 0) +
+	    (ui->p != NULL && ui->p->intercept != NULL ?
+	    (intercept_nsessions(ui->p->intercept) + 1) *
+	    INTERCEPT_FDS_PER_SESS + 4 : 0);
 	if (ui->npfd < want) {
 		ui->npfd = want + 32;
 		ui->pfd = xreallocarray(ui->pfd, ui->npfd, sizeof *ui->pfd);
@@ -315,6 +319,15 @@ ui_iterate(struct ui *ui)
 		if (pt >= 0 && (timeout < 0 || pt < timeout))
 			timeout = pt;
 	}
+	if (ui->p != NULL && ui->p->intercept != NULL) {
+		icfirst = nfd;
+		nic = intercept_pollfds(ui->p->intercept, pfd + nfd,
+		    ui->npfd - nfd);
+		nfd += nic;
+		pt = intercept_timeout(ui->p->intercept);
+		if (pt >= 0 && (timeout < 0 || pt < timeout))
+			timeout = pt;
+	}
 	pt = replay_timeout(ui);
 	if (pt >= 0 && (timeout < 0 || pt < timeout))
 		timeout = pt;
@@ -334,6 +347,8 @@ ui_iterate(struct ui *ui)
 		ui_read_signals(ui);
 	if (npr > 0)
 		practice_handle(ui->p->practice, pfd + prfirst, npr);
+	if (nic > 0)
+		intercept_handle(ui->p->intercept, pfd + icfirst, nic);
 	if (ui->classroom) {
 		classroom_tick(ui);
 		if (rc == 0)

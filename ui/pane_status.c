@@ -161,7 +161,8 @@ status_draw(struct ui *ui)
 	mvhline(0, 0, ' ', ui->cols);
 	attrset(A_NORMAL);
 	if (ui->classroom) {
-		snprintf(s, sizeof s, "classroom: session #%u", ui->cr_id);
+		snprintf(s, sizeof s, "%s: session #%u", ui->p->intercept !=
+		    NULL ? "intercept" : "classroom", ui->cr_id);
 		x = status_field(ui, x, s, R_STATUS);
 		x = status_field(ui, x, ui->cr_peer, R_STATUS);
 		snprintf(s, sizeof s, "%zu lines", ui->t->n);

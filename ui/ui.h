@@ -7,6 +7,7 @@
 
 #include "smtpscope/session.h"
 
+struct intercept;
 struct lesson;
 struct practice;
 struct script_file;
@@ -43,6 +44,12 @@ struct ui_params {
 	int			 classroom;
 	const char		*classroom_listen;	/* "127.0.0.1:2525" */
 	size_t			 classroom_budget;	/* memory budget */
+	/*
+	 * --intercept on a terminal: the same view, of the intercepted
+	 * sessions (classroom is set too); served in the UI's loop.
+	 */
+	struct intercept	*intercept;
+	const char		*intercept_upstream;	/* "host port 25" */
 };
 
 /*

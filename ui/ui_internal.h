@@ -16,6 +16,7 @@
 #include "smtpscope/buf.h"
 #include "smtpscope/command.h"
 #include "smtpscope/lineedit.h"
+#include "smtpscope/intercept.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/transcript.h"
 #include "ui/ui.h"
@@ -211,6 +212,10 @@ struct ui {
 	unsigned long		 cr_seen;	/* practice_changes() shown */
 	unsigned long		 cr_log_seen;
 	struct transcript	 cr_empty;	/* ui->t in the table */
+	struct intercept_row	*ic_rows;	/* --intercept's, read now */
+	size_t			 ic_cap;
+	unsigned long		 ic_held_seq;	/* held item put in the entry */
+	char			 ic_held[256];	/* its text as held */
 	struct pollfd		*pfd;		/* ui_iterate's, grown */
 	size_t			 npfd;
 	/* The lesson running (lesson.c), or NULL. */
@@ -357,6 +362,10 @@ void	 classroom_free(struct ui *);
 void	 classroom_tick(struct ui *);
 void	 classroom_quit(struct ui *);
 int	 classroom_key(struct ui *, int, wint_t);
+/* --intercept: Enter on the entry of a session that holds something. */
+int	 classroom_submit(struct ui *, const char *);
+/* 1 while the open session holds something to edit on the entry. */
+int	 classroom_typing(struct ui *);
 void	 classroom_draw(struct ui *);
 /* lesson.c: the lesson pane on top of the sidebar */
 void	 lesson_ui_init(struct ui *);

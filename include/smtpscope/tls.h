@@ -116,4 +116,28 @@ struct tls *tls_server_new(struct tls_server_ctx *, int, char *, size_t);
 /* Write the context's certificate (PEM) to a file, for --ca-file in tests. */
 int	 tls_server_ctx_write_cert(struct tls_server_ctx *, const char *);
 
+/*
+ * The intercept CA: a local certificate authority that issues a server
+ * certificate for whatever name a client asks for, so an application can
+ * be pointed at the interceptor and verify it once it trusts the CA.
+ * tls_ca_open() loads cert_path and key_path, or makes both when neither
+ * exists (the key 0600, directories 0700; *created says so).  It never
+ * overwrites: one file without the other, or a file that does not parse,
+ * is an error naming the file.
+ */
+struct tls_ca;
+struct tls_ca *tls_ca_open(const char *, const char *, int *, char *,
+	    size_t);
+void	 tls_ca_free(struct tls_ca *);
+/* The CA's certificate as "SHA-256 AA:BB:..." and its subject. */
+const char *tls_ca_fingerprint(const struct tls_ca *);
+/* Certificates issued so far (one per name, kept for the CA's life). */
+size_t	 tls_ca_issued(const struct tls_ca *);
+/*
+ * A server context whose certificate is issued by ca for the name in the
+ * client's SNI or, without one, the address it connected to.  The CA
+ * must outlive it.
+ */
+struct tls_server_ctx *tls_server_ctx_ca(struct tls_ca *);
+
 #endif

@@ -14,7 +14,9 @@ hostile() {
 	rm -f "$TMPD/port.$1"
 	python3 "$HS" "$1" "$TMPD/port.$1" &
 	SRVPIDS="$SRVPIDS $!"
-	wait_for 10 test -s "$TMPD/port.$1" || return 1
+	# A server slow to start must not leave the last one's port here.
+	HPORT=1
+	wait_for 30 test -s "$TMPD/port.$1" || return 1
 	HPORT=$(cat "$TMPD/port.$1")
 }
 

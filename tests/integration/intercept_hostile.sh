@@ -1,0 +1,166 @@
+#!/bin/sh
+# --intercept against hostile clients, with the practice server upstream:
+# a TLS handshake that never completes, a flood of garbage, a line without
+# end, an idle client, more clients than the cap.  Each ends its own
+# session only: a good client before and after still gets through, and
+# the interceptor keeps running until SIGTERM.
+. "$top_srcdir/tests/lib.sh"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed"
+
+XDG_DATA_HOME=$TMPD/data; export XDG_DATA_HOME
+CA=$XDG_DATA_HOME/smtpscope/intercept-ca.pem
+CL="$top_srcdir/tests/integration/intercept_client.py"
+
+start_practice || { not_ok "practice server came up"; done_testing; }
+
+# icpt NAME ARGS...: an interceptor in the background (stopped at exit);
+# sets IPORT and IPID.
+IPIDS=""
+stop_icpt() { for p in $IPIDS; do kill "$p" 2>/dev/null; done; }
+on_exit stop_icpt
+icpt() {
+	_in=$1; shift
+	"$SMTPSCOPE" --intercept "$@" >"$TMPD/$_in.out" 2>"$TMPD/$_in.err" &
+	IPID=$!
+	IPIDS="$IPIDS $IPID"
+	wait_for 20 grep -q '^intercepting on' "$TMPD/$_in.out" || return 1
+	IPORT=$(sed -n 's/^intercepting on [a-z:/]*127\.0\.0\.1:\([0-9]*\),.*/\1/p' \
+	    "$TMPD/$_in.out")
+}
+
+UP=smtp://127.0.0.1:$PRACTICE_PORT
+
+# One interceptor takes them all, the hostile ones at the same time.
+icpt main 127.0.0.1:0 --timeout 2 --intercept-idle 3 "$UP" ||
+    { not_ok "interceptor came up"; done_testing; }
+check "a good client first" python3 "$CL" good "$IPORT"
+python3 "$CL" stall-tls "$IPORT" >"$TMPD/stall0.out" 2>&1 &
+p1=$!
+python3 "$CL" flood "$IPORT" >"$TMPD/flood.out" 2>&1 &
+p2=$!
+python3 "$CL" longline "$IPORT" >"$TMPD/long.out" 2>&1 &
+p3=$!
+python3 "$CL" idle "$IPORT" >"$TMPD/idle.out" 2>&1 &
+p4=$!
+check "a good client while they run" python3 "$CL" good "$IPORT"
+wait $p1 $p2 $p3 $p4
+check_grep "flood: the client's own session ends" 'flood: last: ' \
+    "$TMPD/flood.out"
+check_grep "long line: the limit is named to the client" \
+    'longline: last: 421 .*over 8192 octets' "$TMPD/long.out"
+check_grep "long line: and in the transcript" 'over 8192 octets: limit hit' \
+    "$TMPD/main.out"
+check_grep "idle: the client is told" 'idle: last: 421 .*idle' \
+    "$TMPD/idle.out"
+check "a good client after them" python3 "$CL" good "$IPORT"
+check "the interceptor still runs" kill -0 "$IPID"
+check_grep "sessions are numbered" '^\[[4-9]\] ' "$TMPD/main.out"
+
+# Implicit TLS: a client that never says ClientHello is dropped after
+# --timeout; others are served meanwhile.
+icpt tls smtps://127.0.0.1:0 --timeout 2 --insecure "$UP" ||
+    { not_ok "TLS interceptor came up"; done_testing; }
+python3 "$CL" stall-tls "$IPORT" >"$TMPD/stall.out" 2>&1 &
+p1=$!
+check "a good TLS client while one stalls" python3 "$CL" good-tls "$IPORT" "$CA"
+wait $p1
+check_grep "stalled handshake: ended" 'stall-tls: closed' "$TMPD/stall.out"
+check_grep "stalled handshake: the transcript says so" \
+    'TLS handshake did not complete in 2 s' "$TMPD/tls.out"
+
+# Downgrade: the client's leg is TLS, the upstream offers no STARTTLS:
+# AUTH is refused by the relay (538) and never reaches the upstream.
+rm -f "$TMPD/auth.port"
+python3 "$top_srcdir/tests/integration/auth_server.py" twice "$TMPD/auth.port" &
+APID=$!
+stop_auth() { kill "$APID" 2>/dev/null; }
+on_exit stop_auth
+wait_for 10 test -s "$TMPD/auth.port"
+icpt down smtps://127.0.0.1:0 --timeout 5 \
+    "smtp://127.0.0.1:$(cat "$TMPD/auth.port")" ||
+    { not_ok "downgrade interceptor came up"; done_testing; }
+python3 "$CL" auth-tls "$IPORT" "$CA" >"$TMPD/auth.out" 2>&1
+check_grep "downgrade: the client gets 538 from the relay" \
+    '^auth: 538 5\.7\.11 smtpscope' "$TMPD/auth.out"
+check_grep "downgrade: the transcript warns that the upstream stays clear" \
+    "leg stays plaintext although the client's leg is TLS" "$TMPD/down.out"
+check_grep "downgrade: and why AUTH was not relayed" 'AUTH not relayed' \
+    "$TMPD/down.out"
+check_nogrep "downgrade: the upstream never saw AUTH" '^AUTH' \
+    "$TMPD/auth.port.log"
+check_nogrep "downgrade: the credentials are masked" 'AHVzZXIAc2VjcmV0' \
+    "$TMPD/down.out"
+
+# HELO on a TLS client leg: the upstream cannot be upgraded; said.
+python3 -c 'import smtplib, ssl, sys
+c = ssl.create_default_context(cafile=sys.argv[2])
+s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), timeout=10, context=c)
+s.helo("old.test")
+s.quit()' "$IPORT" "$CA" >"$TMPD/helo.cl" 2>&1
+check_grep "HELO on TLS: the plaintext upstream leg is named" \
+    'client said HELO, so the upstream leg cannot be upgraded' \
+    "$TMPD/down.out"
+
+# Mirrored: an upstream without STARTTLS gets a client that is not offered
+# it either.
+icpt mirror 127.0.0.1:0 --timeout 5 "smtp://127.0.0.1:$(cat "$TMPD/auth.port")" ||
+    { not_ok "mirror interceptor came up"; done_testing; }
+python3 -c 'import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=10)
+s.ehlo("mirror.test")
+print("starttls offered" if s.has_extn("starttls") else "no starttls")
+s.quit()' "$IPORT" >"$TMPD/mirror.cl" 2>&1
+check_grep "mirror: no STARTTLS offered when the upstream has none" \
+    '^no starttls' "$TMPD/mirror.cl"
+
+# Masked by position, not by what a challenge says: the server asks
+# "Username:" twice, and the second answer (where LOGIN puts the password)
+# is masked all the same.
+python3 -c 'import base64, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+f = s.makefile("rb")
+def reply():
+    while True:
+        l = f.readline()
+        if len(l) < 4 or l[3:4] != b"-":
+            return l
+reply()
+for line in (b"EHLO pos.test", b"AUTH LOGIN", base64.b64encode(b"alice"),
+             base64.b64encode(b"hunter2pw"), base64.b64encode(b"hunter2pw"),
+             b"QUIT"):
+    s.sendall(line + b"\r\n")
+    print(reply().decode().strip())' "$IPORT" >"$TMPD/pos.cl" 2>&1
+check_grep "position: the exchange went through" '^235 ' "$TMPD/pos.cl"
+check_grep "position: the user name is decoded" "C: YWxpY2U=  \(user 'alice'\)" \
+    "$TMPD/mirror.out"
+n=$(grep -c '^\[[0-9]*\] C: \*\*\*\*\*\*\*\*$' "$TMPD/mirror.out")
+check "position: both later answers masked (a repeated Username: too)" \
+    [ "$n" -eq 2 ]
+check_nogrep "position: the password appears in no form" \
+    'hunter2pw|aHVudGVyMnB3' "$TMPD/mirror.out"
+
+# The session cap: past it, a 421 at once and a note in the next session.
+icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 2 "$UP" ||
+    { not_ok "capped interceptor came up"; done_testing; }
+python3 "$CL" idle "$IPORT" >"$TMPD/hold.out" 2>&1 &
+p1=$!
+wait_for 10 grep -q '^\[1\] S: 220' "$TMPD/cap.out"
+python3 "$CL" idle "$IPORT" >"$TMPD/over.out" 2>&1
+check_grep "over the cap: 421 at once" 'idle: last: 421 4\.7\.0 .*too many' \
+    "$TMPD/over.out"
+wait $p1
+check "under the cap again: served" python3 "$CL" good "$IPORT"
+check_grep "the refusal is noted" 'clients were refused \(421\)' \
+    "$TMPD/cap.out"
+
+# SIGTERM ends the interceptors cleanly.
+for p in $IPIDS; do
+	kill -TERM "$p"
+	wait "$p"
+	check "SIGTERM: exit 0" [ $? -eq 0 ]
+done
+IPIDS=""
+cat "$TMPD"/*.err >"$TMPD/all-err"
+check_nogrep "no sanitizer reports" 'Sanitizer|runtime error' "$TMPD/all-err"
+
+done_testing
