@@ -25,6 +25,7 @@
 #include "smtpscope/sanitize.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
+#include "smtpscope/tls_report.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
@@ -54,6 +55,7 @@ static int	cmd_inbox(struct command_ctx *, int, char **);
 static int	cmd_quit(struct command_ctx *, int, char **);
 static int	cmd_lesson(struct command_ctx *, int, char **);
 static int	cmd_hint(struct command_ctx *, int, char **);
+static int	cmd_tls(struct command_ctx *, int, char **);
 static int	cmd_xclient(struct command_ctx *, int, char **);
 static int	cmd_xforward(struct command_ctx *, int, char **);
 
@@ -96,6 +98,10 @@ const struct command_entry command_table[] = {
 	{ "break", ":break CODE|off", "step mode: stop continuing when a "
 	  "reply matches CODE (5xx, 550, 4.7.1); off clears, no CODE lists",
 	  CMD_UI, cmd_break },
+	{ "tls", ":tls", "the TLS report of the last handshake: every "
+	  "certificate the server sent, the trusted CA the path ends at, "
+	  "OCSP stapling, what was negotiated",
+	  CMD_UI | CMD_SCRIPT, cmd_tls },
 	{ "reconnect", ":reconnect", "close and connect again",
 	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
 	{ "xclient", ":xclient ATTR=VALUE ...", "send Postfix's XCLIENT (ADDR, "
@@ -959,5 +965,35 @@ cmd_inbox(struct command_ctx *ctx, int argc, char **argv)
 	}
 	cmd_say(ctx, "%s", buf_str(&b));
 	buf_free(&b);
+	return 0;
+}
+
+/*
+ * The report goes into the transcript (so --log, :save and :export keep
+ * it); the UI also shows it in the sidebar.
+ */
+static int
+cmd_tls(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct session_info	*in;
+	struct buf			 b;
+
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "tls");
+	if (ctx->s == NULL || (in = session_info(ctx->s))->tls_report ==
+	    NULL) {
+		/* A fact about the session, not a failed command. */
+		cmd_say(ctx, "%s", "no TLS handshake yet: smtps://, "
+		    "--starttls or STARTTLS first");
+		return 0;
+	}
+	(void)session_tls_report_notes(ctx->s);
+	if (!ctx->script) {
+		buf_init(&b);
+		tls_report_text(in->tls_report, &b);
+		cmd_say(ctx, "%s", buf_str(&b));
+		buf_free(&b);
+	}
 	return 0;
 }

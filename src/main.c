@@ -46,6 +46,7 @@ enum {
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
 	OPT_THEME, OPT_LESSON,
+	OPT_TLS_REPORT, OPT_MTA_STS, OPT_MTA_STS_MX,
 	/* The one-shot send (src/send.c). */
 	OPT_TO, OPT_FROM, OPT_HEADER, OPT_BODY, OPT_BODY_FILE, OPT_ATTACH,
 	OPT_AUTH, OPT_EHLO, OPT_BDAT, OPT_BDAT_CHUNK, OPT_QUIT_AFTER,
@@ -103,6 +104,9 @@ static const struct option longopts[] = {
 	{ "theme",		required_argument, NULL, OPT_THEME },
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
+	{ "tls-report",		no_argument,	   NULL, OPT_TLS_REPORT },
+	{ "mta-sts",		required_argument, NULL, OPT_MTA_STS },
+	{ "mta-sts-mx",		required_argument, NULL, OPT_MTA_STS_MX },
 	/* transports and admin extensions */
 	{ "xclient",		required_argument, NULL, OPT_XCLIENT },
 	{ "xforward",		required_argument, NULL, OPT_XFORWARD },
@@ -179,6 +183,7 @@ static const char usage_text[] =
 "       smtpscope --explain CODE|KEYWORD\n"
 "       smtpscope --serve [ADDR:]PORT [--serve-smtps [ADDR:]PORT]\n"
 "       smtpscope --lesson [N|FILE]\n"
+"       smtpscope --mta-sts DOMAIN [--mta-sts-mx HOST] [--ca-file FILE]\n"
 "       smtpscope --intercept [smtps://]ADDR:PORT [options] URL\n"
 "\n"
 "A terminal UI for talking SMTP by hand.  With no target it opens on the\n"
@@ -214,6 +219,9 @@ static const char usage_text[] =
 "                       SMTP by doing lesson N (or a lesson file) on the\n"
 "                       built-in practice server; :hint helps, :lesson\n"
 "                       next goes on\n"
+"  --mta-sts DOMAIN     fetch https://mta-sts.DOMAIN/.well-known/mta-sts.txt\n"
+"                       (RFC 8461), check it and say what it means, and exit\n"
+"  --mta-sts-mx HOST    with --mta-sts: does HOST match the policy's mx lines?\n"
 "  --serve [ADDR:]PORT  run the practice server alone (port 0: any); on a\n"
 "                       terminal, a classroom view of every session live\n"
 "                       (Enter opens one read-only, q stops)\n"
@@ -261,6 +269,9 @@ SEND_USAGE
 "  --ca-file FILE       trust the certificates in FILE (PEM)\n"
 "  --tls-priority STR   GnuTLS priority string\n"
 "  --sni NAME           server name to send and check (default: HOST)\n"
+"  --tls-report         after each handshake, write the TLS report (every\n"
+"                       certificate sent, the trusted CA the path ends at,\n"
+"                       OCSP stapling, what was negotiated) as # TLS: lines\n"
 "  --cert FILE, --key FILE  client certificate (or server, with --serve)\n"
 "  -4, -6               use IPv4 or IPv6 only\n"
 "  --timeout SECS       connect and reply timeout (default 30)\n"
@@ -1001,6 +1012,15 @@ main(int argc, char **argv)
 		case OPT_ALLOW_PLAINTEXT:
 			o.sp.allow_plaintext = 1;
 			break;
+		case OPT_TLS_REPORT:
+			o.sp.tls_report = 1;
+			break;
+		case OPT_MTA_STS:
+			o.mta_sts = optarg;
+			break;
+		case OPT_MTA_STS_MX:
+			o.mta_sts_mx = optarg;
+			break;
 		case OPT_TO: case OPT_FROM: case OPT_HEADER: case OPT_BODY:
 		case OPT_BODY_FILE: case OPT_ATTACH: case OPT_AUTH:
 		case OPT_EHLO: case OPT_BDAT: case OPT_BDAT_CHUNK:
@@ -1084,6 +1104,20 @@ main(int argc, char **argv)
 	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
 		return usage_error("%s", "--cert and --key go together");
 
+	if (o.mta_sts_mx != NULL && o.mta_sts == NULL)
+		return usage_error("%s", "--mta-sts-mx goes with --mta-sts "
+		    "DOMAIN");
+	if (o.mta_sts != NULL) {
+		if (o.snd.active) {
+			send_opts_free(&o);
+			return usage_error("%s", "--mta-sts does not go with "
+			    "--to and the other send options");
+		}
+		if (argc > 0)
+			return usage_error("--mta-sts takes no target: '%s'",
+			    argv[0]);
+		return run_mta_sts(&o);
+	}
 	if (o.snd.active && (o.explain != NULL || o.serve != NULL ||
 	    o.lesson != NULL || o.script != NULL || o.replay != NULL)) {
 		send_opts_free(&o);

@@ -121,6 +121,7 @@ session_free(struct session *s)
 		reply_free(&s->last);
 	if (s->info.have_caps)
 		ehlo_free(&s->info.caps);
+	free(s->info.tls_report);
 	free(s->challenge);
 	free((char *)s->p.host);
 	free((char *)s->p.port);

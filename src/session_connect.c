@@ -351,6 +351,8 @@ session_connect_begin(struct session *s)
 	phase_init(&s->info.ph);
 	s->info.tls = 0;
 	s->info.have_tls_info = 0;
+	free(s->info.tls_report);
+	s->info.tls_report = NULL;
 	s->info.auth_user = NULL;
 	s->info.addr[0] = '\0';
 	s->starttls_sent = 0;

@@ -15,9 +15,46 @@
 #include "smtpscope/conn.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
+#include "smtpscope/tls_report.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
+
+static void
+session_report_line(void *arg, const char *text)
+{
+	session_note(arg, TDIR_TLS, "report: %s", text);
+}
+
+int
+session_tls_report_notes(struct session *s)
+{
+	if (s->info.tls_report == NULL)
+		return -1;
+	tls_report_lines(s->info.tls_report, 0, session_report_line, s);
+	return 0;
+}
+
+/*
+ * Keep the details of the handshake just finished or failed; with
+ * --tls-report they go into the transcript as well.
+ */
+static void
+session_tls_keep_report(struct session *s)
+{
+	struct tls_report	*r;
+
+	free(s->info.tls_report);
+	s->info.tls_report = NULL;
+	r = xcalloc(1, sizeof *r);
+	if (tls_get_report(conn_tls(s->c), r) == -1) {
+		free(r);
+		return;
+	}
+	s->info.tls_report = r;
+	if (s->p.tls_report)
+		(void)session_tls_report_notes(s);
+}
 
 /* Record the TLS handshake result as TLS lines. */
 void
@@ -54,6 +91,7 @@ session_tls_done(struct session *s)
 		session_note(s, TDIR_TLS,
 		    "verification: %s (accepted because of --insecure)",
 		    ti->verdict);
+	session_tls_keep_report(s);
 	/* With --starttls the session says EHLO again by itself. */
 	if (s->auto_ehlo_after_tls && s->last_ehlo != NULL) {
 		char	*again = xstrdup(s->last_ehlo);
@@ -111,6 +149,7 @@ session_handshake(struct session *s)
 				    ti->issuer);
 				session_note(s, TDIR_TLS,
 				    "SHA-256 fingerprint: %s", ti->sha256);
+				session_tls_keep_report(s);
 			}
 		}
 		session_fail(s, SERR_TLS, "TLS handshake failed: %s%s", err,

@@ -359,6 +359,10 @@ tls_client_new(int fd, const struct tls_params *tp, char *err, size_t errlen)
 		}
 	}
 
+	/*
+	 * Without GNUTLS_NO_STATUS_REQUEST the client asks for a stapled
+	 * OCSP response (RFC 6066 8), which the TLS report describes.
+	 */
 	ret = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK |
 	    GNUTLS_NO_SIGNAL);
 	if (ret < 0) {
@@ -1088,4 +1092,23 @@ tls_server_ctx_write_cert(struct tls_server_ctx *ctx, const char *path)
 		ok = 0;
 	gnutls_free(pem.data);
 	return ok ? 0 : -1;
+}
+
+/* For tls_report.c, which reads the details with GnuTLS itself. */
+gnutls_session_t
+tls_gnutls_session(struct tls *t)
+{
+	return t->session;
+}
+
+gnutls_certificate_credentials_t
+tls_gnutls_cred(struct tls *t)
+{
+	return t->cred;
+}
+
+int
+tls_is_server(const struct tls *t)
+{
+	return t->server;
 }

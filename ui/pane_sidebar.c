@@ -15,6 +15,7 @@
 #include "smtpscope/phase.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
+#include "smtpscope/tls_report.h"
 #include "smtpscope/transcript.h"
 #include "ui/ui_internal.h"
 
@@ -215,6 +216,21 @@ side_facts(const struct session_info *in, struct buf *b)
 	side_mx(in, b);
 }
 
+/*
+ * Under a TLS line, the report of the handshake in full (a replay has no
+ * live session, so its TLS lines show only what they say).
+ */
+static void
+side_tls_report(struct ui *ui, const struct session_info *in, size_t target,
+    struct buf *b)
+{
+	if (in == NULL || in->tls_report == NULL || ui->replay ||
+	    target >= ui->t->n || ui->t->lines[target].dir != TDIR_TLS)
+		return;
+	buf_addch(b, '\n');
+	tls_report_text(in->tls_report, b);
+}
+
 /* Draw the sidebar. */
 void
 sidebar_draw(struct ui *ui)
@@ -247,6 +263,7 @@ sidebar_draw(struct ui *ui)
 				buf_printf(&b, "line %zu of %zu\n", target + 1,
 				    ui->t->n);
 			kb_explain_tline(&b, ui->t, target);
+			side_tls_report(ui, in, target, &b);
 		} else
 			buf_addstr(&b, "## smtpscope\nType an SMTP command "
 			    "(EHLO me) and press Enter. F1 lists keys and "

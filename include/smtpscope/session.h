@@ -62,6 +62,7 @@ struct session_params {
 	size_t			 max_lines;	/* in memory; 0: default */
 	size_t			 max_bytes;	/* octets; 0: default */
 	unsigned long long	 log_max;	/* --log cap; 0: default */
+	int			 tls_report;	/* --tls-report: as notes */
 
 	/*
 	 * Transports and admin extensions.  lmtp: LHLO and one reply per
@@ -90,6 +91,8 @@ struct session_params {
 	int			 dane;
 };
 
+struct tls_report;
+
 /* What the status bar and sidebar read. */
 struct session_info {
 	const char		*host;
@@ -99,6 +102,8 @@ struct session_info {
 	int			 tls;		/* TLS is up */
 	int			 have_tls_info;
 	struct tls_info		 tls_info;
+	/* The last handshake in detail (chain, OCSP), or NULL. */
+	struct tls_report	*tls_report;
 	struct phase_state	 ph;
 	const char		*auth_user;	/* after 235, else NULL */
 	double			 last_latency_ms; /* < 0: none yet */
@@ -267,6 +272,11 @@ int	 session_busy(const struct session *);
 /* Add a local note (TDIR_INFO, TDIR_WARN or TDIR_TLS). */
 void	 session_note(struct session *, enum tdir, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * Write the last handshake's TLS report (session_info's tls_report) into
+ * the transcript as TLS notes ("report: ..."); -1 when there is none.
+ */
+int	 session_tls_report_notes(struct session *);
 
 /*
  * For a caller's own poll() loop: milliseconds until the reply (or TLS
