@@ -1116,6 +1116,14 @@ main(int argc, char **argv)
 		if (argc > 0)
 			return usage_error("--mta-sts takes no target: '%s'",
 			    argv[0]);
+		if (dns_ta != NULL && access(dns_ta, R_OK) == -1) {
+			snprintf(derr, sizeof derr, "%s: %s", dns_ta,
+			    strerror(errno));
+			return usage_error("--dns-trust-anchor %s", derr);
+		}
+		if (resolve_configure(dns_server, dns_ta, derr,
+		    sizeof derr) == -1)
+			return usage_error("--dns: %s", derr);
 		return run_mta_sts(&o);
 	}
 	if (o.snd.active && (o.explain != NULL || o.serve != NULL ||

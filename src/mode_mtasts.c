@@ -12,6 +12,7 @@
 #include "smtpscope/sanitize.h"
 #include "smtpscope/script.h"
 #include "smtpscope/tls.h"
+#include "smtpscope/xmalloc.h"
 
 #include "src/main.h"
 
@@ -39,8 +40,7 @@ mtasts_name_ok(const char *s)
 int
 run_mta_sts(struct opts *o)
 {
-	struct mtasts_result	 res;
-	char			 err[512];
+	struct mtasts_domain	*d;
 	int			 rc;
 
 	if (!mtasts_name_ok(o->mta_sts))
@@ -50,13 +50,19 @@ run_mta_sts(struct opts *o)
 		return usage_error("--mta-sts-mx wants a host name, not '%s'",
 		    o->mta_sts_mx);
 	tls_global_init();
-	rc = mtasts_check(o->mta_sts, o->mta_sts_mx, NULL, 0, &o->sp.tls,
-	    o->sp.timeout_ms, &res, err, sizeof err);
+	d = xcalloc(1, sizeof *d);
+	rc = mtasts_domain_check(o->mta_sts, o->mta_sts_mx, &o->sp.tls,
+	    o->sp.timeout_ms, -1, d);
 	printf("MTA-STS for %s\n", o->mta_sts);
-	mtasts_result_lines(o->mta_sts, &res, mtasts_print, NULL);
+	mtasts_domain_lines(o->mta_sts, d, mtasts_print, NULL);
 	fflush(stdout);
-	if (rc == 0)
-		return 0;
-	/* No policy to be had is a connection matter; a bad one is not. */
-	return res.fetched ? 1 : EXIT_CONNECT;
+	/*
+	 * 0: a policy applies (and the MX matches); 1: no policy, or a bad
+	 * or failing one; 3: it could not be had (DNS, HTTPS).
+	 */
+	if (rc == -1)
+		rc = !d->sts_dns_ok || (d->sts.record_ok && !d->sts.fetched) ?
+		    EXIT_CONNECT : 1;
+	free(d);
+	return rc;
 }

@@ -134,4 +134,44 @@ int	 mtasts_check(const char *, const char *, const char *const *,
 void	 mtasts_result_lines(const char *, const struct mtasts_result *,
 	    void (*)(void *, const char *), void *);
 
+/*
+ * The whole of a domain: the TXT records of _mta-sts.DOMAIN and
+ * _smtp._tls.DOMAIN asked for together (src/mtasts_dns.c, on resolve.c),
+ * then the policy fetched and checked against mx (NULL: none) when the
+ * record is there.
+ */
+enum tlsrpt_state {
+	TLSRPT_NONE,		/* looked up: no v=TLSRPTv1 record */
+	TLSRPT_OK,
+	TLSRPT_BAD,		/* malformed, or more than one */
+	TLSRPT_FAIL		/* the look-up failed */
+};
+
+struct mtasts_domain {
+	int			 sts_dns_ok;	/* the TXT answer came */
+	char			 sts_dns_err[256];
+	int			 sts_rc;	/* mtasts_check's */
+	struct mtasts_result	 sts;
+	enum tlsrpt_state	 rpt_state;
+	struct tlsrpt_record	 rpt;
+	char			 rpt_err[256];
+};
+
+/*
+ * mtasts_domain_check(domain, mx, tp, timeout_ms, abort_fd, d): each step
+ * (the look-ups, the fetch) within timeout_ms; a readable abort_fd (-1:
+ * none) ends the look-ups early.  Returns 0 when a valid policy applies
+ * and mx (if given) matches it or the mode is none, 1 when the domain has
+ * no MTA-STS record, -1 otherwise (d says what).
+ */
+int	 mtasts_domain_check(const char *, const char *,
+	    const struct tls_params *, int, int, struct mtasts_domain *);
+/* The TLS-RPT part in one line of words, and the whole in lines. */
+void	 tlsrpt_line(const char *, const struct mtasts_domain *, char *,
+	    size_t);
+void	 mtasts_domain_lines(const char *, const struct mtasts_domain *,
+	    void (*)(void *, const char *), void *);
+/* "enforce, max_age 604800", "no policy", ... for the sidebar. */
+void	 mtasts_domain_summary(const struct mtasts_domain *, char *, size_t);
+
 #endif

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""MTA-STS policy servers on loopback for tests/integration/mtasts.sh.
+"""An MTA-STS policy server on loopback for tests/integration/mtasts.sh
+and tests/integration/domain.sh (the names are in tests/dns/sts.zone).
 
-A tiny DNS server (UDP) answers every name under .test with 127.0.0.1
-(AAAA: no data), except names with the label "nowhere" (NXDOMAIN).  An
-HTTPS server on 127.0.0.1 with a certificate for the mta-sts.* names picks
-its answer by the Host header:
+An HTTPS server on 127.0.0.1 with a certificate for the mta-sts.* names
+picks its answer by the Host header:
 
   example.test   enforce, mx.example.test and *.mx.example.test (CRLF)
+  wrongmx.test   the same
   testing.test   testing, LF line ends
   none.test      none, no mx
   redirect.test  301 to example.test's policy (must not be followed)
@@ -17,15 +17,13 @@ its answer by the Host header:
   bad.test       mode: strict
   slow.test      never answers
 
-Usage: mtasts_server.py STATE CERT KEY LOG; writes "DNSPORT HTTPSPORT" to
+Usage: mtasts_server.py STATE CERT KEY LOG; writes "HTTPSPORT" to
 STATE when ready and logs each request line and Host header to LOG.
 """
 import http.server
 import os
-import socket
 import socketserver
 import ssl
-import struct
 import sys
 import threading
 import time
@@ -35,33 +33,6 @@ ENFORCE = (b"version: STSv1\r\nmode: enforce\r\nmx: mx.example.test\r\n"
 TESTING = b"version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 86400\n"
 NONE = b"version: STSv1\nmode: none\nmax_age: 86400\n"
 BAD = b"version: STSv1\nmode: strict\nmx: mx.bad.test\nmax_age: 86400\n"
-
-
-class DNS(socketserver.BaseRequestHandler):
-    def handle(self):
-        q, sock = self.request
-        if len(q) < 17:
-            return
-        qid, flags = struct.unpack("!HH", q[:4])
-        labels, i = [], 12
-        while i < len(q) and q[i] != 0:
-            n = q[i]
-            labels.append(q[i + 1:i + 1 + n].decode("ascii", "replace"))
-            i += 1 + n
-        i += 1
-        qtype, = struct.unpack("!H", q[i:i + 2])
-        question = q[12:i + 4]
-        answers = []
-        rcode = 0
-        if labels[-1:] != ["test"] or "nowhere" in labels:
-            rcode = 3
-        elif qtype == 1:
-            data = socket.inet_aton("127.0.0.1")
-            answers.append(struct.pack("!HHHIH", 0xC00C, 1, 1, 60,
-                                       len(data)) + data)
-        hdr = struct.pack("!HHHHHH", qid, 0x8180 | (flags & 0x0100) | rcode,
-                          1, len(answers), 0, 0)
-        sock.sendto(hdr + question + b"".join(answers), self.client_address)
 
 
 class Policy(http.server.BaseHTTPRequestHandler):
@@ -88,7 +59,7 @@ class Policy(http.server.BaseHTTPRequestHandler):
         dom = host[len("mta-sts."):] if host.startswith("mta-sts.") else ""
         if self.path != "/.well-known/mta-sts.txt":
             self.reply(404, "text/plain", b"no such path\n")
-        elif dom == "example.test":
+        elif dom in ("example.test", "wrongmx.test"):
             self.reply(200, "text/plain", ENFORCE)
         elif dom == "testing.test":
             self.reply(200, "text/plain; charset=utf-8", TESTING)
@@ -125,16 +96,13 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def main():
     global LOG
     state, cert, key, LOG = sys.argv[1:5]
-    socketserver.ThreadingUDPServer.daemon_threads = True
-    dns = socketserver.ThreadingUDPServer(("127.0.0.1", 0), DNS)
-    threading.Thread(target=dns.serve_forever, daemon=True).start()
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
     httpd = Server(("127.0.0.1", 0), Policy)
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     with open(state + ".tmp", "w") as f:
-        f.write("%d %d\n" % (dns.server_address[1], httpd.server_address[1]))
+        f.write("%d\n" % httpd.server_address[1])
     os.rename(state + ".tmp", state)
     time.sleep(120)
 
