@@ -115,6 +115,7 @@ session_free(struct session *s)
 	mx_free(s->mx);
 	free(s->mx_sni);
 	resolve_query_free(s->tlsa_q);
+	free(s->mtasts);
 	transcript_free(&s->t);
 	reply_parser_free(&s->rp);
 	if (s->have_last)

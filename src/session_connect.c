@@ -13,16 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "smtpscope/conn.h"
 #include "smtpscope/dane.h"
 #include "smtpscope/dial.h"
+#include "smtpscope/mtasts.h"
 #include "smtpscope/mx.h"
 #include "smtpscope/net.h"
 #include "smtpscope/pipecmd.h"
 #include "smtpscope/proxyhdr.h"
 #include "smtpscope/resolve.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
 #include "smtpscope/xmalloc.h"
 
@@ -129,6 +132,11 @@ session_mx_reset(struct session *s)
 	s->mx_running = 0;
 	resolve_query_free(s->tlsa_q);
 	s->tlsa_q = NULL;
+	free(s->mtasts);
+	s->mtasts = NULL;
+	s->info.mtasts[0] = '\0';
+	s->info.tlsrpt[0] = '\0';
+	s->info.mtasts_policy = NULL;
 	s->info.mx_hosts = NULL;
 	s->info.mx_n = 0;
 	s->info.mx_host = NULL;
@@ -247,6 +255,70 @@ session_dane_lookup(struct session *s)
 }
 
 
+/* The lines quote TXT records and the policy server: keep them safe. */
+static void
+session_mtasts_line(void *arg, const char *text)
+{
+	char	*safe = sanitize_dup(text, strlen(text));
+
+	session_note(arg, TDIR_INFO, "MTA-STS: %s", safe);
+	free(safe);
+}
+
+/*
+ * mx://: the domain's MTA-STS policy and TLS-RPT record, looked up and
+ * fetched once the exchanger is chosen (each step within --timeout), and
+ * the exchangers matched against the policy.  An enforce policy the
+ * chosen exchanger does not match is a warning, not the end: a sender
+ * would not deliver there, but the session is what we are here to see.
+ */
+static void
+session_mtasts(struct session *s)
+{
+	struct mtasts_domain		*d;
+	const struct mtasts_policy	*pol;
+	const struct mx_host		*h;
+	char				 list[1024], *safe;
+	size_t				 i, at = 0;
+	int				 w;
+
+	free(s->mtasts);
+	s->mtasts = d = xcalloc(1, sizeof *d);
+	(void)mtasts_domain_check(s->p.host, s->info.mx_host, &s->p.tls,
+	    s->p.timeout_ms, s->abort_fd, d);
+	mtasts_domain_lines(s->p.host, d, session_mtasts_line, s);
+	mtasts_domain_summary(d, s->info.mtasts, sizeof s->info.mtasts);
+	tlsrpt_line(s->p.host, d, list, sizeof list);
+	safe = sanitize_dup(list, strlen(list));
+	snprintf(s->info.tlsrpt, sizeof s->info.tlsrpt, "%s", safe);
+	free(safe);
+	if (!d->sts_dns_ok || !d->sts.record_ok || !d->sts.fetched ||
+	    !d->sts.policy_ok)
+		return;
+	pol = s->info.mtasts_policy = &d->sts.policy;
+	if (pol->mode == MTASTS_ENFORCE && d->sts.mx_match < 0)
+		session_note(s, TDIR_WARN, "MTA-STS: the policy of %s is in "
+		    "enforce mode and %s matches none of its mx lines: a "
+		    "sender must not deliver there (smtpscope goes on with the "
+		    "session)", s->p.host, s->info.mx_host);
+	list[0] = '\0';
+	for (i = 0; i < s->info.mx_n; i++) {
+		h = &s->info.mx_hosts[i];
+		if (strcasecmp(h->host, s->info.mx_host) == 0 ||
+		    at >= sizeof list)
+			continue;
+		w = snprintf(list + at, sizeof list - at, "%s%s %s",
+		    at > 0 ? ", " : "", h->host,
+		    mtasts_match_mx(pol, h->host) >= 0 ? "matches" :
+		    "does not");
+		if (w > 0)
+			at += (size_t)w;
+	}
+	if (at > 0)
+		session_note(s, TDIR_INFO, "MTA-STS: the other exchangers: %s",
+		    list);
+}
+
 /* The mx walk has ended: take its connection, or fail with its reason. */
 static int
 session_mx_end(struct session *s)
@@ -282,6 +354,7 @@ session_mx_end(struct session *s)
 	if (!d->looked_up)
 		snprintf(s->info.dane, sizeof s->info.dane, "MX not secure: "
 		    "does not apply");
+	session_mtasts(s);
 	return session_connected(s, fd, s->info.mx_host);
 }
 

@@ -71,6 +71,7 @@ struct session {
 	int			 mx_running;	/* connecting through mx */
 	char			*mx_sni;	/* the exchanger's name */
 	struct resolve_query	*tlsa_q;	/* --dane without mx:// */
+	struct mtasts_domain	*mtasts;	/* mx://: the domain's MTA-STS */
 	double			 progress;	/* last sent command/reply */
 	struct transcript	 t;
 	int			 plaintext_ok;	/* user agreed to plaintext AUTH */

@@ -12,6 +12,7 @@
 
 #include "smtpscope/buf.h"
 #include "smtpscope/kb.h"
+#include "smtpscope/mtasts.h"
 #include "smtpscope/phase.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
@@ -180,11 +181,20 @@ side_mx(const struct session_info *in, struct buf *b)
 			buf_printf(b, "- %s (no MX)", h->host);
 		else
 			buf_printf(b, "- %u %s", h->pref, h->host);
-		buf_printf(b, " [%s]: %s\n", h->addrs[0] != '\0' ? h->addrs :
+		buf_printf(b, " [%s]: %s", h->addrs[0] != '\0' ? h->addrs :
 		    "no address", h->state);
+		if (in->mtasts_policy != NULL)
+			buf_printf(b, "; MTA-STS %s",
+			    mtasts_match_mx(in->mtasts_policy, h->host) >= 0 ?
+			    "mx matches" : "mx not listed");
+		buf_addstr(b, "\n");
 	}
 	if (in->dane[0] != '\0')
 		buf_printf(b, "- DANE: %s\n", in->dane);
+	if (in->mtasts[0] != '\0')
+		buf_printf(b, "- MTA-STS: %s\n", in->mtasts);
+	if (in->tlsrpt[0] != '\0')
+		buf_printf(b, "- TLS-RPT: %s\n", in->tlsrpt);
 	if (in->have_tls_info && in->tls_info.dane[0] != '\0')
 		buf_printf(b, "- DANE check: %s\n", in->tls_info.dane);
 }

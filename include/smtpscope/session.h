@@ -131,6 +131,14 @@ struct session_info {
 	const char		*mx_host;	/* NULL until chosen */
 	/* DANE for this connection in a few words ("" when not asked). */
 	char			 dane[160];
+	/*
+	 * mx://: the domain's MTA-STS and TLS-RPT in a few words ("" before
+	 * they are looked up), and its valid policy to match each exchanger
+	 * against (NULL: none).
+	 */
+	char			 mtasts[320];
+	char			 tlsrpt[320];
+	const struct mtasts_policy *mtasts_policy;
 };
 
 struct session *session_new(const struct session_params *);
