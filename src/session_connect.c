@@ -288,7 +288,14 @@ session_mtasts(struct session *s)
 	    s->p.timeout_ms, s->abort_fd, d);
 	mtasts_domain_lines(s->p.host, d, session_mtasts_line, s);
 	mtasts_domain_summary(d, s->info.mtasts, sizeof s->info.mtasts);
-	tlsrpt_line(s->p.host, d, list, sizeof list);
+	/* The sidebar's word: the TLS-RPT line without the record name. */
+	if (d->rpt_state == TLSRPT_OK)
+		snprintf(list, sizeof list, "reports to %s%s", d->rpt.rua[0],
+		    d->rpt.nrua > 1 ? " and more" : "");
+	else
+		snprintf(list, sizeof list, "%s", d->rpt_state ==
+		    TLSRPT_NONE ? "none" : d->rpt_state == TLSRPT_BAD ?
+		    "record not valid" : "look-up failed");
 	safe = sanitize_dup(list, strlen(list));
 	snprintf(s->info.tlsrpt, sizeof s->info.tlsrpt, "%s", safe);
 	free(safe);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # mx:// in the UI: the exchangers are walked without blocking the screen
 # (a 421 greeting and a refusal passed over), the transcript and the
-# sidebar list them, and the session goes on with the one chosen.
+# sidebar list them with the domain's MTA-STS and TLS-RPT, and the session
+# goes on with the one chosen.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tui/tui_lib.sh"
 . "$top_srcdir/tests/dns/lib.sh"
@@ -33,6 +34,8 @@ tui_start 140 70 --dns-trust-anchor "$DNS_TA" --timeout 5 "mx://equal.dane.test:
 check_screen "the greeting of the exchanger chosen" '^S: 220 practice\.test'
 check_screen "the sidebar lists the exchangers" 'Mail exchangers'
 check_screen "with preference, address and state" '10 good2?\.dane\.test \[127\.0\.0\.3\]'
+check_screen "the sidebar: MTA-STS" '- MTA-STS: no policy'
+check_screen "the sidebar: TLS-RPT" '- TLS-RPT: none'
 check_screen "the status bar names the address" "equal\\.dane\\.test:$PORT \\[127\\.0\\.0\\.3\\]"
 keys 'EHLO me.test' Enter
 check_screen "the session goes on" '^S: 250 HELP'
