@@ -6,11 +6,11 @@
 # records are listed, the _mta-sts and _smtp._tls records looked up, the
 # policy fetched and the exchangers matched: an enforce policy that
 # matches, one that does not (a warning; the session goes on), testing
-# mode, no policy; --tls-report shows the chain of the exchanger.
+# mode, no policy; DANE-EE and --tls-report on the exchanger chosen.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/integration/certs.sh"
 . "$top_srcdir/tests/dns/lib.sh"
-for tool in certtool python3; do
+for tool in certtool openssl python3; do
 	command -v $tool >/dev/null 2>&1 || skip_all "$tool is needed"
 done
 P=$TMPD/pki
@@ -27,7 +27,10 @@ read -r SMTPSCOPE_MTASTS_PORT <"$TMPD/state"
 export SMTPSCOPE_MTASTS_PORT
 start_practice --cert "$P/chain.pem" --key "$P/leaf.key" ||
 	skip_all "the practice server did not start"
-GOOD=127.0.0.1
+GOOD=127.0.0.1 PORT=$PRACTICE_PORT
+EE_SPKI_SHA256=$(openssl x509 -in "$P/leaf.pem" -pubkey -noout |
+    openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary |
+    od -An -v -tx1 | tr -d ' \n')
 dns_zone test "$top_srcdir/tests/dns/sts.zone" signed
 dns_start || skip_all "$DNS_WHY"
 # shellcheck disable=SC2046
@@ -39,7 +42,7 @@ printf 'EHLO me.test\nQUIT\n' >"$TMPD/s.txt"
 # shellcheck disable=SC2086
 sc() { "$SMTPSCOPE" $DNS --ca-file "$P/root.pem" --timeout 3 "$@"; }
 
-check_run "enforce, the MX matches" 0 sc --tls-report --script "$TMPD/tls.txt" \
+check_run "enforce, the MX matches" 0 sc --dane --tls-report --script "$TMPD/tls.txt" \
     "mx://example.test:$PRACTICE_PORT"
 check_grep "every MX with its preference" '^# MX 30 other\.example\.test: 127\.0\.0\.1$' "$O"
 check_grep "the record" '^# MTA-STS: _mta-sts\.example\.test TXT: v=STSv1, id 20261206T000000$' "$O"
@@ -57,6 +60,8 @@ check_grep "--tls-report: the chain" 'mx\.example\.test' "$O"
 check_grep "--tls-report: the intermediate" 'smtpscope Test Intermediate' "$O"
 check_grep "--tls-report: the anchor" 'smtpscope Test Root' "$O"
 check_grep "TLS verified for the MX name" '^# TLS: verification: verified' "$O"
+check_grep "DANE: the TLSA record" "^# TLSA _${PRACTICE_PORT}\\._tcp\\.mx\\.example\\.test: 3 1 1 " "$O"
+check_grep "DANE: matched" '^# TLS: DANE: matched TLSA 3 1 1 ' "$O"
 
 check_run "enforce, the MX does not match: warned, goes on" 0 \
     sc --script "$TMPD/s.txt" "mx://wrongmx.test:$PRACTICE_PORT"
