@@ -25,6 +25,7 @@
 #include "smtpscope/sanitize.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
+#include "smtpscope/target.h"
 #include "smtpscope/tls_report.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xclient.h"
@@ -47,6 +48,7 @@ static int	cmd_export(struct command_ctx *, int, char **);
 static int	cmd_break(struct command_ctx *, int, char **);
 static int	cmd_explain(struct command_ctx *, int, char **);
 static int	cmd_reconnect(struct command_ctx *, int, char **);
+static int	cmd_connect(struct command_ctx *, int, char **);
 static int	cmd_raw(struct command_ctx *, int, char **);
 static int	cmd_pipeline(struct command_ctx *, int, char **);
 static int	cmd_sync(struct command_ctx *, int, char **);
@@ -104,6 +106,10 @@ const struct command_entry command_table[] = {
 	  CMD_UI | CMD_SCRIPT, cmd_tls },
 	{ "reconnect", ":reconnect", "close and connect again",
 	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
+	{ "connect", ":connect URL|HOST [PORT]|DOMAIN", "close and connect "
+	  "to another target, written as on the command line; a domain "
+	  "name alone (no scheme, no port) means mx://DOMAIN",
+	  CMD_UI | CMD_SCRIPT, cmd_connect },
 	{ "xclient", ":xclient ATTR=VALUE ...", "send Postfix's XCLIENT (ADDR, "
 	  "NAME, PORT, PROTO, HELO, LOGIN, DESTADDR, DESTPORT; values "
 	  "xtext-encoded for you), then EHLO again after its 220",
@@ -802,6 +808,21 @@ cmd_reconnect(struct command_ctx *ctx, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage(ctx, "reconnect");
 	return session_reconnect(ctx->s);
+}
+
+static int
+cmd_connect(struct command_ctx *ctx, int argc, char **argv)
+{
+	struct target	t;
+	char		err[512];
+
+	if (argc < 2 || argc > 3)
+		return cmd_usage(ctx, "connect");
+	if (target_parse(argc - 1, argv + 1, &t, err, sizeof err) == -1) {
+		cmd_say(ctx, ":connect: %s", err);
+		return -1;
+	}
+	return session_retarget(ctx->s, &t);
 }
 
 static int

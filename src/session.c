@@ -25,6 +25,7 @@
 #include "smtpscope/resolve.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
+#include "smtpscope/target.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
@@ -116,6 +117,10 @@ session_free(struct session *s)
 	free(s->mx_sni);
 	resolve_query_free(s->tlsa_q);
 	free(s->mtasts);
+	if (s->target != NULL) {
+		target_free(s->target);
+		free(s->target);
+	}
 	transcript_free(&s->t);
 	reply_parser_free(&s->rp);
 	if (s->have_last)

@@ -72,6 +72,7 @@ struct session {
 	char			*mx_sni;	/* the exchanger's name */
 	struct resolve_query	*tlsa_q;	/* --dane without mx:// */
 	struct mtasts_domain	*mtasts;	/* mx://: the domain's MTA-STS */
+	struct target		*target;	/* :connect's, owned */
 	double			 progress;	/* last sent command/reply */
 	struct transcript	 t;
 	int			 plaintext_ok;	/* user agreed to plaintext AUTH */

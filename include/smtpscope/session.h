@@ -190,6 +190,12 @@ void	 session_connect_cancel(struct session *);
 void	 session_set_abort_fd(struct session *, int);
 /* Close and connect again with the same parameters. */
 int	 session_reconnect(struct session *);
+/*
+ * :connect: close, take the new target (the session keeps it; *t is
+ * emptied) and connect to it, with the same options otherwise.
+ */
+struct target;
+int	 session_retarget(struct session *, struct target *);
 void	 session_close(struct session *);
 const char *session_error(const struct session *);
 enum session_err session_errclass(const struct session *);

@@ -84,4 +84,24 @@ check "no policy: nothing fetched" test "$(wc -l <"$TMPD/requests.log")" -eq "$_
 check_run "the policy server never answers: a note, no hang" 0 \
     sc --script "$TMPD/s.txt" "mx://slow.test:$PRACTICE_PORT"
 check_grep "policy server silent: said" '^# MTA-STS: policy: .*no complete answer within 3 s$' "$O"
+
+# :connect: another target in the same session; a domain alone is mx://.
+printf 'EHLO me.test\n:connect mx://wrongmx.test:%s\nEHLO me.test\nQUIT\n' \
+    "$PRACTICE_PORT" >"$TMPD/c.txt"
+check_run ":connect mx://DOMAIN:PORT" 0 sc --script "$TMPD/c.txt" \
+    "127.0.0.1:$PRACTICE_PORT"
+check_grep ":connect: the new target said" "^# new target: mx://wrongmx\\.test:$PRACTICE_PORT\$" "$O"
+check_grep ":connect: the MTA-STS warning" '^# warning: MTA-STS: the policy of wrongmx\.test' "$O"
+check "two greetings, two sessions" test "$(grep -c '^S: 220 practice' "$O")" -eq 2
+printf ':connect bare.test\n' >"$TMPD/c2.txt"
+sc --timeout 1 --script "$TMPD/c2.txt" "127.0.0.1:$PRACTICE_PORT" >"$O" 2>&1
+check_grep ":connect DOMAIN: its exchangers, port 25" '^# connecting to the mail exchangers of bare\.test port 25$' "$O"
+check_grep ":connect DOMAIN: the MX listed" '^# MX 10 mx\.bare\.test: 127\.0\.0\.1$' "$O"
+printf ':connect 127.0.0.1\n' >"$TMPD/c3.txt"
+sc --timeout 1 --script "$TMPD/c3.txt" "127.0.0.1:$PRACTICE_PORT" >"$O" 2>&1
+check_grep ":connect ADDRESS: not a domain" '^# new target: smtp://127\.0\.0\.1:25$' "$O"
+printf ':connect nonsense://x\n' >"$TMPD/c4.txt"
+check_run ":connect with a bad URL: exit 2" 2 sc --script "$TMPD/c4.txt" \
+    "127.0.0.1:$PRACTICE_PORT"
+check_grep ":connect with a bad URL: said" "unknown URL scheme in 'nonsense://x'" "$O"
 done_testing
