@@ -39,6 +39,9 @@ check_screen "the sidebar: TLS-RPT" '- TLS-RPT: none'
 check_screen "the status bar names the address" "equal\\.dane\\.test:$PORT \\[127\\.0\\.0\\.3\\]"
 keys 'EHLO me.test' Enter
 check_screen "the session goes on" '^S: 250 HELP'
+keys ":connect mx://implicit.dane.test:$PORT" Enter
+check_screen ":connect: the new target" "^# new target: mx://implicit\\.dane\\.test:$PORT"
+check_screen ":connect: its exchanger in the sidebar" 'implicit\.dane\.test \(no MX\)'
 keys ':quit' Enter
 check_screen "quits" '^EXIT=0'
 done_testing
