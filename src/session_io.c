@@ -50,8 +50,8 @@ session_retarget(struct session *s, struct target *t)
 	t = s->target;
 	free((char *)s->p.host);
 	free((char *)s->p.port);
-	s->p.host = xstrdup(t->host);
-	s->p.port = xstrdup(t->port);
+	s->p.host = s->info.host = xstrdup(t->host);
+	s->p.port = s->info.port = xstrdup(t->port);
 	s->p.unix_path = t->unix_path;
 	s->p.pipe_cmd = NULL;
 	s->p.implicit_tls = t->implicit_tls;
