@@ -172,6 +172,7 @@ void	 tlsrpt_line(const char *, const struct mtasts_domain *, char *,
 void	 mtasts_domain_lines(const char *, const struct mtasts_domain *,
 	    void (*)(void *, const char *), void *);
 /* "enforce, max_age 604800", "no policy", ... for the sidebar. */
-void	 mtasts_domain_summary(const struct mtasts_domain *, char *, size_t);
+void	 mtasts_domain_summary(const struct mtasts_domain *, char *,
+	    size_t);
 
 #endif
