@@ -8,10 +8,10 @@
 _smtpscope_flags='-4 -6 --step --serve-require-auth --serve-tls-auth
 	--serve-require-tls --serve-plain --insecure --show-secrets --timing
 	--no-color --starttls --allow-plaintext --help --version --json --bdat
-	--smtputf8 --requiretls --size --dsn-orcpt --lesson --once'
+	--smtputf8 --requiretls --size --dsn-orcpt --lesson --dane --once --tls-report'
 # Options whose argument is a file.
 _smtpscope_file_opts='--script --replay --export-html --ca-file --cert --key
-	--password-file --log --serve-log --body-file --attach'
+	--password-file --log --serve-log --body-file --attach --dns-trust-anchor'
 # Options whose argument is a directory.
 _smtpscope_dir_opts='--maildir'
 # Options with some other argument.
@@ -21,7 +21,8 @@ _smtpscope_arg_opts='--explain --serve --serve-smtps --serve-max-sessions
 	--log-max --max-transcript --theme --profile --to --from --header --body
 	--auth --ehlo --bdat-chunk --quit-after --dsn-ret --dsn-envid --dsn-notify
 	--xclient --xforward --proxy-protocol --proxy-source --proxy-dest --pipe --bind
-	--intercept --intercept-max-sessions --intercept-idle'
+	--dns --intercept --intercept-max-sessions --intercept-idle
+	--mta-sts --mta-sts-mx'
 
 # The profile names in the config file (as smtpscope finds it).
 _smtpscope_profiles()

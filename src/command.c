@@ -25,6 +25,8 @@
 #include "smtpscope/sanitize.h"
 #include "smtpscope/sasl.h"
 #include "smtpscope/session.h"
+#include "smtpscope/target.h"
+#include "smtpscope/tls_report.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
@@ -46,6 +48,7 @@ static int	cmd_export(struct command_ctx *, int, char **);
 static int	cmd_break(struct command_ctx *, int, char **);
 static int	cmd_explain(struct command_ctx *, int, char **);
 static int	cmd_reconnect(struct command_ctx *, int, char **);
+static int	cmd_connect(struct command_ctx *, int, char **);
 static int	cmd_raw(struct command_ctx *, int, char **);
 static int	cmd_pipeline(struct command_ctx *, int, char **);
 static int	cmd_sync(struct command_ctx *, int, char **);
@@ -54,6 +57,7 @@ static int	cmd_inbox(struct command_ctx *, int, char **);
 static int	cmd_quit(struct command_ctx *, int, char **);
 static int	cmd_lesson(struct command_ctx *, int, char **);
 static int	cmd_hint(struct command_ctx *, int, char **);
+static int	cmd_tls(struct command_ctx *, int, char **);
 static int	cmd_xclient(struct command_ctx *, int, char **);
 static int	cmd_xforward(struct command_ctx *, int, char **);
 
@@ -96,8 +100,16 @@ const struct command_entry command_table[] = {
 	{ "break", ":break CODE|off", "step mode: stop continuing when a "
 	  "reply matches CODE (5xx, 550, 4.7.1); off clears, no CODE lists",
 	  CMD_UI, cmd_break },
+	{ "tls", ":tls", "the TLS report of the last handshake: every "
+	  "certificate the server sent, the trusted CA the path ends at, "
+	  "OCSP stapling, what was negotiated",
+	  CMD_UI | CMD_SCRIPT, cmd_tls },
 	{ "reconnect", ":reconnect", "close and connect again",
 	  CMD_UI | CMD_SCRIPT, cmd_reconnect },
+	{ "connect", ":connect URL|HOST [PORT]|DOMAIN", "close and connect "
+	  "to another target, written as on the command line; a domain "
+	  "name alone (no scheme, no port) means mx://DOMAIN",
+	  CMD_UI | CMD_SCRIPT, cmd_connect },
 	{ "xclient", ":xclient ATTR=VALUE ...", "send Postfix's XCLIENT (ADDR, "
 	  "NAME, PORT, PROTO, HELO, LOGIN, DESTADDR, DESTPORT; values "
 	  "xtext-encoded for you), then EHLO again after its 220",
@@ -799,6 +811,21 @@ cmd_reconnect(struct command_ctx *ctx, int argc, char **argv)
 }
 
 static int
+cmd_connect(struct command_ctx *ctx, int argc, char **argv)
+{
+	struct target	t;
+	char		err[512];
+
+	if (argc < 2 || argc > 3)
+		return cmd_usage(ctx, "connect");
+	if (target_parse(argc - 1, argv + 1, &t, err, sizeof err) == -1) {
+		cmd_say(ctx, ":connect: %s", err);
+		return -1;
+	}
+	return session_retarget(ctx->s, &t);
+}
+
+static int
 cmd_raw(struct command_ctx *ctx, int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "all") == 0) {
@@ -959,5 +986,35 @@ cmd_inbox(struct command_ctx *ctx, int argc, char **argv)
 	}
 	cmd_say(ctx, "%s", buf_str(&b));
 	buf_free(&b);
+	return 0;
+}
+
+/*
+ * The report goes into the transcript (so --log, :save and :export keep
+ * it); the UI also shows it in the sidebar.
+ */
+static int
+cmd_tls(struct command_ctx *ctx, int argc, char **argv)
+{
+	const struct session_info	*in;
+	struct buf			 b;
+
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "tls");
+	if (ctx->s == NULL || (in = session_info(ctx->s))->tls_report ==
+	    NULL) {
+		/* A fact about the session, not a failed command. */
+		cmd_say(ctx, "%s", "no TLS handshake yet: smtps://, "
+		    "--starttls or STARTTLS first");
+		return 0;
+	}
+	(void)session_tls_report_notes(ctx->s);
+	if (!ctx->script) {
+		buf_init(&b);
+		tls_report_text(in->tls_report, &b);
+		cmd_say(ctx, "%s", buf_str(&b));
+		buf_free(&b);
+	}
 	return 0;
 }

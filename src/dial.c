@@ -505,7 +505,19 @@ dial_start(const struct dial_params *p)
 	/* No timeout: wait as long as the kernel does. */
 	d->deadline = p->timeout_ms > 0 ? d->start + p->timeout_ms :
 	    LLONG_MAX / 2;
-	d->r = resolve_start(p->host, p->port, p->family, err, sizeof err);
+	d->p.resolved = NULL;
+	if (p->resolved != NULL) {
+		/* The caller has said what the look-up found. */
+		d->r = p->resolved;
+		d->told[0] = resolve_status(d->r, AF_INET6, NULL) !=
+		    RESOLVE_PENDING;
+		d->told[1] = resolve_status(d->r, AF_INET, NULL) !=
+		    RESOLVE_PENDING;
+		if (resolve_status(d->r, AF_INET, NULL) != RESOLVE_PENDING)
+			d->v4_at = d->start;
+	} else
+		d->r = resolve_start(p->host, p->port, p->family, err,
+		    sizeof err);
 	if (d->r == NULL) {
 		dial_fail(d, NET_E_RESOLVE, "%s", err);
 		return d;

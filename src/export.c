@@ -53,6 +53,9 @@ static const char export_css[] =
 "details h4{margin:.4em 0 .1em;color:#d8dde3;font-size:1em}\n"
 "details p{margin:.1em 0 .3em}\n"
 "details ul{margin:.1em 0 .3em;padding-left:1.3em}\n"
+"section.tlsreport h2{font-size:1.05em;margin:.6em 0 .2em}\n"
+"section.tlsreport pre{margin:0 0 1em;white-space:pre-wrap;"
+"overflow-wrap:anywhere}\n"
 "footer{color:#59616b;margin-top:1em}\n";
 
 void
@@ -273,6 +276,40 @@ export_row(struct buf *out, const struct transcript *t, size_t i,
 	buf_addstr(out, "</td></tr>\n");
 }
 
+/* A "report: " TLS note (--tls-report, :tls). */
+static int
+export_is_report(const struct tline *tl)
+{
+	return tl->dir == TDIR_TLS && tl->len >= 8 &&
+	    strncmp(tl->raw, "report: ", 8) == 0;
+}
+
+/*
+ * The last TLS report in the transcript, on top of the page as a block of
+ * its own (its lines stay in the table too, where they happened).
+ */
+static void
+export_tls_report(struct buf *out, const struct transcript *t)
+{
+	size_t	i, first, end;
+
+	for (end = t->n; end > 0 && !export_is_report(&t->lines[end - 1]);
+	    end--)
+		;
+	if (end == 0)
+		return;
+	for (first = end - 1; first > 0 &&
+	    export_is_report(&t->lines[first - 1]); first--)
+		;
+	buf_addstr(out, "<section class=\"tlsreport\">\n<h2>TLS report</h2>"
+	    "\n<pre class=\"tls\">");
+	for (i = first; i < end; i++) {
+		export_escape(out, t->lines[i].raw + 8, t->lines[i].len - 8);
+		buf_addch(out, '\n');
+	}
+	buf_addstr(out, "</pre>\n</section>\n");
+}
+
 void
 export_html_write(struct buf *out, const struct transcript *t,
     const struct export_meta *meta, unsigned int opts)
@@ -330,8 +367,9 @@ export_html_write(struct buf *out, const struct transcript *t,
 	    "<span class=\"c\">C: client</span>"
 	    "<span class=\"tls\">TLS</span>"
 	    "<span class=\"info\"># note</span>"
-	    "<span class=\"warn\">warning</span></p>\n"
-	    "<table>\n");
+	    "<span class=\"warn\">warning</span></p>\n");
+	export_tls_report(out, t);
+	buf_addstr(out, "<table>\n");
 	for (i = 0; i < t->n; i++)
 		export_row(out, t, i, opts);
 	buf_addstr(out, "</table>\n<footer>Written by " PACKAGE_STRING ".");

@@ -24,6 +24,7 @@
 #include "smtpscope/net.h"
 #include "smtpscope/proxyhdr.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/resolve.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
@@ -45,6 +46,7 @@ enum {
 	OPT_MAILDIR_QUOTA,
 	OPT_MAX_TRANSCRIPT, OPT_LOG_MAX,
 	OPT_THEME, OPT_LESSON,
+	OPT_TLS_REPORT, OPT_MTA_STS, OPT_MTA_STS_MX,
 	/* The one-shot send (src/send.c). */
 	OPT_TO, OPT_FROM, OPT_HEADER, OPT_BODY, OPT_BODY_FILE, OPT_ATTACH,
 	OPT_AUTH, OPT_EHLO, OPT_BDAT, OPT_BDAT_CHUNK, OPT_QUIT_AFTER,
@@ -55,6 +57,8 @@ enum {
 	OPT_PROXY_DEST, OPT_BIND, OPT_PIPE,
 	/* Machine-readable output and named servers. */
 	OPT_JSON, OPT_PROFILE,
+	/* DNS: the resolver, its trust anchor, DANE */
+	OPT_DNS, OPT_DNS_TRUST_ANCHOR, OPT_DANE,
 	/* --intercept */
 	OPT_INTERCEPT, OPT_ONCE, OPT_INTERCEPT_MAX_SESSIONS,
 	OPT_INTERCEPT_IDLE
@@ -100,6 +104,9 @@ static const struct option longopts[] = {
 	{ "theme",		required_argument, NULL, OPT_THEME },
 	{ "starttls",		no_argument,	   NULL, OPT_STARTTLS },
 	{ "allow-plaintext",	no_argument,	   NULL, OPT_ALLOW_PLAINTEXT },
+	{ "tls-report",		no_argument,	   NULL, OPT_TLS_REPORT },
+	{ "mta-sts",		required_argument, NULL, OPT_MTA_STS },
+	{ "mta-sts-mx",		required_argument, NULL, OPT_MTA_STS_MX },
 	/* transports and admin extensions */
 	{ "xclient",		required_argument, NULL, OPT_XCLIENT },
 	{ "xforward",		required_argument, NULL, OPT_XFORWARD },
@@ -137,6 +144,10 @@ static const struct option longopts[] = {
 	{ "dsn-envid",		required_argument, NULL, OPT_DSN_ENVID },
 	{ "dsn-notify",		required_argument, NULL, OPT_DSN_NOTIFY },
 	{ "dsn-orcpt",		no_argument,	   NULL, OPT_DSN_ORCPT },
+	/* DNS */
+	{ "dns",		required_argument, NULL, OPT_DNS },
+	{ "dns-trust-anchor",	required_argument, NULL, OPT_DNS_TRUST_ANCHOR },
+	{ "dane",		no_argument,	   NULL, OPT_DANE },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -172,6 +183,7 @@ static const char usage_text[] =
 "       smtpscope --explain CODE|KEYWORD\n"
 "       smtpscope --serve [ADDR:]PORT [--serve-smtps [ADDR:]PORT]\n"
 "       smtpscope --lesson [N|FILE]\n"
+"       smtpscope --mta-sts DOMAIN [--mta-sts-mx HOST] [--ca-file FILE]\n"
 "       smtpscope --intercept [smtps://]ADDR:PORT [options] URL\n"
 "\n"
 "A terminal UI for talking SMTP by hand.  With no target it opens on the\n"
@@ -185,6 +197,10 @@ static const char usage_text[] =
 "  lmtp://HOST[:PORT]         LMTP (24): LHLO, one reply per recipient\n"
 "  smtp:///PATH, lmtp:///PATH  a unix domain socket\n"
 "  --pipe 'COMMAND'           a program's stdin and stdout (no target)\n"
+"  mx://DOMAIN[:PORT]         the domain's mail exchangers (MX, RFC 5321\n"
+"                             5.1) in order of preference, port 25; the\n"
+"                             TLS name is the exchanger's; its MTA-STS\n"
+"                             policy and TLS-RPT record are checked too\n"
 "\n"
 "Modes:\n"
 "  --script FILE        run FILE ('-' for stdin) without the UI, print the\n"
@@ -204,6 +220,10 @@ static const char usage_text[] =
 "                       SMTP by doing lesson N (or a lesson file) on the\n"
 "                       built-in practice server; :hint helps, :lesson\n"
 "                       next goes on\n"
+"  --mta-sts DOMAIN     look up _mta-sts.DOMAIN and _smtp._tls.DOMAIN (TXT),\n"
+"                       fetch https://mta-sts.DOMAIN/.well-known/mta-sts.txt\n"
+"                       (RFC 8461), check it and say what it means, and exit\n"
+"  --mta-sts-mx HOST    with --mta-sts: does HOST match the policy's mx lines?\n"
 "  --serve [ADDR:]PORT  run the practice server alone (port 0: any); on a\n"
 "                       terminal, a classroom view of every session live\n"
 "                       (Enter opens one read-only, q stops)\n"
@@ -251,6 +271,9 @@ SEND_USAGE
 "  --ca-file FILE       trust the certificates in FILE (PEM)\n"
 "  --tls-priority STR   GnuTLS priority string\n"
 "  --sni NAME           server name to send and check (default: HOST)\n"
+"  --tls-report         after each handshake, write the TLS report (every\n"
+"                       certificate sent, the trusted CA the path ends at,\n"
+"                       OCSP stapling, what was negotiated) as # TLS: lines\n"
 "  --cert FILE, --key FILE  client certificate (or server, with --serve)\n"
 "  -4, -6               use IPv4 or IPv6 only\n"
 "  --timeout SECS       connect and reply timeout (default 30)\n"
@@ -284,6 +307,14 @@ SEND_USAGE
 "                       transcript line, then a summary) instead of text\n"
 "  --profile NAME       take the target and options from [profile NAME] in\n"
 "                       ~/.config/smtpscope/config (the command line wins)\n"
+"  --dns ADDR[:PORT]    ask this DNS server (default: /etc/resolv.conf;\n"
+"                       also SMTPSCOPE_DNS_SERVER); [ADDR6]:PORT for IPv6\n"
+"  --dns-trust-anchor FILE  DNSSEC trust anchor: DS or DNSKEY records\n"
+"                       (default: the root key, " RESOLVE_ROOT_KEY ")\n"
+"  --dane               where the TLSA records of the server are DNSSEC-\n"
+"                       secure, they decide the certificate check: no\n"
+"                       match (or bogus records) is a TLS error, a match\n"
+"                       needs no CA (RFC 7672)\n"
 "  --help, --version\n"
 "\n"
 "Script exit status: 0 all expectations held, 1 an :expect failed (a\n"
@@ -454,9 +485,12 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		} else if (schemelen == 4 && strncasecmp(arg, "lmtp", 4) == 0) {
 			defport = "24";
 			o->sp.lmtp = 1;
+		} else if (schemelen == 2 && strncasecmp(arg, "mx", 2) == 0) {
+			defport = "25";
+			o->sp.mx = 1;
 		} else {
 			usage_error("unknown URL scheme in '%s' (use smtp://, "
-			    "smtps://, submission:// or lmtp://)", arg);
+			    "smtps://, submission://, lmtp:// or mx://)", arg);
 			return -1;
 		}
 		if (argc > 1) {
@@ -597,6 +631,12 @@ check_transport(struct opts *o, int argc)
 	char			*line;
 	int			 fam;
 
+	if (o->sp.mx && (o->sp.unix_path != NULL || o->sp.bind != NULL ||
+	    o->sp.pipe_cmd != NULL)) {
+		usage_error("%s", "mx://DOMAIN looks up the domain's exchangers "
+		    "over TCP: not with a socket path, --bind or --pipe");
+		return -1;
+	}
 	if (o->sp.pipe_cmd != NULL) {
 		if (argc > 0) {
 			usage_error("--pipe talks to a program: no target "
@@ -738,11 +778,12 @@ intercept_main(struct opts *o, int argc, char **argv)
 		free(tstore);
 		return EXIT_USAGE;
 	}
-	if (o->sp.lmtp || o->sp.unix_path != NULL) {
+	if (o->sp.lmtp || o->sp.unix_path != NULL || o->sp.mx || o->sp.dane) {
 		free(lstore);
 		free(tstore);
-		return usage_error("%s", "--intercept relays SMTP over TCP: "
-		    "smtp://, smtps:// or submission://");
+		return usage_error("%s", "--intercept relays SMTP over TCP to "
+		    "one server: smtp://, smtps:// or submission://, without "
+		    "--dane");
 	}
 	if ((o->sp.tls.sni == NULL || *o->sp.tls.sni == '\0'))
 		o->sp.tls.sni = o->sp.host;
@@ -787,6 +828,9 @@ main(int argc, char **argv)
 	const char	*nc;
 	long		 num;
 	int		 c, rc;
+	/* DNS */
+	const char	*dns_server = NULL, *dns_ta = NULL;
+	char		 derr[256];
 
 	memset(&o, 0, sizeof o);
 	o.sp.family = AF_UNSPEC;
@@ -902,6 +946,16 @@ main(int argc, char **argv)
 		case OPT_CERT:
 			o.sp.tls.cert_file = optarg;
 			break;
+		case OPT_DNS:
+			dns_server = optarg;
+			break;
+		case OPT_DNS_TRUST_ANCHOR:
+			dns_ta = optarg;
+			break;
+		case OPT_DANE:
+			o.sp.dane = 1;
+			o.sp.tls.dane = 1;
+			break;
 		case OPT_KEY:
 			o.sp.tls.key_file = optarg;
 			break;
@@ -959,6 +1013,15 @@ main(int argc, char **argv)
 			break;
 		case OPT_ALLOW_PLAINTEXT:
 			o.sp.allow_plaintext = 1;
+			break;
+		case OPT_TLS_REPORT:
+			o.sp.tls_report = 1;
+			break;
+		case OPT_MTA_STS:
+			o.mta_sts = optarg;
+			break;
+		case OPT_MTA_STS_MX:
+			o.mta_sts_mx = optarg;
 			break;
 		case OPT_TO: case OPT_FROM: case OPT_HEADER: case OPT_BODY:
 		case OPT_BODY_FILE: case OPT_ATTACH: case OPT_AUTH:
@@ -1043,6 +1106,28 @@ main(int argc, char **argv)
 	if ((o.sp.tls.cert_file == NULL) != (o.sp.tls.key_file == NULL))
 		return usage_error("%s", "--cert and --key go together");
 
+	if (o.mta_sts_mx != NULL && o.mta_sts == NULL)
+		return usage_error("%s", "--mta-sts-mx goes with --mta-sts "
+		    "DOMAIN");
+	if (o.mta_sts != NULL) {
+		if (o.snd.active) {
+			send_opts_free(&o);
+			return usage_error("%s", "--mta-sts does not go with "
+			    "--to and the other send options");
+		}
+		if (argc > 0)
+			return usage_error("--mta-sts takes no target: '%s'",
+			    argv[0]);
+		if (dns_ta != NULL && access(dns_ta, R_OK) == -1) {
+			snprintf(derr, sizeof derr, "%s: %s", dns_ta,
+			    strerror(errno));
+			return usage_error("--dns-trust-anchor %s", derr);
+		}
+		if (resolve_configure(dns_server, dns_ta, derr,
+		    sizeof derr) == -1)
+			return usage_error("--dns: %s", derr);
+		return run_mta_sts(&o);
+	}
 	if (o.snd.active && (o.explain != NULL || o.serve != NULL ||
 	    o.lesson != NULL || o.script != NULL || o.replay != NULL)) {
 		send_opts_free(&o);
@@ -1111,12 +1196,27 @@ main(int argc, char **argv)
 	}
 	/*
 	 * An empty --sni still checks the certificate against the host; a
-	 * socket path or a program has no name to check.
+	 * socket path or a program has no name to check; for mx:// the
+	 * exchanger chosen is the name (the session sets it).
 	 */
 	if ((o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0') &&
 	    o.sp.host != NULL && o.sp.unix_path == NULL &&
-	    o.sp.pipe_cmd == NULL)
+	    o.sp.pipe_cmd == NULL && !o.sp.mx)
 		o.sp.tls.sni = o.sp.host;
+	if (o.sp.mx && o.sp.tls.sni != NULL && *o.sp.tls.sni == '\0')
+		o.sp.tls.sni = NULL;
+	if (o.sp.mx && o.sp.implicit_tls)
+		return usage_error("%s", "mx:// is plain SMTP on port 25 "
+		    "(add --starttls)");
+	if (dns_ta != NULL && access(dns_ta, R_OK) == -1) {
+		free(target_store);
+		snprintf(derr, sizeof derr, "%s: %s", dns_ta, strerror(errno));
+		return usage_error("--dns-trust-anchor %s", derr);
+	}
+	if (resolve_configure(dns_server, dns_ta, derr, sizeof derr) == -1) {
+		free(target_store);
+		return usage_error("--dns: %s", derr);
+	}
 	tls_global_init();
 	/* Every option is checked before anything connects. */
 	if (o.sp.tls.priority != NULL) {

@@ -45,6 +45,9 @@ struct opts {
 	int			 lesson_num;	/* 1.., 0: from a file */
 	struct lesson		*lesson_owned;	/* loaded from a file */
 	struct session_params	 sp;
+	/* --mta-sts DOMAIN [--mta-sts-mx HOST] */
+	const char		*mta_sts;
+	const char		*mta_sts_mx;
 	/* The one-shot send (src/send_main.c). */
 	struct send_opts {
 		int		 active;	/* a send option was given */
@@ -97,6 +100,8 @@ int	 run_explain(const char *);
 int	 run_replay(struct opts *, struct ui_params *);
 struct practice *start_script_practice(char *, size_t);
 int	 run_practice_ui(struct opts *, struct ui_params *);
+/* --mta-sts DOMAIN: fetch and check the policy (mode_mtasts.c). */
+int	 run_mta_sts(struct opts *);
 /* --lesson alone: print the lessons with the learner's progress. */
 int	 lesson_list(void);
 /* --lesson N|FILE: find or load it into o; 0, or -1 after saying why. */

@@ -21,8 +21,11 @@
 #include "smtpscope/dial.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/lint.h"
+#include "smtpscope/mx.h"
+#include "smtpscope/resolve.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
+#include "smtpscope/target.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
@@ -110,12 +113,21 @@ session_free(struct session *s)
 	session_held_clear(s, NULL);
 	session_drop_conn(s);
 	dial_free(s->dial);
+	mx_free(s->mx);
+	free(s->mx_sni);
+	resolve_query_free(s->tlsa_q);
+	free(s->mtasts);
+	if (s->target != NULL) {
+		target_free(s->target);
+		free(s->target);
+	}
 	transcript_free(&s->t);
 	reply_parser_free(&s->rp);
 	if (s->have_last)
 		reply_free(&s->last);
 	if (s->info.have_caps)
 		ehlo_free(&s->info.caps);
+	free(s->info.tls_report);
 	free(s->challenge);
 	free((char *)s->p.host);
 	free((char *)s->p.port);

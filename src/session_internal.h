@@ -15,6 +15,8 @@
 
 struct conn;
 struct dial;
+struct mx;
+struct resolve_query;
 struct sasl;
 
 /* While streaming a file keep at most this much queued for the socket. */
@@ -65,6 +67,12 @@ struct session {
 	int			 reading;	/* inside conn_read */
 	int			 abort_fd;	/* ends a connect early, or -1 */
 	struct dial		*dial;		/* connecting, or NULL */
+	struct mx		*mx;		/* mx://: kept for its facts */
+	int			 mx_running;	/* connecting through mx */
+	char			*mx_sni;	/* the exchanger's name */
+	struct resolve_query	*tlsa_q;	/* --dane without mx:// */
+	struct mtasts_domain	*mtasts;	/* mx://: the domain's MTA-STS */
+	struct target		*target;	/* :connect's, owned */
 	double			 progress;	/* last sent command/reply */
 	struct transcript	 t;
 	int			 plaintext_ok;	/* user agreed to plaintext AUTH */

@@ -15,6 +15,7 @@
 #include "smtpscope/net.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/session.h"
+#include "smtpscope/target.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/xmalloc.h"
 
@@ -30,6 +31,44 @@ int
 session_reconnect(struct session *s)
 {
 	session_close(s);
+	return session_connect(s);
+}
+
+int
+session_retarget(struct session *s, struct target *t)
+{
+	struct target	*old = s->target;
+	int		 sni_host;
+
+	session_close(s);
+	/* The TLS name followed the old host: it follows the new one. */
+	sni_host = s->p.tls.sni == NULL || strcmp(s->p.tls.sni, s->p.host) ==
+	    0;
+	s->target = xmalloc(sizeof *s->target);
+	*s->target = *t;
+	memset(t, 0, sizeof *t);
+	t = s->target;
+	free((char *)s->p.host);
+	free((char *)s->p.port);
+	s->p.host = s->info.host = xstrdup(t->host);
+	s->p.port = s->info.port = xstrdup(t->port);
+	s->p.unix_path = t->unix_path;
+	s->p.pipe_cmd = NULL;
+	s->p.implicit_tls = t->implicit_tls;
+	s->p.require_tls = t->require_tls || s->p.starttls;
+	s->p.lmtp = t->lmtp;
+	s->p.mx = t->mx;
+	if (sni_host)
+		s->p.tls.sni = t->mx || t->unix_path != NULL ? NULL : s->p.host;
+	if (old != NULL) {
+		target_free(old);
+		free(old);
+	}
+	session_note(s, TDIR_INFO, "new target: %s%s%s%s", t->mx ? "mx://" :
+	    t->implicit_tls ? "smtps://" : t->require_tls ? "submission://" :
+	    t->lmtp ? "lmtp://" : "smtp://", t->unix_path != NULL ? "" :
+	    t->host, t->unix_path != NULL ? t->unix_path : ":", t->unix_path
+	    != NULL ? "" : t->port);
 	return session_connect(s);
 }
 

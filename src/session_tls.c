@@ -15,9 +15,46 @@
 #include "smtpscope/conn.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
+#include "smtpscope/tls_report.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/session_internal.h"
+
+static void
+session_report_line(void *arg, const char *text)
+{
+	session_note(arg, TDIR_TLS, "report: %s", text);
+}
+
+int
+session_tls_report_notes(struct session *s)
+{
+	if (s->info.tls_report == NULL)
+		return -1;
+	tls_report_lines(s->info.tls_report, 0, session_report_line, s);
+	return 0;
+}
+
+/*
+ * Keep the details of the handshake just finished or failed; with
+ * --tls-report they go into the transcript as well.
+ */
+static void
+session_tls_keep_report(struct session *s)
+{
+	struct tls_report	*r;
+
+	free(s->info.tls_report);
+	s->info.tls_report = NULL;
+	r = xcalloc(1, sizeof *r);
+	if (tls_get_report(conn_tls(s->c), r) == -1) {
+		free(r);
+		return;
+	}
+	s->info.tls_report = r;
+	if (s->p.tls_report)
+		(void)session_tls_report_notes(s);
+}
 
 /* Record the TLS handshake result as TLS lines. */
 void
@@ -42,12 +79,19 @@ session_tls_done(struct session *s)
 	if (ti->altnames[0] != '\0')
 		session_note(s, TDIR_TLS, "names: %s", ti->altnames);
 	session_note(s, TDIR_TLS, "SHA-256 fingerprint: %s", ti->sha256);
+	if (ti->dane[0] != '\0')
+		session_note(s, ti->dane_ok ? TDIR_TLS : TDIR_WARN, "DANE: %s",
+		    ti->dane);
 	if (ti->verified)
 		session_note(s, TDIR_TLS, "verification: verified");
+	else if (s->p.dane && ti->dane_ok)
+		session_note(s, TDIR_TLS, "verification: %s (the DANE match "
+		    "stands instead: RFC 7672 section 3)", ti->verdict);
 	else
 		session_note(s, TDIR_TLS,
 		    "verification: %s (accepted because of --insecure)",
 		    ti->verdict);
+	session_tls_keep_report(s);
 	/* With --starttls the session says EHLO again by itself. */
 	if (s->auto_ehlo_after_tls && s->last_ehlo != NULL) {
 		char	*again = xstrdup(s->last_ehlo);
@@ -105,10 +149,12 @@ session_handshake(struct session *s)
 				    ti->issuer);
 				session_note(s, TDIR_TLS,
 				    "SHA-256 fingerprint: %s", ti->sha256);
+				session_tls_keep_report(s);
 			}
 		}
 		session_fail(s, SERR_TLS, "TLS handshake failed: %s%s", err,
-		    strstr(err, "verif") != NULL ? " (use --ca-file to "
+		    strstr(err, "verif") != NULL && strstr(err, "DANE") ==
+		    NULL ? " (use --ca-file to "
 		    "trust this certificate, or --insecure to go on anyway)" :
 		    "");
 		session_drop_conn(s);

@@ -17,6 +17,8 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 
+#include "smtpscope/dane.h"
+#include "smtpscope/resolve.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/xmalloc.h"
 
@@ -43,6 +45,11 @@ struct tls {
 	struct tls_info			 info;
 	struct tls_server_ctx		*ctx;		/* server side */
 	char				 err[448];
+	struct resolve_tlsa		*tlsa;		/* copies, for DANE */
+	size_t				 ntlsa;
+	int				 dane_required;
+	struct dane_result		 dane;
+	int				 dane_done;
 };
 
 
@@ -229,6 +236,23 @@ static void	tls_verdict(struct tls *, unsigned int, int);
  * (a --cert client certificate) goes to an unverified peer.  The verdict
  * and the certificate's facts stay in t->info for the caller to show.
  */
+/* Check the chain against the TLSA records, once (dane.h). */
+static void
+tls_dane(struct tls *t, const gnutls_datum_t *certs, unsigned int n)
+{
+	struct dane_cert	chain[16];
+	unsigned int		i;
+
+	if (t->ntlsa == 0 || t->dane_done)
+		return;
+	t->dane_done = 1;
+	for (i = 0; i < n && i < 16; i++) {
+		chain[i].der = certs[i].data;
+		chain[i].len = certs[i].size;
+	}
+	dane_check(t->tlsa, t->ntlsa, chain, i, t->sni, &t->dane);
+}
+
 static int
 tls_verify_cb(gnutls_session_t session)
 {
@@ -237,11 +261,30 @@ tls_verify_cb(gnutls_session_t session)
 	unsigned int		 n = 0, status = 0;
 	int			 self_signed = 0, ret;
 
-	if (t == NULL || t->insecure)
+	if (t == NULL)
+		return 0;
+	certs = gnutls_certificate_get_peers(session, &n);
+	tls_dane(t, certs, certs != NULL ? n : 0);
+	/*
+	 * RFC 7672 section 3: where DANE applies it decides, before anything
+	 * of ours goes out; the PKIX result is only shown.
+	 */
+	if (t->dane_required && t->dane.usable > 0) {
+		if (t->dane.ok)
+			return 0;
+		memset(&t->info, 0, sizeof t->info);
+		t->have_info = 1;
+		if (certs != NULL && n > 0)
+			tls_cert_info(&t->info, &certs[0], &self_signed);
+		snprintf(t->info.verdict, sizeof t->info.verdict,
+		    "DANE: %.200s", t->dane.text);
+		t->verify_failed = 1;
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
+	if (t->insecure)
 		return 0;
 	memset(&t->info, 0, sizeof t->info);
 	t->have_info = 1;
-	certs = gnutls_certificate_get_peers(session, &n);
 	if (certs == NULL || n == 0) {
 		tls_copy(t->info.verdict, sizeof t->info.verdict,
 		    "no certificate received");
@@ -277,6 +320,19 @@ tls_client_new(int fd, const struct tls_params *tp, char *err, size_t errlen)
 	t->insecure = tp->insecure;
 	if (tp->sni != NULL && *tp->sni != '\0')
 		t->sni = xstrdup(tp->sni);
+	if (tp->ntlsa > 0) {
+		size_t	i;
+
+		t->tlsa = xcalloc(tp->ntlsa, sizeof *t->tlsa);
+		for (i = 0; i < tp->ntlsa; i++) {
+			t->tlsa[i] = tp->tlsa[i];
+			t->tlsa[i].data = xmalloc(tp->tlsa[i].len + 1);
+			memcpy(t->tlsa[i].data, tp->tlsa[i].data,
+			    tp->tlsa[i].len);
+		}
+		t->ntlsa = tp->ntlsa;
+	}
+	t->dane_required = tp->dane;
 
 	if ((ret = gnutls_certificate_allocate_credentials(&t->cred)) < 0) {
 		snprintf(err, errlen, "TLS set-up: %s", gnutls_strerror(ret));
@@ -303,6 +359,10 @@ tls_client_new(int fd, const struct tls_params *tp, char *err, size_t errlen)
 		}
 	}
 
+	/*
+	 * Without GNUTLS_NO_STATUS_REQUEST the client asks for a stapled
+	 * OCSP response (RFC 6066 8), which the TLS report describes.
+	 */
 	ret = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK |
 	    GNUTLS_NO_SIGNAL);
 	if (ret < 0) {
@@ -557,6 +617,11 @@ tls_collect(struct tls *t)
 		return;
 	}
 	tls_cert_info(info, &certs[0], &self_signed);
+	tls_dane(t, certs, n);
+	if (t->dane_done) {
+		tls_copy(info->dane, sizeof info->dane, t->dane.text);
+		info->dane_ok = t->dane.ok;
+	}
 	ret = gnutls_certificate_verify_peers3(t->session, t->sni, &status);
 	if (ret < 0) {
 		snprintf(info->verdict, sizeof info->verdict,
@@ -603,7 +668,8 @@ tls_handshake(struct tls *t, char *err, size_t errlen)
 	}
 	t->want_write = 0;
 	tls_collect(t);
-	if (!t->server && !t->info.verified && !t->insecure) {
+	if (!t->server && !t->info.verified && !t->insecure &&
+	    !(t->dane_required && t->dane.ok)) {
 		t->state = TLS_FAILED;
 		snprintf(t->err, sizeof t->err,
 		    "certificate verification failed: %s", t->info.verdict);
@@ -749,6 +815,9 @@ tls_free(struct tls *t)
 	if (t->cred != NULL)
 		gnutls_certificate_free_credentials(t->cred);
 	free(t->sni);
+	while (t->ntlsa > 0)
+		free(t->tlsa[--t->ntlsa].data);
+	free(t->tlsa);
 	free(t);
 }
 
@@ -1023,4 +1092,23 @@ tls_server_ctx_write_cert(struct tls_server_ctx *ctx, const char *path)
 		ok = 0;
 	gnutls_free(pem.data);
 	return ok ? 0 : -1;
+}
+
+/* For tls_report.c, which reads the details with GnuTLS itself. */
+gnutls_session_t
+tls_gnutls_session(struct tls *t)
+{
+	return t->session;
+}
+
+gnutls_certificate_credentials_t
+tls_gnutls_cred(struct tls *t)
+{
+	return t->cred;
+}
+
+int
+tls_is_server(const struct tls *t)
+{
+	return t->server;
 }

@@ -1,12 +1,14 @@
 /*
- * tls_internal.h: what src/tls.c and src/tls_ca.c share.  Only these two
- * files see GnuTLS types.
+ * tls_internal.h: what src/tls.c shares with src/tls_ca.c (the practice
+ * CA) and src/tls_report.c (a session's details read with GnuTLS).  Only
+ * these files see GnuTLS types.
  */
 #ifndef SMTPSCOPE_TLS_INTERNAL_H
 #define SMTPSCOPE_TLS_INTERNAL_H
 
 #include <gnutls/gnutls.h>
 
+struct tls;
 struct tls_ca;
 
 struct tls_server_ctx {
@@ -21,5 +23,14 @@ struct tls_server_ctx {
  */
 gnutls_certificate_credentials_t tls_ca_cred(struct tls_ca *, const char *,
 	    int, char *, size_t);
+
+/*
+ * The GnuTLS objects behind a struct tls, for tls_report.c; the session
+ * keeps owning them.  The credentials are NULL on the server side.
+ */
+gnutls_session_t tls_gnutls_session(struct tls *);
+gnutls_certificate_credentials_t tls_gnutls_cred(struct tls *);
+/* 1 on the server side. */
+int	 tls_is_server(const struct tls *);
 
 #endif

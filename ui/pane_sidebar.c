@@ -12,9 +12,11 @@
 
 #include "smtpscope/buf.h"
 #include "smtpscope/kb.h"
+#include "smtpscope/mtasts.h"
 #include "smtpscope/phase.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/session.h"
+#include "smtpscope/tls_report.h"
 #include "smtpscope/transcript.h"
 #include "ui/ui_internal.h"
 
@@ -162,6 +164,41 @@ side_mode(struct ui *ui, const struct session_info *in, struct buf *b)
 	}
 }
 
+/* mx://: the exchangers in the order tried, and what DANE said. */
+static void
+side_mx(const struct session_info *in, struct buf *b)
+{
+	const struct mx_host	*h;
+	size_t			 i;
+
+	if (in->mx_n == 0 && in->dane[0] == '\0')
+		return;
+	if (in->mx_n > 0)
+		buf_addstr(b, "\n## Mail exchangers\n");
+	for (i = 0; i < in->mx_n; i++) {
+		h = &in->mx_hosts[i];
+		if (h->implicit)
+			buf_printf(b, "- %s (no MX)", h->host);
+		else
+			buf_printf(b, "- %u %s", h->pref, h->host);
+		buf_printf(b, " [%s]: %s", h->addrs[0] != '\0' ? h->addrs :
+		    "no address", h->state);
+		if (in->mtasts_policy != NULL)
+			buf_printf(b, "; MTA-STS %s",
+			    mtasts_match_mx(in->mtasts_policy, h->host) >= 0 ?
+			    "mx matches" : "mx not listed");
+		buf_addstr(b, "\n");
+	}
+	if (in->dane[0] != '\0')
+		buf_printf(b, "- DANE: %s\n", in->dane);
+	if (in->mtasts[0] != '\0')
+		buf_printf(b, "- MTA-STS: %s\n", in->mtasts);
+	if (in->tlsrpt[0] != '\0')
+		buf_printf(b, "- TLS-RPT: %s\n", in->tlsrpt);
+	if (in->have_tls_info && in->tls_info.dane[0] != '\0')
+		buf_printf(b, "- DANE check: %s\n", in->tls_info.dane);
+}
+
 /* The session's facts at the bottom. */
 static void
 side_facts(const struct session_info *in, struct buf *b)
@@ -186,6 +223,22 @@ side_facts(const struct session_info *in, struct buf *b)
 	if (in->waiting > 0)
 		buf_printf(b, "- waiting for %zu repl%s\n", in->waiting,
 		    in->waiting == 1 ? "y" : "ies");
+	side_mx(in, b);
+}
+
+/*
+ * Under a TLS line, the report of the handshake in full (a replay has no
+ * live session, so its TLS lines show only what they say).
+ */
+static void
+side_tls_report(struct ui *ui, const struct session_info *in, size_t target,
+    struct buf *b)
+{
+	if (in == NULL || in->tls_report == NULL || ui->replay ||
+	    target >= ui->t->n || ui->t->lines[target].dir != TDIR_TLS)
+		return;
+	buf_addch(b, '\n');
+	tls_report_text(in->tls_report, b);
 }
 
 /* Draw the sidebar. */
@@ -220,6 +273,7 @@ sidebar_draw(struct ui *ui)
 				buf_printf(&b, "line %zu of %zu\n", target + 1,
 				    ui->t->n);
 			kb_explain_tline(&b, ui->t, target);
+			side_tls_report(ui, in, target, &b);
 		} else
 			buf_addstr(&b, "## smtpscope\nType an SMTP command "
 			    "(EHLO me) and press Enter. F1 lists keys and "

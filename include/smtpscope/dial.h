@@ -23,6 +23,8 @@
 
 #include "smtpscope/net.h"
 
+struct resolve;
+
 /* RFC 8305 section 5: Connection Attempt Delay. */
 #define DIAL_ATTEMPT_DELAY_MS	250
 /* RFC 8305 section 3: how long an A answer waits for the AAAA one. */
@@ -52,6 +54,12 @@ struct dial_params {
 	 */
 	const struct sockaddr *bind;
 	socklen_t	 bind_len;
+	/*
+	 * A look-up of host already made (resolve_start with the same port
+	 * and family), which the dial then owns; its answers are not noted
+	 * again.  NULL: the dial looks host up itself.
+	 */
+	struct resolve	*resolved;
 };
 
 /* Start (look-up and, for a literal, the first attempt); never NULL. */

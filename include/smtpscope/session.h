@@ -16,6 +16,7 @@
 
 #include "smtpscope/auth.h"
 #include "smtpscope/ehlo.h"
+#include "smtpscope/mx.h"
 #include "smtpscope/phase.h"
 #include "smtpscope/reply.h"
 #include "smtpscope/tls.h"
@@ -61,6 +62,7 @@ struct session_params {
 	size_t			 max_lines;	/* in memory; 0: default */
 	size_t			 max_bytes;	/* octets; 0: default */
 	unsigned long long	 log_max;	/* --log cap; 0: default */
+	int			 tls_report;	/* --tls-report: as notes */
 
 	/*
 	 * Transports and admin extensions.  lmtp: LHLO and one reply per
@@ -80,7 +82,16 @@ struct session_params {
 	const char		*proxy_dst;
 	const char		*xclient;
 	const char		*xforward;
+	/*
+	 * mx://: host is a mail domain; its exchangers are tried in turn
+	 * (mx.h) and the one chosen is the TLS name unless tls.sni is set.
+	 */
+	int			 mx;
+	/* --dane: where TLSA records apply, they decide (RFC 7672). */
+	int			 dane;
 };
+
+struct tls_report;
 
 /* What the status bar and sidebar read. */
 struct session_info {
@@ -91,6 +102,8 @@ struct session_info {
 	int			 tls;		/* TLS is up */
 	int			 have_tls_info;
 	struct tls_info		 tls_info;
+	/* The last handshake in detail (chain, OCSP), or NULL. */
+	struct tls_report	*tls_report;
 	struct phase_state	 ph;
 	const char		*auth_user;	/* after 235, else NULL */
 	double			 last_latency_ms; /* < 0: none yet */
@@ -112,6 +125,20 @@ struct session_info {
 	 */
 	int			 data_pending;
 	size_t			 held;		/* lines held for the 354 */
+	/* mx://: the exchangers in the order tried, and the one chosen. */
+	const struct mx_host	*mx_hosts;
+	size_t			 mx_n;
+	const char		*mx_host;	/* NULL until chosen */
+	/* DANE for this connection in a few words ("" when not asked). */
+	char			 dane[160];
+	/*
+	 * mx://: the domain's MTA-STS and TLS-RPT in a few words ("" before
+	 * they are looked up), and its valid policy to match each exchanger
+	 * against (NULL: none).
+	 */
+	char			 mtasts[320];
+	char			 tlsrpt[320];
+	const struct mtasts_policy *mtasts_policy;
 };
 
 struct session *session_new(const struct session_params *);
@@ -163,6 +190,12 @@ void	 session_connect_cancel(struct session *);
 void	 session_set_abort_fd(struct session *, int);
 /* Close and connect again with the same parameters. */
 int	 session_reconnect(struct session *);
+/*
+ * :connect: close, take the new target (the session keeps it; *t is
+ * emptied) and connect to it, with the same options otherwise.
+ */
+struct target;
+int	 session_retarget(struct session *, struct target *);
 void	 session_close(struct session *);
 const char *session_error(const struct session *);
 enum session_err session_errclass(const struct session *);
@@ -253,6 +286,11 @@ int	 session_busy(const struct session *);
 /* Add a local note (TDIR_INFO, TDIR_WARN or TDIR_TLS). */
 void	 session_note(struct session *, enum tdir, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * Write the last handshake's TLS report (session_info's tls_report) into
+ * the transcript as TLS notes ("report: ..."); -1 when there is none.
+ */
+int	 session_tls_report_notes(struct session *);
 
 /*
  * For a caller's own poll() loop: milliseconds until the reply (or TLS

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct resolve_tlsa;
+
 #define TLS_AGAIN	(-2)
 
 struct tls;
@@ -23,6 +25,14 @@ struct tls_params {
 	const char	*cert_file;	/* client certificate */
 	const char	*key_file;
 	int		 insecure;	/* do not fail on verification */
+	/*
+	 * DANE (dane.h): the TLSA records of a DNSSEC-secure answer, or
+	 * none.  With dane set a failed match fails the handshake and a
+	 * match stands in for the PKIX verification (RFC 7672 section 3).
+	 */
+	const struct resolve_tlsa *tlsa;
+	size_t		 ntlsa;
+	int		 dane;
 };
 
 /*
@@ -44,6 +54,10 @@ struct tls_info {
 	/* "verified", "self-signed (not trusted)", "expired on DATE", ...;
 	   several are joined with "; " */
 	char	 verdict[256];
+	/* DANE's word when there were TLSA records: which one matched, or
+	   why none did; "" without records. */
+	char	 dane[384];
+	int	 dane_ok;	/* a usable record matched */
 };
 
 /* Check a GnuTLS priority string before any connection: 0, or -1 + err. */

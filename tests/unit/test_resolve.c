@@ -4,6 +4,9 @@
  * .invalid), ports by number and by service name; and dial on a literal,
  * reached and refused.  Names with several addresses, dead ones and slow
  * DNS are in tests/integration/connect.sh (a DNS server of its own).
+ * With SMTPSCOPE_TEST_DNS_TA set (tests/integration/mx.sh runs it so,
+ * with SMTPSCOPE_DNS_SERVER at the signed zones of tests/dns) the record
+ * queries are checked too: TXT, MX, TLSA and their DNSSEC verdicts.
  */
 #include "config.h"
 
@@ -69,9 +72,11 @@ static void
 test_no_query(void)
 {
 	struct resolve	*r;
-	char		 err[256];
+	char		 err[256], *saved;
 
 	/* No DNS server is reachable on this port: nothing may be asked. */
+	saved = getenv("SMTPSCOPE_DNS_SERVER");
+	saved = saved != NULL ? strdup(saved) : NULL;
 	setenv("SMTPSCOPE_DNS_SERVER", "127.0.0.1:1", 1);
 	r = resolve_start("no..such.invalid", "25", AF_UNSPEC, err,
 	    sizeof err);
@@ -85,7 +90,11 @@ test_no_query(void)
 	    resolve_status(r, AF_INET6, NULL) == RESOLVE_NONAME,
 	    ".invalid is no name, at once (RFC 6761)");
 	resolve_free(r);
-	unsetenv("SMTPSCOPE_DNS_SERVER");
+	if (saved != NULL)
+		setenv("SMTPSCOPE_DNS_SERVER", saved, 1);
+	else
+		unsetenv("SMTPSCOPE_DNS_SERVER");
+	free(saved);
 }
 
 static void
@@ -143,12 +152,112 @@ test_dial_literal(void)
 	dial_free(d);
 }
 
+/* Record queries against the zones of tests/dns (see the top). */
+static void
+test_records(const char *ta)
+{
+	const struct resolve_txt	*txt;
+	const struct resolve_mx		*mx;
+	const struct resolve_tlsa	*tlsa;
+	struct resolve_query		*q;
+	char				 err[256], name[128];
+	size_t				 n;
+
+	OK(resolve_configure(NULL, ta, err, sizeof err) == 0,
+	    "trust anchor configured");
+	q = resolve_query_start("_mta-sts.dane.test", RESOLVE_TXT, err,
+	    sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0, "TXT answered");
+	if (q != NULL) {
+		const char	*why;
+
+		txt = resolve_query_txt(q, &n);
+		EQ_INT(resolve_query_status(q, &why), RESOLVE_OK, "TXT ok");
+		if (resolve_query_status(q, NULL) != RESOLVE_OK)
+			printf("# %s\n", why);
+		EQ_INT(resolve_query_sec(q, NULL), RESOLVE_SECURE,
+		    "TXT secure");
+		OK(n == 1 && strcmp(txt[0].text,
+		    "v=STSv1; id=20261206T000000;") == 0, "TXT text");
+	}
+	resolve_query_free(q);
+	q = resolve_query_start("_smtp._tls.dane.test", RESOLVE_TXT, err,
+	    sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0,
+	    "TXT of two strings answered");
+	if (q != NULL) {
+		txt = resolve_query_txt(q, &n);
+		OK(n == 1 && strcmp(txt[0].text,
+		    "v=TLSRPTv1; rua=mailto:tlsrpt@dane.test") == 0,
+		    "two strings are joined");
+	}
+	resolve_query_free(q);
+	q = resolve_query_start("failover.dane.test", RESOLVE_MX, err,
+	    sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0, "MX answered");
+	if (q != NULL) {
+		mx = resolve_query_mx(q, &n);
+		OK(n == 4, "four MX records");
+		OK(n == 4 && mx[0].pref % 10 == 0 &&
+		    strstr(mx[0].host, ".dane.test") != NULL &&
+		    mx[0].host[strlen(mx[0].host) - 1] != '.',
+		    "MX host without the final dot");
+	}
+	resolve_query_free(q);
+	q = resolve_query_start("nomail.dane.test", RESOLVE_MX, err,
+	    sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0,
+	    "null MX answered");
+	if (q != NULL) {
+		mx = resolve_query_mx(q, &n);
+		OK(n == 1 && mx[0].pref == 0 && mx[0].host[0] == '\0',
+		    "null MX: the root, as \"\"");
+	}
+	resolve_query_free(q);
+	q = resolve_query_start("nosuch.dane.test", RESOLVE_TLSA, err,
+	    sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0 &&
+	    resolve_query_status(q, NULL) == RESOLVE_NONAME &&
+	    resolve_query_sec(q, NULL) == RESOLVE_SECURE,
+	    "no such name, proved by NSEC: secure");
+	resolve_query_free(q);
+	q = resolve_query_start("mx.plain.test", RESOLVE_TLSA, err,
+	    sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0 &&
+	    resolve_query_sec(q, NULL) == RESOLVE_INSECURE,
+	    "unsigned zone: insecure");
+	resolve_query_free(q);
+	snprintf(name, sizeof name, "_%s._tcp.ee-mx.dane.test",
+	    getenv("SMTPSCOPE_TEST_MX_PORT") != NULL ?
+	    getenv("SMTPSCOPE_TEST_MX_PORT") : "25");
+	q = resolve_query_start(name, RESOLVE_TLSA, err, sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0, "TLSA answered");
+	if (q != NULL) {
+		tlsa = resolve_query_tlsa(q, &n);
+		OK(n == 2 && tlsa[0].usage == 3 && (tlsa[0].len == 32 ||
+		    tlsa[0].len == 64), "two DANE-EE records, digests whole");
+		EQ_INT(resolve_query_sec(q, NULL), RESOLVE_SECURE,
+		    "TLSA secure");
+	}
+	resolve_query_free(q);
+	q = resolve_query_start("dane.test", RESOLVE_MX, err, sizeof err);
+	OK(q != NULL && resolve_query_wait(q, 5000, -1) == 0 &&
+	    resolve_query_status(q, NULL) == RESOLVE_NODATA,
+	    "no MX at the apex: no data");
+	resolve_query_free(q);
+	(void)resolve_configure(NULL, NULL, err, sizeof err);
+}
+
 int
 main(void)
 {
+	const char	*ta;
+
 	test_literal();
 	test_no_query();
 	test_port();
 	test_dial_literal();
+	if ((ta = getenv("SMTPSCOPE_TEST_DNS_TA")) != NULL)
+		test_records(ta);
 	return t_done();
 }

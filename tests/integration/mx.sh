@@ -1,0 +1,180 @@
+#!/bin/sh
+# mx://DOMAIN against a local signed DNS (tests/dns/lib.sh, Knot): MX
+# order and failover (refused, 421 greeting, silent), equal preferences,
+# implicit MX, null MX, and DANE: DANE-EE and DANE-TA matches, a
+# mismatch (a TLS error with --dane), PKIX usages, unsigned zones, bogus
+# answers.  The exchangers are the practice server (127.0.0.3) and
+# tests/dns/mx_peers.py; all use one port, given in the URL.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/dns/lib.sh"
+command -v python3 >/dev/null 2>&1 || skip_all "python3 is needed"
+command -v openssl >/dev/null 2>&1 || skip_all "openssl is needed"
+
+# A CA and a server certificate for *.dane.test and *.plain.test.
+C=$TMPD/certs
+mkdir -p "$C"
+{
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$C/ca.key" -out "$C/ca.pem" -days 30 \
+	    -subj "/CN=smtpscope test CA" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$C/leaf.key" -out "$C/leaf.csr" -subj "/CN=ee-mx.dane.test" &&
+	printf 'subjectAltName=DNS:*.dane.test,DNS:*.plain.test\nbasicConstraints=CA:FALSE\n' >"$C/ext" &&
+	openssl x509 -req -in "$C/leaf.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
+	    -CAcreateserial -days 30 -extfile "$C/ext" -out "$C/leaf.pem" &&
+	cat "$C/leaf.pem" "$C/ca.pem" >"$C/chain.pem"
+} >"$TMPD/openssl.log" 2>&1 || skip_all "openssl cannot make certificates"
+hex() { od -An -v -tx1 | tr -d ' \n'; }
+EE_SPKI_SHA256=$(openssl x509 -in "$C/leaf.pem" -pubkey -noout |
+    openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | hex)
+EE_CERT_SHA512=$(openssl x509 -in "$C/leaf.pem" -outform DER |
+    openssl dgst -sha512 -binary | hex)
+CA_CERT_SHA256=$(openssl x509 -in "$C/ca.pem" -outform DER |
+    openssl dgst -sha256 -binary | hex)
+
+# The good exchanger: the practice server with that chain, on 127.0.0.3.
+"$SMTPSCOPE" --serve 127.0.0.3:0 --cert "$C/chain.pem" --key "$C/leaf.key" \
+    >"$TMPD/practice.out" 2>"$TMPD/practice.err" </dev/null &
+PR_PID=$!
+stop_pr() { kill "$PR_PID" 2>/dev/null; wait "$PR_PID" 2>/dev/null; }
+on_exit stop_pr
+wait_for 20 grep -q '^listening on 127\.0\.0\.3:' "$TMPD/practice.out" ||
+	skip_all "cannot listen on 127.0.0.3: $(cat "$TMPD/practice.err")"
+PORT=$(sed -n 's/^listening on 127\.0\.0\.3:\([0-9]*\)$/\1/p' "$TMPD/practice.out")
+python3 "$top_srcdir/tests/dns/mx_peers.py" "$PORT" "$TMPD/peers" \
+    >"$TMPD/peers.log" 2>&1 &
+PEERS_PID=$!
+stop_peers() { kill "$PEERS_PID" 2>/dev/null; wait "$PEERS_PID" 2>/dev/null; }
+on_exit stop_peers
+wait_for 10 test -s "$TMPD/peers" ||
+	skip_all "cannot listen on 127.0.0.4/5: $(tail -1 "$TMPD/peers.log")"
+GOOD=127.0.0.3 BUSY=127.0.0.4 DROP=127.0.0.5 DEAD=127.0.0.2
+
+dns_zone dane.test "$top_srcdir/tests/dns/test.zone" signed
+dns_zone plain.test "$top_srcdir/tests/dns/plain.zone"
+dns_start || skip_all "$DNS_WHY"
+# shellcheck disable=SC2046
+set -- $(dns_args)
+DNS="$*"
+
+printf 'EHLO me.test\nQUIT\n' >"$TMPD/s.txt"
+printf 'EHLO me.test\nSTARTTLS\nEHLO me.test\nQUIT\n' >"$TMPD/tls.txt"
+# shellcheck disable=SC2086
+sc() { "$SMTPSCOPE" $DNS "$@"; }
+
+# --- MX order and failover ---
+check_run "failover: the fourth MX is used" 0 \
+    sc --timeout 1 --script "$TMPD/s.txt" "mx://failover.dane.test:$PORT"
+check_grep "the MX records are listed, DNSSEC secure" '^# failover\.dane\.test has 4 MX records \(looked up in [0-9]+ ms; DNSSEC: secure\)' "$TMPD/out"
+check_grep "each MX with its preference and address" '^# MX 30 drop\.dane\.test: 127\.0\.0\.5$' "$TMPD/out"
+check_grep "refused: said, and the next" '^# MX 10 dead\.dane\.test: connection refused .*; trying the next$' "$TMPD/out"
+check_grep "421 greeting: said, and the next" '^# MX 20 busy\.dane\.test: greeted with "421 4\.3\.2 busy\.dane\.test too busy, try later" \(try later: RFC 5321 3\.8\); trying the next$' "$TMPD/out"
+check_grep "silent: said, and the next" '^# MX 30 drop\.dane\.test: no answer from drop\.dane\.test port [0-9]+ within 1 s; trying the next$' "$TMPD/out"
+check_grep "the chosen MX is named" '^# using MX 40 good\.dane\.test \(127\.0\.0\.3\)$' "$TMPD/out"
+check_grep "the session goes on with it" '^S: 250-' "$TMPD/out"
+order=$(grep -o '^# trying MX [0-9]*' "$TMPD/out" | awk '{print $4}' | tr '\n' ' ')
+check "tried in order of preference ($order)" [ "$order" = "10 20 30 40 " ]
+
+check_run "every MX fails: exit 3" 3 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://allbad.dane.test:$PORT"
+check_grep "every MX fails: said in words" 'no mail exchanger of allbad\.dane\.test could be used \(2 tried\)' "$TMPD/err"
+
+seen=""
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	sc --timeout 2 --script "$TMPD/s.txt" "mx://equal.dane.test:$PORT" >"$TMPD/eq" 2>&1
+	seen="$seen $(sed -n 's/^# trying MX 10 \(good2*\)\.dane\.test$/\1/p' "$TMPD/eq" | head -1)"
+done
+case $seen in
+*good2*) case $seen in *"good "*|*good) ok "equal preferences: both come first sometimes";; *) not_ok "equal preferences shuffled"; diag "$seen";; esac ;;
+*) not_ok "equal preferences shuffled"; diag "$seen" ;;
+esac
+
+check_run "implicit MX: the address record" 0 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://implicit.dane.test:$PORT"
+check_grep "implicit MX: said" '^# implicit\.dane\.test has no MX: using the address record \(RFC 5321 5\.1; DNSSEC: secure\)' "$TMPD/out"
+check_grep "implicit MX: connected" '^S: 220 ' "$TMPD/out"
+
+check_run "null MX: exit 3, nothing connected" 3 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://nomail.dane.test:$PORT"
+check_grep "null MX: said in words" 'nomail\.dane\.test: this domain accepts no mail \(null MX "0 \.", RFC 7505\)' "$TMPD/err"
+check_nogrep "null MX: nothing tried" '^# trying|^S:' "$TMPD/out"
+
+check_run "no such domain: exit 3" 3 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://nosuch.dane.test:$PORT"
+check_grep "no such domain: said" 'no such domain: nosuch\.dane\.test' "$TMPD/err"
+
+# --- DANE ---
+check_run "DANE-EE match with --dane: no CA needed" 0 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://ee.dane.test:$PORT"
+check_grep "TLSA records listed" "^# TLSA _${PORT}\\._tcp\\.ee-mx\\.dane\\.test: 3 1 1 [0-9a-f]{32}\\.\\.\\. \\(DNSSEC: secure\\)" "$TMPD/out"
+check_grep "the SNI/verify name is the MX host" 'names: \*\.dane\.test' "$TMPD/out"
+check_grep "DANE-EE: which record matched" '^# TLS: DANE: matched TLSA 3 [01] [12] [0-9a-f]+\.\.\. \(DANE-EE: the server.s (public key|certificate); names and dates are not checked' "$TMPD/out"
+check_grep "PKIX failure does not matter under --dane" '^# TLS: verification: signed by an unknown authority \(the DANE match stands instead' "$TMPD/out"
+
+check_run "DANE-EE match without --dane: PKIX decides (exit 4)" 4 \
+    sc --timeout 2 --script "$TMPD/tls.txt" "mx://ee.dane.test:$PORT"
+check_run "without --dane, with the CA: fine" 0 \
+    sc --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://ee.dane.test:$PORT"
+check_grep "without --dane: the DANE result is still said" '^# TLS: DANE: matched TLSA 3 ' "$TMPD/out"
+check_grep "the name checked is the MX host" '^# TLS: verification: verified' "$TMPD/out"
+
+check_run "DANE-TA match with --dane" 0 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://ta.dane.test:$PORT"
+check_grep "DANE-TA: which record and certificate" '^# TLS: DANE: matched TLSA 2 0 1 [0-9a-f]+\.\.\. \(DANE-TA: certificate 1 of the chain is the anchor; the chain and the name ta-mx\.dane\.test verify\)' "$TMPD/out"
+
+check_run "DANE mismatch with --dane: exit 4" 4 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://bad.dane.test:$PORT"
+check_grep "mismatch: said in words" 'DANE: no TLSA record matched the server.s chain \(1 usable record\)' "$TMPD/err"
+n=$(grep -c '^C: EHLO' "$TMPD/out")
+check "mismatch: nothing sent after the failed handshake" [ "$n" -eq 1 ]
+printf 'EHLO me.test\nMAIL FROM:<a@me.test>\nQUIT\n' >"$TMPD/mail.txt"
+check_run "--dane with usable TLSA: no envelope before TLS (exit 4)" 4 \
+    sc --dane --timeout 2 --script "$TMPD/mail.txt" "mx://ee.dane.test:$PORT"
+check_grep "--dane: TLS required, said" '^# --dane: TLS is required now' "$TMPD/out"
+check_nogrep "--dane: MAIL never sent in plaintext" '^C: MAIL' "$TMPD/out"
+check_run "DANE mismatch without --dane: a warning, PKIX decides" 0 \
+    sc --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://bad.dane.test:$PORT"
+check_grep "mismatch without --dane: warned" '^# warning: DANE: no TLSA record matched' "$TMPD/out"
+
+check_run "PKIX-EE only: DANE does not apply, --dane falls back to PKIX" 0 \
+    sc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://pkix.dane.test:$PORT"
+check_grep "PKIX usages: said to be unusable" 'no usable TLSA record \(1 PKIX-TA/PKIX-EE, unusable for SMTP by RFC 7672 3\.1\.3' "$TMPD/out"
+
+check_run "MX in an unsigned zone: DANE does not apply" 0 \
+    sc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://plain.test:$PORT"
+check_grep "unsigned MX: said" 'the MX answer of plain\.test is not DNSSEC-secure \(insecure\): DANE does not apply' "$TMPD/out"
+check_run "signed MX, unsigned host: DANE does not apply" 0 \
+    sc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://insec.dane.test:$PORT"
+check_grep "unsigned TLSA: no DNSSEC" "TLSA _${PORT}\\._tcp\\.mx\\.plain\\.test: no DNSSEC: DANE does not apply" "$TMPD/out"
+
+# --dane without mx://: the host's own TLSA records.
+check_run "--dane on smtp://HOST: its TLSA records decide" 0 \
+    sc --dane --starttls --timeout 2 --script "$TMPD/s.txt" "smtp://ee-mx.dane.test:$PORT"
+check_grep "--dane on smtp://HOST: matched" '^# TLS: DANE: matched TLSA 3 ' "$TMPD/out"
+check_run "--dane on smtp://HOST, mismatch: exit 4" 4 \
+    sc --dane --starttls --timeout 2 --script "$TMPD/s.txt" "smtp://bad-mx.dane.test:$PORT"
+
+# A trust anchor that does not fit: every answer of dane.test is bogus.
+sed 's/ DS \([0-9]*\) / DS 1\1 /' "$DNS_TA" >"$TMPD/wrong.ds"
+check_run "bogus DNSSEC: exit 3 with the reason" 3 \
+    "$SMTPSCOPE" --dns "127.0.0.1:$DNS_PORT" --dns-trust-anchor "$TMPD/wrong.ds" \
+    --timeout 2 --script "$TMPD/s.txt" "mx://ee.dane.test:$PORT"
+check_grep "bogus: said in words" 'cannot look up the MX records of ee\.dane\.test: DNSSEC validation failed \(bogus\)' "$TMPD/err"
+
+# --- options ---
+check_run "--dns with a bad address: usage error" 2 \
+    "$SMTPSCOPE" --dns nowhere --script "$TMPD/s.txt" "mx://ee.dane.test"
+check_grep "--dns bad: said" "bad DNS server 'nowhere'" "$TMPD/err"
+check_run "--dns-trust-anchor missing file: usage error" 2 \
+    "$SMTPSCOPE" --dns-trust-anchor "$TMPD/none" --script "$TMPD/s.txt" "mx://ee.dane.test"
+check_run "mx:// with a port and --dns picks the server (env unset)" 0 \
+    env -u SMTPSCOPE_DNS_SERVER "$SMTPSCOPE" $DNS --timeout 2 --script "$TMPD/s.txt" "mx://implicit.dane.test:$PORT"
+
+# The resolver's record API (TXT for MTA-STS and TLS-RPT, MX, TLSA).
+if [ -x "${top_builddir:-.}/tests/unit/test_resolve" ]; then
+	SMTPSCOPE_TEST_DNS_TA=$DNS_TA SMTPSCOPE_TEST_MX_PORT=$PORT "${top_builddir:-.}/tests/unit/test_resolve" >"$TMPD/unit.out" 2>&1
+	check "resolver record queries against the test zone" [ $? -eq 0 ]
+	grep '^not ok' "$TMPD/unit.out" | sed 's/^/# /'
+fi
+
+done_testing

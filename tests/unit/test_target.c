@@ -1,0 +1,88 @@
+/*
+ * test_target.c: :connect's target parser: every scheme with its default
+ * port, HOST[:PORT], "HOST PORT", [ADDR6]:PORT, socket paths, a domain
+ * alone as mx://, and what is refused.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpscope/target.h"
+
+#include "t.h"
+
+static struct target	t;
+static char		err[512];
+
+static int
+parse(const char *a, const char *b)
+{
+	char	*argv[2];
+
+	argv[0] = (char *)a;
+	argv[1] = (char *)b;
+	target_free(&t);
+	err[0] = '\0';
+	return target_parse(b != NULL ? 2 : 1, argv, &t, err, sizeof err);
+}
+
+int
+main(void)
+{
+	EQ_INT(parse("smtp://mail.example.org", NULL), 0, "smtp://");
+	EQ_STR(t.host, "mail.example.org", "smtp://: host");
+	EQ_STR(t.port, "25", "smtp://: port 25");
+	OK(!t.mx && !t.implicit_tls, "smtp://: plain");
+	EQ_INT(parse("smtps://mail.example.org:4465", NULL), 0, "smtps://");
+	EQ_STR(t.port, "4465", "smtps://: the port given");
+	OK(t.implicit_tls, "smtps://: implicit TLS");
+	EQ_INT(parse("submission://mail.example.org", NULL), 0, "submission");
+	EQ_STR(t.port, "587", "submission://: 587");
+	OK(t.require_tls, "submission://: TLS required");
+	EQ_INT(parse("LMTP://127.0.0.1", NULL), 0, "lmtp://, any case");
+	EQ_STR(t.port, "24", "lmtp://: 24");
+	OK(t.lmtp, "lmtp://: LMTP");
+	EQ_INT(parse("mx://example.org:2525", NULL), 0, "mx://");
+	OK(t.mx, "mx://: mx");
+	EQ_STR(t.port, "2525", "mx://: the port given");
+	EQ_INT(parse("lmtp:///run/lmtp.sock", NULL), 0, "a socket path");
+	EQ_STR(t.unix_path, "/run/lmtp.sock", "the socket path");
+	OK(t.lmtp, "lmtp socket: LMTP");
+
+	EQ_INT(parse("example.org", NULL), 0, "a domain alone");
+	OK(t.mx, "a domain alone: mx://");
+	EQ_STR(t.port, "25", "a domain alone: port 25");
+	EQ_INT(parse("example.org:25", NULL), 0, "a name with a port");
+	OK(!t.mx, "a name with a port: that host");
+	EQ_INT(parse("example.org", "2525"), 0, "HOST PORT");
+	OK(!t.mx, "HOST PORT: that host");
+	EQ_STR(t.port, "2525", "HOST PORT: the port");
+	EQ_INT(parse("192.0.2.1", NULL), 0, "an address");
+	OK(!t.mx, "an address: not a domain");
+	EQ_INT(parse("localhost", NULL), 0, "a name without a dot");
+	OK(!t.mx, "no dot: a host");
+	EQ_INT(parse("[2001:db8::1]:2525", NULL), 0, "[ADDR6]:PORT");
+	EQ_STR(t.host, "2001:db8::1", "[ADDR6]: the address");
+	EQ_STR(t.port, "2525", "[ADDR6]:PORT: the port");
+	OK(!t.mx, "[ADDR6]: not a domain");
+	EQ_INT(parse("2001:db8::1", NULL), 0, "a bare IPv6 address");
+	OK(!t.mx, "a bare IPv6 address: a host");
+	EQ_INT(parse("user@mail.example.org:26", NULL), 0, "user@host");
+	EQ_STR(t.host, "mail.example.org", "user@host: the host");
+
+	EQ_INT(parse("gopher://x", NULL), -1, "unknown scheme refused");
+	OK(strstr(err, "unknown URL scheme") != NULL, "unknown scheme: said");
+	EQ_INT(parse("smtp://x", "25"), -1, "URL and a port refused");
+	EQ_INT(parse("mail.example.org:0", NULL), -1, "port 0 refused");
+	EQ_INT(parse("mail.example.org:99999", NULL), -1, "port too big");
+	EQ_INT(parse("mail.example.org:2x", NULL), -1, "port not a number");
+	EQ_INT(parse("[2001:db8::1", NULL), -1, "a missing ] refused");
+	EQ_INT(parse("smtps:///run/x", NULL), -1, "smtps:// socket refused");
+	EQ_INT(parse("smtp:///", NULL), -1, "no socket path refused");
+	EQ_INT(parse(":25", NULL), -1, "no host refused");
+	OK(strstr(err, "no host") != NULL, "no host: said");
+	target_free(&t);
+	return t_done();
+}
