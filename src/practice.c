@@ -397,7 +397,13 @@ practice_pollfds(struct practice *p, struct pollfd *pfd, size_t max)
 		s = p->sess[i];
 		pfd[n].fd = conn_fd(s->c);
 		pfd[n].events = conn_events(s->c);
-		if (!s->handshaking && practice_out_queued(s) > OUT_QUEUE_SOFT)
+		/*
+		 * Too much unread: stop reading, except from a session that is
+		 * closing, whose input is read and dropped so that a client
+		 * blocked writing to us gets to read its last replies.
+		 */
+		if (!s->handshaking && !s->close_after &&
+		    practice_out_queued(s) > OUT_QUEUE_SOFT)
 			pfd[n].events &= ~POLLIN;
 		pfd[n++].revents = 0;
 	}

@@ -41,6 +41,12 @@ struct transcript;
 #define OUT_QUEUE_MAX		(1024 * 1024)
 /* Hand replies to the kernel in the middle of a read past this size. */
 #define OUT_FLUSH_AT		(64 * 1024)
+/*
+ * Reading stopped and the client took none of its replies for this long:
+ * it is writing without reading (its own writes then block on us, so the
+ * queue never reaches OUT_QUEUE_MAX).  It is flooding.
+ */
+#define FLOOD_STALL_MS		2000
 #define FLOOD_REPLY		"421 4.7.0 Too much pipelined input without " \
 				"reading replies, closing"
 #define GREYLIST_MAX		4096
@@ -133,6 +139,12 @@ struct psess {
 	long long	 last;		/* last activity, for the idle timer */
 	long long	 start;		/* for the longest session */
 	long long	 linger_until;	/* closing: give up on the replies */
+	/*
+	 * Reading stopped (replies past OUT_QUEUE_SOFT) since this time with
+	 * stall_queued octets queued and none taken since; 0: not stalled.
+	 */
+	long long	 stall_since;
+	size_t		 stall_queued;
 	int		 auth_fail;
 	int		 close_after;	/* close once the replies are out */
 	int		 drain;		/* closing: FIN first, then drain input */

@@ -312,6 +312,31 @@ sess_expire(struct psess *s, const char *why)
 }
 
 /*
+ * A client that writes commands without reading the replies stops our
+ * reading once OUT_QUEUE_SOFT are queued; its writes then block, so it
+ * may never push the queue to OUT_QUEUE_MAX.  When it has taken none of
+ * its replies for FLOOD_STALL_MS, it is flooding all the same.
+ */
+static void
+sess_stall(struct psess *s, long long now)
+{
+	size_t	q;
+
+	q = practice_out_queued(s);
+	if (s->close_after || s->handshaking || q <= OUT_QUEUE_SOFT) {
+		s->stall_since = 0;
+		return;
+	}
+	if (s->stall_since == 0 || q < s->stall_queued) {
+		s->stall_since = now;
+		s->stall_queued = q;
+	} else if (now - s->stall_since >= FLOOD_STALL_MS) {
+		s->stall_since = 0;
+		flooded(s);
+	}
+}
+
+/*
  * Release delayed replies; close sessions idle too long or open too long
  * (every complete line resets the idle timer, so a client that drips a
  * line at a time meets the second), and closing ones that never take
@@ -330,6 +355,7 @@ practice_sess_timers(struct psess *s, long long now)
 	}
 	if (s->dead)
 		return;
+	sess_stall(s, now);
 	if (s->close_after && s->linger_until == 0)
 		s->linger_until = now + LINGER_MS;
 	if (s->linger_until != 0 && now >= s->linger_until) {
@@ -360,5 +386,7 @@ practice_sess_next(const struct psess *s)
 		t = s->hold_until;
 	if (s->linger_until != 0 && s->linger_until < t)
 		t = s->linger_until;
+	if (s->stall_since != 0 && s->stall_since + FLOOD_STALL_MS < t)
+		t = s->stall_since + FLOOD_STALL_MS;
 	return (t);
 }

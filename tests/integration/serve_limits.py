@@ -369,6 +369,24 @@ def smaller(port, pid):
             last = line.decode("latin-1").strip()
         return last.startswith("421 4.7.0 Too much pipelined"), last
 
+    def flood_slow():
+        # The same flood in small writes: each read of ours yields little,
+        # so the queue stops our reading before it reaches the flood limit
+        # and the client's own writes block.  It still gets the 421.
+        s, f = session()
+        s.settimeout(15)
+        # 4 MB: more than the kernel buffers between us hold.
+        line = b"HELP\r\n" * 1000
+        for _ in range(700):
+            s.sendall(line)
+        last = ""
+        while True:
+            line = f.readline()
+            if not line:
+                break
+            last = line.decode("latin-1").strip()
+        return last.startswith("421 4.7.0 Too much pipelined"), last
+
     def utf8():
         s, f = session()
         m = envelope(s, f, b"\xff\xfeu@example.com", b" SMTPUTF8")[0]
@@ -410,6 +428,7 @@ def smaller(port, pid):
 
     for name, fn in [("bdat_long", bdat_long), ("bdat_998", bdat_998),
                      ("greylist", greylist), ("flood_421", flood),
+                     ("flood_slow", flood_slow),
                      ("utf8", utf8), ("ehlo", ehlo), ("bare_lf", bare_lf),
                      ("auth", auth)]:
         run(name, fn)

@@ -205,13 +205,14 @@ serve small -- --serve-max-per-addr 1000
 check "server started for the smaller points" test -n "$PORT"
 ATTACK_ARGS=
 attack small smaller
-for item in bdat_long bdat_998 greylist flood_421 utf8 ehlo bare_lf auth \
+for item in bdat_long bdat_998 greylist flood_421 flood_slow utf8 ehlo bare_lf auth \
     fresh; do
 	case $item in
 	bdat_long) what="a BDAT chunk of 10000 octets without LF is answered (550)" ;;
 	bdat_998) what="BDAT content is held to 998-octet lines" ;;
 	greylist) what="one address filling the greylist keeps another's entry" ;;
 	flood_421) what="the 421 for a pipelining flood reaches the client" ;;
+	flood_slow) what="the 421 reaches a flooding client whose writes block" ;;
 	utf8) what="invalid UTF-8 under SMTPUTF8 gets 553 5.6.7" ;;
 	ehlo) what="the EHLO argument is not echoed raw" ;;
 	bare_lf) what="a command ended by a bare LF gets 500" ;;
