@@ -131,6 +131,7 @@ lint(struct isess *s, const char *line, size_t len)
 {
 	const struct lint_warning	*w[8];
 	struct lint_ctx			 lc;
+	enum verb			 v;
 	size_t				 n, i;
 
 	memset(&lc, 0, sizeof lc);
@@ -142,6 +143,14 @@ lint(struct isess *s, const char *line, size_t len)
 	lc.nrcpt = s->ph.nrcpt;
 	lc.quit = s->ph.phase == PHASE_QUIT;
 	lc.pending = s->npend;
+	/* A pipelining client's RCPT and DATA follow a MAIL still due. */
+	for (i = 0; i < s->npend; i++) {
+		v = (enum verb)s->pend[(s->pend_head + i) % ISESS_PENDING_MAX];
+		if (v == VERB_MAIL)
+			lc.mail_pending = 1;
+		else if (v == VERB_RCPT)
+			lc.rcpt_pending = 1;
+	}
 	if (s->have_caps) {
 		lc.caps = s->caps.flags;
 		lc.size_max = s->caps.size_max;
@@ -227,24 +236,32 @@ ic_client_line(void *arg, const char *line, size_t len, unsigned int flags)
 {
 	struct isess			*s = arg;
 	char				*desc;
+	uint32_t			 tf;
 	int				 secret;
 
 	if (s->dead)
 		return;
 	s->client_ms = intercept_now_ms();
+	/* A cut line in an AUTH exchange may be (part of) a secret. */
+	tf = s->auth || verb_of(line, len) == VERB_AUTH ? TL_SECRET : 0;
 	if (flags & LINE_TRUNCATED) {
-		transcript_add(&s->t, TDIR_C, line, len, flags, NULL);
+		transcript_add(&s->t, TDIR_C, line, len, flags | tf, NULL);
 		ic_end421(s, "a client line is over 8192 octets: limit hit");
 		return;
 	}
 	if (flags & LINE_PARTIAL) {
-		transcript_add(&s->t, TDIR_C, line, len, flags, NULL);
+		transcript_add(&s->t, TDIR_C, line, len, flags | tf, NULL);
 		ic_note(s, TDIR_INFO, "relay: the client closed in the middle "
 		    "of a line; it is not relayed");
 		return;
 	}
+	/*
+	 * A line sent in an AUTH exchange before the upstream asked for
+	 * it (334) waits for that reply: then it is known to be an answer
+	 * (masked by its place) or, after 235/535, a command.
+	 */
 	if (s->ust != UP_READY || s->nheld > 0 || s->c_hs ||
-	    s->hcmd != NULL) {
+	    s->hcmd != NULL || (s->auth && !s->auth_answer)) {
 		hold(s, line, len, flags);
 		return;
 	}
@@ -323,10 +340,20 @@ client_command(struct isess *s, const char *line, size_t len,
 		free(s->last_ehlo);
 		s->last_ehlo = xstrndup(line, len);
 		break;
+	case VERB_BDAT:
+		/*
+		 * CHUNKING is never offered: the relay reads lines, and the
+		 * chunk that follows would be taken for commands.  Better
+		 * no message than a different one.
+		 */
+		ic_note(s, TDIR_WARN, "the client sent BDAT though the relay "
+		    "did not offer CHUNKING; its chunk cannot be relayed line "
+		    "by line (RFC 3030 2)");
+		ic_end421(s, "BDAT without CHUNKING offered: not relayed");
+		return;
 	case VERB_MAIL:
 	case VERB_RCPT:
 	case VERB_DATA:
-	case VERB_BDAT:
 		if (!s->u_tls && p->up_require_tls && !p->allow_plaintext) {
 			ic_note(s, TDIR_WARN, "not relayed: the upstream leg "
 			    "must be TLS (submission://) and is not");
@@ -352,7 +379,7 @@ ic_release_held(struct isess *s)
 	char		*line;
 
 	while (s->nheld > 0 && !s->dead && s->ust == UP_READY && !s->c_hs &&
-	    s->hcmd == NULL) {
+	    s->hcmd == NULL && !(s->auth && !s->auth_answer)) {
 		memcpy(hdr, s->held.data + off, sizeof hdr);
 		line = s->held.data + off + sizeof hdr;
 		off += sizeof hdr + hdr[0];
@@ -458,6 +485,7 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 			s->auth_answer = 1;
 		else
 			s->auth = s->auth_answer = 0;
+		ic_release_held(s);
 		break;
 	case VERB_DOT:
 		if (r->code / 100 == 2) {

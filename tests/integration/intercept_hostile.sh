@@ -139,6 +139,83 @@ check "position: both later answers masked (a repeated Username: too)" \
 check_nogrep "position: the password appears in no form" \
     'hunter2pw|aHVudGVyMnB3' "$TMPD/mirror.out"
 
+# Clients that do not wait: AUTH answers sent with the AUTH (before any
+# 334), an answer cut by a close, MAIL/RCPT/DATA in one packet, and BDAT
+# though CHUNKING was never offered.
+icpt fast 127.0.0.1:0 --timeout 5 "$UP" ||
+    { not_ok "fast interceptor came up"; done_testing; }
+cat >"$TMPD/fast.py" <<'PYEOF'
+import base64, socket, sys, time
+mode, port = sys.argv[1], int(sys.argv[2])
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+f = s.makefile("rb")
+def reply():
+    while True:
+        l = f.readline()
+        if len(l) < 4 or l[3:4] != b"-":
+            return l.decode().strip()
+reply()
+s.sendall(b"EHLO fast.test\r\n")
+reply()
+if mode == "auth":
+    s.sendall(b"AUTH LOGIN\r\n" + base64.b64encode(b"demo") + b"\r\n" +
+              base64.b64encode(b"demo") + b"\r\n")
+    for i in range(3):
+        print(reply())
+    s.sendall(b"MAIL FROM:<a@b.test>\r\nRCPT TO:<you@practice.test>\r\n"
+              b"DATA\r\n")
+    for i in range(3):
+        print(reply())
+    s.sendall(b"Subject: fast\r\n\r\nhi\r\n.\r\nQUIT\r\n")
+    print(reply())
+    print(reply())
+elif mode == "cut":
+    s.sendall(b"AUTH LOGIN\r\n")
+    reply()
+    s.sendall(base64.b64encode(b"demo") + b"\r\n")
+    reply()
+    s.sendall(base64.b64encode(b"cutsecretpw"))
+    time.sleep(0.5)
+elif mode == "bdat":
+    s.sendall(b"MAIL FROM:<a@b.test>\r\n")
+    reply()
+    s.sendall(b"RCPT TO:<you@practice.test>\r\n")
+    reply()
+    body = b"Subject: chunk\r\n\r\nRSET\r\n"
+    s.sendall(b"BDAT %d LAST\r\n" % len(body) + body)
+    print(reply())
+PYEOF
+python3 "$TMPD/fast.py" auth "$IPORT" >"$TMPD/fast-auth.cl" 2>&1
+check_grep "early AUTH answers: the exchange went through" '^235 ' \
+    "$TMPD/fast-auth.cl"
+check_grep "early AUTH answers: QUIT answered 221" '^221 ' "$TMPD/fast-auth.cl"
+check_grep "early AUTH answers: the user decoded" \
+    "C: ZGVtbw==  \(user 'demo'\)" "$TMPD/fast.out"
+check_grep "early AUTH answers: the password masked" \
+    '^\[1\] C: \*\*\*\*\*\*\*\*$' "$TMPD/fast.out"
+check_grep "early AUTH answers: QUIT is a command again" '^\[1\] C: QUIT$' \
+    "$TMPD/fast.out"
+check_grep "pipelined MAIL/RCPT/DATA: relayed" '^\[1\] S: 354' "$TMPD/fast.out"
+check_nogrep "pipelined MAIL/RCPT/DATA: no warning of a missing MAIL or RCPT" \
+    'RCPT before an accepted MAIL|DATA with no accepted recipient' \
+    "$TMPD/fast.out"
+check_nogrep "early AUTH answers: no 421 after the 221" \
+    '^\[1\] .*421 4\.4\.2' "$TMPD/fast.out"
+python3 "$TMPD/fast.py" cut "$IPORT" >/dev/null 2>&1
+wait_for 10 grep -q '^\[2\] # relay: session ended' "$TMPD/fast.out"
+check_grep "AUTH answer cut by a close: noted" \
+    '^\[2\] # relay: the client closed in the middle' "$TMPD/fast.out"
+check_nogrep "AUTH answer cut by a close: the secret is masked" \
+    "$(printf cutsecretpw | base64)" "$TMPD/fast.out"
+python3 "$TMPD/fast.py" bdat "$IPORT" >"$TMPD/fast-bdat.cl" 2>&1
+check_grep "BDAT without CHUNKING: the client gets 421" \
+    '^421 4\.4\.2 smtpscope: BDAT' "$TMPD/fast-bdat.cl"
+wait_for 10 grep -q '^\[3\] # relay: session ended' "$TMPD/fast.out"
+check_nogrep "BDAT without CHUNKING: its chunk is not taken for commands" \
+    '^\[3\] C: RSET' "$TMPD/fast.out"
+check_grep "BDAT without CHUNKING: said why" \
+    'sent BDAT though the relay did not offer CHUNKING' "$TMPD/fast.out"
+
 # The session cap: past it, a 421 at once and a note in the next session.
 icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 2 "$UP" ||
     { not_ok "capped interceptor came up"; done_testing; }
