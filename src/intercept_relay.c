@@ -204,7 +204,10 @@ client_auth(struct isess *s, const char *line, size_t len,
 	ir = i < len ? line + i : NULL;
 	snprintf(s->mech, sizeof s->mech, "%.*s", (int)(mlen < 31 ? mlen : 31),
 	    m);
-	if (ir != NULL) {
+	if (ir != NULL && !auth_answer_secret(s->mech, 0, ir, len - i)) {
+		/* LOGIN's user name said at once: decoded beside it. */
+		shown = auth_describe(s->mech, 0, ir, len - i);
+	} else if (ir != NULL) {
 		desc = auth_describe(s->mech, 0, ir, len - i);
 		shown = xprintf("AUTH %s %s", s->mech, desc);
 		free(desc);

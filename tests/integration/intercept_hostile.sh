@@ -176,6 +176,13 @@ elif mode == "cut":
     reply()
     s.sendall(base64.b64encode(b"cutsecretpw"))
     time.sleep(0.5)
+elif mode == "loginir":
+    s.sendall(b"AUTH LOGIN " + base64.b64encode(b"demo") + b"\r\n")
+    reply()
+    s.sendall(base64.b64encode(b"demo") + b"\r\n")
+    print(reply())
+    s.sendall(b"QUIT\r\n")
+    print(reply())
 elif mode == "bdat":
     s.sendall(b"MAIL FROM:<a@b.test>\r\n")
     reply()
@@ -207,12 +214,19 @@ check_grep "AUTH answer cut by a close: noted" \
     '^\[2\] # relay: the client closed in the middle' "$TMPD/fast.out"
 check_nogrep "AUTH answer cut by a close: the secret is masked" \
     "$(printf cutsecretpw | base64)" "$TMPD/fast.out"
+python3 "$TMPD/fast.py" loginir "$IPORT" >"$TMPD/fast-ir.cl" 2>&1
+check_grep "AUTH LOGIN with the user at once: accepted" '^235 ' \
+    "$TMPD/fast-ir.cl"
+check_grep "AUTH LOGIN with the user at once: the command shown, user decoded" \
+    "^\\[3\\] C: AUTH LOGIN ZGVtbw==  \\(user 'demo'\\)" "$TMPD/fast.out"
+check_grep "AUTH LOGIN with the user at once: the password masked" \
+    '^\[3\] C: \*\*\*\*\*\*\*\*$' "$TMPD/fast.out"
 python3 "$TMPD/fast.py" bdat "$IPORT" >"$TMPD/fast-bdat.cl" 2>&1
 check_grep "BDAT without CHUNKING: the client gets 421" \
     '^421 4\.4\.2 smtpscope: BDAT' "$TMPD/fast-bdat.cl"
-wait_for 10 grep -q '^\[3\] # relay: session ended' "$TMPD/fast.out"
+wait_for 10 grep -q '^\[4\] # relay: session ended' "$TMPD/fast.out"
 check_nogrep "BDAT without CHUNKING: its chunk is not taken for commands" \
-    '^\[3\] C: RSET' "$TMPD/fast.out"
+    '^\[4\] C: RSET' "$TMPD/fast.out"
 check_grep "BDAT without CHUNKING: said why" \
     'sent BDAT though the relay did not offer CHUNKING' "$TMPD/fast.out"
 
