@@ -180,6 +180,7 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 	struct ui_params	 up;
 	size_t			 max, n;
 	char			 err[512], listen[128], upstream[300];
+	char			 line[600];
 	int			 t, rc, tty;
 
 	memset(&out, 0, sizeof out);
@@ -218,6 +219,16 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 	    intercept_port(ic));
 	snprintf(upstream, sizeof upstream, "%s port %s", ip->up_host,
 	    ip->up_port);
+	/*
+	 * Given on purpose, but worth a word: whoever reaches the port is
+	 * relayed, and the logins of their applications are read here.
+	 */
+	if (!intercept_loopback(ic)) {
+		snprintf(line, sizeof line, "smtpscope: warning: %s is not "
+		    "a loopback address: other hosts can connect and are "
+		    "relayed to %s", listen, upstream);
+		(tty ? ui_classroom_log : icpt_stderr)(NULL, line);
+	}
 	if (tty) {
 		memset(&up, 0, sizeof up);
 		up.no_color = o->no_color;

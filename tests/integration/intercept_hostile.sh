@@ -230,6 +230,21 @@ check_nogrep "BDAT without CHUNKING: its chunk is not taken for commands" \
 check_grep "BDAT without CHUNKING: said why" \
     'sent BDAT though the relay did not offer CHUNKING' "$TMPD/fast.out"
 
+# Loopback unless asked: an address that is not loopback is taken, with a
+# warning (the interceptor is stopped as soon as it has said so).
+icpt lo '[::1]:0' "$UP" || true
+check_nogrep "[::1]: no warning about other hosts" 'not a loopback' \
+    "$TMPD/lo.err"
+"$SMTPSCOPE" --intercept 0.0.0.0:0 "$UP" >"$TMPD/any.out" 2>"$TMPD/any.err" &
+p1=$!
+wait_for 10 grep -q 'not a loopback' "$TMPD/any.err"
+kill "$p1"
+wait "$p1"
+check_grep "0.0.0.0: other hosts can connect, said" \
+    '^smtpscope: warning: 0\.0\.0\.0:[0-9]* is not a loopback address' \
+    "$TMPD/any.err"
+check_nogrep "127.0.0.1: no warning" 'not a loopback' "$TMPD/main.err"
+
 # The session cap: past it, a 421 at once and a note in the next session.
 icpt cap 127.0.0.1:0 --intercept-max-sessions 1 --intercept-idle 2 "$UP" ||
     { not_ok "capped interceptor came up"; done_testing; }
