@@ -94,6 +94,9 @@ check_grep "python: upstream replies shown" '^\[1\] S: 250-smtpscope.test' \
     "$TMPD/py.out"
 check_grep "python: the client's handshake" 'client leg: handshake done: TLS' \
     "$TMPD/py.out"
+check_grep "python: no SNI, so the certificate is for the address" \
+    'our certificate: CN=127\.0\.0\.1 \(for the address: the client sent no name\)' \
+    "$TMPD/py.out"
 check_grep "python: the upstream's handshake, verified" \
     'upstream leg: verification: verified' "$TMPD/py.out"
 check_grep "python: the legs are compared" 'both legs use|the legs differ' \
