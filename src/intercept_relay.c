@@ -604,10 +604,26 @@ isess_release(struct isess *s, const char *text, char *err, size_t errlen)
 	int	 code;
 
 	if (s->hcmd != NULL) {
+		/*
+		 * The relay can stand in for a reply that ends the command,
+		 * not one that begins an exchange the upstream never began
+		 * (354, 334) or a TLS handshake (220 to STARTTLS).
+		 */
+		code = text != NULL ? typed_reply(text) : 0;
+		if (code / 100 == 3 || (code / 100 == 2 && verb_of(s->hcmd,
+		    s->hcmd_len) == VERB_STARTTLS)) {
+			snprintf(err, errlen, "a %d reply would begin %s that "
+			    "smtpscope cannot take over: answer with %s, or send "
+			    "the command on", code, code / 100 == 3 ? "an "
+			    "exchange the upstream never began" : "a TLS "
+			    "handshake", code / 100 == 3 ? "2xx, 4xx or 5xx" :
+			    "4xx or 5xx");
+			return -1;
+		}
 		line = s->hcmd;
 		len = s->hcmd_len;
 		s->hcmd = NULL;
-		if (text != NULL && (code = typed_reply(text)) != 0) {
+		if (code != 0) {
 			transcript_add_verb(&s->t, TDIR_C, line, len,
 			    s->hcmd_flags & LINE_FAULTS, NULL,
 			    verb_of(line, len));
