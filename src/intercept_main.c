@@ -164,6 +164,12 @@ intercept_open_ca(char *err, size_t errlen, void (*say)(void *,
 		    "/usr/local/share/ca-certificates/smtpscope-intercept.crt "
 		    "&& update-ca-certificates", cert);
 		say(NULL, line);
+	} else if (ca != NULL) {
+		/* Days later, where the file to trust is, in one line. */
+		snprintf(line, sizeof line, "smtpscope: --intercept issues "
+		    "client certificates from the local CA %s (the "
+		    "application must trust it)", cert);
+		say(NULL, line);
 	}
 	free(cert);
 	free(key);

@@ -132,6 +132,8 @@ check_rc "swaks: exit 0" 0
 check_nogrep "swaks: the CA is not made again" 'made a local CA' \
     "$TMPD/swaks.err"
 check "swaks: the CA file is unchanged" [ "$(cksum <"$CA")" = "$sum1" ]
+check_grep "swaks: the CA in use is named in one line" \
+    "issues client certificates from the local CA $CA" "$TMPD/swaks.err"
 check_grep "swaks: AUTH LOGIN user name decoded" \
     "C: [A-Za-z0-9+/=]+  \(user '$PF_USER'\)" "$TMPD/swaks.out"
 check_grep "swaks: the password masked" '^\[1\] C: \*\*\*\*\*\*\*\*$' \
