@@ -63,6 +63,7 @@ struct isess {
 	size_t			 pend_head, npend;
 	int			 in_reply;	/* lines of a reply so far */
 	int			 data;		/* the client sends content */
+	int			 data_wait;	/* DATA sent, its reply due */
 	int			 auth;		/* an AUTH exchange runs */
 	int			 auth_answer;	/* the next line answers 334 */
 	int			 auth_n;

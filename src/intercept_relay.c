@@ -261,10 +261,12 @@ ic_client_line(void *arg, const char *line, size_t len, unsigned int flags)
 	/*
 	 * A line sent in an AUTH exchange before the upstream asked for
 	 * it (334) waits for that reply: then it is known to be an answer
-	 * (masked by its place) or, after 235/535, a command.
+	 * (masked by its place) or, after 235/535, a command.  So does
+	 * one sent after DATA before its 354: content, or after a 5xx a
+	 * command, as the upstream will read it.
 	 */
 	if (s->ust != UP_READY || s->nheld > 0 || s->c_hs ||
-	    s->hcmd != NULL || (s->auth && !s->auth_answer)) {
+	    s->hcmd != NULL || (s->auth && !s->auth_answer) || s->data_wait) {
 		hold(s, line, len, flags);
 		return;
 	}
@@ -370,7 +372,8 @@ client_command(struct isess *s, const char *line, size_t len,
 	}
 	phase_on_command(&s->ph, v);
 	ic_to_up(s, line, len, flags);
-	(void)push_verb(s, v);
+	if (push_verb(s, v) == 0 && v == VERB_DATA)
+		s->data_wait = 1;
 }
 
 /* Relay held client lines now that the upstream is ready. */
@@ -382,7 +385,8 @@ ic_release_held(struct isess *s)
 	char		*line;
 
 	while (s->nheld > 0 && !s->dead && s->ust == UP_READY && !s->c_hs &&
-	    s->hcmd == NULL && !(s->auth && !s->auth_answer)) {
+	    s->hcmd == NULL && !(s->auth && !s->auth_answer) &&
+	    !s->data_wait) {
 		memcpy(hdr, s->held.data + off, sizeof hdr);
 		line = s->held.data + off + sizeof hdr;
 		off += sizeof hdr + hdr[0];
@@ -479,8 +483,10 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 		ic_up_ready(s);
 		return;
 	case VERB_DATA:
+		s->data_wait = 0;
 		if (r->code == 354)
 			s->data = 1;
+		ic_release_held(s);
 		break;
 	case VERB_AUTH:
 	case VERB_ANSWER:

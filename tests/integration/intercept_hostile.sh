@@ -183,6 +183,11 @@ elif mode == "loginir":
     print(reply())
     s.sendall(b"QUIT\r\n")
     print(reply())
+elif mode == "pdata":
+    s.sendall(b"MAIL FROM:<a@b.test>\r\nRCPT TO:<you@practice.test>\r\n"
+              b"DATA\r\nSubject: p\r\n\r\nQUIT\r\n.\r\nQUIT\r\n")
+    for i in range(5):
+        print(reply())
 elif mode == "bdat":
     s.sendall(b"MAIL FROM:<a@b.test>\r\n")
     reply()
@@ -229,6 +234,15 @@ check_nogrep "BDAT without CHUNKING: its chunk is not taken for commands" \
     '^\[4\] C: RSET' "$TMPD/fast.out"
 check_grep "BDAT without CHUNKING: said why" \
     'sent BDAT though the relay did not offer CHUNKING' "$TMPD/fast.out"
+python3 "$TMPD/fast.py" pdata "$IPORT" >"$TMPD/fast-pdata.cl" 2>&1
+check_grep "content sent with DATA before its 354: delivered" '^250 2\.6\.0' \
+    "$TMPD/fast-pdata.cl"
+wait_for 10 grep -q '^\[5\] # relay: session ended' "$TMPD/fast.out"
+sed -n '/^\[5\] S: 354/,$p' "$TMPD/fast.out" >"$TMPD/fast-pdata.after"
+check_grep "content sent with DATA before its 354: shown as content after it" \
+    '^\[5\] C: Subject: p' "$TMPD/fast-pdata.after"
+check_nogrep "content sent with DATA before its 354: its QUIT line is content" \
+    '^\[5\] # warning: A command after QUIT' "$TMPD/fast.out"
 
 # Loopback unless asked: an address that is not loopback is taken, with a
 # warning (the interceptor is stopped as soon as it has said so).
