@@ -14,6 +14,7 @@
 
 #include "smtpscope/auth.h"
 #include "smtpscope/conn.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/lint.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/xmalloc.h"
@@ -512,6 +513,27 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 	}
 }
 
+/*
+ * The likely cause of the failure just relayed, noted as a session by
+ * hand notes it, so the printed transcript and saved files carry it.
+ */
+static void
+diagnose(struct isess *s)
+{
+	struct buf	d;
+	size_t		i;
+
+	for (i = s->t.n; i > 0; i--)
+		if (s->t.lines[i - 1].dir == TDIR_S)
+			break;
+	if (i == 0)
+		return;
+	buf_init(&d);
+	if (kb_diagnose(&d, &s->t, i - 1) == 0)
+		ic_note(s, TDIR_INFO, "diagnosis: %s", buf_str(&d));
+	buf_free(&d);
+}
+
 /* One line from the upstream. */
 void
 ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
@@ -585,6 +607,8 @@ ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
 	}
 	if (!done)
 		return;
+	if (r.code >= 400)
+		diagnose(s);
 	if (s->ust != UP_GREETING && s->ust != UP_STARTTLS)
 		pop_verb(s);
 	up_reply(s, &r, v);

@@ -188,6 +188,13 @@ elif mode == "pdata":
               b"DATA\r\nSubject: p\r\n\r\nQUIT\r\n.\r\nQUIT\r\n")
     for i in range(5):
         print(reply())
+elif mode == "nouser":
+    s.sendall(b"MAIL FROM:<a@b.test>\r\n")
+    reply()
+    s.sendall(b"RCPT TO:<nouser@localhost>\r\n")
+    print(reply())
+    s.sendall(b"QUIT\r\n")
+    print(reply())
 elif mode == "bdat":
     s.sendall(b"MAIL FROM:<a@b.test>\r\n")
     reply()
@@ -243,6 +250,10 @@ check_grep "content sent with DATA before its 354: shown as content after it" \
     '^\[5\] C: Subject: p' "$TMPD/fast-pdata.after"
 check_nogrep "content sent with DATA before its 354: its QUIT line is content" \
     '^\[5\] # warning: A command after QUIT' "$TMPD/fast.out"
+python3 "$TMPD/fast.py" nouser "$IPORT" >"$TMPD/fast-nouser.cl" 2>&1
+wait_for 10 grep -q '^\[6\] # relay: session ended' "$TMPD/fast.out"
+check_grep "a refused RCPT is diagnosed as by hand" \
+    '^\[6\] # diagnosis: The server checked this recipient' "$TMPD/fast.out"
 
 # Loopback unless asked: an address that is not loopback is taken, with a
 # warning (the interceptor is stopped as soon as it has said so).
