@@ -89,6 +89,7 @@ struct isess {
 
 	unsigned long		 msgs;
 	int			 quit_ok;
+	int			 up_421;	/* the upstream said 421 */
 	int			 dead;
 	long long		 linger_until;	/* dead; the client's queue
 						   drains till then */

@@ -609,6 +609,11 @@ ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
 		return;
 	if (r.code >= 400)
 		diagnose(s);
+	if (r.code == 421) {
+		s->up_421 = 1;
+		ic_note(s, TDIR_INFO, "the upstream is closing the connection "
+		    "(421)");
+	}
 	if (s->ust != UP_GREETING && s->ust != UP_STARTTLS)
 		pop_verb(s);
 	up_reply(s, &r, v);

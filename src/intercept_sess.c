@@ -92,7 +92,8 @@ ic_end421(struct isess *s, const char *why)
 
 	if (s->dead)
 		return;
-	if (s->c != NULL && !s->quit_ok) {
+	/* Not a second 421 after the upstream's own (passed on). */
+	if (s->c != NULL && !s->quit_ok && !(s->up_421 && !s->hreply_held)) {
 		snprintf(line, sizeof line, "421 4.4.2 smtpscope: %s", why);
 		ic_say(s, line);
 	}
@@ -277,6 +278,8 @@ leg_read(struct isess *s, int client, short ev)
 			ic_end421(s, "the upstream connection failed");
 		else if (s->quit_ok)
 			isess_end(s, "the upstream closed after QUIT");
+		else if (s->up_421)
+			ic_end421(s, "the upstream closed after its 421");
 		else
 			ic_end421(s, "the upstream closed the connection");
 	}

@@ -195,6 +195,11 @@ elif mode == "nouser":
     print(reply())
     s.sendall(b"QUIT\r\n")
     print(reply())
+elif mode == "shutdown":
+    s.sendall(b"MAIL FROM:<a@b.test>\r\n")
+    reply()
+    s.sendall(b"RCPT TO:<shutdown@localhost>\r\n")
+    print(s.makefile("rb").read().decode(), end="")
 elif mode == "bdat":
     s.sendall(b"MAIL FROM:<a@b.test>\r\n")
     reply()
@@ -254,6 +259,15 @@ python3 "$TMPD/fast.py" nouser "$IPORT" >"$TMPD/fast-nouser.cl" 2>&1
 wait_for 10 grep -q '^\[6\] # relay: session ended' "$TMPD/fast.out"
 check_grep "a refused RCPT is diagnosed as by hand" \
     '^\[6\] # diagnosis: The server checked this recipient' "$TMPD/fast.out"
+python3 "$TMPD/fast.py" shutdown "$IPORT" >"$TMPD/fast-421.cl" 2>&1
+check_grep "the upstream's 421 reaches the client" '^421 4\.3\.2' \
+    "$TMPD/fast-421.cl"
+check_nogrep "and no second 421 of the relay's after it" 'smtpscope:' \
+    "$TMPD/fast-421.cl"
+wait_for 10 grep -q '^\[7\] # relay: session ended' "$TMPD/fast.out"
+check_grep "the upstream's 421 is named as its end" \
+    '^\[7\] # relay: session ended: the upstream closed after its 421' \
+    "$TMPD/fast.out"
 
 # Loopback unless asked: an address that is not loopback is taken, with a
 # warning (the interceptor is stopped as soon as it has said so).
