@@ -52,7 +52,9 @@ icpt_line(void *arg, unsigned int id, struct transcript *t, size_t index)
 	transcript_format(&o->b, t, &t->lines[index], o->opts);
 	buf_addch(&o->b, '\n');
 	fwrite(o->b.data, 1, o->b.len, stdout);
-	fflush(stdout);
+	/* Nobody reads any more (| head): stop as SIGTERM would. */
+	if (fflush(stdout) == EOF && errno == EPIPE)
+		icpt_stop = 1;
 }
 
 static void

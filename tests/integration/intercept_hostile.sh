@@ -269,6 +269,23 @@ check_grep "the upstream's 421 is named as its end" \
     '^\[7\] # relay: session ended: the upstream closed after its 421' \
     "$TMPD/fast.out"
 
+# Output to a reader that goes away (| head): the interceptor stops.
+mkfifo "$TMPD/head.fifo"
+head -1 <"$TMPD/head.fifo" >"$TMPD/head.out" &
+"$SMTPSCOPE" --intercept 127.0.0.1:0 "$UP" >"$TMPD/head.fifo" 2>/dev/null &
+p1=$!
+wait_for 10 grep -q '^intercepting on' "$TMPD/head.out"
+HPORT=$(sed -n 's/^intercepting on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' \
+    "$TMPD/head.out")
+python3 "$CL" good "$HPORT" >/dev/null 2>&1
+if wait_for 10 sh -c "! kill -0 $p1 2>/dev/null"; then
+	ok "nobody reads the output any more: it stops"
+else
+	not_ok "nobody reads the output any more: it stops"
+	kill "$p1"
+fi
+wait "$p1"
+
 # Loopback unless asked: an address that is not loopback is taken, with a
 # warning (the interceptor is stopped as soon as it has said so).
 icpt lo '[::1]:0' "$UP" || true
