@@ -38,7 +38,9 @@ struct isess {
 	unsigned int		 id;
 	char			 client[96];
 	long long		 start_ms;
-	long long		 client_ms;	/* last line from the client */
+	long long		 client_ms;	/* last line from the client, or
+						   the reply that gave it its
+						   turn (the idle clock) */
 	long long		 up_ms;		/* last sign of the upstream */
 
 	struct conn		*c;		/* the client's leg */

@@ -607,6 +607,8 @@ ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
 	}
 	if (!done)
 		return;
+	/* The client's turn: its idle time counts from here. */
+	s->client_ms = intercept_now_ms();
 	if (r.code >= 400)
 		diagnose(s);
 	if (r.code == 421) {

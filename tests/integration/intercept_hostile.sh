@@ -286,6 +286,30 @@ else
 fi
 wait "$p1"
 
+# The reply to the final dot may take long (a content filter): the relay
+# waits for it past --timeout and --intercept-idle, as the application
+# would (RFC 5321 4.5.3.2.6), instead of a 421 that makes it send the
+# message twice.
+rm -f "$TMPD/slow.port"
+python3 "$top_srcdir/tests/integration/auth_server.py" slowdot \
+    "$TMPD/slow.port" &
+SPID=$!
+stop_slow() { kill "$SPID" 2>/dev/null; }
+on_exit stop_slow
+wait_for 10 test -s "$TMPD/slow.port"
+icpt slow 127.0.0.1:0 --timeout 1 --intercept-idle 2 \
+    "smtp://127.0.0.1:$(cat "$TMPD/slow.port")" ||
+    { not_ok "slow interceptor came up"; done_testing; }
+python3 -c 'import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20)
+print(s.sendmail("a@b.test", ["c@d.test"], "Subject: slow\r\n\r\nhi\r\n"))
+print(s.quit()[0])' "$IPORT" >"$TMPD/slow.cl" 2>&1
+check_grep "a slow reply to the final dot: waited for, past --timeout" \
+    '^\{\}$' "$TMPD/slow.cl"
+check_grep "and the client's QUIT after it is not taken for idling" \
+    '^221$' "$TMPD/slow.cl"
+stop_slow
+
 # Loopback unless asked: an address that is not loopback is taken, with a
 # warning (the interceptor is stopped as soon as it has said so).
 icpt lo '[::1]:0' "$UP" || true
