@@ -256,6 +256,22 @@ check_grep "CA key without its certificate: said" 'incomplete' \
     "$TMPD/half.err"
 check "CA key without its certificate: key kept" [ -s "$CAKEY" ]
 
+# 7b. First use by several at once (parallel jobs sharing a home): one
+# makes the CA, the others wait for it and load it; all come up.
+RACE=$TMPD/race
+for i in 1 2 3 4; do
+	XDG_DATA_HOME=$RACE timeout 3 "$SMTPSCOPE" --intercept 127.0.0.1:0 \
+	    "$PLAIN" >"$TMPD/race$i.out" 2>"$TMPD/race$i.err" &
+done
+wait
+n=$(cat "$TMPD"/race?.out | grep -c '^intercepting on')
+check "four started at once on a new CA: all came up" [ "$n" -eq 4 ]
+n=$(cat "$TMPD"/race?.err | grep -c 'made a local CA')
+check "four started at once on a new CA: one made it" [ "$n" -eq 1 ]
+cat "$TMPD"/race?.err >"$TMPD/race.err"
+check_nogrep "four started at once on a new CA: no error" \
+    'cannot|incomplete|broken' "$TMPD/race.err"
+
 # 8. Usage errors.
 run_ss nourl --intercept 127.0.0.1:0
 check_rc "--intercept without an upstream: exit 2" 2
