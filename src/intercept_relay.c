@@ -173,8 +173,8 @@ hold(struct isess *s, const char *line, size_t len, unsigned int flags)
 	uint32_t	hdr[2];
 
 	if (s->held.len + len + sizeof hdr > INTERCEPT_HELD_MAX) {
-		ic_end421(s, "the client sent over 256 KiB before the upstream "
-		    "was ready: limit hit");
+		ic_end421(s, "over 256 KiB of client lines wait for the "
+		    "upstream: limit hit");
 		return;
 	}
 	hdr[0] = (uint32_t)len;
@@ -264,10 +264,12 @@ ic_client_line(void *arg, const char *line, size_t len, unsigned int flags)
 	 * it (334) waits for that reply: then it is known to be an answer
 	 * (masked by its place) or, after 235/535, a command.  So does
 	 * one sent after DATA before its 354: content, or after a 5xx a
-	 * command, as the upstream will read it.
+	 * command, as the upstream will read it.  A pipelining client
+	 * with more commands out than the relay tracks waits for replies.
 	 */
 	if (s->ust != UP_READY || s->nheld > 0 || s->c_hs ||
-	    s->hcmd != NULL || (s->auth && !s->auth_answer) || s->data_wait) {
+	    s->hcmd != NULL || (s->auth && !s->auth_answer) || s->data_wait ||
+	    s->npend >= ISESS_PENDING_MAX) {
 		hold(s, line, len, flags);
 		return;
 	}
@@ -387,7 +389,7 @@ ic_release_held(struct isess *s)
 
 	while (s->nheld > 0 && !s->dead && s->ust == UP_READY && !s->c_hs &&
 	    s->hcmd == NULL && !(s->auth && !s->auth_answer) &&
-	    !s->data_wait) {
+	    !s->data_wait && s->npend < ISESS_PENDING_MAX) {
 		memcpy(hdr, s->held.data + off, sizeof hdr);
 		line = s->held.data + off + sizeof hdr;
 		off += sizeof hdr + hdr[0];
@@ -620,6 +622,9 @@ ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
 		pop_verb(s);
 	up_reply(s, &r, v);
 	reply_free(&r);
+	/* Room for commands held back by the limit on those in flight. */
+	if (s->nheld > 0 && s->npend < ISESS_PENDING_MAX)
+		ic_release_held(s);
 }
 
 /* "250 ...", "451-..." or "354": a reply the user typed, and its code. */

@@ -200,6 +200,14 @@ elif mode == "shutdown":
     reply()
     s.sendall(b"RCPT TO:<shutdown@localhost>\r\n")
     print(s.makefile("rb").read().decode(), end="")
+elif mode == "manyrcpt":
+    n = 700
+    s.sendall(b"MAIL FROM:<a@b.test>\r\n" + b"".join(
+        b"RCPT TO:<u%d@practice.test>\r\n" % i for i in range(n)))
+    got = [reply() for i in range(n + 1)]
+    print("replies: %d" % len(got))
+    s.sendall(b"QUIT\r\n")
+    print(reply())
 elif mode == "bdat":
     s.sendall(b"MAIL FROM:<a@b.test>\r\n")
     reply()
@@ -268,6 +276,13 @@ wait_for 10 grep -q '^\[7\] # relay: session ended' "$TMPD/fast.out"
 check_grep "the upstream's 421 is named as its end" \
     '^\[7\] # relay: session ended: the upstream closed after its 421' \
     "$TMPD/fast.out"
+python3 "$TMPD/fast.py" manyrcpt "$IPORT" >"$TMPD/fast-many.cl" 2>&1
+check_grep "700 RCPTs in one packet: every one answered" '^replies: 701$' \
+    "$TMPD/fast-many.cl"
+check_grep "700 RCPTs in one packet: the session goes on to QUIT" '^221 ' \
+    "$TMPD/fast-many.cl"
+check_nogrep "700 RCPTs in one packet: no limit hit" \
+    'commands wait for their replies' "$TMPD/fast.out"
 
 # Output to a reader that goes away (| head): the interceptor stops.
 mkfifo "$TMPD/head.fifo"
