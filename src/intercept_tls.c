@@ -259,6 +259,12 @@ ic_handshake(struct isess *s, int client)
 		if (client) {
 			ic_note(s, TDIR_TLS, "client leg: TLS handshake "
 			    "failed: %s", err);
+			/* Most often the application lacks the CA. */
+			if (intercept_params(s->ic)->ca != NULL)
+				ic_note(s, TDIR_TLS, "client leg: an "
+				    "application that does not trust the "
+				    "intercept CA fails so: give it %s",
+				    tls_ca_path(intercept_params(s->ic)->ca));
 			s->c_hs = 0;
 			conn_free(s->c);
 			s->c = NULL;

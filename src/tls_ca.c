@@ -52,6 +52,7 @@ struct tls_ca {
 	struct ca_leaf		*leaves;
 	size_t			 nleaves;
 	char			 fpr[160];
+	char			*path;		/* the certificate's file */
 };
 
 /* Read a whole small file, never through a symbolic link. */
@@ -287,6 +288,7 @@ tls_ca_open(const char *cert_path, const char *key_path, int *created,
 	tls_global_init();
 	*created = 0;
 	ca = xcalloc(1, sizeof *ca);
+	ca->path = xstrdup(cert_path);
 	/*
 	 * Two smtpscopes started at once on first use would both make a
 	 * CA, and one would fail on the other's half-written files: the
@@ -358,6 +360,7 @@ tls_ca_free(struct tls_ca *ca)
 		gnutls_x509_privkey_deinit(ca->key);
 	if (ca->leaf_key != NULL)
 		gnutls_x509_privkey_deinit(ca->leaf_key);
+	free(ca->path);
 	free(ca);
 }
 
@@ -365,6 +368,12 @@ const char *
 tls_ca_fingerprint(const struct tls_ca *ca)
 {
 	return ca->fpr;
+}
+
+const char *
+tls_ca_path(const struct tls_ca *ca)
+{
+	return ca->path;
 }
 
 size_t

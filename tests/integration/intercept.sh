@@ -241,6 +241,23 @@ check_grep "unverified upstream: the transcript says why" \
     'upstream certificate not verified' "$TMPD/unverified.out"
 check "unverified upstream: --once exit status 3" [ "$rc" -eq 3 ]
 
+# 6b. An application that does not trust the local CA: its handshake
+# fails, and the transcript names the file to give it.
+icpt distrust 127.0.0.1:0 --ca-file "$PF_CA" "$PLAIN" || done_testing
+python3 -c 'import smtplib, ssl, sys
+s = smtplib.SMTP("localhost", int(sys.argv[1]), timeout=20)
+try:
+    s.starttls(context=ssl.create_default_context())
+except (ssl.SSLError, OSError) as e:
+    print("refused:", e)' "$ICPT_PORT" >"$TMPD/distrust.client" 2>&1
+icpt_wait distrust
+check_grep "untrusting client: its handshake fails" '^refused:' \
+    "$TMPD/distrust.client"
+check_grep "untrusting client: the CA file to give it is named" \
+    "does not trust the intercept CA fails so: give it $CA\$" \
+    "$TMPD/distrust.out"
+check "untrusting client: --once exit status 3" [ "$rc" -eq 3 ]
+
 # 7. The CA is never overwritten; broken or half CAs are clear errors.
 cp "$CA" "$TMPD/ca.save"
 printf 'garbage\n' >"$CA"
