@@ -9,6 +9,8 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -212,6 +214,30 @@ int
 intercept_port(const struct intercept *ic)
 {
 	return net_local_port(ic->lfd);
+}
+
+int
+intercept_loopback(const struct intercept *ic)
+{
+	struct sockaddr_storage		 ss;
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	socklen_t			 sl = sizeof ss;
+
+	if (getsockname(ic->lfd, (struct sockaddr *)&ss, &sl) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET) {
+		sin = (const struct sockaddr_in *)&ss;
+		return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (ss.ss_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)&ss;
+		if (IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
+			return 1;
+		return IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) &&
+		    sin6->sin6_addr.s6_addr[12] == 127;
+	}
+	return 0;
 }
 
 static void

@@ -38,7 +38,9 @@ struct isess {
 	unsigned int		 id;
 	char			 client[96];
 	long long		 start_ms;
-	long long		 client_ms;	/* last line from the client */
+	long long		 client_ms;	/* last line from the client, or
+						   the reply that gave it its
+						   turn (the idle clock) */
 	long long		 up_ms;		/* last sign of the upstream */
 
 	struct conn		*c;		/* the client's leg */
@@ -63,6 +65,7 @@ struct isess {
 	size_t			 pend_head, npend;
 	int			 in_reply;	/* lines of a reply so far */
 	int			 data;		/* the client sends content */
+	int			 data_wait;	/* DATA sent, its reply due */
 	int			 auth;		/* an AUTH exchange runs */
 	int			 auth_answer;	/* the next line answers 334 */
 	int			 auth_n;
@@ -88,6 +91,7 @@ struct isess {
 
 	unsigned long		 msgs;
 	int			 quit_ok;
+	int			 up_421;	/* the upstream said 421 */
 	int			 dead;
 	long long		 linger_until;	/* dead; the client's queue
 						   drains till then */

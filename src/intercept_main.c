@@ -52,7 +52,9 @@ icpt_line(void *arg, unsigned int id, struct transcript *t, size_t index)
 	transcript_format(&o->b, t, &t->lines[index], o->opts);
 	buf_addch(&o->b, '\n');
 	fwrite(o->b.data, 1, o->b.len, stdout);
-	fflush(stdout);
+	/* Nobody reads any more (| head): stop as SIGTERM would. */
+	if (fflush(stdout) == EOF && errno == EPIPE)
+		icpt_stop = 1;
 }
 
 static void
@@ -164,6 +166,12 @@ intercept_open_ca(char *err, size_t errlen, void (*say)(void *,
 		    "/usr/local/share/ca-certificates/smtpscope-intercept.crt "
 		    "&& update-ca-certificates", cert);
 		say(NULL, line);
+	} else if (ca != NULL) {
+		/* Days later, where the file to trust is, in one line. */
+		snprintf(line, sizeof line, "smtpscope: --intercept issues "
+		    "client certificates from the local CA %s (the "
+		    "application must trust it)", cert);
+		say(NULL, line);
 	}
 	free(cert);
 	free(key);
@@ -180,6 +188,7 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 	struct ui_params	 up;
 	size_t			 max, n;
 	char			 err[512], listen[128], upstream[300];
+	char			 line[600];
 	int			 t, rc, tty;
 
 	memset(&out, 0, sizeof out);
@@ -218,6 +227,16 @@ run_intercept(struct opts *o, struct intercept_params *ip)
 	    intercept_port(ic));
 	snprintf(upstream, sizeof upstream, "%s port %s", ip->up_host,
 	    ip->up_port);
+	/*
+	 * Given on purpose, but worth a word: whoever reaches the port is
+	 * relayed, and the logins of their applications are read here.
+	 */
+	if (!intercept_loopback(ic)) {
+		snprintf(line, sizeof line, "smtpscope: warning: %s is not "
+		    "a loopback address: other hosts can connect and are "
+		    "relayed to %s", listen, upstream);
+		(tty ? ui_classroom_log : icpt_stderr)(NULL, line);
+	}
 	if (tty) {
 		memset(&up, 0, sizeof up);
 		up.no_color = o->no_color;

@@ -14,6 +14,7 @@
 
 #include "smtpscope/auth.h"
 #include "smtpscope/conn.h"
+#include "smtpscope/kb.h"
 #include "smtpscope/lint.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/xmalloc.h"
@@ -131,6 +132,7 @@ lint(struct isess *s, const char *line, size_t len)
 {
 	const struct lint_warning	*w[8];
 	struct lint_ctx			 lc;
+	enum verb			 v;
 	size_t				 n, i;
 
 	memset(&lc, 0, sizeof lc);
@@ -142,6 +144,14 @@ lint(struct isess *s, const char *line, size_t len)
 	lc.nrcpt = s->ph.nrcpt;
 	lc.quit = s->ph.phase == PHASE_QUIT;
 	lc.pending = s->npend;
+	/* A pipelining client's RCPT and DATA follow a MAIL still due. */
+	for (i = 0; i < s->npend; i++) {
+		v = (enum verb)s->pend[(s->pend_head + i) % ISESS_PENDING_MAX];
+		if (v == VERB_MAIL)
+			lc.mail_pending = 1;
+		else if (v == VERB_RCPT)
+			lc.rcpt_pending = 1;
+	}
 	if (s->have_caps) {
 		lc.caps = s->caps.flags;
 		lc.size_max = s->caps.size_max;
@@ -163,8 +173,8 @@ hold(struct isess *s, const char *line, size_t len, unsigned int flags)
 	uint32_t	hdr[2];
 
 	if (s->held.len + len + sizeof hdr > INTERCEPT_HELD_MAX) {
-		ic_end421(s, "the client sent over 256 KiB before the upstream "
-		    "was ready: limit hit");
+		ic_end421(s, "over 256 KiB of client lines wait for the "
+		    "upstream: limit hit");
 		return;
 	}
 	hdr[0] = (uint32_t)len;
@@ -195,7 +205,10 @@ client_auth(struct isess *s, const char *line, size_t len,
 	ir = i < len ? line + i : NULL;
 	snprintf(s->mech, sizeof s->mech, "%.*s", (int)(mlen < 31 ? mlen : 31),
 	    m);
-	if (ir != NULL) {
+	if (ir != NULL && !auth_answer_secret(s->mech, 0, ir, len - i)) {
+		/* LOGIN's user name said at once: decoded beside it. */
+		shown = auth_describe(s->mech, 0, ir, len - i);
+	} else if (ir != NULL) {
 		desc = auth_describe(s->mech, 0, ir, len - i);
 		shown = xprintf("AUTH %s %s", s->mech, desc);
 		free(desc);
@@ -227,24 +240,36 @@ ic_client_line(void *arg, const char *line, size_t len, unsigned int flags)
 {
 	struct isess			*s = arg;
 	char				*desc;
+	uint32_t			 tf;
 	int				 secret;
 
 	if (s->dead)
 		return;
 	s->client_ms = intercept_now_ms();
+	/* A cut line in an AUTH exchange may be (part of) a secret. */
+	tf = s->auth || verb_of(line, len) == VERB_AUTH ? TL_SECRET : 0;
 	if (flags & LINE_TRUNCATED) {
-		transcript_add(&s->t, TDIR_C, line, len, flags, NULL);
+		transcript_add(&s->t, TDIR_C, line, len, flags | tf, NULL);
 		ic_end421(s, "a client line is over 8192 octets: limit hit");
 		return;
 	}
 	if (flags & LINE_PARTIAL) {
-		transcript_add(&s->t, TDIR_C, line, len, flags, NULL);
+		transcript_add(&s->t, TDIR_C, line, len, flags | tf, NULL);
 		ic_note(s, TDIR_INFO, "relay: the client closed in the middle "
 		    "of a line; it is not relayed");
 		return;
 	}
+	/*
+	 * A line sent in an AUTH exchange before the upstream asked for
+	 * it (334) waits for that reply: then it is known to be an answer
+	 * (masked by its place) or, after 235/535, a command.  So does
+	 * one sent after DATA before its 354: content, or after a 5xx a
+	 * command, as the upstream will read it.  A pipelining client
+	 * with more commands out than the relay tracks waits for replies.
+	 */
 	if (s->ust != UP_READY || s->nheld > 0 || s->c_hs ||
-	    s->hcmd != NULL) {
+	    s->hcmd != NULL || (s->auth && !s->auth_answer) || s->data_wait ||
+	    s->npend >= ISESS_PENDING_MAX) {
 		hold(s, line, len, flags);
 		return;
 	}
@@ -323,10 +348,20 @@ client_command(struct isess *s, const char *line, size_t len,
 		free(s->last_ehlo);
 		s->last_ehlo = xstrndup(line, len);
 		break;
+	case VERB_BDAT:
+		/*
+		 * CHUNKING is never offered: the relay reads lines, and the
+		 * chunk that follows would be taken for commands.  Better
+		 * no message than a different one.
+		 */
+		ic_note(s, TDIR_WARN, "the client sent BDAT though the relay "
+		    "did not offer CHUNKING; its chunk cannot be relayed line "
+		    "by line (RFC 3030 2)");
+		ic_end421(s, "BDAT without CHUNKING offered: not relayed");
+		return;
 	case VERB_MAIL:
 	case VERB_RCPT:
 	case VERB_DATA:
-	case VERB_BDAT:
 		if (!s->u_tls && p->up_require_tls && !p->allow_plaintext) {
 			ic_note(s, TDIR_WARN, "not relayed: the upstream leg "
 			    "must be TLS (submission://) and is not");
@@ -340,7 +375,8 @@ client_command(struct isess *s, const char *line, size_t len,
 	}
 	phase_on_command(&s->ph, v);
 	ic_to_up(s, line, len, flags);
-	(void)push_verb(s, v);
+	if (push_verb(s, v) == 0 && v == VERB_DATA)
+		s->data_wait = 1;
 }
 
 /* Relay held client lines now that the upstream is ready. */
@@ -352,7 +388,8 @@ ic_release_held(struct isess *s)
 	char		*line;
 
 	while (s->nheld > 0 && !s->dead && s->ust == UP_READY && !s->c_hs &&
-	    s->hcmd == NULL) {
+	    s->hcmd == NULL && !(s->auth && !s->auth_answer) &&
+	    !s->data_wait && s->npend < ISESS_PENDING_MAX) {
 		memcpy(hdr, s->held.data + off, sizeof hdr);
 		line = s->held.data + off + sizeof hdr;
 		off += sizeof hdr + hdr[0];
@@ -449,8 +486,10 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 		ic_up_ready(s);
 		return;
 	case VERB_DATA:
+		s->data_wait = 0;
 		if (r->code == 354)
 			s->data = 1;
+		ic_release_held(s);
 		break;
 	case VERB_AUTH:
 	case VERB_ANSWER:
@@ -458,6 +497,7 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 			s->auth_answer = 1;
 		else
 			s->auth = s->auth_answer = 0;
+		ic_release_held(s);
 		break;
 	case VERB_DOT:
 		if (r->code / 100 == 2) {
@@ -473,6 +513,27 @@ up_reply(struct isess *s, const struct reply *r, enum verb v)
 	default:
 		break;
 	}
+}
+
+/*
+ * The likely cause of the failure just relayed, noted as a session by
+ * hand notes it, so the printed transcript and saved files carry it.
+ */
+static void
+diagnose(struct isess *s)
+{
+	struct buf	d;
+	size_t		i;
+
+	for (i = s->t.n; i > 0; i--)
+		if (s->t.lines[i - 1].dir == TDIR_S)
+			break;
+	if (i == 0)
+		return;
+	buf_init(&d);
+	if (kb_diagnose(&d, &s->t, i - 1) == 0)
+		ic_note(s, TDIR_INFO, "diagnosis: %s", buf_str(&d));
+	buf_free(&d);
 }
 
 /* One line from the upstream. */
@@ -548,10 +609,22 @@ ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
 	}
 	if (!done)
 		return;
+	/* The client's turn: its idle time counts from here. */
+	s->client_ms = intercept_now_ms();
+	if (r.code >= 400)
+		diagnose(s);
+	if (r.code == 421) {
+		s->up_421 = 1;
+		ic_note(s, TDIR_INFO, "the upstream is closing the connection "
+		    "(421)");
+	}
 	if (s->ust != UP_GREETING && s->ust != UP_STARTTLS)
 		pop_verb(s);
 	up_reply(s, &r, v);
 	reply_free(&r);
+	/* Room for commands held back by the limit on those in flight. */
+	if (s->nheld > 0 && s->npend < ISESS_PENDING_MAX)
+		ic_release_held(s);
 }
 
 /* "250 ...", "451-..." or "354": a reply the user typed, and its code. */
@@ -573,10 +646,26 @@ isess_release(struct isess *s, const char *text, char *err, size_t errlen)
 	int	 code;
 
 	if (s->hcmd != NULL) {
+		/*
+		 * The relay can stand in for a reply that ends the command,
+		 * not one that begins an exchange the upstream never began
+		 * (354, 334) or a TLS handshake (220 to STARTTLS).
+		 */
+		code = text != NULL ? typed_reply(text) : 0;
+		if (code / 100 == 3 || (code / 100 == 2 && verb_of(s->hcmd,
+		    s->hcmd_len) == VERB_STARTTLS)) {
+			snprintf(err, errlen, "a %d reply would begin %s that "
+			    "smtpscope cannot take over: answer with %s, or send "
+			    "the command on", code, code / 100 == 3 ? "an "
+			    "exchange the upstream never began" : "a TLS "
+			    "handshake", code / 100 == 3 ? "2xx, 4xx or 5xx" :
+			    "4xx or 5xx");
+			return -1;
+		}
 		line = s->hcmd;
 		len = s->hcmd_len;
 		s->hcmd = NULL;
-		if (text != NULL && (code = typed_reply(text)) != 0) {
+		if (code != 0) {
 			transcript_add_verb(&s->t, TDIR_C, line, len,
 			    s->hcmd_flags & LINE_FAULTS, NULL,
 			    verb_of(line, len));

@@ -92,7 +92,8 @@ ic_end421(struct isess *s, const char *why)
 
 	if (s->dead)
 		return;
-	if (s->c != NULL && !s->quit_ok) {
+	/* Not a second 421 after the upstream's own (passed on). */
+	if (s->c != NULL && !s->quit_ok && !(s->up_421 && !s->hreply_held)) {
 		snprintf(line, sizeof line, "421 4.4.2 smtpscope: %s", why);
 		ic_say(s, line);
 	}
@@ -277,6 +278,8 @@ leg_read(struct isess *s, int client, short ev)
 			ic_end421(s, "the upstream connection failed");
 		else if (s->quit_ok)
 			isess_end(s, "the upstream closed after QUIT");
+		else if (s->up_421)
+			ic_end421(s, "the upstream closed after its 421");
 		else
 			ic_end421(s, "the upstream closed the connection");
 	}
@@ -337,6 +340,28 @@ up_waiting(const struct isess *s)
 	    s->ust == UP_TLS || s->ust == UP_HANDSHAKE || s->npend > 0;
 }
 
+/*
+ * How long the upstream may take.  The reply to the final dot gets at
+ * least the 10 minutes RFC 5321 4.5.3.2.6 gives it: a 421 from the relay
+ * while the upstream still delivers would make the application send the
+ * message again.
+ */
+static int
+dot_due(const struct isess *s)
+{
+	return s->npend > 0 && s->pend[s->pend_head] == VERB_DOT;
+}
+
+static long long
+up_limit_ms(const struct isess *s)
+{
+	const struct intercept_params	*p = intercept_params(s->ic);
+
+	if (dot_due(s) && p->timeout_ms < 600000)
+		return 600000;
+	return p->timeout_ms;
+}
+
 int
 isess_timeout(const struct isess *s, long long now)
 {
@@ -349,11 +374,12 @@ isess_timeout(const struct isess *s, long long now)
 		    0 : (int)(s->linger_until - now);
 	idle = (long long)(p->idle_s != 0 ? p->idle_s :
 	    INTERCEPT_IDLE_DEFAULT) * 1000;
-	due = s->client_ms + idle;
+	/* A client waiting for a reply is not idle: --timeout is. */
+	due = s->npend > 0 ? now + 3600000 : s->client_ms + idle;
 	if (s->c_hs && s->client_ms + p->timeout_ms < due)
 		due = s->client_ms + p->timeout_ms;
-	if (up_waiting(s) && s->up_ms + p->timeout_ms < due)
-		due = s->up_ms + p->timeout_ms;
+	if (up_waiting(s) && s->up_ms + up_limit_ms(s) < due)
+		due = s->up_ms + up_limit_ms(s);
 	if (s->dial != NULL && dial_timeout_ms(s->dial) >= 0 &&
 	    now + dial_timeout_ms(s->dial) < due)
 		due = now + dial_timeout_ms(s->dial);
@@ -380,8 +406,8 @@ isess_timers(struct isess *s, long long now)
 		s->c_hs = 0;
 		isess_end(s, "the client's TLS handshake timed out");
 	} else if (s->dial == NULL && up_waiting(s) &&
-	    now - s->up_ms >= p->timeout_ms)
+	    now - s->up_ms >= up_limit_ms(s))
 		ic_end421(s, "the upstream did not answer in time");
-	else if (now - s->client_ms >= idle)
+	else if (now - s->client_ms >= idle && s->npend == 0)
 		ic_end421(s, "the client was idle too long");
 }

@@ -209,9 +209,15 @@ tls_done(struct isess *s, int client)
 	ic_note(s, TDIR_TLS, "%s leg: handshake done: %s, %s", client ?
 	    "client" : "upstream", ti.version, ti.cipher);
 	if (client) {
-		ic_note(s, TDIR_TLS, "client leg: our certificate: %s (names: "
-		    "%s), issued by %s", ti.subject, ti.altnames[0] != '\0' ?
-		    ti.altnames : "none", ti.issuer);
+		/* Without SNI it is made for the address (an IP altname). */
+		if (ti.altnames[0] != '\0')
+			ic_note(s, TDIR_TLS, "client leg: our certificate: %s "
+			    "(names: %s), issued by %s", ti.subject,
+			    ti.altnames, ti.issuer);
+		else
+			ic_note(s, TDIR_TLS, "client leg: our certificate: %s "
+			    "(for the address: the client sent no name), "
+			    "issued by %s", ti.subject, ti.issuer);
 		snprintf(s->c_ver, sizeof s->c_ver, "%s", ti.version);
 		snprintf(s->c_cipher, sizeof s->c_cipher, "%s", ti.cipher);
 		s->c_tls = 1;
@@ -253,6 +259,12 @@ ic_handshake(struct isess *s, int client)
 		if (client) {
 			ic_note(s, TDIR_TLS, "client leg: TLS handshake "
 			    "failed: %s", err);
+			/* Most often the application lacks the CA. */
+			if (intercept_params(s->ic)->ca != NULL)
+				ic_note(s, TDIR_TLS, "client leg: an "
+				    "application that does not trust the "
+				    "intercept CA fails so: give it %s",
+				    tls_ca_path(intercept_params(s->ic)->ca));
 			s->c_hs = 0;
 			conn_free(s->c);
 			s->c = NULL;

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -51,6 +52,7 @@ struct tls_ca {
 	struct ca_leaf		*leaves;
 	size_t			 nleaves;
 	char			 fpr[160];
+	char			*path;		/* the certificate's file */
 };
 
 /* Read a whole small file, never through a symbolic link. */
@@ -280,11 +282,28 @@ tls_ca_open(const char *cert_path, const char *key_path, int *created,
 	struct stat	 st;
 	unsigned char	 fpr[32];
 	size_t		 fprlen = sizeof fpr, i, off;
-	int		 have_cert, have_key, ret;
+	char		*lock;
+	int		 have_cert, have_key, ret, lockfd = -1;
 
 	tls_global_init();
 	*created = 0;
 	ca = xcalloc(1, sizeof *ca);
+	ca->path = xstrdup(cert_path);
+	/*
+	 * Two smtpscopes started at once on first use would both make a
+	 * CA, and one would fail on the other's half-written files: the
+	 * first makes it, the others wait and load it.  Without a lock
+	 * (a read-only directory) the CA can only be loaded anyway.
+	 */
+	if (statefile_mkdirs(key_path) == 0) {
+		lock = xprintf("%s.lock", key_path);
+		lockfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+		free(lock);
+		if (lockfd != -1)
+			while (flock(lockfd, LOCK_EX) == -1 && errno == EINTR)
+				;
+	}
 	have_cert = lstat(cert_path, &st) == 0;
 	have_key = lstat(key_path, &st) == 0;
 	if (have_cert != have_key) {
@@ -314,9 +333,13 @@ tls_ca_open(const char *cert_path, const char *key_path, int *created,
 			off += (size_t)snprintf(ca->fpr + off,
 			    sizeof ca->fpr - off, "%s%02X", i ? ":" : "",
 			    fpr[i]);
+	if (lockfd != -1)
+		close(lockfd);	/* and the lock with it */
 	return ca;
 
 fail:
+	if (lockfd != -1)
+		close(lockfd);
 	tls_ca_free(ca);
 	return NULL;
 }
@@ -337,6 +360,7 @@ tls_ca_free(struct tls_ca *ca)
 		gnutls_x509_privkey_deinit(ca->key);
 	if (ca->leaf_key != NULL)
 		gnutls_x509_privkey_deinit(ca->leaf_key);
+	free(ca->path);
 	free(ca);
 }
 
@@ -344,6 +368,12 @@ const char *
 tls_ca_fingerprint(const struct tls_ca *ca)
 {
 	return ca->fpr;
+}
+
+const char *
+tls_ca_path(const struct tls_ca *ca)
+{
+	return ca->path;
 }
 
 size_t

@@ -75,6 +75,8 @@ struct intercept *intercept_new(const struct intercept_params *, char *,
 /* Close every session (421 to their clients) and free. */
 void	 intercept_free(struct intercept *);
 int	 intercept_port(const struct intercept *);
+/* 1 when the listener takes loopback clients only. */
+int	 intercept_loopback(const struct intercept *);
 size_t	 intercept_pollfds(struct intercept *, struct pollfd *, size_t);
 void	 intercept_handle(struct intercept *, const struct pollfd *, size_t);
 /* Milliseconds until a timer is due, or -1. */

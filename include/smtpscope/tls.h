@@ -145,6 +145,8 @@ struct tls_ca *tls_ca_open(const char *, const char *, int *, char *,
 void	 tls_ca_free(struct tls_ca *);
 /* The CA's certificate as "SHA-256 AA:BB:..." and its subject. */
 const char *tls_ca_fingerprint(const struct tls_ca *);
+/* The CA certificate's file, for a client to trust. */
+const char *tls_ca_path(const struct tls_ca *);
 /* Certificates issued so far (one per name, kept for the CA's life). */
 size_t	 tls_ca_issued(const struct tls_ca *);
 /*

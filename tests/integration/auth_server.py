@@ -9,9 +9,11 @@ appends every line it receives to PORTFILE.log.  AUTH LOGIN asks:
   damaged  the IIS 6 guide's damaged "Username:" and "Password:"
   unpadded "Username" and "Password" without base64 padding
   cram     AUTH CRAM-MD5 gets a challenge that is not base64
+  slowdot  DATA is taken, and the reply to its final dot comes after 4 s
 Any answers are accepted with 235.  Standard library only.
 """
 import sys
+import time
 
 from srvlib import serve_forever
 
@@ -27,6 +29,7 @@ def serve(conn):
     conn.sendall(b"220 auth.test ESMTP\r\n")
     buf = b""
     pending = []
+    content = False
     while True:
         data = conn.recv(4096)
         if not data:
@@ -37,6 +40,12 @@ def serve(conn):
             line = line.rstrip(b"\r")
             with open(sys.argv[2] + ".log", "ab") as log:
                 log.write(line + b"\n")
+            if content:
+                if line == b".":
+                    content = False
+                    time.sleep(4)
+                    conn.sendall(b"250 2.0.0 queued at last\r\n")
+                continue
             if pending:
                 conn.sendall(b"334 " + pending.pop(0) + b"\r\n")
                 continue
@@ -56,6 +65,9 @@ def serve(conn):
                     conn.sendall(b"334 " + pending.pop(0) + b"\r\n")
                 else:
                     conn.sendall(b"504 no LOGIN here\r\n")
+            elif verb == b"DATA" and MODE == "slowdot":
+                content = True
+                conn.sendall(b"354 go on\r\n")
             elif verb == b"QUIT":
                 conn.sendall(b"221 bye\r\n")
                 return

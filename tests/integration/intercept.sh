@@ -94,6 +94,9 @@ check_grep "python: upstream replies shown" '^\[1\] S: 250-smtpscope.test' \
     "$TMPD/py.out"
 check_grep "python: the client's handshake" 'client leg: handshake done: TLS' \
     "$TMPD/py.out"
+check_grep "python: no SNI, so the certificate is for the address" \
+    'our certificate: CN=127\.0\.0\.1 \(for the address: the client sent no name\)' \
+    "$TMPD/py.out"
 check_grep "python: the upstream's handshake, verified" \
     'upstream leg: verification: verified' "$TMPD/py.out"
 check_grep "python: the legs are compared" 'both legs use|the legs differ' \
@@ -129,6 +132,8 @@ check_rc "swaks: exit 0" 0
 check_nogrep "swaks: the CA is not made again" 'made a local CA' \
     "$TMPD/swaks.err"
 check "swaks: the CA file is unchanged" [ "$(cksum <"$CA")" = "$sum1" ]
+check_grep "swaks: the CA in use is named in one line" \
+    "issues client certificates from the local CA $CA" "$TMPD/swaks.err"
 check_grep "swaks: AUTH LOGIN user name decoded" \
     "C: [A-Za-z0-9+/=]+  \(user '$PF_USER'\)" "$TMPD/swaks.out"
 check_grep "swaks: the password masked" '^\[1\] C: \*\*\*\*\*\*\*\*$' \
@@ -236,6 +241,23 @@ check_grep "unverified upstream: the transcript says why" \
     'upstream certificate not verified' "$TMPD/unverified.out"
 check "unverified upstream: --once exit status 3" [ "$rc" -eq 3 ]
 
+# 6b. An application that does not trust the local CA: its handshake
+# fails, and the transcript names the file to give it.
+icpt distrust 127.0.0.1:0 --ca-file "$PF_CA" "$PLAIN" || done_testing
+python3 -c 'import smtplib, ssl, sys
+s = smtplib.SMTP("localhost", int(sys.argv[1]), timeout=20)
+try:
+    s.starttls(context=ssl.create_default_context())
+except (ssl.SSLError, OSError) as e:
+    print("refused:", e)' "$ICPT_PORT" >"$TMPD/distrust.client" 2>&1
+icpt_wait distrust
+check_grep "untrusting client: its handshake fails" '^refused:' \
+    "$TMPD/distrust.client"
+check_grep "untrusting client: the CA file to give it is named" \
+    "does not trust the intercept CA fails so: give it $CA\$" \
+    "$TMPD/distrust.out"
+check "untrusting client: --once exit status 3" [ "$rc" -eq 3 ]
+
 # 7. The CA is never overwritten; broken or half CAs are clear errors.
 cp "$CA" "$TMPD/ca.save"
 printf 'garbage\n' >"$CA"
@@ -250,6 +272,22 @@ check_rc "CA key without its certificate: exit 2" 2
 check_grep "CA key without its certificate: said" 'incomplete' \
     "$TMPD/half.err"
 check "CA key without its certificate: key kept" [ -s "$CAKEY" ]
+
+# 7b. First use by several at once (parallel jobs sharing a home): one
+# makes the CA, the others wait for it and load it; all come up.
+RACE=$TMPD/race
+for i in 1 2 3 4; do
+	XDG_DATA_HOME=$RACE timeout 3 "$SMTPSCOPE" --intercept 127.0.0.1:0 \
+	    "$PLAIN" >"$TMPD/race$i.out" 2>"$TMPD/race$i.err" &
+done
+wait
+n=$(cat "$TMPD"/race?.out | grep -c '^intercepting on')
+check "four started at once on a new CA: all came up" [ "$n" -eq 4 ]
+n=$(cat "$TMPD"/race?.err | grep -c 'made a local CA')
+check "four started at once on a new CA: one made it" [ "$n" -eq 1 ]
+cat "$TMPD"/race?.err >"$TMPD/race.err"
+check_nogrep "four started at once on a new CA: no error" \
+    'cannot|incomplete|broken' "$TMPD/race.err"
 
 # 8. Usage errors.
 run_ss nourl --intercept 127.0.0.1:0

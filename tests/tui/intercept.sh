@@ -86,6 +86,9 @@ keys C-u "550 5.7.1 no" Enter
 check_screen "a reply of another class is refused" 'a 2xx reply stays 2xx'
 keys C-u "250 2.1.0 fine by me" Enter
 check_screen "RCPT is held" '^read-only> RCPT TO:<you@practice\.test>'
+keys C-u "354 go ahead" Enter
+check_screen "a 3xx answer to a held command is refused" \
+    'a 354 reply would begin an exchange the upstream never began'
 keys C-u "451 4.7.1 try again later" Enter
 if _wait_file "$TMPD/retry.out" '^rcpt: 451 4\.7\.1 try again later' >/dev/null; then
 	ok "the application got the 4xx typed by the user"
