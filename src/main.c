@@ -1125,7 +1125,7 @@ main(int argc, char **argv)
 		}
 		if (resolve_configure(dns_server, dns_ta, derr,
 		    sizeof derr) == -1)
-			return usage_error("--dns: %s", derr);
+			return usage_error("%s", derr);
 		return run_mta_sts(&o);
 	}
 	if (o.snd.active && (o.explain != NULL || o.serve != NULL ||
@@ -1215,7 +1215,17 @@ main(int argc, char **argv)
 	}
 	if (resolve_configure(dns_server, dns_ta, derr, sizeof derr) == -1) {
 		free(target_store);
-		return usage_error("--dns: %s", derr);
+		return usage_error("%s", derr);
+	}
+	/*
+	 * Without a trust anchor every answer is "insecure" and --dane would
+	 * quietly never apply: the downgrade it is there to catch.
+	 */
+	if (o.sp.dane && !resolve_anchored()) {
+		free(target_store);
+		return usage_error("--dane needs a DNSSEC trust anchor: %s is "
+		    "missing (Debian package dns-root-data) and no "
+		    "--dns-trust-anchor was given", RESOLVE_ROOT_KEY);
 	}
 	tls_global_init();
 	/* Every option is checked before anything connects. */

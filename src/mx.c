@@ -187,11 +187,14 @@ mx_got_mx(struct mx *m)
 {
 	const struct resolve_mx	*v;
 	enum resolve_status	 st;
-	const char		*why, *bogus;
+	const char		*why, *bogus, *sec;
 	size_t			 n, i, nulls = 0;
 
 	st = resolve_query_status(m->q, &why);
 	m->dane.mx_sec = resolve_query_sec(m->q, &bogus);
+	/* "insecure" would hide that nothing could be validated. */
+	sec = resolve_anchored() ? resolve_sec_name(m->dane.mx_sec) :
+	    "not checked, no trust anchor";
 	switch (st) {
 	case RESOLVE_NONAME:
 		mx_fail(m, MX_FAIL_DNS, "no such domain: %s", m->domain);
@@ -203,8 +206,7 @@ mx_got_mx(struct mx *m)
 		return;
 	case RESOLVE_NODATA:
 		mx_note(m, "%s has no MX: using the address record (RFC 5321 "
-		    "5.1; DNSSEC: %s)", m->domain,
-		    resolve_sec_name(m->dane.mx_sec));
+		    "5.1; DNSSEC: %s)", m->domain, sec);
 		m->n = 1;
 		m->hosts[0].implicit = 1;
 		snprintf(m->hosts[0].host, sizeof m->hosts[0].host, "%s",
@@ -222,7 +224,7 @@ mx_got_mx(struct mx *m)
 		}
 		mx_note(m, "%s has %zu MX record%s (looked up in %lld ms; "
 		    "DNSSEC: %s)", m->domain, n, n > 1 ? "s" : "",
-		    mx_now() - m->start, resolve_sec_name(m->dane.mx_sec));
+		    mx_now() - m->start, sec);
 		if (nulls > 0)
 			mx_note(m, "a null MX (\".\") beside other MX records "
 			    "is ignored (RFC 7505 section 3)");

@@ -84,9 +84,16 @@ struct resolve_txt {
  * before the first look-up.  server is ADDR[:PORT] or [ADDR6]:PORT (NULL:
  * SMTPSCOPE_DNS_SERVER, else /etc/resolv.conf); ta_file is a file of DS
  * or DNSKEY records in zone-file form (NULL: the root key, if installed).
- * Returns 0, or -1 with err set (bad address).
+ * Returns 0, or -1 with err set (bad address; a trust anchor file
+ * without a DS or DNSKEY record, which would make every answer
+ * "insecure" without a word).
  */
 int		 resolve_configure(const char *, const char *, char *, size_t);
+/*
+ * Is there a trust anchor to validate with (the file given, or the root
+ * key)?  Without one every answer is insecure and DANE never applies.
+ */
+int		 resolve_anchored(void);
 
 /*
  * Start looking up host (family AF_UNSPEC: IPv6 and IPv4) with the TCP

@@ -170,6 +170,73 @@ check_run "--dns-trust-anchor missing file: usage error" 2 \
 check_run "mx:// with a port and --dns picks the server (env unset)" 0 \
     env -u SMTPSCOPE_DNS_SERVER "$SMTPSCOPE" $DNS --timeout 2 --script "$TMPD/s.txt" "mx://implicit.dane.test:$PORT"
 
+# --- through a recursive resolver, as with /etc/resolv.conf ---
+# An unbound daemon that validates, stub zones to knotd; smtpscope asks
+# it and validates again with its own trust anchor.
+if dns_resolver RES; then
+	# shellcheck disable=SC2046
+	set -- $(dns_resolver_args RES)
+	RDNS="$*"
+	# shellcheck disable=SC2086
+	rsc() { "$SMTPSCOPE" $RDNS "$@"; }
+	check_run "resolver: failover to the fourth MX" 0 \
+	    rsc --timeout 1 --script "$TMPD/s.txt" "mx://failover.dane.test:$PORT"
+	check_grep "resolver: MX secure" '^# failover\.dane\.test has 4 MX records \(looked up in [0-9]+ ms; DNSSEC: secure\)' "$TMPD/out"
+	order=$(grep -o '^# trying MX [0-9]*' "$TMPD/out" | awk '{print $4}' | tr '\n' ' ')
+	check "resolver: tried in order ($order)" [ "$order" = "10 20 30 40 " ]
+	check_run "resolver: null MX, exit 3" 3 \
+	    rsc --timeout 2 --script "$TMPD/s.txt" "mx://nomail.dane.test:$PORT"
+	check_grep "resolver: null MX said" 'accepts no mail \(null MX' "$TMPD/err"
+	check_run "resolver: implicit MX" 0 \
+	    rsc --timeout 2 --script "$TMPD/s.txt" "mx://implicit.dane.test:$PORT"
+	check_grep "resolver: implicit MX said" '^# implicit\.dane\.test has no MX: using the address record \(RFC 5321 5\.1; DNSSEC: secure\)' "$TMPD/out"
+	check_run "resolver: no such domain, exit 3" 3 \
+	    rsc --timeout 2 --script "$TMPD/s.txt" "mx://nosuch.dane.test:$PORT"
+	check_run "resolver: DANE-EE match with --dane" 0 \
+	    rsc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://ee.dane.test:$PORT"
+	check_grep "resolver: DANE-EE matched" '^# TLS: DANE: matched TLSA 3 ' "$TMPD/out"
+	check_run "resolver: DANE mismatch with --dane, exit 4" 4 \
+	    rsc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://bad.dane.test:$PORT"
+	check_grep "resolver: mismatch said" 'DANE: no TLSA record matched' "$TMPD/err"
+	check_run "resolver: unsigned zone, DANE does not apply" 0 \
+	    rsc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://plain.test:$PORT"
+	check_grep "resolver: unsigned said" 'the MX answer of plain\.test is not DNSSEC-secure \(insecure\): DANE does not apply' "$TMPD/out"
+	check_run "resolver: our anchor does not fit, bogus: exit 3" 3 \
+	    "$SMTPSCOPE" --dns "127.0.0.1:$RES" --dns-trust-anchor "$TMPD/wrong.ds" \
+	    --timeout 2 --script "$TMPD/s.txt" "mx://ee.dane.test:$PORT"
+	check_grep "resolver: bogus said" 'cannot look up the MX records of ee\.dane\.test: DNSSEC validation failed \(bogus\)' "$TMPD/err"
+	check_run "resolver: --dane on smtp://HOST" 0 \
+	    rsc --dane --starttls --timeout 2 --script "$TMPD/s.txt" "smtp://ee-mx.dane.test:$PORT"
+	check_grep "resolver: --dane on smtp://HOST matched" '^# TLS: DANE: matched TLSA 3 ' "$TMPD/out"
+else
+	ok "recursive resolver # SKIP $DNS_WHY"
+fi
+
+# A resolver that strips DNSSEC (no EDNS to knotd: no signatures come
+# back).  With a trust anchor, signed answers cannot be told from forged
+# ones: that is said in words, and --dane must not go on as if the zone
+# were unsigned (RFC 7672 2.1.1: bogus is not insecure).
+if dns_strip STRIP "$DNS_PORT"; then
+	check_run "stripped: the MX look-up fails, exit 3" 3 \
+	    "$SMTPSCOPE" --dns "127.0.0.1:$STRIP" --dns-trust-anchor "$DNS_TA" \
+	    --timeout 2 --script "$TMPD/s.txt" "mx://ee.dane.test:$PORT"
+	check_grep "stripped: said: no signatures" 'cannot look up the MX records of ee\.dane\.test: DNSSEC validation failed \(bogus\): .*\(the resolver returned no DNSSEC signatures' "$TMPD/err"
+	check_run "stripped: --dane on smtp://HOST, exit 4" 4 \
+	    "$SMTPSCOPE" --dns "127.0.0.1:$STRIP" --dns-trust-anchor "$DNS_TA" \
+	    --dane --starttls --timeout 2 --script "$TMPD/s.txt" "smtp://ee-mx.dane.test:$PORT"
+	check_grep "stripped: --dane said" 'DANE: the TLSA records of _[0-9]+\._tcp\.ee-mx\.dane\.test are bogus: .*the resolver returned no DNSSEC signatures' "$TMPD/err"
+	check_nogrep "stripped: --dane: never 'does not apply'" 'DANE does not apply' "$TMPD/out"
+	check_nogrep "stripped: --dane: nothing sent" '^C: ' "$TMPD/out"
+else
+	ok "DNSSEC-stripping resolver # SKIP $DNS_WHY"
+fi
+
+# A trust anchor file without a key would make everything "insecure".
+: >"$TMPD/empty.ds"
+check_run "--dns-trust-anchor with no key in it: usage error" 2 \
+    "$SMTPSCOPE" --dns-trust-anchor "$TMPD/empty.ds" --dane --script "$TMPD/s.txt" "mx://ee.dane.test"
+check_grep "no key: said" 'dns-trust-anchor .*empty\.ds: no DS or DNSKEY record in it' "$TMPD/err"
+
 # The resolver's record API (TXT for MTA-STS and TLS-RPT, MX, TLSA).
 if [ -x "${top_builddir:-.}/tests/unit/test_resolve" ]; then
 	SMTPSCOPE_TEST_DNS_TA=$DNS_TA SMTPSCOPE_TEST_MX_PORT=$PORT "${top_builddir:-.}/tests/unit/test_resolve" >"$TMPD/unit.out" 2>&1
