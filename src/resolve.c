@@ -694,9 +694,9 @@ resolve_query_cb(void *arg, int err, struct ub_result *res)
 		ub_resolve_free(res);
 }
 
-struct resolve_query *
-resolve_query_start(const char *name, enum resolve_rr type, char *err,
-    size_t errlen)
+static struct resolve_query *
+resolve_query_new(const char *name, enum resolve_rr type, int validate,
+    char *err, size_t errlen)
 {
 	struct resolve_query	*q;
 	int			 rc;
@@ -708,7 +708,7 @@ resolve_query_start(const char *name, enum resolve_rr type, char *err,
 		q->st = RESOLVE_NONAME;
 		return q;
 	}
-	if ((q->ctx = resolve_ctx(1, err, errlen)) == NULL) {
+	if ((q->ctx = resolve_ctx(validate, err, errlen)) == NULL) {
 		free(q);
 		return NULL;
 	}
@@ -718,6 +718,20 @@ resolve_query_start(const char *name, enum resolve_rr type, char *err,
 		snprintf(q->why, sizeof q->why, "%s", ub_strerror(rc));
 	}
 	return q;
+}
+
+struct resolve_query *
+resolve_query_start(const char *name, enum resolve_rr type, char *err,
+    size_t errlen)
+{
+	return resolve_query_new(name, type, 1, err, errlen);
+}
+
+struct resolve_query *
+resolve_query_start_unchecked(const char *name, enum resolve_rr type,
+    char *err, size_t errlen)
+{
+	return resolve_query_new(name, type, 0, err, errlen);
 }
 
 void

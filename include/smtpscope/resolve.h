@@ -134,6 +134,14 @@ void		 resolve_addr_str(const struct resolve_addr *, char *,
  */
 struct resolve_query *resolve_query_start(const char *, enum resolve_rr,
 		    char *, size_t);
+/*
+ * The same without validation (the verdict is always insecure): for
+ * records that do not rely on DNSSEC, such as MTA-STS's TXT (RFC 8461
+ * builds on HTTPS), so that a resolver that strips DNSSEC, which makes
+ * signed answers bogus, does not hide them.
+ */
+struct resolve_query *resolve_query_start_unchecked(const char *,
+		    enum resolve_rr, char *, size_t);
 void		 resolve_query_free(struct resolve_query *);
 size_t		 resolve_query_pollfds(const struct resolve_query *,
 		    struct pollfd *, size_t);
