@@ -24,6 +24,7 @@
 #include "smtpscope/net.h"
 #include "smtpscope/proxyhdr.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/mx.h"
 #include "smtpscope/resolve.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
@@ -553,6 +554,16 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 	if (parse_number(o->sp.port, 1, 65535, NULL) == -1) {
 		usage_error("bad port '%s' (1-65535)", o->sp.port);
 		return -1;
+	}
+	if (o->sp.mx) {
+		char	err[512];
+
+		/* o->sp.host points into *store, which is ours to change. */
+		if (mx_domain_check(copy + (o->sp.host - copy), err,
+		    sizeof err) == -1) {
+			usage_error("%s", err);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -172,6 +172,8 @@ server:
     local-zone: "." refuse
     local-zone: "test." transparent
     qname-minimisation: no
+    # Answers in a rotated order, as many resolvers give them.
+    rrset-roundrobin: yes
     harden-referral-path: no
     prefetch: no
     num-threads: 1

@@ -103,6 +103,47 @@ check_run "no such domain: exit 3" 3 \
     sc --timeout 2 --script "$TMPD/s.txt" "mx://nosuch.dane.test:$PORT"
 check_grep "no such domain: said" 'no such domain: nosuch\.dane\.test' "$TMPD/err"
 
+# --- the whole class of MX answers ---
+check_run "an MX naming an alias: followed" 0 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://cname.dane.test:$PORT"
+check_grep "alias: the address of its target" '^# MX 10 alias\.dane\.test: 127\.0\.0\.3$' "$TMPD/out"
+check_run "an MX without an address: the next" 0 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://noaddr.dane.test:$PORT"
+check_grep "no address: said" '^# MX 10 noaddr-mx\.dane\.test: no address$' "$TMPD/out"
+check_grep "no address: the next used" '^# using MX 20 good\.dane\.test ' "$TMPD/out"
+check_run "an MX naming an address: skipped" 0 \
+    sc --dane --timeout 2 --script "$TMPD/s.txt" "mx://iplit.dane.test:$PORT"
+check_grep "an address as MX: said" '^# MX 10 127\.0\.0\.3 names an address, not a host \(RFC 1035 3\.3\.9\): mail servers ignore it' "$TMPD/out"
+check_nogrep "an address as MX: never tried, no TLSA asked" 'trying MX 10|_tcp\.127\.0\.0\.3' "$TMPD/out"
+check_grep "an address as MX: the next used" '^# using MX 20 good\.dane\.test ' "$TMPD/out"
+check_run "IPv6 only, with -4: no exchanger, exit 3" 3 \
+    sc -4 --timeout 2 --script "$TMPD/s.txt" "mx://v6only.dane.test:$PORT"
+check_grep "IPv6 only with -4: said" '^# MX 10 v6-mx\.dane\.test: no IPv4 \(-4\) address$' "$TMPD/out"
+check_run "IPv6 only (::1): tried there" 3 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://v6only.dane.test:$PORT"
+check_grep "IPv6 only: ::1" '^# MX 10 v6-mx\.dane\.test: ::1$' "$TMPD/out"
+check_run "IPv4 only, with -6: exit 3" 3 \
+    sc -6 --timeout 2 --script "$TMPD/s.txt" "mx://v4only.dane.test:$PORT"
+check_grep "IPv4 only with -6: said" 'no IPv6 \(-6\) address$' "$TMPD/out"
+check_run "upper case and a final dot" 0 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://EE.Dane.TEST.:$PORT"
+check_grep "upper case, final dot: the plain name" '^# ee\.dane\.test has 1 MX record ' "$TMPD/out"
+check_grep "upper case, final dot: TLSA of the MX host" "^# TLSA _${PORT}\\._tcp\\.ee-mx\\.dane\\.test: 3 " "$TMPD/out"
+check_run "mx://ADDRESS: usage error" 2 \
+    sc --script "$TMPD/s.txt" "mx://127.0.0.3:$PORT"
+check_grep "mx://ADDRESS: said" "mx:// wants a domain, not an address \\('127\\.0\\.0\\.3'\\): for the server at an address use smtp://127\\.0\\.0\\.3" "$TMPD/err"
+check_run "mx:// with a non-ASCII name: usage error" 2 \
+    sc --script "$TMPD/s.txt" "mx://b$(printf '\303\274')cher.dane.test"
+check_grep "non-ASCII: the xn-- form asked for" "write '.*' in its xn-- form" "$TMPD/err"
+check_run "mx:// with an escape in the name: usage error" 2 \
+    sc --script "$TMPD/s.txt" "mx://a$(printf '\033')[2J.test"
+check_nogrep "the escape not echoed raw" "$(printf '\033')" "$TMPD/err"
+printf ':connect mx://127.0.0.3\n' >"$TMPD/c.txt"
+check_run ":connect mx://ADDRESS in a script: refused" 2 \
+    sc --timeout 2 --script "$TMPD/c.txt" "mx://implicit.dane.test:$PORT"
+cat "$TMPD/out" "$TMPD/err" >"$TMPD/both"
+check_grep ":connect mx://ADDRESS: said" ':connect: mx:// wants a domain, not an address' "$TMPD/both"
+
 # --- DANE ---
 check_run "DANE-EE match with --dane: no CA needed" 0 \
     sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://ee.dane.test:$PORT"
@@ -184,6 +225,17 @@ if dns_resolver RES; then
 	check_grep "resolver: MX secure" '^# failover\.dane\.test has 4 MX records \(looked up in [0-9]+ ms; DNSSEC: secure\)' "$TMPD/out"
 	order=$(grep -o '^# trying MX [0-9]*' "$TMPD/out" | awk '{print $4}' | tr '\n' ' ')
 	check "resolver: tried in order ($order)" [ "$order" = "10 20 30 40 " ]
+	# Thirty MX records, answered in a rotated order: the sixteen most
+	# preferred are the ones tried, whatever came first.
+	for _i in 1 2 3; do
+		check_run "resolver: 30 MX records ($_i)" 0 \
+		    rsc --timeout 2 --script "$TMPD/s.txt" "mx://many.dane.test:$PORT"
+		check_grep "resolver: 30 MX: said ($_i)" '^# only the 16 most preferred of the 30 MX records are tried$' "$TMPD/out"
+		_l=$(sed -n 's/^# MX \([0-9]*\) m[0-9]*\.dane\.test: .*/\1/p' "$TMPD/out" | sort -n | tr '\n' ' ')
+		check "resolver: 30 MX: the 16 most preferred listed ($_i)" \
+		    [ "$_l" = "10 20 30 40 50 60 70 80 90 100 110 120 130 140 150 160 " ]
+		check_grep "resolver: 30 MX: the first one used ($_i)" '^# using MX 10 m01\.dane\.test ' "$TMPD/out"
+	done
 	check_run "resolver: null MX, exit 3" 3 \
 	    rsc --timeout 2 --script "$TMPD/s.txt" "mx://nomail.dane.test:$PORT"
 	check_grep "resolver: null MX said" 'accepts no mail \(null MX' "$TMPD/err"
