@@ -50,6 +50,48 @@ wait_for 10 test -s "$TMPD/peers" ||
 	skip_all "cannot listen on 127.0.0.4/5: $(tail -1 "$TMPD/peers.log")"
 GOOD=127.0.0.3 BUSY=127.0.0.4 DROP=127.0.0.5 DEAD=127.0.0.2
 
+# More exchangers for the TLSA cases, on the same port: 127.0.0.6 with an
+# expired certificate (DANE-EE does not look at dates), 127.0.0.7 with a
+# chain through an intermediate CA (DANE-TA 2 1 1 names the intermediate).
+command -v certtool >/dev/null 2>&1 || skip_all "certtool is needed"
+{
+	printf 'cn = "old-mx.dane.test"\ndns_name = "old-mx.dane.test"\nactivation_date = "2020-01-01 00:00:00"\nexpiration_date = "2020-02-01 00:00:00"\ntls_www_server\n' >"$C/old.tmpl" &&
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$C/old.key" &&
+	certtool --generate-certificate --load-privkey "$C/old.key" \
+	    --load-ca-certificate "$C/ca.pem" --load-ca-privkey "$C/ca.key" \
+	    --template "$C/old.tmpl" --outfile "$C/old.pem" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$C/inter.key" -out "$C/inter.csr" -subj "/CN=smtpscope test intermediate" &&
+	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' >"$C/inter.ext" &&
+	openssl x509 -req -in "$C/inter.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
+	    -CAcreateserial -days 30 -extfile "$C/inter.ext" -out "$C/inter.pem" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$C/leaf2.key" -out "$C/leaf2.csr" -subj "/CN=inter-mx.dane.test" &&
+	openssl x509 -req -in "$C/leaf2.csr" -CA "$C/inter.pem" -CAkey "$C/inter.key" \
+	    -CAcreateserial -days 30 -extfile "$C/ext" -out "$C/leaf2.pem" &&
+	cat "$C/leaf2.pem" "$C/inter.pem" >"$C/chain2.pem"
+} >>"$TMPD/openssl.log" 2>&1 || skip_all "cannot make the other certificates: $(tail -3 "$TMPD/openssl.log")"
+EE_CERT_FULL=$(openssl x509 -in "$C/leaf.pem" -outform DER | hex)
+OLD_SPKI_SHA256=$(openssl x509 -in "$C/old.pem" -pubkey -noout |
+    openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | hex)
+INTER_SPKI_SHA256=$(openssl x509 -in "$C/inter.pem" -pubkey -noout |
+    openssl pkey -pubin -outform DER | openssl dgst -sha256 -binary | hex)
+for _a in 6:old.pem:old.key 7:chain2.pem:leaf2.key; do
+	_ip=127.0.0.${_a%%:*}
+	_r=${_a#*:}
+	"$SMTPSCOPE" --serve "$_ip:$PORT" --cert "$C/${_r%%:*}" --key "$C/${_r#*:}" \
+	    >"$TMPD/practice$_ip.out" 2>"$TMPD/practice$_ip.err" </dev/null &
+	eval "PR_PID_${_a%%:*}=\$!"
+	wait_for 20 grep -q "^listening on $_ip:" "$TMPD/practice$_ip.out" ||
+		skip_all "cannot listen on $_ip:$PORT: $(cat "$TMPD/practice$_ip.err")"
+done
+stop_pr2() {
+	kill "$PR_PID_6" "$PR_PID_7" 2>/dev/null
+	wait "$PR_PID_6" "$PR_PID_7" 2>/dev/null
+}
+on_exit stop_pr2
+OLD=127.0.0.6 INTER=127.0.0.7
+
 dns_zone dane.test "$top_srcdir/tests/dns/test.zone" signed
 dns_zone plain.test "$top_srcdir/tests/dns/plain.zone"
 dns_start || skip_all "$DNS_WHY"
@@ -187,6 +229,26 @@ check_grep "unsigned MX: said" 'the MX answer of plain\.test is not DNSSEC-secur
 check_run "signed MX, unsigned host: DANE does not apply" 0 \
     sc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://insec.dane.test:$PORT"
 check_grep "unsigned TLSA: no DNSSEC" "TLSA _${PORT}\\._tcp\\.mx\\.plain\\.test: no DNSSEC: DANE does not apply" "$TMPD/out"
+
+# TLSA records of every kind.
+check_run "TLSA 3 0 0, the whole certificate" 0 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://full.dane.test:$PORT"
+check_grep "3 0 0: matched" '^# TLS: DANE: matched TLSA 3 0 0 [0-9a-f]{32}\.\.\. \(DANE-EE: the server.s certificate' "$TMPD/out"
+check_run "several TLSA records, one matches" 0 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://multi.dane.test:$PORT"
+check_grep "several: the one that matched" '^# TLS: DANE: matched TLSA 3 1 1 ' "$TMPD/out"
+check_grep "several: each listed" "^# TLSA _${PORT}\\._tcp\\.multi-mx\\.dane\\.test: 4 0 1 " "$TMPD/out"
+check_run "unknown usage, selector, type only: no usable record, PKIX" 0 \
+    sc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/tls.txt" "mx://unknown.dane.test:$PORT"
+check_grep "unknown: said" 'no usable TLSA record \(0 PKIX-TA/PKIX-EE, unusable for SMTP by RFC 7672 3\.1\.3; 3 of unknown parameters\)' "$TMPD/out"
+check_run "unknown only, without a CA: PKIX decides (exit 4)" 4 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://unknown.dane.test:$PORT"
+check_run "DANE-EE with an expired certificate: dates do not count" 0 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://old.dane.test:$PORT"
+check_grep "expired: matched" '^# TLS: DANE: matched TLSA 3 1 1 .*names and dates are not checked' "$TMPD/out"
+check_run "DANE-TA 2 1 1 of the intermediate" 0 \
+    sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://inter.dane.test:$PORT"
+check_grep "intermediate: matched, certificate 1" '^# TLS: DANE: matched TLSA 2 1 1 [0-9a-f]+\.\.\. \(DANE-TA: certificate 1 of the chain is the anchor; the chain and the name inter-mx\.dane\.test verify\)' "$TMPD/out"
 
 # --dane without mx://: the host's own TLSA records.
 check_run "--dane on smtp://HOST: its TLSA records decide" 0 \
