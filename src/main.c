@@ -559,7 +559,7 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		char	err[512];
 
 		/* o->sp.host points into *store, which is ours to change. */
-		if (mx_domain_check(copy + (o->sp.host - copy), err,
+		if (mx_domain_check(copy + (o->sp.host - copy), "mx://", err,
 		    sizeof err) == -1) {
 			usage_error("%s", err);
 			return -1;

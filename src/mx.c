@@ -584,7 +584,7 @@ mx_advance(struct mx *m)
 }
 
 int
-mx_domain_check(char *domain, char *err, size_t errlen)
+mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
 {
 	struct in6_addr	 a;
 	const char	*p, *dot;
@@ -598,9 +598,9 @@ mx_domain_check(char *domain, char *err, size_t errlen)
 		domain[--len] = '\0';
 	if (inet_pton(AF_INET, domain, &a) == 1 ||
 	    inet_pton(AF_INET6, domain, &a) == 1) {
-		snprintf(err, errlen, "mx:// wants a domain, not an address "
+		snprintf(err, errlen, "%s wants a domain, not an address "
 		    "('%s'): for the server at an address use smtp://%s%s%s",
-		    domain, strchr(domain, ':') != NULL ? "[" : "", domain,
+		    what, domain, strchr(domain, ':') != NULL ? "[" : "", domain,
 		    strchr(domain, ':') != NULL ? "]" : "");
 		return -1;
 	}
@@ -624,12 +624,12 @@ mx_domain_check(char *domain, char *err, size_t errlen)
 	}
 	safe = sanitize_dup(domain, len);
 	if (!ascii)
-		snprintf(err, errlen, "mx:// wants an ASCII domain: write "
-		    "'%s' in its xn-- form (an IDNA A-label, RFC 5891)", safe);
+		snprintf(err, errlen, "%s wants an ASCII domain: write '%s' "
+		    "in its xn-- form (an IDNA A-label, RFC 5891)", what, safe);
 	else
-		snprintf(err, errlen, "'%s' is not a domain name (letters, "
-		    "digits and '-', in labels of 1 to 63 between dots)",
-		    safe);
+		snprintf(err, errlen, "%s wants a domain name, not '%s' "
+		    "(letters, digits and '-', in labels of 1 to 63 between "
+		    "dots)", what, safe);
 	free(safe);
 	return -1;
 }

@@ -150,7 +150,7 @@ target_parse(int argc, char **argv, struct target *t, char *err,
 		snprintf(err, errlen, "bad port '%s' (1-65535)", t->port);
 		goto bad;
 	}
-	if (t->mx && mx_domain_check(t->host, err, errlen) == -1)
+	if (t->mx && mx_domain_check(t->host, "mx://", err, errlen) == -1)
 		goto bad;
 	/* The port may point into argv or the table: keep a copy. */
 	len = strlen(t->host);

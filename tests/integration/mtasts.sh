@@ -133,6 +133,11 @@ else
 	ok "DNSSEC-stripping resolver # SKIP $DNS_WHY"
 fi
 
+# Upper case and a final dot: the same domain, the same policy host.
+check_run "upper case, final dot" 0 sts Example.TEST. --mta-sts-mx MX.example.test.
+check_grep "upper case, final dot: the usual URL" '^policy: fetched from https://mta-sts\.example\.test/\.well-known/mta-sts\.txt$' "$O"
+check_grep "upper case, final dot: matched" 'matches mx mx\.example\.test$' "$O"
+
 check_run "bad domain" 2 sts 'exa mple.test'
 check_grep "bad domain: said" 'wants a domain name' "$TMPD/err"
 check_run "--mta-sts-mx alone" 2 "$SMTPSCOPE" --mta-sts-mx mx.example.test
