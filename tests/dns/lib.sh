@@ -2,8 +2,9 @@
 # after tests/lib.sh.  Knot DNS (knotd) serves the zones given, signing
 # those marked "signed" itself (DNSSEC, ECDSA P-256, keys made at start);
 # smtpscope's own resolver (libunbound) asks knotd directly and validates
-# with the trust anchor written to $DNS_TA, so no resolver daemon is
-# needed.
+# with the trust anchor written to $DNS_TA.  dns_resolver adds the path
+# real users have: a recursive resolver (an unbound daemon) between
+# smtpscope and the zones; dns_strip one that strips DNSSEC.
 #
 #   dns_zone NAME FILE [signed]  serve FILE as zone NAME; in FILE, @VAR@ is
 #                                replaced by the value of shell variable VAR
