@@ -281,12 +281,45 @@ mx_got_mx(struct mx *m)
 	mx_start_addrs(m);
 }
 
+/*
+ * Why exchanger i has no address, when it is more than "none": the look-up
+ * could not start, failed (a SERVFAIL, say: a validating resolver answers
+ * so for a zone it finds bogus), or the name does not exist.  NULL when
+ * the name simply has no address (of the family asked).
+ */
+static const char *
+mx_addr_why(struct mx *m, size_t i)
+{
+	const char	*why;
+	int		 f, fam, noname = 0, asked = 0;
+
+	if (m->r[i] == NULL)
+		return m->hosts[i].state;
+	for (f = 0; f < 2; f++) {
+		fam = f == 0 ? AF_INET6 : AF_INET;
+		if (m->p.family != AF_UNSPEC && m->p.family != fam)
+			continue;
+		asked++;
+		switch (resolve_status(m->r[i], fam, &why)) {
+		case RESOLVE_FAIL:
+			return why;
+		case RESOLVE_NONAME:
+			noname++;
+			break;
+		default:
+			break;
+		}
+	}
+	return asked > 0 && noname == asked ? "no such host" : NULL;
+}
+
 /* Every exchanger's addresses are in (or the time is up): list them. */
 static void
 mx_got_addrs(struct mx *m)
 {
 	const struct resolve_addr	*v;
 	struct mx_host			*h;
+	const char			*why;
 	char				 one[64], label[300];
 	size_t				 i, k, n, len;
 	int				 f, fam;
@@ -309,6 +342,8 @@ mx_got_addrs(struct mx *m)
 			mx_note(m, "%s: %s", label, h->addrs);
 		else if (m->r[i] != NULL && !resolve_done(m->r[i]))
 			mx_note(m, "%s: no address within the time", label);
+		else if ((why = mx_addr_why(m, i)) != NULL)
+			mx_note(m, "%s: no address: %s", label, why);
 		else
 			mx_note(m, "%s: no %saddress", label,
 			    m->p.family == AF_INET ? "IPv4 (-4) " :

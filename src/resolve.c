@@ -277,7 +277,9 @@ resolve_rcode(int rcode)
 	case 1:
 		return "the DNS server says the query is malformed (FORMERR)";
 	case 2:
-		return "the DNS server failed (SERVFAIL)";
+		/* What an admin most often meets it for. */
+		return "the DNS server failed (SERVFAIL; a validating "
+		    "resolver also answers so when the zone's DNSSEC fails)";
 	case 4:
 		return "the DNS server does not do this (NOTIMP)";
 	case 5:

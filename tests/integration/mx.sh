@@ -322,6 +322,21 @@ if dns_resolver RES; then
 	check_run "resolver: --dane on smtp://HOST" 0 \
 	    rsc --dane --starttls --timeout 2 --script "$TMPD/s.txt" "smtp://ee-mx.dane.test:$PORT"
 	check_grep "resolver: --dane on smtp://HOST matched" '^# TLS: DANE: matched TLSA 3 ' "$TMPD/out"
+	# A validating resolver that finds the zone bogus (here: its trust
+	# anchor does not fit) answers SERVFAIL: the reason is said for each
+	# exchanger, not just "no address".
+	_ta=$DNS_TA
+	DNS_TA=$TMPD/wrong.ds
+	if dns_resolver RESBAD; then
+		DNS_TA=$_ta
+		check_run "resolver finds it bogus: exit 3" 3 \
+		    "$SMTPSCOPE" --dns "127.0.0.1:$RESBAD" --dns-trust-anchor "$DNS_TA" \
+		    --timeout 2 --script "$TMPD/s.txt" "mx://ee.dane.test:$PORT"
+		check_grep "resolver finds it bogus: SERVFAIL said" '^# MX 10 ee-mx\.dane\.test: no address: the DNS server failed \(SERVFAIL; a validating resolver also answers so when the zone.s DNSSEC fails\)$' "$TMPD/out"
+	else
+		DNS_TA=$_ta
+		ok "a resolver that finds the zone bogus # SKIP $DNS_WHY"
+	fi
 else
 	ok "recursive resolver # SKIP $DNS_WHY"
 fi
