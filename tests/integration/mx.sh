@@ -264,6 +264,20 @@ check_run "bogus DNSSEC: exit 3 with the reason" 3 \
     --timeout 2 --script "$TMPD/s.txt" "mx://ee.dane.test:$PORT"
 check_grep "bogus: said in words" 'cannot look up the MX records of ee\.dane\.test: DNSSEC validation failed \(bogus\)' "$TMPD/err"
 
+# A DNS server that never answers: exit 5 (man page, EXIT STATUS).
+python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True); time.sleep(30)' >"$TMPD/hole.port" &
+HOLE_PID=$!
+stop_hole() { kill "$HOLE_PID" 2>/dev/null; wait "$HOLE_PID" 2>/dev/null; }
+on_exit stop_hole
+wait_for 5 test -s "$TMPD/hole.port"
+check_run "a DNS that never answers: exit 5" 5 \
+    "$SMTPSCOPE" --dns "127.0.0.1:$(cat "$TMPD/hole.port")" --dns-trust-anchor "$DNS_TA" \
+    --timeout 1 --script "$TMPD/s.txt" "mx://ee.dane.test:$PORT"
+check_grep "a DNS that never answers: said" 'looking up the MX records of ee\.dane\.test: no answer from the DNS within 1 s' "$TMPD/err"
+stop_hole
+
 # --- options ---
 check_run "--dns with a bad address: usage error" 2 \
     "$SMTPSCOPE" --dns nowhere --script "$TMPD/s.txt" "mx://ee.dane.test"
