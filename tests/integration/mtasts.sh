@@ -133,6 +133,10 @@ else
 	ok "DNSSEC-stripping resolver # SKIP $DNS_WHY"
 fi
 
+check_run "TXT records in several strings" 0 sts split.test --mta-sts-mx mx.example.test
+check_grep "several strings: one record" '^_mta-sts\.split\.test TXT: v=STSv1, id 13$' "$O"
+check_grep "several strings: TLS-RPT too" '^_smtp\._tls\.split\.test TXT: v=TLSRPTv1, TLS reports go to mailto:r@split\.test$' "$O"
+
 # Upper case and a final dot: the same domain, the same policy host.
 check_run "upper case, final dot" 0 sts Example.TEST. --mta-sts-mx MX.example.test.
 check_grep "upper case, final dot: the usual URL" '^policy: fetched from https://mta-sts\.example\.test/\.well-known/mta-sts\.txt$' "$O"
