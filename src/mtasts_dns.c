@@ -107,9 +107,9 @@ mtasts_domain_check(const char *domain, const char *mx,
 	d->sts.mx_match = -1;
 	d->sts_rc = -1;
 	/*
-	 * Not validated: MTA-STS trusts HTTPS, not DNSSEC (RFC 8461 section 10),
-	 * and a sender behind a resolver that strips DNSSEC sees these
-	 * records all the same.
+	 * Not validated: MTA-STS trusts HTTPS, not DNSSEC (RFC 8461
+	 * section 10), and a sender behind a resolver that strips DNSSEC
+	 * sees these records all the same.
 	 */
 	snprintf(name, sizeof name, "_mta-sts.%s", domain);
 	sq = resolve_query_start_unchecked(name, RESOLVE_TXT, d->sts_dns_err,

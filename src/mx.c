@@ -625,7 +625,7 @@ mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
 	const char	*p, *dot;
 	char		*safe;
 	size_t		 len;
-	int		 ascii = 1, chars = 1, labels = 1;
+	int		 ascii = 1, chars = 1, labels = 1, v6;
 
 	len = strlen(domain);
 	/* "example.org." is "example.org": the root's dot changes nothing. */
@@ -633,10 +633,10 @@ mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
 		domain[--len] = '\0';
 	if (inet_pton(AF_INET, domain, &a) == 1 ||
 	    inet_pton(AF_INET6, domain, &a) == 1) {
+		v6 = strchr(domain, ':') != NULL;
 		snprintf(err, errlen, "%s wants a domain, not an address "
 		    "('%s'): for the server at an address use smtp://%s%s%s",
-		    what, domain, strchr(domain, ':') != NULL ? "[" : "", domain,
-		    strchr(domain, ':') != NULL ? "]" : "");
+		    what, domain, v6 ? "[" : "", domain, v6 ? "]" : "");
 		return -1;
 	}
 	for (p = domain; *p != '\0'; p++) {

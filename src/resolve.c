@@ -323,8 +323,8 @@ resolve_judge(int err, const struct ub_result *res, char *why, size_t len)
 		return RESOLVE_FAIL;
 	}
 	if (res->bogus) {
-		resolve_bogus_text(res, "DNSSEC validation failed (bogus): ", why,
-		    len);
+		resolve_bogus_text(res, "DNSSEC validation failed (bogus): ",
+		    why, len);
 		return RESOLVE_FAIL;
 	}
 	if (res->nxdomain)
