@@ -243,6 +243,10 @@ check_run "unknown usage, selector, type only: no usable record, PKIX" 0 \
 check_grep "unknown: said" 'no usable TLSA record \(0 PKIX-TA/PKIX-EE, unusable for SMTP by RFC 7672 3\.1\.3; 3 of unknown parameters\)' "$TMPD/out"
 check_run "unknown only, without a CA: PKIX decides (exit 4)" 4 \
     sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://unknown.dane.test:$PORT"
+check_run "unknown only, MAIL before STARTTLS: TLS still required (exit 4)" 4 \
+    sc --dane --ca-file "$C/ca.pem" --timeout 2 --script "$TMPD/mail.txt" "mx://unknown.dane.test:$PORT"
+check_grep "unknown only: TLS required, said" '^# --dane: TLS is required now \(the TLSA records ask for it, though none of them is usable: RFC 7672 2\.2\)' "$TMPD/out"
+check_nogrep "unknown only: MAIL never sent in plaintext" '^C: MAIL' "$TMPD/out"
 check_run "DANE-EE with an expired certificate: dates do not count" 0 \
     sc --dane --timeout 2 --script "$TMPD/tls.txt" "mx://old.dane.test:$PORT"
 check_grep "expired: matched" '^# TLS: DANE: matched TLSA 3 1 1 .*names and dates are not checked' "$TMPD/out"
