@@ -24,6 +24,7 @@
 #include "smtpscope/net.h"
 #include "smtpscope/proxyhdr.h"
 #include "smtpscope/practice.h"
+#include "smtpscope/mx.h"
 #include "smtpscope/resolve.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
@@ -553,6 +554,16 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 	if (parse_number(o->sp.port, 1, 65535, NULL) == -1) {
 		usage_error("bad port '%s' (1-65535)", o->sp.port);
 		return -1;
+	}
+	if (o->sp.mx) {
+		char	err[512];
+
+		/* o->sp.host points into *store, which is ours to change. */
+		if (mx_domain_check(copy + (o->sp.host - copy), "mx://", err,
+		    sizeof err) == -1) {
+			usage_error("%s", err);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -1125,7 +1136,7 @@ main(int argc, char **argv)
 		}
 		if (resolve_configure(dns_server, dns_ta, derr,
 		    sizeof derr) == -1)
-			return usage_error("--dns: %s", derr);
+			return usage_error("%s", derr);
 		return run_mta_sts(&o);
 	}
 	if (o.snd.active && (o.explain != NULL || o.serve != NULL ||
@@ -1215,7 +1226,17 @@ main(int argc, char **argv)
 	}
 	if (resolve_configure(dns_server, dns_ta, derr, sizeof derr) == -1) {
 		free(target_store);
-		return usage_error("--dns: %s", derr);
+		return usage_error("%s", derr);
+	}
+	/*
+	 * Without a trust anchor every answer is "insecure" and --dane would
+	 * quietly never apply: the downgrade it is there to catch.
+	 */
+	if (o.sp.dane && !resolve_anchored()) {
+		free(target_store);
+		return usage_error("--dane needs a DNSSEC trust anchor: %s is "
+		    "missing (Debian package dns-root-data) and no "
+		    "--dns-trust-anchor was given", RESOLVE_ROOT_KEY);
 	}
 	tls_global_init();
 	/* Every option is checked before anything connects. */

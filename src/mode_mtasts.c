@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "smtpscope/mtasts.h"
+#include "smtpscope/mx.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/script.h"
 #include "smtpscope/tls.h"
@@ -26,35 +27,34 @@ mtasts_print(void *arg, const char *text)
 	free(safe);
 }
 
-/* A DNS name: letters, digits, '-' and dots, no empty label. */
-static int
-mtasts_name_ok(const char *s)
-{
-	size_t	n = strlen(s);
-
-	return n > 0 && n < 240 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == n && *s != '.' &&
-	    *s != '-' && strstr(s, "..") == NULL;
-}
-
 int
 run_mta_sts(struct opts *o)
 {
 	struct mtasts_domain	*d;
+	char			*domain, *mx = NULL, err[512];
 	int			 rc;
 
-	if (!mtasts_name_ok(o->mta_sts))
-		return usage_error("--mta-sts wants a domain name, not '%s'",
-		    o->mta_sts);
-	if (o->mta_sts_mx != NULL && !mtasts_name_ok(o->mta_sts_mx))
-		return usage_error("--mta-sts-mx wants a host name, not '%s'",
-		    o->mta_sts_mx);
+	/* Lower case, no final dot: the policy host's URL and name. */
+	domain = xstrdup(o->mta_sts);
+	if (mx_domain_check(domain, "--mta-sts", err, sizeof err) == -1) {
+		free(domain);
+		return usage_error("%s", err);
+	}
+	if (o->mta_sts_mx != NULL) {
+		mx = xstrdup(o->mta_sts_mx);
+		if (mx_domain_check(mx, "--mta-sts-mx", err,
+		    sizeof err) == -1) {
+			free(domain);
+			free(mx);
+			return usage_error("%s", err);
+		}
+	}
 	tls_global_init();
 	d = xcalloc(1, sizeof *d);
-	rc = mtasts_domain_check(o->mta_sts, o->mta_sts_mx, &o->sp.tls,
-	    o->sp.timeout_ms, -1, d);
-	printf("MTA-STS for %s\n", o->mta_sts);
-	mtasts_domain_lines(o->mta_sts, d, mtasts_print, NULL);
+	rc = mtasts_domain_check(domain, mx, &o->sp.tls, o->sp.timeout_ms, -1,
+	    d);
+	printf("MTA-STS for %s\n", domain);
+	mtasts_domain_lines(domain, d, mtasts_print, NULL);
 	fflush(stdout);
 	/*
 	 * 0: a policy applies (and the MX matches); 1: no policy, or a bad
@@ -64,5 +64,7 @@ run_mta_sts(struct opts *o)
 		rc = !d->sts_dns_ok || (d->sts.record_ok && !d->sts.fetched) ?
 		    EXIT_CONNECT : 1;
 	free(d);
+	free(domain);
+	free(mx);
 	return rc;
 }

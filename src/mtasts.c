@@ -245,6 +245,13 @@ sts_policy_line(struct mtasts_policy *pol, const char *key, const char *val,
 		for (i = 0; val[i] != '\0' && i < sizeof pol->mx[0] - 1; i++)
 			pol->mx[pol->nmx][i] = (char)tolower(
 			    (unsigned char)val[i]);
+		/*
+		 * "mx.example." is "mx.example" (the root's dot): the host
+		 * matched loses its own, and a pattern kept with one would
+		 * never match, without a word.
+		 */
+		if (i > 0 && pol->mx[pol->nmx][i - 1] == '.')
+			i--;
 		pol->mx[pol->nmx][i] = '\0';
 		pol->nmx++;
 	}

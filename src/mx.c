@@ -7,6 +7,10 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -137,28 +141,37 @@ mx_cmp(const void *a, const void *b)
 
 /* Order the exchangers: shuffle, then a stable sort by preference. */
 static void
-mx_order(struct mx *m)
+mx_order(struct mx_host *v, size_t n)
 {
 	struct mx_host	 tmp;
 	unsigned int	 seed;
 	size_t		 i, j, k;
 
 	seed = (unsigned int)mx_now() ^ (unsigned int)getpid();
-	for (i = m->n; i > 1; i--) {
+	for (i = n; i > 1; i--) {
 		seed = seed * 1103515245U + 12345U;
 		j = (seed >> 8) % i;
-		tmp = m->hosts[i - 1];
-		m->hosts[i - 1] = m->hosts[j];
-		m->hosts[j] = tmp;
+		tmp = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = tmp;
 	}
 	/* Insertion sort keeps the shuffle among equals; n is small. */
-	for (i = 1; i < m->n; i++)
-		for (k = i; k > 0 && mx_cmp(&m->hosts[k - 1],
-		    &m->hosts[k]) > 0; k--) {
-			tmp = m->hosts[k];
-			m->hosts[k] = m->hosts[k - 1];
-			m->hosts[k - 1] = tmp;
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && mx_cmp(&v[k - 1], &v[k]) > 0; k--) {
+			tmp = v[k];
+			v[k] = v[k - 1];
+			v[k - 1] = tmp;
 		}
+}
+
+/* An MX target that is written like an address ("192.0.2.1"). */
+static int
+mx_is_address(const char *host)
+{
+	struct in6_addr	a;
+
+	return inet_pton(AF_INET, host, &a) == 1 ||
+	    inet_pton(AF_INET6, host, &a) == 1;
 }
 
 /* Start looking up every exchanger's addresses at once. */
@@ -186,12 +199,16 @@ static void
 mx_got_mx(struct mx *m)
 {
 	const struct resolve_mx	*v;
+	struct mx_host		*all;
 	enum resolve_status	 st;
-	const char		*why, *bogus;
-	size_t			 n, i, nulls = 0;
+	const char		*why, *bogus, *sec;
+	size_t			 n, i, k, nulls = 0;
 
 	st = resolve_query_status(m->q, &why);
 	m->dane.mx_sec = resolve_query_sec(m->q, &bogus);
+	/* "insecure" would hide that nothing could be validated. */
+	sec = resolve_anchored() ? resolve_sec_name(m->dane.mx_sec) :
+	    "not checked, no trust anchor";
 	switch (st) {
 	case RESOLVE_NONAME:
 		mx_fail(m, MX_FAIL_DNS, "no such domain: %s", m->domain);
@@ -203,8 +220,7 @@ mx_got_mx(struct mx *m)
 		return;
 	case RESOLVE_NODATA:
 		mx_note(m, "%s has no MX: using the address record (RFC 5321 "
-		    "5.1; DNSSEC: %s)", m->domain,
-		    resolve_sec_name(m->dane.mx_sec));
+		    "5.1; DNSSEC: %s)", m->domain, sec);
 		m->n = 1;
 		m->hosts[0].implicit = 1;
 		snprintf(m->hosts[0].host, sizeof m->hosts[0].host, "%s",
@@ -222,29 +238,79 @@ mx_got_mx(struct mx *m)
 		}
 		mx_note(m, "%s has %zu MX record%s (looked up in %lld ms; "
 		    "DNSSEC: %s)", m->domain, n, n > 1 ? "s" : "",
-		    mx_now() - m->start, resolve_sec_name(m->dane.mx_sec));
+		    mx_now() - m->start, sec);
 		if (nulls > 0)
 			mx_note(m, "a null MX (\".\") beside other MX records "
 			    "is ignored (RFC 7505 section 3)");
-		for (i = 0; i < n; i++) {
+		/*
+		 * All of them ordered first, then the most preferred kept:
+		 * the answer's order is the resolver's (often rotated).
+		 */
+		all = xcalloc(n, sizeof *all);
+		for (i = 0, k = 0; i < n; i++) {
 			if (v[i].host[0] == '\0')
 				continue;
-			if (m->n == MX_MAX_HOSTS) {
-				mx_note(m, "only the first %d MX records are "
-				    "used", MX_MAX_HOSTS);
-				break;
+			if (mx_is_address(v[i].host)) {
+				mx_note(m, "MX %u %s names an address, not a "
+				    "host (RFC 1035 3.3.9): mail servers "
+				    "ignore it, and so do we", v[i].pref,
+				    v[i].host);
+				continue;
 			}
-			m->hosts[m->n].pref = v[i].pref;
-			snprintf(m->hosts[m->n].host,
-			    sizeof m->hosts[m->n].host, "%s", v[i].host);
-			m->n++;
+			all[k].pref = v[i].pref;
+			snprintf(all[k].host, sizeof all[k].host, "%s",
+			    v[i].host);
+			k++;
 		}
-		mx_order(m);
+		mx_order(all, k);
+		if (k > MX_MAX_HOSTS)
+			mx_note(m, "only the %d most preferred of the %zu MX "
+			    "records are tried", MX_MAX_HOSTS, k);
+		m->n = k > MX_MAX_HOSTS ? MX_MAX_HOSTS : k;
+		memcpy(m->hosts, all, m->n * sizeof *all);
+		free(all);
+		if (m->n == 0) {
+			mx_fail(m, MX_FAIL_CONNECT, "no mail exchanger of %s "
+			    "names a host", m->domain);
+			return;
+		}
 		break;
 	}
 	resolve_query_free(m->q);
 	m->q = NULL;
 	mx_start_addrs(m);
+}
+
+/*
+ * Why exchanger i has no address, when it is more than "none": the look-up
+ * could not start, failed (a SERVFAIL, say: a validating resolver answers
+ * so for a zone it finds bogus), or the name does not exist.  NULL when
+ * the name simply has no address (of the family asked).
+ */
+static const char *
+mx_addr_why(struct mx *m, size_t i)
+{
+	const char	*why;
+	int		 f, fam, noname = 0, asked = 0;
+
+	if (m->r[i] == NULL)
+		return m->hosts[i].state;
+	for (f = 0; f < 2; f++) {
+		fam = f == 0 ? AF_INET6 : AF_INET;
+		if (m->p.family != AF_UNSPEC && m->p.family != fam)
+			continue;
+		asked++;
+		switch (resolve_status(m->r[i], fam, &why)) {
+		case RESOLVE_FAIL:
+			return why;
+		case RESOLVE_NONAME:
+			noname++;
+			break;
+		default:
+			break;
+		}
+	}
+	return asked > 0 && noname == asked ? "no such host" : NULL;
 }
 
 /* Every exchanger's addresses are in (or the time is up): list them. */
@@ -253,6 +319,7 @@ mx_got_addrs(struct mx *m)
 {
 	const struct resolve_addr	*v;
 	struct mx_host			*h;
+	const char			*why;
 	char				 one[64], label[300];
 	size_t				 i, k, n, len;
 	int				 f, fam;
@@ -275,8 +342,12 @@ mx_got_addrs(struct mx *m)
 			mx_note(m, "%s: %s", label, h->addrs);
 		else if (m->r[i] != NULL && !resolve_done(m->r[i]))
 			mx_note(m, "%s: no address within the time", label);
+		else if ((why = mx_addr_why(m, i)) != NULL)
+			mx_note(m, "%s: no address: %s", label, why);
 		else
-			mx_note(m, "%s: no address", label);
+			mx_note(m, "%s: no %saddress", label,
+			    m->p.family == AF_INET ? "IPv4 (-4) " :
+			    m->p.family == AF_INET6 ? "IPv6 (-6) " : "");
 	}
 	m->cur = 0;
 	m->step = MX_STEP_DIAL;
@@ -545,6 +616,57 @@ mx_advance(struct mx *m)
 		if (m->state != MX_RUNNING)
 			return;
 	}
+}
+
+int
+mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
+{
+	struct in6_addr	 a;
+	const char	*p, *dot;
+	char		*safe;
+	size_t		 len;
+	int		 ascii = 1, chars = 1, labels = 1, v6;
+
+	len = strlen(domain);
+	/* "example.org." is "example.org": the root's dot changes nothing. */
+	if (len > 1 && domain[len - 1] == '.')
+		domain[--len] = '\0';
+	if (inet_pton(AF_INET, domain, &a) == 1 ||
+	    inet_pton(AF_INET6, domain, &a) == 1) {
+		v6 = strchr(domain, ':') != NULL;
+		snprintf(err, errlen, "%s wants a domain, not an address "
+		    "('%s'): for the server at an address use smtp://%s%s%s",
+		    what, domain, v6 ? "[" : "", domain, v6 ? "]" : "");
+		return -1;
+	}
+	for (p = domain; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80)
+			ascii = 0;
+		else if (!isalnum((unsigned char)*p) && *p != '-' &&
+		    *p != '.' && *p != '_')
+			chars = 0;
+	}
+	for (p = domain; labels && p < domain + len; p = dot + 1) {
+		if ((dot = strchr(p, '.')) == NULL)
+			dot = domain + len;
+		if (dot == p || dot - p > 63)
+			labels = 0;
+	}
+	if (ascii && chars && labels && len > 0 && len <= 253) {
+		for (p = domain; *p != '\0'; p++)
+			domain[p - domain] = (char)tolower((unsigned char)*p);
+		return 0;
+	}
+	safe = sanitize_dup(domain, len);
+	if (!ascii)
+		snprintf(err, errlen, "%s wants an ASCII domain: write '%s' "
+		    "in its xn-- form (an IDNA A-label, RFC 5891)", what, safe);
+	else
+		snprintf(err, errlen, "%s wants a domain name, not '%s' "
+		    "(letters, digits and '-', in labels of 1 to 63 between "
+		    "dots)", what, safe);
+	free(safe);
+	return -1;
 }
 
 struct mx *

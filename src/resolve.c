@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unbound.h>
 #include <unistd.h>
@@ -112,20 +113,64 @@ bad:
 	return -1;
 }
 
+/*
+ * Does the trust anchor file hold a DS or DNSKEY record?  libunbound
+ * takes an empty file (or one of other records) without a word, and then
+ * nothing validates: every answer is "insecure", the very downgrade DANE
+ * is there to see.  The check is of the record type's word only; the
+ * records themselves libunbound reads.
+ */
+static int
+resolve_ta_has_key(const char *file)
+{
+	FILE	*f;
+	char	 line[4096], *p, *tok, *save;
+	int	 found = 0;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		if ((p = strchr(line, ';')) != NULL)
+			*p = '\0';
+		for (tok = strtok_r(line, " \t\r\n", &save); tok != NULL;
+		    tok = strtok_r(NULL, " \t\r\n", &save))
+			if (strcasecmp(tok, "DS") == 0 ||
+			    strcasecmp(tok, "DNSKEY") == 0) {
+				found = 1;
+				break;
+			}
+	}
+	fclose(f);
+	return found;
+}
+
 int
 resolve_configure(const char *server, const char *ta_file, char *err,
     size_t errlen)
 {
-	char	fwd[128];
+	char	fwd[128], err2[256];
 
-	if (server != NULL && resolve_fwd_text(server, fwd, sizeof fwd, err,
-	    errlen) == -1)
+	if (server != NULL && resolve_fwd_text(server, fwd, sizeof fwd, err2,
+	    sizeof err2) == -1) {
+		snprintf(err, errlen, "--dns: %s", err2);
 		return -1;
+	}
+	if (ta_file != NULL && !resolve_ta_has_key(ta_file)) {
+		snprintf(err, errlen, "--dns-trust-anchor %s: no DS or DNSKEY "
+		    "record in it (without one nothing validates)", ta_file);
+		return -1;
+	}
 	free(resolve_server);
 	resolve_server = server != NULL ? xstrdup(fwd) : NULL;
 	free(resolve_ta);
 	resolve_ta = ta_file != NULL ? xstrdup(ta_file) : NULL;
 	return 0;
+}
+
+int
+resolve_anchored(void)
+{
+	return resolve_ta != NULL || access(RESOLVE_ROOT_KEY, R_OK) == 0;
 }
 
 /*
@@ -232,7 +277,9 @@ resolve_rcode(int rcode)
 	case 1:
 		return "the DNS server says the query is malformed (FORMERR)";
 	case 2:
-		return "the DNS server failed (SERVFAIL)";
+		/* What an admin most often meets it for. */
+		return "the DNS server failed (SERVFAIL; a validating "
+		    "resolver also answers so when the zone's DNSSEC fails)";
 	case 4:
 		return "the DNS server does not do this (NOTIMP)";
 	case 5:
@@ -240,6 +287,28 @@ resolve_rcode(int rcode)
 	default:
 		return "the DNS server answered an error";
 	}
+}
+
+/*
+ * Why an answer is bogus, in libunbound's words; and when they say the
+ * signatures or keys never came, what that usually means: a resolver (or
+ * a middlebox) between us and the zone that drops DNSSEC, so that every
+ * signed answer looks forged.  An admin should hear that rather than
+ * suspect the zone.
+ */
+static void
+resolve_bogus_text(const struct ub_result *res, const char *prefix,
+    char *why, size_t len)
+{
+	const char	*w = res->why_bogus != NULL ? res->why_bogus :
+			    "no reason given";
+
+	snprintf(why, len, "%s%s%s", prefix, w,
+	    strstr(w, "no signatures") != NULL ||
+	    strstr(w, "no DNSKEY rrset") != NULL ||
+	    strstr(w, "no DS") != NULL ? " (the resolver returned no DNSSEC "
+	    "signatures: it strips DNSSEC or cannot get it; use a "
+	    "DNSSEC-aware resolver, --dns ADDR)" : "");
 }
 
 /*
@@ -254,8 +323,8 @@ resolve_judge(int err, const struct ub_result *res, char *why, size_t len)
 		return RESOLVE_FAIL;
 	}
 	if (res->bogus) {
-		snprintf(why, len, "DNSSEC validation failed (bogus): %s",
-		    res->why_bogus != NULL ? res->why_bogus : "no reason");
+		resolve_bogus_text(res, "DNSSEC validation failed (bogus): ",
+		    why, len);
 		return RESOLVE_FAIL;
 	}
 	if (res->nxdomain)
@@ -617,9 +686,7 @@ resolve_query_cb(void *arg, int err, struct ub_result *res)
 	if (err == 0 && res != NULL) {
 		if (res->bogus) {
 			q->sec = RESOLVE_BOGUS;
-			snprintf(q->bogus, sizeof q->bogus, "%s",
-			    res->why_bogus != NULL ? res->why_bogus :
-			    "no reason given");
+			resolve_bogus_text(res, "", q->bogus, sizeof q->bogus);
 		} else if (res->secure)
 			q->sec = RESOLVE_SECURE;
 		if (q->st == RESOLVE_OK)
@@ -629,9 +696,9 @@ resolve_query_cb(void *arg, int err, struct ub_result *res)
 		ub_resolve_free(res);
 }
 
-struct resolve_query *
-resolve_query_start(const char *name, enum resolve_rr type, char *err,
-    size_t errlen)
+static struct resolve_query *
+resolve_query_new(const char *name, enum resolve_rr type, int validate,
+    char *err, size_t errlen)
 {
 	struct resolve_query	*q;
 	int			 rc;
@@ -643,7 +710,7 @@ resolve_query_start(const char *name, enum resolve_rr type, char *err,
 		q->st = RESOLVE_NONAME;
 		return q;
 	}
-	if ((q->ctx = resolve_ctx(1, err, errlen)) == NULL) {
+	if ((q->ctx = resolve_ctx(validate, err, errlen)) == NULL) {
 		free(q);
 		return NULL;
 	}
@@ -653,6 +720,20 @@ resolve_query_start(const char *name, enum resolve_rr type, char *err,
 		snprintf(q->why, sizeof q->why, "%s", ub_strerror(rc));
 	}
 	return q;
+}
+
+struct resolve_query *
+resolve_query_start(const char *name, enum resolve_rr type, char *err,
+    size_t errlen)
+{
+	return resolve_query_new(name, type, 1, err, errlen);
+}
+
+struct resolve_query *
+resolve_query_start_unchecked(const char *name, enum resolve_rr type,
+    char *err, size_t errlen)
+{
+	return resolve_query_new(name, type, 0, err, errlen);
 }
 
 void

@@ -208,18 +208,21 @@ session_dane_arm(struct session *s, const char *name, enum resolve_status st,
 	    "against %zu TLSA record%s after the TLS handshake%s", n,
 	    n > 1 ? "s" : "", s->p.dane ? " (--dane: it decides)" : "");
 	/*
-	 * RFC 7672 section 2.2: usable TLSA records make TLS mandatory.
-	 * Under --dane nothing of the envelope goes out before it is up.
+	 * RFC 7672 section 2.2: secure TLSA records make TLS mandatory,
+	 * even when none of them is usable (the server asked for TLS; it
+	 * just cannot be authenticated by them).  Under --dane nothing of
+	 * the envelope goes out before it is up.
 	 */
 	for (i = 0, usable = 0; i < n; i++)
 		if ((recs[i].usage == 2 || recs[i].usage == 3) &&
 		    recs[i].selector <= 1 && recs[i].mtype <= 2)
 			usable++;
-	if (s->p.dane && usable > 0 && !s->p.require_tls) {
+	if (s->p.dane && !s->p.require_tls) {
 		s->p.require_tls = 1;
-		session_note(s, TDIR_INFO, "--dane: TLS is required now; "
+		session_note(s, TDIR_INFO, "--dane: TLS is required now%s; "
 		    "nothing but EHLO, STARTTLS and the like goes out before "
-		    "it");
+		    "it", usable > 0 ? "" : " (the TLSA records ask for it, "
+		    "though none of them is usable: RFC 7672 2.2)");
 	}
 	snprintf(s->info.dane, sizeof s->info.dane, "%zu TLSA record%s "
 	    "(secure)", n, n > 1 ? "s" : "");

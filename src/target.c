@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "smtpscope/mx.h"
 #include "smtpscope/target.h"
 #include "smtpscope/xmalloc.h"
 
@@ -149,6 +150,8 @@ target_parse(int argc, char **argv, struct target *t, char *err,
 		snprintf(err, errlen, "bad port '%s' (1-65535)", t->port);
 		goto bad;
 	}
+	if (t->mx && mx_domain_check(t->host, "mx://", err, errlen) == -1)
+		goto bad;
 	/* The port may point into argv or the table: keep a copy. */
 	len = strlen(t->host);
 	end = xmalloc(len + strlen(t->port) + 2);

@@ -84,9 +84,16 @@ struct resolve_txt {
  * before the first look-up.  server is ADDR[:PORT] or [ADDR6]:PORT (NULL:
  * SMTPSCOPE_DNS_SERVER, else /etc/resolv.conf); ta_file is a file of DS
  * or DNSKEY records in zone-file form (NULL: the root key, if installed).
- * Returns 0, or -1 with err set (bad address).
+ * Returns 0, or -1 with err set (bad address; a trust anchor file
+ * without a DS or DNSKEY record, which would make every answer
+ * "insecure" without a word).
  */
 int		 resolve_configure(const char *, const char *, char *, size_t);
+/*
+ * Is there a trust anchor to validate with (the file given, or the root
+ * key)?  Without one every answer is insecure and DANE never applies.
+ */
+int		 resolve_anchored(void);
 
 /*
  * Start looking up host (family AF_UNSPEC: IPv6 and IPv4) with the TCP
@@ -127,6 +134,14 @@ void		 resolve_addr_str(const struct resolve_addr *, char *,
  */
 struct resolve_query *resolve_query_start(const char *, enum resolve_rr,
 		    char *, size_t);
+/*
+ * The same without validation (the verdict is always insecure): for
+ * records that do not rely on DNSSEC, such as MTA-STS's TXT (RFC 8461
+ * builds on HTTPS), so that a resolver that strips DNSSEC, which makes
+ * signed answers bogus, does not hide them.
+ */
+struct resolve_query *resolve_query_start_unchecked(const char *,
+		    enum resolve_rr, char *, size_t);
 void		 resolve_query_free(struct resolve_query *);
 size_t		 resolve_query_pollfds(const struct resolve_query *,
 		    struct pollfd *, size_t);

@@ -65,6 +65,7 @@ make_pki() {
 	dns_name = "mta-sts.bad.test"
 	dns_name = "mta-sts.slow.test"
 	dns_name = "mta-sts.wrongmx.test"
+	dns_name = "mta-sts.split.test"
 	tls_www_server
 	signing_key
 	encryption_key

@@ -105,6 +105,43 @@ check_run "never answers" 3 "$SMTPSCOPE" $DNS --ca-file "$P/root.pem" --timeout 
     --mta-sts slow.test
 check_grep "never answers: timeout" 'mta-sts\.slow\.test: no complete answer within 1 s$' "$O"
 
+# Through a recursive resolver (unbound, stub zones to knotd), as with
+# /etc/resolv.conf; and through one that strips DNSSEC, which MTA-STS
+# does not need (RFC 8461 relies on HTTPS, not on DNSSEC).
+if dns_resolver RES; then
+	# shellcheck disable=SC2046
+	set -- $(dns_resolver_args RES)
+	RDNS="$*"
+	# shellcheck disable=SC2086
+	rsts() { "$SMTPSCOPE" $RDNS --ca-file "$P/root.pem" --timeout 3 --mta-sts "$@"; }
+	check_run "resolver: enforce, MX listed" 0 rsts example.test --mta-sts-mx mx.example.test
+	check_grep "resolver: the record" '^_mta-sts\.example\.test TXT: v=STSv1, id 20261206T000000$' "$O"
+	check_grep "resolver: fetched" '^policy: fetched from https://mta-sts\.example\.test/' "$O"
+	check_run "resolver: another MX" 1 rsts example.test --mta-sts-mx mx.evil.test
+	check_run "resolver: no TXT record" 1 rsts bare.test
+	check_grep "resolver: no TXT record said" 'the domain has no MTA-STS policy$' "$O"
+	check_run "resolver: two records" 1 rsts twice.test
+else
+	ok "recursive resolver # SKIP $DNS_WHY"
+fi
+if dns_strip STRIP "$DNS_PORT"; then
+	check_run "stripped: enforce, MX listed" 0 "$SMTPSCOPE" --dns "127.0.0.1:$STRIP" \
+	    --dns-trust-anchor "$DNS_TA" --ca-file "$P/root.pem" --timeout 3 \
+	    --mta-sts example.test --mta-sts-mx mx.example.test
+	check_grep "stripped: the record" '^_mta-sts\.example\.test TXT: v=STSv1, id 20261206T000000' "$O"
+else
+	ok "DNSSEC-stripping resolver # SKIP $DNS_WHY"
+fi
+
+check_run "TXT records in several strings" 0 sts split.test --mta-sts-mx mx.example.test
+check_grep "several strings: one record" '^_mta-sts\.split\.test TXT: v=STSv1, id 13$' "$O"
+check_grep "several strings: TLS-RPT too" '^_smtp\._tls\.split\.test TXT: v=TLSRPTv1, TLS reports go to mailto:r@split\.test$' "$O"
+
+# Upper case and a final dot: the same domain, the same policy host.
+check_run "upper case, final dot" 0 sts Example.TEST. --mta-sts-mx MX.example.test.
+check_grep "upper case, final dot: the usual URL" '^policy: fetched from https://mta-sts\.example\.test/\.well-known/mta-sts\.txt$' "$O"
+check_grep "upper case, final dot: matched" 'matches mx mx\.example\.test$' "$O"
+
 check_run "bad domain" 2 sts 'exa mple.test'
 check_grep "bad domain: said" 'wants a domain name' "$TMPD/err"
 check_run "--mta-sts-mx alone" 2 "$SMTPSCOPE" --mta-sts-mx mx.example.test

@@ -7,6 +7,7 @@ picks its answer by the Host header:
 
   example.test   enforce, mx.example.test and *.mx.example.test (CRLF)
   wrongmx.test   the same
+  split.test     the same (its TXT record is in several strings)
   testing.test   testing, LF line ends
   none.test      none, no mx
   redirect.test  301 to example.test's policy (must not be followed)
@@ -59,7 +60,7 @@ class Policy(http.server.BaseHTTPRequestHandler):
         dom = host[len("mta-sts."):] if host.startswith("mta-sts.") else ""
         if self.path != "/.well-known/mta-sts.txt":
             self.reply(404, "text/plain", b"no such path\n")
-        elif dom in ("example.test", "wrongmx.test"):
+        elif dom in ("example.test", "wrongmx.test", "split.test"):
             self.reply(200, "text/plain", ENFORCE)
         elif dom == "testing.test":
             self.reply(200, "text/plain; charset=utf-8", TESTING)

@@ -21,6 +21,8 @@ GOOD=127.0.0.3 BUSY=127.0.0.4 DROP=127.0.0.5 DEAD=127.0.0.2
 # No TLS here: any digests will do.
 EE_SPKI_SHA256=$(printf '%064d' 1) EE_CERT_SHA512=$(printf '%0128d' 2)
 CA_CERT_SHA256=$(printf '%064d' 3)
+EE_CERT_FULL=$(printf '%064d' 4) OLD_SPKI_SHA256=$(printf '%064d' 5)
+INTER_SPKI_SHA256=$(printf '%064d' 6) OLD=127.0.0.6 INTER=127.0.0.7
 dns_zone dane.test "$top_srcdir/tests/dns/test.zone" signed
 dns_start || skip_all "$DNS_WHY"
 TUI_ENV="SMTPSCOPE_DNS_SERVER=127.0.0.1:$DNS_PORT"

@@ -161,6 +161,16 @@ test_match(void)
 	EQ_INT(mtasts_match_mx(&p, "a.example"), 0, "match_mx: first");
 	EQ_INT(mtasts_match_mx(&p, "x.b.example"), 1, "match_mx: second");
 	EQ_INT(mtasts_match_mx(&p, "x.y.b.example"), -1, "match_mx: none");
+	/* A final dot (the root) and upper case change nothing. */
+	EQ_INT(pol("version: STSv1\r\nmode: enforce\r\nmax_age: 1\r\n"
+	    "mx: MAIL.Example.\r\nmx: *.B.example.\r\n", &p), 0,
+	    "mx lines with a final dot: a policy");
+	EQ_INT(mtasts_match_mx(&p, "mail.example"), 0,
+	    "mx with a final dot matches the host");
+	EQ_INT(mtasts_match_mx(&p, "X.b.EXAMPLE."), 1,
+	    "wildcard with a final dot matches");
+	EQ_INT(pol("version: STSv1\nmode: enforce\nmax_age: 1\nmx: .\n", &p),
+	    -1, "mx: the root alone refused");
 }
 
 static int

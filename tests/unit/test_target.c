@@ -83,6 +83,29 @@ main(void)
 	EQ_INT(parse("smtp:///", NULL), -1, "no socket path refused");
 	EQ_INT(parse(":25", NULL), -1, "no host refused");
 	OK(strstr(err, "no host") != NULL, "no host: said");
+
+	/* mx:// wants a domain the DNS can be asked about. */
+	EQ_INT(parse("mx://Mail.EXAMPLE.org.:2525", NULL), 0,
+	    "mx://: upper case and a final dot");
+	EQ_STR(t.host, "mail.example.org", "mx://: lower case, no final dot");
+	EQ_INT(parse("EXAMPLE.ORG.", NULL), 0, "a domain alone, final dot");
+	OK(t.mx, "a domain alone with a final dot: mx://");
+	EQ_STR(t.host, "example.org", "a domain alone: made plain");
+	EQ_INT(parse("mx://192.0.2.1", NULL), -1, "mx://ADDRESS refused");
+	OK(strstr(err, "not an address") != NULL &&
+	    strstr(err, "smtp://192.0.2.1") != NULL, "mx://ADDRESS: said");
+	EQ_INT(parse("mx://[2001:db8::1]:25", NULL), -1,
+	    "mx://[ADDR6] refused");
+	OK(strstr(err, "smtp://[2001:db8::1]") != NULL, "mx://[ADDR6]: said");
+	EQ_INT(parse("mx://b\xc3\xbc" "cher.example", NULL), -1,
+	    "mx:// with a non-ASCII name refused");
+	OK(strstr(err, "xn--") != NULL, "non-ASCII: the xn-- form asked for");
+	EQ_INT(parse("mx://xn--bcher-kva.example", NULL), 0,
+	    "mx:// with an A-label");
+	EQ_INT(parse("mx://a..example", NULL), -1, "an empty label refused");
+	EQ_INT(parse("mx://a\033[2Jb.example", NULL), -1,
+	    "an escape refused");
+	OK(strchr(err, '\033') == NULL, "the escape not echoed raw");
 	target_free(&t);
 	return t_done();
 }
