@@ -275,6 +275,7 @@ static char *
 send_next(void *arg, struct session *s)
 {
 	struct send_state		*st = arg;
+	const struct session_info	*si = session_info(s);
 	struct send_params		*p = st->p;
 	int				 code = send_code(s);
 
@@ -286,10 +287,13 @@ send_next(void *arg, struct session *s)
 		    p->quit_after == STAGE_BANNER)
 			return send_stop(st, s);
 		st->step = SS_EHLO;
-		return xprintf("EHLO %s", p->ehlo);
+		return xprintf("%s %s", p->lmtp ? "LHLO" : "EHLO", p->ehlo);
 	case SS_EHLO:
-		/* An old server that knows no EHLO: HELO, as swaks does. */
-		if ((code == 500 || code == 502) && !st->helo) {
+		/*
+		 * An old server that knows no EHLO: HELO, as swaks does.
+		 * LMTP has no such fallback (RFC 2033 4.1).
+		 */
+		if ((code == 500 || code == 502) && !st->helo && !p->lmtp) {
 			st->helo = 1;
 			session_note(s, TDIR_INFO, "the server does not know "
 			    "EHLO: trying HELO (RFC 5321 3.2), with no "
@@ -297,8 +301,9 @@ send_next(void *arg, struct session *s)
 			return xprintf("HELO %s", p->ehlo);
 		}
 		if (code != 250)
-			return send_refused(st, s, st->helo ? "HELO was "
-			    "refused" : "EHLO was refused");
+			return send_refused(st, s, p->lmtp ? "LHLO was "
+			    "refused" : st->helo ? "HELO was refused" :
+			    "EHLO was refused");
 		if (p->quit_after == STAGE_EHLO)
 			return send_stop(st, s);
 		if (p->quit_after == STAGE_TLS) {
@@ -336,7 +341,18 @@ send_next(void *arg, struct session *s)
 			return send_rcpt(st, s);
 		return send_after_rcpts(st, s);
 	case SS_MSG:
-		if (code / 100 != 2)
+		if (p->lmtp && si->lmtp_delivered + si->lmtp_failed > 0) {
+			/* LMTP: one reply per recipient, the last no verdict. */
+			if (si->lmtp_delivered == 0)
+				return send_refused(st, s, "no recipient got "
+				    "the message");
+			if (si->lmtp_failed > 0)
+				session_note(s, TDIR_WARN, "%zu of %zu "
+				    "recipients did not get the message (the "
+				    "rest did)", si->lmtp_failed,
+				    si->lmtp_delivered + si->lmtp_failed);
+			st->accepted = si->lmtp_delivered;
+		} else if (code / 100 != 2)
 			return send_refused(st, s, "the message was refused");
 		session_note(s, TDIR_INFO, "the message was accepted (%llu "
 		    "octets) for %zu recipient%s", p->info.size, st->accepted,

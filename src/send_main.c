@@ -355,6 +355,7 @@ run_send(struct opts *o, int argc)
 	p.to = so->to;
 	p.nto = so->nto;
 	p.ehlo = host;
+	p.lmtp = o->sp.lmtp;
 	p.auth = so->auth;
 	p.bdat = so->bdat;
 	p.chunk = so->chunk > 0 ? so->chunk : SEND_CHUNK_DEFAULT;

@@ -104,6 +104,9 @@ struct session_info {
 	int			 answer_raw;	/* next answer sent verbatim */
 	const char		*challenge;	/* decoded last 334 text, or NULL */
 	unsigned long long	 data_octets;	/* message octets sent */
+	/* LMTP: replies after the data, by recipient, since the start. */
+	size_t			 lmtp_delivered;
+	size_t			 lmtp_failed;
 	/* After BDAT N: octets of the chunk still to send (RFC 3030 2). */
 	unsigned long long	 bdat_left;
 	/*

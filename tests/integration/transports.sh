@@ -84,6 +84,25 @@ run le --script "$TMPD/ehlo.scr" --timeout 10 "lmtp://127.0.0.1:$PORT"
 check_grep "EHLO typed on LMTP: a note says LHLO" \
     "this is LMTP: it greets with LHLO" "$TMPD/le.out"
 
+# The one-shot send on LMTP greets with LHLO (not EHLO, no HELO fallback)
+# and judges the message by the per-recipient replies after the data: a
+# 452 for the last recipient does not make the whole send a failure.
+run lo --to alice@lmtp.test,full@lmtp.test --timeout 10 "lmtp://127.0.0.1:$PORT"
+check_rc "one-shot send on LMTP, one recipient full: exit 0" 0
+check_grep "the one-shot send greets with LHLO" "^C: LHLO " "$TMPD/lo.out"
+check_nogrep "no EHLO on LMTP" "^C: EHLO" "$TMPD/lo.out"
+check_grep "the full recipient is counted" \
+    "1 of 2 recipients did not get the message" "$TMPD/lo.out"
+check_grep "the message was delivered to alice" "delivered alice@lmtp.test" \
+    "$TMPD/tcp.delivered"
+run lf --to full@lmtp.test --timeout 10 "lmtp://127.0.0.1:$PORT"
+check_rc "one-shot send on LMTP, no recipient got it: exit 1" 1
+check_grep "says no recipient got it" "no recipient got the message" \
+    "$TMPD/lf.out"
+run lq --to alice@lmtp.test --quit-after rcpt --timeout 10 "lmtp://127.0.0.1:$PORT"
+check_rc "--quit-after rcpt on LMTP: exit 0" 0
+check_nogrep "--quit-after rcpt on LMTP sends no data" "^C: DATA" "$TMPD/lq.out"
+
 # A pipelined BDAT ... LAST before the RCPT replies: one reply due for
 # each recipient not refused (the refused one's taken back).
 "$PY" "$top_srcdir/tests/integration/lmtp_chunking.py" "$TMPD/cport" \
