@@ -266,6 +266,7 @@ send_after_rcpts(struct send_state *st, struct session *s)
 	if (p->quit_after == STAGE_RCPT || p->msg_path == NULL)
 		return send_stop(st, s);
 	st->step = SS_MSG;
+	session_name_message(s, "the message built from the options");
 	if (p->bdat)
 		return xprintf(":bdat \"%s\" %zu", p->msg_path, p->chunk);
 	return xprintf(":send \"%s\"", p->msg_path);

@@ -295,7 +295,8 @@ send_build(struct opts *o, const char *from, const char *host,
 	FILE			*fp;
 	int			 fd;
 
-	if (dir == NULL || *dir == '\0')
+	/* The path goes to :send in quotes, which cannot hold a quote. */
+	if (dir == NULL || *dir == '\0' || strchr(dir, '"') != NULL)
 		dir = "/tmp";
 	path = xprintf("%s/smtpscope-msg.XXXXXX", dir);
 	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w+")) == NULL) {

@@ -78,6 +78,21 @@ check_nogrep "nothing connected for bad options" 'connecting' "$TMPD/bad.out"
 run_ss practice --to demo@localhost --body hello
 check_rc "no target: sent on the practice server, exit 0" 0
 check_grep "practice: accepted" '^S: 250 2\.6\.0' "$TMPD/practice.out"
+# The transcript names what is sent, not the temporary file it sits in;
+# a TMPDIR with a quote in it (which :send's quoting cannot hold) is not
+# used.
+mkdir -p "$TMPD/odd\"tmp dir"
+TMPDIR="$TMPD/odd\"tmp dir" run_ss named --to demo@localhost --bdat-chunk 100
+check_rc "TMPDIR with a quote: sent, exit 0" 0
+check_grep "BDAT names the message built from the options" \
+    '^# sending the message built from the options with BDAT' "$TMPD/named.out"
+check_nogrep "no temporary file in the transcript" 'smtpscope-msg' \
+    "$TMPD/named.out"
+run_ss named --to demo@localhost
+check_grep "DATA names the message built from the options" \
+    '^# sending the message built from the options as' "$TMPD/named.out"
+check_nogrep "no temporary file in the DATA transcript" 'smtpscope-msg' \
+    "$TMPD/named.out"
 
 # 3. Headers, body from stdin, two attachments, a refused recipient.
 tag=mime-$PF_TAG
