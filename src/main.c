@@ -144,7 +144,8 @@ static const struct option longopts[] = {
 "Sending (one message, no script; see SENDING in smtpscope(1)):\n" \
 "  --to ADDR[,ADDR...]  send a message to these recipients (repeatable);\n" \
 "                       a refused one is left out while one is accepted\n" \
-"  --from ADDR          envelope sender and From (default USER@HOST)\n" \
+"  --from ADDR          envelope sender and From (default USER@HOST);\n" \
+"                       ADDR may be 'Name <a@b>', and so in --to\n" \
 "  --header 'Name: value'  replace the default header of that name\n" \
 "                       (Date, From, To, Subject, Message-ID, ...) or add one\n" \
 "  --body TEXT, --body-file FILE|-  the body (default: a short text)\n" \

@@ -48,9 +48,12 @@ struct opts {
 	/* The one-shot send (src/send_main.c). */
 	struct send_opts {
 		int		 active;	/* a send option was given */
-		const char	**to;
+		const char	**to;		/* as given */
 		size_t		 nto;
+		char		**to_addr;	/* parsed by send_check */
+		char		**to_name;
 		const char	*from;
+		char		*from_name;
 		const char	**headers;
 		size_t		 nheaders;
 		const char	*body;

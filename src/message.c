@@ -63,7 +63,24 @@ msg_check_addr(const char *a, int empty_ok, int utf8, char *err,
 		snprintf(err, errlen, "an empty address");
 		return -1;
 	}
-	for (p = a; *p != '\0'; p++) {
+	/* A quoted local part (RFC 5321 4.1.2): "any text"@domain. */
+	if (*a == '"') {
+		for (p = a + 1; *p != '\0' && *p != '"'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			if ((unsigned char)*p < ' ' || *p == 0x7f ||
+			    ((unsigned char)*p >= 0x80 && !utf8))
+				break;
+		}
+		if (*p != '"' || p == a + 1 || p[1] != '@') {
+			snprintf(err, errlen, "'%s' is not a mailbox: a quoted "
+			    "local part is \"printable text\"@domain", a);
+			return -1;
+		}
+		at = p + 1;
+	} else
+		at = strchr(a, '@');
+	for (p = at != NULL && *a == '"' ? at : a; *p != '\0'; p++) {
 		unsigned char	c = (unsigned char)*p;
 
 		if (c <= ' ' || c == 0x7f || c == '<' || c == '>' ||
@@ -71,18 +88,20 @@ msg_check_addr(const char *a, int empty_ok, int utf8, char *err,
 		    c == '\\' || c == ';') {
 			snprintf(err, errlen, "'%s' is not a mailbox: it holds "
 			    "a blank, control or special character "
-			    "(local@domain, no <> around it)", a);
+			    "(local@domain; quote a local part that needs "
+			    "them)", a);
 			return -1;
 		}
-		if (c >= 0x80 && !utf8) {
+	}
+	for (p = a; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80 && !utf8) {
 			snprintf(err, errlen, "'%s' is not ASCII: such an "
 			    "address needs SMTPUTF8 (RFC 6531): add --smtputf8",
 			    a);
 			return -1;
 		}
-	}
-	at = strrchr(a, '@');
-	if (at == NULL || at == a || at[1] == '\0' || strchr(a, '@') != at) {
+	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@') !=
+	    NULL) {
 		snprintf(err, errlen, "'%s' is not a mailbox: it wants "
 		    "local@domain", a);
 		return -1;
@@ -98,6 +117,115 @@ msg_check_addr(const char *a, int empty_ok, int utf8, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+/* Skip a quoted string at p (at its '"'); returns just past it. */
+static const char *
+msg_skip_quoted(const char *p)
+{
+	for (p++; *p != '\0' && *p != '"'; p++)
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	return *p == '"' ? p + 1 : p;
+}
+
+const char *
+msg_next_addr(const char *p)
+{
+	int	angle = 0;
+
+	while (*p != '\0') {
+		if (*p == '"') {
+			p = msg_skip_quoted(p);
+			continue;
+		}
+		if (*p == '<')
+			angle = 1;
+		else if (*p == '>')
+			angle = 0;
+		else if (*p == ',' && !angle)
+			break;
+		p++;
+	}
+	return p;
+}
+
+int
+msg_parse_mailbox(const char *item, int empty_ok, int utf8, char **addr,
+    char **name, char *err, size_t errlen)
+{
+	const char	*s, *e, *lt = NULL, *p;
+	char		*a, *n = NULL;
+
+	*addr = *name = NULL;
+	s = item + strspn(item, " \t");
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	/* "Name <addr>" or "<addr>": the last '<' outside quotes. */
+	if (e > s && e[-1] == '>') {
+		for (p = s; p < e; p++) {
+			if (*p == '"')
+				p = msg_skip_quoted(p) - 1;
+			else if (*p == '<')
+				lt = p;
+		}
+	}
+	if (lt != NULL) {
+		a = xstrndup(lt + 1, (size_t)(e - 1 - (lt + 1)));
+		for (e = lt; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		if (e > s)
+			n = xstrndup(s, (size_t)(e - s));
+	} else
+		a = xstrndup(s, (size_t)(e - s));
+	if (msg_check_addr(a, empty_ok, utf8, err, errlen) == -1)
+		goto fail;
+	if (n != NULL) {
+		for (p = n; *p != '\0'; p++)
+			if ((unsigned char)*p < ' ' || *p == 0x7f) {
+				snprintf(err, errlen, "the name in '%s' holds a "
+				    "control character", item);
+				goto fail;
+			}
+		if (*n == '"' && (msg_skip_quoted(n) != n + strlen(n) ||
+		    n[strlen(n) - 1] != '"' || strlen(n) < 2)) {
+			snprintf(err, errlen, "the name in '%s' has a stray "
+			    "quote", item);
+			goto fail;
+		}
+	}
+	*addr = a;
+	*name = n;
+	return 0;
+fail:
+	free(a);
+	free(n);
+	return -1;
+}
+
+void
+msg_add_mailbox(struct buf *b, const char *addr, const char *name)
+{
+	const char	*p;
+
+	if (name == NULL || *name == '\0') {
+		buf_printf(b, "<%s>", addr);
+		return;
+	}
+	/* A name with specials (RFC 5322 3.2.3) goes as a quoted-string. */
+	if (*name == '"' || strpbrk(name, "()<>[]:;@\\,.") == NULL)
+		buf_addstr(b, name);
+	else {
+		buf_addch(b, '"');
+		for (p = name; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addch(b, '\\');
+			buf_addch(b, *p);
+		}
+		buf_addch(b, '"');
+	}
+	buf_printf(b, " <%s>", addr);
 }
 
 int
@@ -295,30 +423,49 @@ msg_encode_words(struct buf *b, const char *value, size_t len)
 static void
 msg_encode_addrs(struct buf *b, const char *v)
 {
-	const char	*p = v, *end, *lt, *s, *e;
+	const char	*p = v, *end, *lt, *s, *e, *q;
+	char		*name, *w;
 
 	while (*p != '\0') {
-		end = strchr(p, ',');
-		if (end == NULL)
-			end = p + strlen(p);
-		lt = memchr(p, '<', (size_t)(end - p));
-		if (lt != NULL) {
-			for (s = p; s < lt && *s == ' '; s++)
-				;
-			for (e = lt; e > s && e[-1] == ' '; e--)
-				;
-			if (e - s >= 2 && *s == '"' && e[-1] == '"') {
-				s++;
-				e--;
-			}
-			buf_add(b, p, (size_t)(s - p) - (s > p &&
-			    s[-1] == '"' ? 1 : 0));
-			msg_encode_words(b, s, (size_t)(e - s));
-			if (e > s)
-				buf_addch(b, ' ');
-			buf_add(b, lt, (size_t)(end - lt));
-		} else
+		/* A comma inside quotes or <> does not end the mailbox. */
+		end = msg_next_addr(p);
+		for (lt = NULL, q = p; q < end; q++) {
+			if (*q == '"')
+				q = msg_skip_quoted(q) - 1;
+			else if (*q == '<')
+				lt = q;
+		}
+		if (lt == NULL) {
 			buf_add(b, p, (size_t)(end - p));
+			goto next;
+		}
+		/* The fold before the name stays as it is. */
+		for (s = p; s < lt && strchr(" \t\r\n", *s) != NULL; s++)
+			;
+		for (e = lt; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		buf_add(b, p, (size_t)(s - p));
+		for (q = s; q < e && (unsigned char)*q < 0x80; q++)
+			;
+		if (q == e)
+			buf_add(b, s, (size_t)(e - s));
+		else {
+			/* An encoded word holds the text, unquoted. */
+			name = w = xmalloc((size_t)(e - s) + 1);
+			for (q = s; q < e; q++) {
+				if (*q == '"')
+					continue;
+				if (*q == '\\' && q + 1 < e)
+					q++;
+				*w++ = *q;
+			}
+			msg_encode_words(b, name, (size_t)(w - name));
+			free(name);
+		}
+		if (e > s)
+			buf_addch(b, ' ');
+		buf_add(b, lt, (size_t)(end - lt));
+next:
 		if (*end == '\0')
 			break;
 		buf_addch(b, ',');
@@ -617,17 +764,20 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		msg_header(&o, "From", uv, ms->utf8);
 	else {
 		buf_reset(&v);
-		buf_printf(&v, "<%s>", ms->from);
-		msg_header(&o, "From", buf_str(&v), 1);
+		msg_add_mailbox(&v, ms->from, ms->from_name);
+		msg_header(&o, "From", buf_str(&v), ms->utf8);
 	}
 	if ((uv = msg_user_header(ms, "To", used)) != NULL)
 		msg_header(&o, "To", uv, ms->utf8);
 	else {
 		buf_reset(&v);
-		for (i = 0; i < ms->nto; i++)
-			buf_printf(&v, "%s<%s>", i > 0 ? ",\r\n " : "",
-			    ms->to[i]);
-		msg_header(&o, "To", buf_str(&v), 1);
+		for (i = 0; i < ms->nto; i++) {
+			if (i > 0)
+				buf_addstr(&v, ",\r\n ");
+			msg_add_mailbox(&v, ms->to[i], ms->to_names != NULL ?
+			    ms->to_names[i] : NULL);
+		}
+		msg_header(&o, "To", buf_str(&v), ms->utf8);
 	}
 	if ((uv = msg_user_header(ms, "Subject", used)) != NULL)
 		msg_header(&o, "Subject", uv, ms->utf8);

@@ -96,20 +96,22 @@ int
 send_option(struct opts *o, const char *name, const char *arg)
 {
 	struct send_opts	*so = &o->snd;
-	char			*copy, *w, *save = NULL;
+	const char		*p, *end;
+	char			*w;
 	int			 v;
 
 	so->active = 1;
 	if (strcmp(name, "to") == 0) {
-		copy = xstrdup(arg);
-		for (w = strtok_r(copy, ",", &save); w != NULL;
-		    w = strtok_r(NULL, ",", &save)) {
-			w += strspn(w, " \t");
-			w[strcspn(w, " \t")] = '\0';
-			if (*w != '\0')
-				send_push(&so->to, &so->nto, w);
+		/* Commas inside quotes or <> are the address's own. */
+		for (p = arg; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+			end = msg_next_addr(p);
+			p += strspn(p, " \t");
+			if (p >= end)
+				continue;
+			w = xstrndup(p, (size_t)(end - p));
+			send_push(&so->to, &so->nto, w);
+			free(w);
 		}
-		free(copy);
 		if (so->nto == 0)
 			return usage_error("--to wants an address, not '%s'",
 			    arg);
@@ -166,8 +168,6 @@ send_option(struct opts *o, const char *name, const char *arg)
 			return usage_error("--dsn-ret wants full or hdrs, not "
 			    "'%s'", arg);
 	} else if (strcmp(name, "dsn-envid") == 0) {
-		const char	*p;
-
 		for (p = arg; *p != '\0'; p++)
 			if (*p < ' ' || *p > '~')
 				break;
@@ -192,8 +192,16 @@ send_opts_free(struct opts *o)
 	struct send_opts	*so = &o->snd;
 	size_t			 i;
 
-	for (i = 0; i < so->nto; i++)
+	for (i = 0; i < so->nto; i++) {
 		free((char *)so->to[i]);
+		if (so->to_addr != NULL) {
+			free(so->to_addr[i]);
+			free(so->to_name[i]);
+		}
+	}
+	free(so->to_addr);
+	free(so->to_name);
+	free(so->from_name);
 	for (i = 0; i < so->nheaders; i++)
 		free((char *)so->headers[i]);
 	for (i = 0; i < so->nattach; i++)
@@ -231,7 +239,7 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 {
 	struct send_opts	*so = &o->snd;
 	struct passwd		*pw;
-	char			 err[512];
+	char			 err[512], *addr;
 	size_t			 i;
 	int			 mech;
 
@@ -251,13 +259,20 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 		pw = getpwuid(getuid());
 		snprintf(from, fromlen, "%s@%s", pw != NULL ? pw->pw_name :
 		    "smtpscope", host);
-	} else
-		snprintf(from, fromlen, "%s", so->from);
+	} else {
+		if (msg_parse_mailbox(so->from, 1, so->smtputf8, &addr,
+		    &so->from_name, err, sizeof err) == -1)
+			return usage_error("--from: %s", err);
+		snprintf(from, fromlen, "%s", addr);
+		free(addr);
+	}
 	if (msg_check_addr(from, 1, so->smtputf8, err, sizeof err) == -1)
 		return usage_error("--from: %s", err);
+	so->to_addr = xcalloc(so->nto + 1, sizeof *so->to_addr);
+	so->to_name = xcalloc(so->nto + 1, sizeof *so->to_name);
 	for (i = 0; i < so->nto; i++)
-		if (msg_check_addr(so->to[i], 0, so->smtputf8, err,
-		    sizeof err) == -1)
+		if (msg_parse_mailbox(so->to[i], 0, so->smtputf8,
+		    &so->to_addr[i], &so->to_name[i], err, sizeof err) == -1)
 			return usage_error("--to: %s", err);
 	for (i = 0; i < so->nheaders; i++)
 		if (msg_check_header(so->headers[i], err, sizeof err) == -1)
@@ -311,7 +326,9 @@ send_build(struct opts *o, const char *from, const char *host,
 	}
 	memset(&ms, 0, sizeof ms);
 	ms.from = from;
-	ms.to = so->to;
+	ms.from_name = so->from_name;
+	ms.to = (const char *const *)so->to_addr;
+	ms.to_names = (const char *const *)so->to_name;
 	ms.nto = so->nto;
 	ms.headers = so->headers;
 	ms.nheaders = so->nheaders;
@@ -353,7 +370,7 @@ run_send(struct opts *o, int argc)
 		return rc;
 	memset(&p, 0, sizeof p);
 	p.from = from;
-	p.to = so->to;
+	p.to = (const char *const *)so->to_addr;
 	p.nto = so->nto;
 	p.ehlo = host;
 	p.lmtp = o->sp.lmtp;

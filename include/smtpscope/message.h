@@ -15,6 +15,8 @@ struct buf;
 struct msg_spec {
 	const char		*from;		/* envelope sender, or "" */
 	const char *const	*to;		/* recipients */
+	const char		*from_name;	/* display names, or NULL */
+	const char *const	*to_names;
 	size_t			 nto;
 	const char *const	*headers;	/* "Name: value", checked */
 	size_t			 nheaders;
@@ -38,6 +40,17 @@ struct msg_info {
  * Returns 0, or -1 with the reason in err.
  */
 int	 msg_check_addr(const char *, int, int, char *, size_t);
+/*
+ * One item of --to or --from: "local@domain", "<local@domain>" or
+ * "Display Name <local@domain>".  Sets the address and the name (NULL
+ * when none; allocated) after msg_check_addr, or returns -1 with err.
+ */
+int	 msg_parse_mailbox(const char *, int, int, char **, char **, char *,
+	    size_t);
+/* Where the mailbox at p ends: its ',' (outside quotes and <>) or NUL. */
+const char *msg_next_addr(const char *);
+/* "Name <addr>" for a header, the name quoted when it needs it. */
+void	 msg_add_mailbox(struct buf *, const char *, const char *);
 /*
  * Is h a "Name: value" header line we may send: a name of printable
  * ASCII without ':' or blanks, and no CR, LF or NUL anywhere (a CR or LF

@@ -112,6 +112,36 @@ check_nogrep "no default Subject besides" '^Subject: smtpscope test' "$f"
 check_grep "--header Date replaced the default" '^Date: Mon, 01 Jan 2024' "$f"
 check_grep "a Message-ID by default" '^Message-ID: <.*\.smtpscope@' "$f"
 
+# Display names and <> in --to and --from: the envelope gets the bare
+# address, the header the name (quoted or RFC 2047-encoded as needed);
+# a comma inside quotes does not split the list; a quoted local part.
+tag=names-$PF_TAG
+run_ss names --to '"Doe, John" <alice@localhost>, Jörg Ü. <alice@localhost>,<alice@localhost>' \
+    --to '"alice"@localhost' --from "Tester Ö <$FROM>" \
+    --header "X-Tag: $tag" "$PLAIN"
+check_rc "display names and <> in --to/--from: exit 0" 0
+check_grep "MAIL FROM has the bare address" "^C: MAIL FROM:<$FROM>\$" "$TMPD/names.out"
+check "four RCPTs, bare addresses" test "$(grep -c '^C: RCPT TO:<alice@localhost>$' "$TMPD/names.out")" -eq 3
+check_grep "a quoted local part goes as it is" '^C: RCPT TO:<"alice"@localhost>$' "$TMPD/names.out"
+if wait_for 20 maildir_find "X-Tag: $tag" && f=$(maildir_find "X-Tag: $tag") &&
+    python3 - "$f" >"$TMPD/names.py" 2>&1 <<'PYEOF'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'),
+    policy=email.policy.default)
+fr = m['From'].addresses[0]
+assert (fr.display_name, fr.addr_spec) == ('Tester \u00d6', 'tester@smtpscope.test'), fr
+to = [(a.display_name, a.addr_spec) for a in m['To'].addresses]
+assert to == [('Doe, John', 'alice@localhost'),
+    ('J\u00f6rg \u00dc.', 'alice@localhost'), ('', 'alice@localhost'),
+    ('', 'alice@localhost')], to
+print('ok')
+PYEOF
+then ok "the header's names arrive as given"; else not_ok "the header's names arrive as given"; sed 's/^/#   /' "$TMPD/names.py"; fi
+run_ss bad --to 'Joe <alice@localhost> trailing' "$PLAIN"
+check_rc "text after <addr>: exit 2" 2
+run_ss bad --to 'Joe <alice@localhost' "$PLAIN"
+check_rc "an unclosed <: exit 2" 2
+
 # 4. BDAT in chunks of 500 octets, over STARTTLS with AUTH.
 tag=bdat-$PF_TAG
 run_ss bdat --to alice@localhost --from "$FROM" --header "X-Tag: $tag" \

@@ -107,6 +107,52 @@ main(void)
 	OK(msg_check_addr("j\xc3\xb6rg@b.example", 0, 1, err, sizeof err) ==
 	    0, "UTF-8 address with --smtputf8");
 
+	OK(msg_check_addr("\"john doe\"@b.example", 0, 0, err, sizeof err) ==
+	    0, "a quoted local part");
+	OK(msg_check_addr("\"a\\\"b,c\"@b.example", 0, 0, err, sizeof err) ==
+	    0, "a quoted local part with an escaped quote and a comma");
+	OK(msg_check_addr("\"open@b.example", 0, 0, err, sizeof err) == -1,
+	    "an unterminated quote refused");
+	OK(msg_check_addr("\"a\r\nb\"@b.example", 0, 0, err, sizeof err) ==
+	    -1, "CR LF inside quotes refused");
+	OK(msg_check_addr("\"a@b\"@c.example", 0, 0, err, sizeof err) == 0,
+	    "an @ inside the quotes is the local part's");
+
+	/* Mailboxes as --to and --from take them. */
+	{
+		char	*a, *n;
+
+		OK(msg_parse_mailbox(" Joe Doe <j@b.example> ", 0, 0, &a, &n,
+		    err, sizeof err) == 0 && strcmp(a, "j@b.example") == 0 &&
+		    strcmp(n, "Joe Doe") == 0, "Name <addr>");
+		free(a);
+		free(n);
+		OK(msg_parse_mailbox("<j@b.example>", 0, 0, &a, &n, err,
+		    sizeof err) == 0 && strcmp(a, "j@b.example") == 0 &&
+		    n == NULL, "<addr>: no name");
+		free(a);
+		OK(msg_parse_mailbox("\"Doe, <J>\" <j@b.example>", 0, 0, &a,
+		    &n, err, sizeof err) == 0 && strcmp(a, "j@b.example") == 0,
+		    "a quoted name holding a comma and <>");
+		free(a);
+		free(n);
+		OK(msg_parse_mailbox("<>", 1, 0, &a, &n, err, sizeof err) == 0 &&
+		    *a == '\0', "<> is the null sender where allowed");
+		free(a);
+		OK(msg_parse_mailbox("J <j@b.example> x", 0, 0, &a, &n, err,
+		    sizeof err) == -1, "text after the <> refused");
+		OK(msg_parse_mailbox("J\r\nBcc: x <j@b.example>", 0, 0, &a, &n,
+		    err, sizeof err) == -1, "a line end in the name refused");
+		OK(*msg_next_addr("\"a,b\"@c, d@e") == ',' &&
+		    strcmp(msg_next_addr("\"a,b\"@c, d@e"), ", d@e") == 0,
+		    "a comma in quotes does not split the list");
+		buf_init(&b);
+		msg_add_mailbox(&b, "j@b.example", "J. Doe");
+		EQ_STR(buf_str(&b), "\"J. Doe\" <j@b.example>",
+		    "a name with a special quoted in the header");
+		buf_free(&b);
+	}
+
 	/* Headers: injection refused. */
 	OK(msg_check_header("Subject: hi", err, sizeof err) == 0,
 	    "a header");
@@ -216,6 +262,21 @@ main(void)
 	    "Message-ID at the host name");
 	OK(strstr(m, "To: <alice@example.org>,\r\n <bob@example.org>") != NULL,
 	    "To lists the recipients");
+	free(m);
+	{
+		const char	*names[] = { "Al\xc3\xaf" "ce", NULL };
+
+		ms.from_name = "Me, Myself";
+		ms.to_names = names;
+		m = build(&ms, &info, &rc);
+		OK(strstr(m, "From: \"Me, Myself\" <me@example.org>\r\n") !=
+		    NULL, "From with a display name, quoted");
+		OK(strstr(m, "To: =?UTF-8?B?QWzDr2Nl?= <alice@example.org>,"
+		    "\r\n <bob@example.org>\r\n") != NULL,
+		    "To with a non-ASCII display name encoded");
+		ms.from_name = NULL;
+		ms.to_names = NULL;
+	}
 	OK(count_headers(m, "MIME-Version") == 0, "no MIME-Version for "
 	    "plain ASCII");
 	OK(strstr(m, "\r\n\r\nThis is a test message") != NULL,
@@ -262,6 +323,13 @@ main(void)
 			OK(strstr(m, "To: =?UTF-8?B?SsO2cmc=?= <j@example.org>, "
 			    "Ann <a@example.org>\r\n") != NULL,
 			    "address header: only the display name encoded");
+			free(m);
+			ht[0] = "To: \"Doe, Ann\" <a@example.org>,\r\n "
+			    "\"J\xc3\xb6rg\" <j@example.org>";
+			m = build(&ms, &info, &rc);
+			OK(strstr(m, "To: \"Doe, Ann\" <a@example.org>,\r\n "
+			    "=?UTF-8?B?SsO2cmc=?= <j@example.org>\r\n") != NULL,
+			    "an ASCII name keeps its quotes; a fold is kept");
 			free(m);
 			ms.headers = h8;
 		}
