@@ -199,6 +199,31 @@ check "the program is reaped (no zombie)" sh -c "! kill -0 '$pid' 2>/dev/null"
 check "its children are ended too" \
     test "$(ps -eo args= | grep -c '^sleep 29\.37$')" -eq 0
 
+# A one-shot send to a program that ignores SIGTERM, starts a child of its
+# own and chatters on stderr: the message goes, and nothing of it is left.
+cat >"$TMPD/stubborn.sh" <<'EOF'
+trap '' TERM
+sleep 28.71 &
+head -c 200000 /dev/zero | tr '\0' e | fold -w 100 >&2
+printf '220 pipe.test ESMTP\r\n'
+while IFS= read -r l; do
+	case $l in
+	EHLO*) printf '250-pipe.test\r\n250 PIPELINING\r\n' ;;
+	DATA*) printf '354 go\r\n'
+	    while IFS= read -r d; do [ "$d" = "$(printf '.\r')" ] && break; done
+	    printf '250 ok\r\n' ;;
+	QUIT*) printf '221 bye\r\n'; sleep 28.72 ;;
+	*) printf '250 ok\r\n' ;;
+	esac
+done
+EOF
+run pstub --to a@pipe.test --timeout 10 --pipe "sh $TMPD/stubborn.sh"
+check_rc "--pipe, a stubborn program: the send exits 0" 0
+check_grep "the message was accepted" "the message was accepted" \
+    "$TMPD/pstub.out"
+check "a program that ignores SIGTERM is ended, and its child" \
+    test "$(ps -eo stat=,args= | grep -v '^Z' | grep -c 'sleep 28\.7[12]$')" -eq 0
+
 # 5. Usage errors: exit 2 before anything connects.
 for args in "--xclient FOO=1 localhost" "--xclient ADDR=not-an-ip localhost" \
     "--xclient PORT=99999 localhost" "--xforward SOURCE=ELSEWHERE localhost" \
