@@ -26,6 +26,10 @@
 #define MSG_WORD_OCTETS	45
 /* A RFC 2231 section holds at most this much of the encoded name. */
 #define MSG_SECTION	60
+/* Header lines longer than this are folded at a blank (RFC 5322 2.1.1). */
+#define MSG_FOLD	78
+/* No line of a message may be longer (RFC 5322 2.1.1). */
+#define MSG_LINE_MAX	998
 /* Attachments are read in blocks of this (a multiple of 3). */
 #define MSG_BLOCK	(57 * 1024)
 
@@ -232,6 +236,7 @@ int
 msg_check_header(const char *h, char *err, size_t errlen)
 {
 	const char	*colon = strchr(h, ':'), *p;
+	size_t		 n;
 
 	if (strpbrk(h, "\r\n") != NULL) {
 		snprintf(err, errlen, "--header holds a CR or LF: that would "
@@ -253,6 +258,19 @@ msg_check_header(const char *h, char *err, size_t errlen)
 	if (colon - h > 76) {
 		snprintf(err, errlen, "--header: the name is too long");
 		return -1;
+	}
+	/* A word too long for a line: no blank to fold the header at. */
+	for (p = h; *p != '\0'; p += n) {
+		size_t	n0 = strspn(p, " \t");
+
+		n = n0 + strcspn(p + n0, " \t");
+		if (n - n0 + (p == h ? 1 : 0) > MSG_LINE_MAX - 1) {
+			snprintf(err, errlen, "--header %.*s: a word of it is "
+			    "longer than a line may be (998 octets, RFC 5322 "
+			    "2.1.1), with no blank to fold it at",
+			    (int)(colon - h), h);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -549,6 +567,31 @@ msg_flush(struct msg_out *o, int force)
 	buf_reset(&o->b);
 }
 
+void
+msg_fold(struct buf *b, const char *s, size_t len)
+{
+	size_t	i, start = 0, done = 0, blank = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n') {
+			start = i + 1;
+			blank = 0;
+			continue;
+		}
+		/* A blank after a word: a place to fold (RFC 5322 2.2.3). */
+		if ((s[i] == ' ' || s[i] == '\t') && i > start &&
+		    s[i - 1] != ' ' && s[i - 1] != '\t' && s[i - 1] != ':')
+			blank = i;
+		if (i - start >= MSG_FOLD && blank > start) {
+			buf_add(b, s + done, blank - done);
+			buf_add(b, "\r\n", 2);
+			done = start = blank;
+			blank = 0;
+		}
+	}
+	buf_add(b, s + done, len - done);
+}
+
 /* One header, name and value, the value encoded unless utf8. */
 static void
 msg_header(struct msg_out *o, const char *name, const char *value,
@@ -557,23 +600,29 @@ msg_header(struct msg_out *o, const char *name, const char *value,
 	static const char *const addrhdrs[] = {
 		"From", "To", "Cc", "Bcc", "Reply-To", "Sender", NULL
 	};
-	size_t	i;
+	struct buf	line;
+	size_t		i;
 
-	buf_addstr(&o->b, name);
-	buf_addstr(&o->b, ": ");
 	if (utf8 || msg_ascii(value)) {
 		if (!msg_ascii(value))
 			o->info->utf8_header = 1;
-		buf_addstr(&o->b, value);
-	} else {
-		for (i = 0; addrhdrs[i] != NULL; i++)
-			if (strcasecmp(name, addrhdrs[i]) == 0)
-				break;
-		if (addrhdrs[i] != NULL)
-			msg_encode_addrs(&o->b, value);
-		else
-			msg_encode_words(&o->b, value, strlen(value));
+		/* Long lines folded at a blank, as a mail client would. */
+		buf_init(&line);
+		buf_printf(&line, "%s: %s", name, value);
+		msg_fold(&o->b, line.data, line.len);
+		buf_add(&o->b, "\r\n", 2);
+		buf_free(&line);
+		return;
 	}
+	buf_addstr(&o->b, name);
+	buf_addstr(&o->b, ": ");
+	for (i = 0; addrhdrs[i] != NULL; i++)
+		if (strcasecmp(name, addrhdrs[i]) == 0)
+			break;
+	if (addrhdrs[i] != NULL)
+		msg_encode_addrs(&o->b, value);
+	else
+		msg_encode_words(&o->b, value, strlen(value));
 	buf_add(&o->b, "\r\n", 2);
 }
 
@@ -751,6 +800,20 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 			}
 		}
 	clock_gettime(CLOCK_REALTIME, &ts);
+
+	/* Trace headers go on top, as each hop puts its own (RFC 5322 3.6.7). */
+	for (i = 0; i < ms->nheaders; i++) {
+		n = strcspn(ms->headers[i], ":");
+		if ((n == 8 && strncasecmp(ms->headers[i], "Received",
+		    n) == 0) || (n == 11 && strncasecmp(ms->headers[i],
+		    "Return-Path", n) == 0)) {
+			used[i] = 1;
+			name = xstrndup(ms->headers[i], n);
+			uv = ms->headers[i] + n + 1;
+			msg_header(&o, name, uv + strspn(uv, " \t"), ms->utf8);
+			free(name);
+		}
+	}
 
 	/* The defaults, each replaced by a --header of its name. */
 	if ((uv = msg_user_header(ms, "Date", used)) != NULL)

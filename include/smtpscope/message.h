@@ -57,6 +57,11 @@ void	 msg_add_mailbox(struct buf *, const char *, const char *);
  * would start a header, or a message body, of the user's making)?
  */
 int	 msg_check_header(const char *, char *, size_t);
+/*
+ * Append a header line (no CRLF at its end) to b, folded at a blank
+ * where a line would pass 78 characters; CRLF folds in it are kept.
+ */
+void	 msg_fold(struct buf *, const char *, size_t);
 /* The MIME type for a file name, by its extension. */
 const char *msg_mime_type(const char *);
 /*

@@ -167,6 +167,36 @@ main(void)
 	OK(msg_check_header(": hi", err, sizeof err) == -1,
 	    "an empty name refused");
 
+	/* Long headers: folded at a blank; a word too long refused. */
+	{
+		char	longh[1200];
+		int	maxline = 0, cur = 0;
+
+		memcpy(longh, "X-Long: ", 8);
+		for (i = 8; i < 1100; i++)
+			longh[i] = i % 7 == 0 ? ' ' : 'w';
+		longh[i] = '\0';
+		OK(msg_check_header(longh, err, sizeof err) == 0,
+		    "a long header with blanks is taken");
+		buf_init(&b);
+		msg_fold(&b, longh, strlen(longh));
+		for (p = b.data; p < b.data + b.len; p++) {
+			if (*p == '\n')
+				cur = 0;
+			else if (*p != '\r' && ++cur > maxline)
+				maxline = cur;
+		}
+		OK(maxline <= 78, "folded into lines of at most 78");
+		OK(strstr(b.data, "\r\n ") != NULL && strstr(b.data,
+		    "X-Long: \r\n") == NULL, "folded before a blank, not "
+		    "after the colon");
+		buf_free(&b);
+		memset(longh + 8, 'w', 1100);
+		longh[1108] = '\0';
+		OK(msg_check_header(longh, err, sizeof err) == -1,
+		    "a word longer than a line refused");
+	}
+
 	/* RFC 2047. */
 	buf_init(&b);
 	msg_encode_words(&b, "plain", 5);
@@ -295,6 +325,22 @@ main(void)
 	OK(count_headers(m, "Message-ID: <fixed@example.org>") == 1 &&
 	    count_headers(m, "Message-ID") == 1, "Message-ID replaced");
 	OK(count_headers(m, "X-Test: yes") == 1, "a new header added");
+	free(m);
+	{
+		const char	*tr[] = { "X-First: 1",
+				    "Received: from a by b; Mon, 1 Jan 2024",
+				    "Return-Path: <r@example.org>" };
+		static const char want[] = "Received: from a by b; Mon, "
+		    "1 Jan 2024\r\nReturn-Path: <r@example.org>\r\nDate: ";
+
+		ms.headers = tr;
+		ms.nheaders = 3;
+		m = build(&ms, &info, &rc);
+		OK(strncmp(m, want, sizeof want - 1) == 0,
+		    "trace headers on top, in the order given");
+		ms.headers = hdrs;
+		ms.nheaders = 3;
+	}
 	OK(strstr(m, "\r\n\r\nline one\r\n.\r\nline three\r\n") != NULL,
 	    "body CRLF, lone dot left to the data path, ended by CRLF");
 	free(m);
