@@ -631,15 +631,15 @@ msg_header(struct msg_out *o, const char *name, const char *value,
  * line end at the end; says whether it holds 8-bit octets.
  */
 static int
-msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit, char *err,
-    size_t errlen)
+msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit,
+    size_t *longest, char *err, size_t errlen)
 {
 	static const char	 deftext[] = "This is a test message sent "
 	    "with smtpscope.\n";
 	FILE			*in = NULL;
 	char			 blk[8192], prev = '\n';
 	const char		*text = ms->body != NULL ? ms->body : deftext;
-	size_t			 n, i, tlen = strlen(text), toff = 0;
+	size_t			 n, i, tlen = strlen(text), toff = 0, col = 0;
 
 	if (ms->body_file != NULL) {
 		if (strcmp(ms->body_file, "-") == 0)
@@ -665,6 +665,10 @@ msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit, char *err,
 
 			if ((unsigned char)c >= 0x80)
 				*eightbit = 1;
+			if (c == '\n' || c == '\r')
+				col = 0;
+			else if (++col > *longest)
+				*longest = col;
 			if (c == '\n' && prev != '\r')
 				putc('\r', tmp);
 			if (prev == '\r' && c != '\n')
@@ -687,6 +691,60 @@ msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit, char *err,
 	else if (prev != '\n')
 		fputs("\r\n", tmp);
 	return 0;
+}
+
+/*
+ * Quoted-printable (RFC 2045 6.7) for a body with CRLF line ends: lines
+ * of at most 76 with soft breaks, '=' and what is not printable ASCII as
+ * =XX, a blank at a line's end too.
+ */
+struct msg_qp {
+	size_t	col;
+	int	blank;		/* a blank held until we know what follows */
+};
+
+static void
+msg_qp_token(struct msg_qp *q, const char *tok, size_t len, struct buf *out)
+{
+	if (q->col + len > 75) {
+		buf_add(out, "=\r\n", 3);
+		q->col = 0;
+	}
+	buf_add(out, tok, len);
+	q->col += len;
+}
+
+static void
+msg_qp_feed(struct msg_qp *q, const char *s, size_t len, struct buf *out)
+{
+	char		 hex[4];
+	unsigned char	 c;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\r')
+			continue;	/* always CRLF here: the LF ends it */
+		if (q->blank != 0) {
+			if (c == '\n')
+				snprintf(hex, sizeof hex, "=%02X", q->blank);
+			else
+				snprintf(hex, sizeof hex, "%c", q->blank);
+			msg_qp_token(q, hex, strlen(hex), out);
+			q->blank = 0;
+		}
+		if (c == '\n') {
+			buf_add(out, "\r\n", 2);
+			q->col = 0;
+		} else if (c == ' ' || c == '\t')
+			q->blank = c;
+		else if (c > ' ' && c <= '~' && c != '=')
+			msg_qp_token(q, (const char *)&c, 1, out);
+		else {
+			snprintf(hex, sizeof hex, "=%02X", c);
+			msg_qp_token(q, hex, 3, out);
+		}
+	}
 }
 
 /* Stream an attachment into o as base64 lines. */
@@ -764,9 +822,10 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 	struct timespec		 ts;
 	FILE			*body;
 	const char		*host = ms->hostname, *uv;
+	struct msg_qp		 qp;
 	char			 boundary[64], blk[8192], *name;
-	int			*used, eightbit = 0, rc = -1, multi;
-	size_t			 i, n;
+	int			*used, eightbit = 0, rc = -1, multi, mime, cte;
+	size_t			 i, n, longest = 0;
 
 	memset(info, 0, sizeof *info);
 	memset(&o, 0, sizeof o);
@@ -783,8 +842,22 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		    strerror(errno));
 		goto out;
 	}
-	if (msg_body(ms, body, &eightbit, err, errlen) == -1)
+	if (msg_body(ms, body, &eightbit, &longest, err, errlen) == -1)
 		goto out;
+	/*
+	 * A line longer than 998 octets is not allowed in a message (RFC
+	 * 5322 2.1.1) and servers may break it: such a body goes as
+	 * quoted-printable, which keeps every octet, unless the user has
+	 * chosen the transfer encoding.
+	 */
+	cte = 0;
+	for (i = 0; i < ms->nheaders; i++)
+		if (strncasecmp(ms->headers[i], "Content-Transfer-Encoding:",
+		    26) == 0)
+			cte = 1;
+	memset(&qp, 0, sizeof qp);
+	info->qp = longest > MSG_LINE_MAX && !cte;
+	mime = multi || eightbit || info->qp;
 	if (multi)
 		for (i = 0; i < ms->nheaders; i++) {
 			n = strcspn(ms->headers[i], ":");
@@ -877,10 +950,10 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		msg_header(&o, name, uv + strspn(uv, " \t"), ms->utf8);
 		free(name);
 	}
-	if (multi || eightbit || ms->nheaders > 0) {
+	if (mime || ms->nheaders > 0) {
 		if ((uv = msg_user_header(ms, "MIME-Version", used)) != NULL)
 			msg_header(&o, "MIME-Version", uv, 1);
-		else if (multi || eightbit)
+		else if (mime)
 			msg_header(&o, "MIME-Version", "1.0", 1);
 	}
 	if (multi) {
@@ -893,21 +966,24 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 	}
 	if ((uv = msg_user_header(ms, "Content-Type", used)) != NULL)
 		msg_header(&o, "Content-Type", uv, 1);
-	else if (multi || eightbit)
+	else if (mime)
 		msg_header(&o, "Content-Type", eightbit ?
 		    "text/plain; charset=utf-8" :
 		    "text/plain; charset=us-ascii", 1);
 	if ((uv = msg_user_header(ms, "Content-Transfer-Encoding", used)) !=
 	    NULL)
 		msg_header(&o, "Content-Transfer-Encoding", uv, 1);
-	else if (multi || eightbit)
-		msg_header(&o, "Content-Transfer-Encoding", eightbit ? "8bit" :
-		    "7bit", 1);
+	else if (mime)
+		msg_header(&o, "Content-Transfer-Encoding", info->qp ?
+		    "quoted-printable" : eightbit ? "8bit" : "7bit", 1);
 	buf_add(&o.b, "\r\n", 2);
 
 	rewind(body);
 	while ((n = fread(blk, 1, sizeof blk, body)) > 0) {
-		buf_add(&o.b, blk, n);
+		if (info->qp)
+			msg_qp_feed(&qp, blk, n, &o.b);
+		else
+			buf_add(&o.b, blk, n);
 		msg_flush(&o, 0);
 	}
 	for (i = 0; i < ms->nattach; i++) {

@@ -266,6 +266,10 @@ send_after_rcpts(struct send_state *st, struct session *s)
 	if (p->quit_after == STAGE_RCPT || p->msg_path == NULL)
 		return send_stop(st, s);
 	st->step = SS_MSG;
+	if (p->info.qp)
+		session_note(s, TDIR_INFO, "the body has lines longer than 998 "
+		    "octets, which a message may not have (RFC 5322 2.1.1): it "
+		    "goes as quoted-printable, which keeps every octet");
 	session_name_message(s, "the message built from the options");
 	if (p->bdat)
 		return xprintf(":bdat \"%s\" %zu", p->msg_path, p->chunk);

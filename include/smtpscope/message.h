@@ -32,6 +32,7 @@ struct msg_info {
 	unsigned long long	 size;		/* octets written */
 	int			 eightbit;	/* a byte >= 0x80 in it */
 	int			 utf8_header;	/* raw UTF-8 in the header */
+	int			 qp;		/* long lines: body as QP */
 };
 
 /*

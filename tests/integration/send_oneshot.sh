@@ -142,6 +142,29 @@ check_rc "text after <addr>: exit 2" 2
 run_ss bad --to 'Joe <alice@localhost' "$PLAIN"
 check_rc "an unclosed <: exit 2" 2
 
+# A body line over 998 octets goes as quoted-printable and arrives exact
+# (with the '=', blanks at line ends, UTF-8 and a dot line around it).
+tag=qp-$PF_TAG
+python3 -c 'import sys; sys.stdout.buffer.write(b"a =3D b  \n" + b"y" * 2500 + b" \t\n" + "\u00fc".encode() * 700 + b"\n.dot\n\nend")' >"$TMPD/long.txt"
+run_ss qp --to alice@localhost --header "X-Tag: $tag" --body-file "$TMPD/long.txt" "$PLAIN"
+check_rc "a body with long lines: exit 0" 0
+check_grep "a note says why it goes quoted-printable" \
+    'goes as quoted-printable' "$TMPD/qp.out"
+check_nogrep "no long-line warning" 'A line over 998 octets' "$TMPD/qp.out"
+if wait_for 20 maildir_find "X-Tag: $tag" && f=$(maildir_find "X-Tag: $tag") &&
+    python3 - "$f" "$TMPD/long.txt" >"$TMPD/qp.py" 2>&1 <<'PYEOF'
+import email, email.policy, sys
+raw = open(sys.argv[1], 'rb').read()
+assert max(len(l) for l in raw.split(b'\n')) <= 77, 'a long line arrived'
+m = email.message_from_bytes(raw, policy=email.policy.default)
+assert m['Content-Transfer-Encoding'] == 'quoted-printable', m['Content-Transfer-Encoding']
+got = m.get_payload(decode=True).replace(b'\r\n', b'\n')
+want = open(sys.argv[2], 'rb').read() + b'\n'
+assert got == want, (len(got), len(want))
+print('ok')
+PYEOF
+then ok "the long-line body arrives octet for octet"; else not_ok "the long-line body arrives octet for octet"; sed 's/^/#   /' "$TMPD/qp.py"; fi
+
 # 4. BDAT in chunks of 500 octets, over STARTTLS with AUTH.
 tag=bdat-$PF_TAG
 run_ss bdat --to alice@localhost --from "$FROM" --header "X-Tag: $tag" \

@@ -345,6 +345,54 @@ main(void)
 	    "body CRLF, lone dot left to the data path, ended by CRLF");
 	free(m);
 
+	/* A body line over 998 octets: quoted-printable, lines within 76. */
+	{
+		char	*lb = malloc(1300);
+		int	 maxline = 0, cur = 0;
+
+		memcpy(lb, "a=b \n", 5);
+		memset(lb + 5, 'x', 1200);
+		memcpy(lb + 1205, " \n.end", 7);
+		ms.body = lb;
+		ms.headers = NULL;
+		ms.nheaders = 0;
+		m = build(&ms, &info, &rc);
+		OK(info.qp && strstr(m, "Content-Transfer-Encoding: "
+		    "quoted-printable\r\n") != NULL &&
+		    strstr(m, "MIME-Version: 1.0\r\n") != NULL,
+		    "a long line: the body goes quoted-printable");
+		p = strstr(m, "\r\n\r\n");
+		OK(p != NULL && strncmp(p, "\r\n\r\na=3Db=20\r\nxxx", 17) == 0,
+		    "'=' and a blank at a line's end encoded");
+		OK(strstr(m, "=20\r\n.end\r\n") != NULL,
+		    "soft breaks, then the next line as it is");
+		for (q = p; q != NULL && *q != '\0'; q++) {
+			if (*q == '\n')
+				cur = 0;
+			else if (*q != '\r' && ++cur > maxline)
+				maxline = cur;
+		}
+		OK(maxline <= 76, "quoted-printable lines within 76");
+		free(m);
+		{
+			const char	*ce[] = { "Content-Transfer-Encoding: "
+					    "8bit" };
+
+			ms.headers = ce;
+			ms.nheaders = 1;
+			m = build(&ms, &info, &rc);
+			OK(!info.qp && strstr(m, "xxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			    "xxxxxxxxxxxxxxxxxxxxxx") != NULL,
+			    "with the user's own encoding the body is as given");
+			free(m);
+			ms.headers = NULL;
+			ms.nheaders = 0;
+		}
+		ms.body = NULL;
+		free(lb);
+	}
+
 	/* Non-ASCII header and body. */
 	{
 		const char	*h8[] = { "Subject: Gr\xc3\xbc\xc3\x9f" "e" };
