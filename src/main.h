@@ -34,6 +34,7 @@ struct opts {
 	int			 serve_plain;	/* --serve-plain */
 	int			 serve_limits;	/* any of the above given */
 	const char		*user;
+	int			 user_from_profile;
 	const char		*password_env;
 	const char		*password_file;
 	int			 timing;

@@ -290,7 +290,8 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 			return usage_error("--auth %s needs --user NAME",
 			    so->auth);
 	}
-	if (o->user != NULL && so->auth == NULL)
+	/* A profile's user waits for --auth; a --user alone is a slip. */
+	if (o->user != NULL && so->auth == NULL && !o->user_from_profile)
 		return usage_error("%s", "--user goes with --auth MECH in a "
 		    "one-shot send");
 	if (so->ehlo != NULL)
@@ -414,9 +415,10 @@ run_send(struct opts *o, int argc)
 	memset(&sp, 0, sizeof sp);
 	sp.path = "send";
 	sp.sp = o->sp;
-	sp.user = o->user;
+	sp.user = so->auth != NULL ? o->user : NULL;
 	sp.practice = pr;
-	if (read_password(o, &sp.password) == -1) {
+	/* No AUTH, no password: a profile's password-command is not run. */
+	if (so->auth != NULL && read_password(o, &sp.password) == -1) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
