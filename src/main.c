@@ -149,7 +149,7 @@ static const struct option longopts[] = {
 "  --header 'Name: value'  replace the default header of that name\n" \
 "                       (Date, From, To, Subject, Message-ID, ...) or add one\n" \
 "  --body TEXT, --body-file FILE|-  the body (default: a short text)\n" \
-"  --attach FILE        attach FILE (repeatable; base64, multipart/mixed)\n" \
+"  --attach FILE|-      attach FILE (repeatable; base64, multipart/mixed)\n" \
 "  --auth MECH          AUTH with a :auth mechanism as --user\n" \
 "  --ehlo NAME          the EHLO name (default: this host's name)\n" \
 "  --bdat               send with BDAT chunks (needs CHUNKING offered)\n" \

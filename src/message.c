@@ -759,14 +759,19 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 	size_t		 n;
 
 	base = base != NULL ? base + 1 : path;
-	if ((fp = fopen(path, "rb")) == NULL) {
+	/* "-": standard input, which has no name to give. */
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "--attach: cannot open %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	buf_printf(&o->b, "\r\n--%s\r\nContent-Type: %s", boundary,
 	    msg_mime_type(base));
-	if (msg_printable(base)) {
+	if (fp == stdin)
+		buf_addstr(&o->b, "\r\nContent-Disposition: attachment");
+	else if (msg_printable(base)) {
 		buf_addstr(&o->b, ";\r\n\tname=\"");
 		for (n = 0; base[n] != '\0'; n++) {
 			if (base[n] == '"' || base[n] == '\\')
@@ -775,8 +780,11 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 		}
 		buf_addch(&o->b, '"');
 	}
-	buf_addstr(&o->b, "\r\nContent-Disposition: attachment;\r\n\t");
-	msg_filename_param(&o->b, base);
+	if (fp != stdin) {
+		buf_addstr(&o->b, "\r\nContent-Disposition: attachment;"
+		    "\r\n\t");
+		msg_filename_param(&o->b, base);
+	}
 	buf_addstr(&o->b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 	blk = xmalloc(MSG_BLOCK);
 	msg_b64_init(&e);
@@ -787,11 +795,13 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 	msg_b64_finish(&e, &o->b);
 	free(blk);
 	if (ferror(fp)) {
-		fclose(fp);
+		if (fp != stdin)
+			fclose(fp);
 		snprintf(err, errlen, "--attach: reading %s failed", path);
 		return -1;
 	}
-	fclose(fp);
+	if (fp != stdin)
+		fclose(fp);
 	return 0;
 }
 

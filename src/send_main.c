@@ -213,9 +213,13 @@ send_opts_free(struct opts *o)
 	memset(so, 0, sizeof *so);
 }
 
-/* A readable regular file, or -1 after saying why not. */
+/*
+ * A readable regular file, or -1 after saying why not.  A pipe (as
+ * <(command) or /dev/stdin make) is taken where pipe_ok: it is read once,
+ * while the message is built.
+ */
 static int
-send_readable(const char *opt, const char *path)
+send_readable(const char *opt, const char *path, int pipe_ok)
 {
 	struct stat	st;
 
@@ -224,7 +228,7 @@ send_readable(const char *opt, const char *path)
 		    path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !(pipe_ok && S_ISFIFO(st.st_mode))) {
 		fprintf(stderr, "smtpscope: %s: %s is not a file\n", opt,
 		    path);
 		return -1;
@@ -240,7 +244,7 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 	struct send_opts	*so = &o->snd;
 	struct passwd		*pw;
 	char			 err[512], *addr;
-	size_t			 i;
+	size_t			 i, stdin_users;
 	int			 mech;
 
 	if (so->nto == 0 && (so->quit_after == STAGE_ALL ||
@@ -278,11 +282,18 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 		if (msg_check_header(so->headers[i], err, sizeof err) == -1)
 			return usage_error("%s", err);
 	if (so->body_file != NULL && strcmp(so->body_file, "-") != 0 &&
-	    send_readable("--body-file", so->body_file) == -1)
+	    send_readable("--body-file", so->body_file, 1) == -1)
 		return EXIT_USAGE;
-	for (i = 0; i < so->nattach; i++)
-		if (send_readable("--attach", so->attach[i]) == -1)
+	stdin_users = so->body_file != NULL && strcmp(so->body_file, "-") == 0;
+	for (i = 0; i < so->nattach; i++) {
+		if (strcmp(so->attach[i], "-") == 0)
+			stdin_users++;
+		else if (send_readable("--attach", so->attach[i], 1) == -1)
 			return EXIT_USAGE;
+	}
+	if (stdin_users > 1)
+		return usage_error("%s", "standard input ('-') can be read "
+		    "once: for --body-file or one --attach");
 	if (so->auth != NULL) {
 		mech = auth_mech_parse(so->auth);
 		if (!(sasl_handles(mech) && !sasl_needs_secret(mech)) &&

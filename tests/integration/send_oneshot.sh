@@ -165,6 +165,34 @@ print('ok')
 PYEOF
 then ok "the long-line body arrives octet for octet"; else not_ok "the long-line body arrives octet for octet"; sed 's/^/#   /' "$TMPD/qp.py"; fi
 
+# Attachments from standard input ('-') and from a pipe (as <(command)
+# makes), and an empty one; stdin cannot serve two; a directory is refused.
+tag=att-$PF_TAG
+: >"$TMPD/empty.bin"
+mkfifo "$TMPD/fifo"
+printf 'from a pipe\n' >"$TMPD/fifo" &
+printf 'from stdin\n' | timeout 60 "$SMTPSCOPE" --to alice@localhost \
+    --header "X-Tag: $tag" --attach - --attach "$TMPD/fifo" \
+    --attach "$TMPD/empty.bin" "$PLAIN" >"$TMPD/att.out" 2>&1
+rc=$?
+check "--attach -, a pipe and an empty file: exit 0" [ "$rc" -eq 0 ]
+if wait_for 20 maildir_find "X-Tag: $tag" && f=$(maildir_find "X-Tag: $tag") &&
+    python3 - "$f" >"$TMPD/att.py" 2>&1 <<'PYEOF'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'),
+    policy=email.policy.default)
+parts = [(p.get_filename(), p.get_payload(decode=True))
+    for p in m.walk() if not p.is_multipart()][1:]
+assert parts == [(None, b'from stdin\n'), ('fifo', b'from a pipe\n'),
+    ('empty.bin', b'')], parts
+print('ok')
+PYEOF
+then ok "stdin, pipe and empty attachments arrive"; else not_ok "stdin, pipe and empty attachments arrive"; sed 's/^/#   /' "$TMPD/att.py"; fi
+run_ss bad --to alice@localhost --attach - --body-file - "$PLAIN" </dev/null
+check_rc "stdin for both --attach - and --body-file -: exit 2" 2
+run_ss bad --to alice@localhost --attach "$TMPD" "$PLAIN"
+check_rc "a directory as --attach: exit 2" 2
+
 # 4. BDAT in chunks of 500 octets, over STARTTLS with AUTH.
 tag=bdat-$PF_TAG
 run_ss bdat --to alice@localhost --from "$FROM" --header "X-Tag: $tag" \
