@@ -333,6 +333,7 @@ script_run(struct script_params *sp)
 	struct command_ctx	 ctx;
 	struct script_line	*lines = NULL;
 	char			 err[512];
+	const char		*what;
 	ssize_t			 n;
 	size_t			 i;
 	int			 rc = EXIT_OK, sent_quit = 0;
@@ -491,6 +492,11 @@ script_run(struct script_params *sp)
 done:
 	session_free(st.s);
 out:
+	if (sp->finish != NULL && (what = sp->finish(sp->next_arg, &rc)) !=
+	    NULL) {
+		free(st.reason);
+		st.reason = xstrdup(what);
+	}
 	script_summary(&st, rc);
 	buf_free(&st.out);
 	free(st.reason);

@@ -28,6 +28,8 @@ struct send_state {
 	size_t			 rcpt;		/* RCPTs sent */
 	size_t			 accepted;
 	int			 failed;
+	const char		*why;		/* the step refused, if failed */
+	int			 stopped;	/* --quit-after reached */
 	int			 helo;		/* fell back to HELO */
 };
 
@@ -71,6 +73,7 @@ send_refused(struct send_state *st, struct session *s, const char *what)
 	session_note(s, TDIR_WARN, "%s: not going on; QUIT ends the session "
 	    "(exit status 1)", what);
 	st->failed = 1;
+	st->why = what;
 	st->step = SS_DONE;
 	return xstrdup("QUIT");
 }
@@ -81,6 +84,7 @@ send_stop(struct send_state *st, struct session *s)
 {
 	session_note(s, TDIR_INFO, "--quit-after %s: stopping here with QUIT",
 	    stage_names[st->p->quit_after]);
+	st->stopped = 1;
 	st->step = SS_DONE;
 	return xstrdup("QUIT");
 }
@@ -370,21 +374,37 @@ send_next(void *arg, struct session *s)
 	return NULL;
 }
 
+/* The end: a refused step makes exit 1; the summary says what it was. */
+static const char *
+send_finish(void *arg, int *rc)
+{
+	struct send_state	*st = arg;
+
+	if (*rc != EXIT_OK)
+		return NULL;
+	if (st->failed) {
+		*rc = EXIT_EXPECT;
+		return st->why;
+	}
+	if (st->stopped)
+		return "stopped by --quit-after";
+	if (st->step == SS_DONE)
+		return "the message was accepted";
+	return NULL;
+}
+
 int
 send_run(struct script_params *sp, struct send_params *p)
 {
 	struct send_state	st;
-	int			rc;
 
 	memset(&st, 0, sizeof st);
 	st.p = p;
 	st.step = SS_BANNER;
 	sp->next = send_next;
 	sp->next_arg = &st;
+	sp->finish = send_finish;
 	if (sp->path == NULL)
 		sp->path = "send";
-	rc = script_run(sp);
-	if (rc == EXIT_OK && st.failed)
-		rc = EXIT_EXPECT;
-	return rc;
+	return script_run(sp);
 }
