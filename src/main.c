@@ -779,6 +779,23 @@ intercept_main(struct opts *o, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * --xclient and --xforward may be given more than once: the attributes
+ * add up (a later one of the same name is what xclient_build judges).
+ */
+static char	*xclient_words, *xforward_words;
+
+static const char *
+opt_join(char **words, const char *arg)
+{
+	char	*joined;
+
+	joined = *words == NULL ? xstrdup(arg) : xprintf("%s %s", *words, arg);
+	free(*words);
+	*words = joined;
+	return joined;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -974,10 +991,10 @@ main(int argc, char **argv)
 			}
 			break;
 		case OPT_XCLIENT:
-			o.sp.xclient = optarg;
+			o.sp.xclient = opt_join(&xclient_words, optarg);
 			break;
 		case OPT_XFORWARD:
-			o.sp.xforward = optarg;
+			o.sp.xforward = opt_join(&xforward_words, optarg);
 			break;
 		case OPT_PROXY_PROTOCOL:
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)

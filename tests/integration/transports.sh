@@ -239,6 +239,27 @@ for args in "--xclient FOO=1 localhost" "--xclient ADDR=not-an-ip localhost" \
 	check_rc "usage error: $args" 2
 done
 
+# --xclient given more than once: the attributes add up (the last one
+# used to win alone); the same attribute twice is refused.
+cat >"$TMPD/xcsrv.sh" <<'EOF'
+printf '220 xc.test ESMTP\r\n'
+while IFS= read -r l; do
+	case $l in
+	EHLO*) printf '250-xc.test\r\n250 XCLIENT ADDR NAME\r\n' ;;
+	XCLIENT*) printf '220 xc.test ESMTP\r\n' ;;
+	QUIT*) printf '221 bye\r\n'; exit 0 ;;
+	*) printf '250 ok\r\n' ;;
+	esac
+done
+EOF
+run xcs --xclient ADDR=192.0.2.7 --xclient NAME=client.example \
+    --quit-after ehlo --timeout 10 --pipe "sh $TMPD/xcsrv.sh"
+check_grep "two --xclient: both attributes sent" \
+    '^C: XCLIENT ADDR=192\.0\.2\.7 NAME=client\.example$' "$TMPD/xcs.out"
+run xcd --xclient ADDR=192.0.2.7 --xclient ADDR=192.0.2.8 localhost
+check_rc "the same XCLIENT attribute twice: exit 2" 2
+check_grep "it says which" 'ADDR is given twice' "$TMPD/xcd.err"
+
 # A bad :xclient in a script is refused before anything connects.
 printf 'EHLO me\n:xclient ADDR=1.2.3\n' >"$TMPD/badxc.scr"
 run badxc --script "$TMPD/badxc.scr" "smtp://$SSOCK"
