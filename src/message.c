@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <idn2.h>
+
 #include "smtpscope/buf.h"
 #include "smtpscope/data.h"
 #include "smtpscope/message.h"
@@ -154,6 +156,39 @@ msg_next_addr(const char *p)
 	return p;
 }
 
+/*
+ * Without SMTPUTF8 a non-ASCII domain goes as its A-label (RFC 5890,
+ * IDNA2008 as libidn2 does it); an ASCII local part is needed anyway.
+ * Returns 0 with *a replaced (or left), or -1 with err.
+ */
+static int
+msg_idna(char **a, char *err, size_t errlen)
+{
+	const char	*at = strrchr(*a, '@');
+	char		*ace, *out;
+	int		 rc;
+	size_t		 i;
+
+	if (at == NULL || msg_ascii(at + 1))
+		return 0;
+	/* A UTF-8 local part needs SMTPUTF8 whatever the domain. */
+	for (i = 0; *a + i < at; i++)
+		if ((unsigned char)(*a)[i] >= 0x80)
+			return 0;
+	rc = idn2_to_ascii_8z(at + 1, &ace, IDN2_NFC_INPUT |
+	    IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK) {
+		snprintf(err, errlen, "'%s': the domain is no valid IDN "
+		    "(%s)", *a, idn2_strerror(rc));
+		return -1;
+	}
+	out = xprintf("%.*s@%s", (int)(at - *a), *a, ace);
+	idn2_free(ace);
+	free(*a);
+	*a = out;
+	return 0;
+}
+
 int
 msg_parse_mailbox(const char *item, int empty_ok, int utf8, char **addr,
     char **name, char *err, size_t errlen)
@@ -183,6 +218,8 @@ msg_parse_mailbox(const char *item, int empty_ok, int utf8, char **addr,
 			n = xstrndup(s, (size_t)(e - s));
 	} else
 		a = xstrndup(s, (size_t)(e - s));
+	if (!utf8 && msg_idna(&a, err, errlen) == -1)
+		goto fail;
 	if (msg_check_addr(a, empty_ok, utf8, err, errlen) == -1)
 		goto fail;
 	if (n != NULL) {

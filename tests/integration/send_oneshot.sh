@@ -88,6 +88,13 @@ check_grep "BDAT names the message built from the options" \
     '^# sending the message built from the options with BDAT' "$TMPD/named.out"
 check_nogrep "no temporary file in the transcript" 'smtpscope-msg' \
     "$TMPD/named.out"
+# An IDN domain goes as its A-label when SMTPUTF8 is not asked for.
+run_ss idn --to 'user@bücher.example' --quit-after rcpt
+check_grep "an IDN domain becomes its A-label" \
+    '^C: RCPT TO:<user@xn--bcher-kva\.example>$' "$TMPD/idn.out"
+run_ss idn --to 'user@bücher.example' --smtputf8 --quit-after rcpt
+check_grep "with --smtputf8 it goes as UTF-8" \
+    '^C: RCPT TO:<user@bücher\.example>$' "$TMPD/idn.out"
 run_ss named --to demo@localhost
 check_grep "DATA names the message built from the options" \
     '^# sending the message built from the options as' "$TMPD/named.out"

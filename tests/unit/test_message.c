@@ -143,6 +143,22 @@ main(void)
 		    sizeof err) == -1, "text after the <> refused");
 		OK(msg_parse_mailbox("J\r\nBcc: x <j@b.example>", 0, 0, &a, &n,
 		    err, sizeof err) == -1, "a line end in the name refused");
+		OK(msg_parse_mailbox("u@b\xc3\xbc" "cher.example", 0, 0, &a, &n,
+		    err, sizeof err) == 0 &&
+		    strcmp(a, "u@xn--bcher-kva.example") == 0,
+		    "an IDN domain becomes its A-label without SMTPUTF8");
+		free(a);
+		OK(msg_parse_mailbox("u@b\xc3\xbc" "cher.example", 0, 1, &a, &n,
+		    err, sizeof err) == 0 &&
+		    strcmp(a, "u@b\xc3\xbc" "cher.example") == 0,
+		    "with SMTPUTF8 it stays UTF-8");
+		free(a);
+		OK(msg_parse_mailbox("\xc3\xbc@b\xc3\xbc" "cher.example", 0, 0,
+		    &a, &n, err, sizeof err) == -1 && strstr(err, "SMTPUTF8") !=
+		    NULL, "a UTF-8 local part still needs SMTPUTF8");
+		OK(msg_parse_mailbox("u@\xe2\x98\x83.example", 0, 0, &a, &n,
+		    err, sizeof err) == -1 && strstr(err, "IDN") != NULL,
+		    "a domain IDNA does not allow is refused");
 		OK(*msg_next_addr("\"a,b\"@c, d@e") == ',' &&
 		    strcmp(msg_next_addr("\"a,b\"@c, d@e"), ", d@e") == 0,
 		    "a comma in quotes does not split the list");
