@@ -947,8 +947,18 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		msg_header(&o, "From", uv, ms->utf8);
 	else {
 		buf_reset(&v);
-		msg_add_mailbox(&v, ms->from, ms->from_name);
-		msg_header(&o, "From", buf_str(&v), ms->utf8);
+		/*
+		 * A From header needs a mailbox (RFC 5322 3.6.2), and "<>"
+		 * is none: a null-sender message (a bounce) comes from the
+		 * host's MAILER-DAEMON.
+		 */
+		if (*ms->from == '\0') {
+			buf_printf(&v, "MAILER-DAEMON@%s", host);
+			msg_header(&o, "From", buf_str(&v), 1);
+		} else {
+			msg_add_mailbox(&v, ms->from, ms->from_name);
+			msg_header(&o, "From", buf_str(&v), ms->utf8);
+		}
 	}
 	if ((uv = msg_user_header(ms, "To", used)) != NULL)
 		msg_header(&o, "To", uv, ms->utf8);

@@ -322,6 +322,12 @@ main(void)
 		    "To with a non-ASCII display name encoded");
 		ms.from_name = NULL;
 		ms.to_names = NULL;
+		free(m);
+		ms.from = "";
+		m = build(&ms, &info, &rc);
+		OK(strstr(m, "From: MAILER-DAEMON@client.example.org\r\n") !=
+		    NULL, "the null sender: From is the host's MAILER-DAEMON");
+		ms.from = "me@example.org";
 	}
 	OK(count_headers(m, "MIME-Version") == 0, "no MIME-Version for "
 	    "plain ASCII");
