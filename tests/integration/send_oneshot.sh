@@ -88,6 +88,11 @@ check_grep "BDAT names the message built from the options" \
     '^# sending the message built from the options with BDAT' "$TMPD/named.out"
 check_nogrep "no temporary file in the transcript" 'smtpscope-msg' \
     "$TMPD/named.out"
+# --body-file from a pipe (as <(command) makes) is read like a file.
+mkfifo "$TMPD/bodyfifo"
+printf 'from a pipe\n' >"$TMPD/bodyfifo" &
+run_ss bfifo --to demo@localhost --body-file "$TMPD/bodyfifo"
+check_rc "--body-file from a pipe: exit 0" 0
 # An IDN domain goes as its A-label when SMTPUTF8 is not asked for.
 run_ss idn --to 'user@bücher.example' --quit-after rcpt
 check_grep "an IDN domain becomes its A-label" \
