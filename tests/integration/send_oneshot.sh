@@ -93,6 +93,14 @@ mkfifo "$TMPD/bodyfifo"
 printf 'from a pipe\n' >"$TMPD/bodyfifo" &
 run_ss bfifo --to demo@localhost --body-file "$TMPD/bodyfifo"
 check_rc "--body-file from a pipe: exit 0" 0
+# A step that fails is told in the user's terms: no script line ("send:2")
+# and no internal command (":auth plain") in the message.
+run_ss plainauth --to alice@localhost --auth plain --user "$PF_USER" \
+    --password-file "$PF_PASSWORD_FILE" "$PLAIN"
+check_rc "--auth on a plaintext connection: exit 4" 4
+check_grep "it says why" 'not sending credentials' "$TMPD/plainauth.err"
+check_nogrep "no script place or internal command named" 'send:[0-9]\|:auth' \
+    "$TMPD/plainauth.err"
 # An IDN domain goes as its A-label when SMTPUTF8 is not asked for.
 run_ss idn --to 'user@bücher.example' --quit-after rcpt
 check_grep "an IDN domain becomes its A-label" \
