@@ -214,12 +214,11 @@ send_opts_free(struct opts *o)
 }
 
 /*
- * A readable regular file, or -1 after saying why not.  A pipe (as
- * <(command) or /dev/stdin make) is taken where pipe_ok: it is read once,
- * while the message is built.
+ * A readable regular file or pipe (as <(command) or /dev/stdin make: it
+ * is read once, while the message is built), or -1 after saying why not.
  */
 static int
-send_readable(const char *opt, const char *path, int pipe_ok)
+send_readable(const char *opt, const char *path)
 {
 	struct stat	st;
 
@@ -228,7 +227,7 @@ send_readable(const char *opt, const char *path, int pipe_ok)
 		    path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) && !(pipe_ok && S_ISFIFO(st.st_mode))) {
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
 		fprintf(stderr, "smtpscope: %s: %s is not a file\n", opt,
 		    path);
 		return -1;
@@ -282,13 +281,13 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 		if (msg_check_header(so->headers[i], err, sizeof err) == -1)
 			return usage_error("%s", err);
 	if (so->body_file != NULL && strcmp(so->body_file, "-") != 0 &&
-	    send_readable("--body-file", so->body_file, 1) == -1)
+	    send_readable("--body-file", so->body_file) == -1)
 		return EXIT_USAGE;
 	stdin_users = so->body_file != NULL && strcmp(so->body_file, "-") == 0;
 	for (i = 0; i < so->nattach; i++) {
 		if (strcmp(so->attach[i], "-") == 0)
 			stdin_users++;
-		else if (send_readable("--attach", so->attach[i], 1) == -1)
+		else if (send_readable("--attach", so->attach[i]) == -1)
 			return EXIT_USAGE;
 	}
 	if (stdin_users > 1)
