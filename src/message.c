@@ -281,6 +281,14 @@ msg_check_header(const char *h, char *err, size_t errlen)
 		    "refused");
 		return -1;
 	}
+	/* RFC 5322 2.2: a value is printable text and blanks. */
+	for (p = h; *p != '\0'; p++)
+		if ((*p > 0 && *p < ' ' && *p != '\t') || *p == 0x7f) {
+			snprintf(err, errlen, "--header holds a control "
+			    "character (0x%02x): a header is printable text "
+			    "(RFC 5322 2.2)", (unsigned char)*p);
+			return -1;
+		}
 	if (colon == NULL || colon == h) {
 		snprintf(err, errlen, "--header '%s' wants 'Name: value'", h);
 		return -1;

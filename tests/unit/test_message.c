@@ -178,6 +178,10 @@ main(void)
 	    "CR LF in a header refused");
 	OK(msg_check_header("Subject: hi\nBcc: x@y", err, sizeof err) == -1,
 	    "LF in a header refused");
+	OK(msg_check_header("Subject: a\033[2Jb", err, sizeof err) == -1 &&
+	    strstr(err, "0x1b") != NULL, "a control character refused");
+	OK(msg_check_header("Subject: a\tb", err, sizeof err) == 0,
+	    "a tab is a blank: taken");
 	OK(msg_check_header("Sub ject: hi", err, sizeof err) == -1,
 	    "a blank in the name refused");
 	OK(msg_check_header(": hi", err, sizeof err) == -1,
