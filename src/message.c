@@ -623,9 +623,12 @@ msg_fold(struct buf *b, const char *s, size_t len)
 			blank = 0;
 			continue;
 		}
-		/* A blank after a word: a place to fold (RFC 5322 2.2.3). */
+		/*
+		 * A blank after a word: a place to fold (RFC 5322 2.2.3),
+		 * the last one before the line grows too long.
+		 */
 		if ((s[i] == ' ' || s[i] == '\t') && i > start &&
-		    s[i - 1] != ' ' && s[i - 1] != '\t' && s[i - 1] != ':')
+		    s[i - 1] != ' ' && s[i - 1] != '\t')
 			blank = i;
 		if (i - start >= MSG_FOLD && blank > start) {
 			buf_add(b, s + done, blank - done);

@@ -215,6 +215,17 @@ main(void)
 		longh[1108] = '\0';
 		OK(msg_check_header(longh, err, sizeof err) == -1,
 		    "a word longer than a line refused");
+		/* A word of 997 right after the colon: folded there. */
+		memset(longh + 8, 'w', 997);
+		longh[1005] = '\0';
+		OK(msg_check_header(longh, err, sizeof err) == 0,
+		    "a word of 997 is taken");
+		buf_init(&b);
+		msg_fold(&b, longh, strlen(longh));
+		OK(strncmp(b.data, "X-Long:\r\n www", 13) == 0 &&
+		    b.len == 1007, "folded after the colon, each line within "
+		    "998");
+		buf_free(&b);
 	}
 
 	/* RFC 2047. */
