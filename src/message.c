@@ -853,21 +853,26 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 	return 0;
 }
 
-/* A header of the user's (a --header) that names name, or NULL. */
+/*
+ * The value of the user's --header that names name, or NULL.  A message
+ * has one of each of these (RFC 5322 3.6), so the last one given wins, as
+ * in swaks, and the others are dropped.
+ */
 static const char *
 msg_user_header(const struct msg_spec *ms, const char *name, int *used)
 {
-	size_t	i, len = strlen(name);
+	const char	*v = NULL;
+	size_t		 i, len = strlen(name);
 
 	for (i = 0; i < ms->nheaders; i++) {
 		if (used[i] || strncasecmp(ms->headers[i], name, len) != 0 ||
 		    ms->headers[i][len] != ':')
 			continue;
 		used[i] = 1;
-		return ms->headers[i] + len + 1 +
+		v = ms->headers[i] + len + 1 +
 		    strspn(ms->headers[i] + len + 1, " \t");
 	}
-	return NULL;
+	return v;
 }
 
 int

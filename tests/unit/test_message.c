@@ -366,15 +366,21 @@ main(void)
 	{
 		const char	*tr[] = { "X-First: 1",
 				    "Received: from a by b; Mon, 1 Jan 2024",
-				    "Return-Path: <r@example.org>" };
+				    "Return-Path: <r@example.org>",
+				    "Subject: first", "X-First: 2",
+				    "subject: last" };
 		static const char want[] = "Received: from a by b; Mon, "
 		    "1 Jan 2024\r\nReturn-Path: <r@example.org>\r\nDate: ";
 
 		ms.headers = tr;
-		ms.nheaders = 3;
+		ms.nheaders = 6;
 		m = build(&ms, &info, &rc);
 		OK(strncmp(m, want, sizeof want - 1) == 0,
 		    "trace headers on top, in the order given");
+		OK(count_headers(m, "Subject:") == 1 &&
+		    count_headers(m, "Subject: last") == 1,
+		    "Subject given twice: the last wins, once");
+		OK(count_headers(m, "X-First:") == 2, "other headers repeat");
 		ms.headers = hdrs;
 		ms.nheaders = 3;
 	}
