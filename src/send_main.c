@@ -137,9 +137,13 @@ send_option(struct opts *o, const char *name, const char *arg)
 			    ":auth in smtpscope(1))", arg);
 		so->auth = arg;
 	} else if (strcmp(name, "ehlo") == 0) {
-		if (*arg == '\0' || strpbrk(arg, " \t\r\n") != NULL)
-			return usage_error("--ehlo wants a name without blanks, "
-			    "not '%s'", arg);
+		/* No blank, no control character (not echoed either). */
+		for (p = arg; *p != '\0'; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f)
+				break;
+		if (*arg == '\0' || *p != '\0')
+			return usage_error("%s", "--ehlo wants a name without "
+			    "blanks or control characters");
 		so->ehlo = arg;
 	} else if (strcmp(name, "bdat") == 0)
 		so->bdat = 1;

@@ -101,6 +101,10 @@ check_rc "--auth on a plaintext connection: exit 4" 4
 check_grep "it says why" 'not sending credentials' "$TMPD/plainauth.err"
 check_nogrep "no script place or internal command named" 'send:[0-9]\|:auth' \
     "$TMPD/plainauth.err"
+# An escape sequence in --ehlo is refused, and not echoed to the terminal.
+run_ss bad --to demo@localhost --ehlo "$(printf 'a\033[2Jb')"
+check_rc "a control character in --ehlo: exit 2" 2
+check_nogrep "the escape is not echoed" "$(printf '\033')" "$TMPD/bad.err"
 # An IDN domain goes as its A-label when SMTPUTF8 is not asked for.
 run_ss idn --to 'user@bücher.example' --quit-after rcpt
 check_grep "an IDN domain becomes its A-label" \
