@@ -27,6 +27,7 @@
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui.h"
@@ -333,9 +334,15 @@ num_arg(const char *name, const char *arg, int lo, int hi, int *rc)
 int
 usage_error(const char *fmt, const char *arg)
 {
-	fputs("smtpscope: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'smtpscope --help' for more information.\n", stderr);
+	char	*msg, *safe;
+
+	/* The message may quote an argument: no escape reaches the tty. */
+	msg = xprintf(fmt, arg);
+	safe = sanitize_dup(msg, strlen(msg));
+	fprintf(stderr, "smtpscope: %s\n", safe);
+	fputs("Try 'smtpscope --help' for more information.\n", stderr);
+	free(safe);
+	free(msg);
 	return EXIT_USAGE;
 }
 

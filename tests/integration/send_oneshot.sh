@@ -105,6 +105,10 @@ check_nogrep "no script place or internal command named" 'send:[0-9]\|:auth' \
 run_ss bad --to demo@localhost --ehlo "$(printf 'a\033[2Jb')"
 check_rc "a control character in --ehlo: exit 2" 2
 check_nogrep "the escape is not echoed" "$(printf '\033')" "$TMPD/bad.err"
+run_ss bad --to "$(printf 'a\033[2J@b.example')"
+check_rc "a control character in --to: exit 2" 2
+check_grep "the address is quoted escaped" 'a\\e\[2J@b' "$TMPD/bad.err"
+check_nogrep "no raw escape in the usage error" "$(printf '\033')" "$TMPD/bad.err"
 # An IDN domain goes as its A-label when SMTPUTF8 is not asked for.
 run_ss idn --to 'user@bücher.example' --quit-after rcpt
 check_grep "an IDN domain becomes its A-label" \
