@@ -46,28 +46,33 @@ _smtpscope_arg()
 	--profile) words=$(_smtpscope_profiles) ;;
 	--auth) words='PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-1-PLUS
 		SCRAM-SHA-256 SCRAM-SHA-256-PLUS DIGEST-MD5 NTLM XOAUTH2
-		OAUTHBEARER EXTERNAL GSSAPI' ;;
+		OAUTHBEARER EXTERNAL GSSAPI'
+		# Any case is taken: lower case completes lower case.
+		case $cur in
+		[a-z]*) words=$(echo "$words" | tr 'A-Z' 'a-z') ;;
+		esac ;;
 	--dsn-ret) words='full hdrs' ;;
 	--dsn-notify) words='never success failure delay success,failure
 		success,failure,delay failure,delay' ;;
 	--proxy-protocol) words='1 2' ;;
 	--password-env) COMPREPLY=($(compgen -v -- "$cur")); return ;;
 	--pipe) compopt -o filenames 2>/dev/null
-		COMPREPLY=($(compgen -c -- "$cur")); return ;;
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return ;;
 	--explain) words='220 221 235 250 334 354 421 450 451 452 454 500 501
 		502 503 504 530 534 535 538 550 551 552 553 554 5.7.1 5.7.8
 		5.1.1' ;;
 	*)
 		case " $(echo $_smtpscope_file_opts) " in
 		*" $opt "*)
+			# One name a line: a blank or '*' in a name stays.
 			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -f -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			return ;;
 		esac
 		case " $(echo $_smtpscope_dir_opts) " in
 		*" $opt "*)
 			compopt -o filenames 2>/dev/null
-			COMPREPLY=($(compgen -d -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 			return ;;
 		esac
 		COMPREPLY=()

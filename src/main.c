@@ -29,6 +29,7 @@
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
 #include "smtpscope/tls.h"
+#include "smtpscope/sanitize.h"
 #include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
 #include "ui/ui.h"
@@ -156,11 +157,12 @@ static const struct option longopts[] = {
 "Sending (one message, no script; see SENDING in smtpscope(1)):\n" \
 "  --to ADDR[,ADDR...]  send a message to these recipients (repeatable);\n" \
 "                       a refused one is left out while one is accepted\n" \
-"  --from ADDR          envelope sender and From (default USER@HOST)\n" \
+"  --from ADDR          envelope sender and From (default USER@HOST);\n" \
+"                       ADDR may be 'Name <a@b>', and so in --to\n" \
 "  --header 'Name: value'  replace the default header of that name\n" \
 "                       (Date, From, To, Subject, Message-ID, ...) or add one\n" \
 "  --body TEXT, --body-file FILE|-  the body (default: a short text)\n" \
-"  --attach FILE        attach FILE (repeatable; base64, multipart/mixed)\n" \
+"  --attach FILE|-      attach FILE (repeatable; base64, multipart/mixed)\n" \
 "  --auth MECH          AUTH with a :auth mechanism as --user\n" \
 "  --ehlo NAME          the EHLO name (default: this host's name)\n" \
 "  --bdat               send with BDAT chunks (needs CHUNKING offered)\n" \
@@ -364,9 +366,15 @@ num_arg(const char *name, const char *arg, int lo, int hi, int *rc)
 int
 usage_error(const char *fmt, const char *arg)
 {
-	fputs("smtpscope: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'smtpscope --help' for more information.\n", stderr);
+	char	*msg, *safe;
+
+	/* The message may quote an argument: no escape reaches the tty. */
+	msg = xprintf(fmt, arg);
+	safe = sanitize_dup(msg, strlen(msg));
+	fprintf(stderr, "smtpscope: %s\n", safe);
+	fputs("Try 'smtpscope --help' for more information.\n", stderr);
+	free(safe);
+	free(msg);
 	return EXIT_USAGE;
 }
 
@@ -830,6 +838,23 @@ intercept_main(struct opts *o, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * --xclient and --xforward may be given more than once: the attributes
+ * add up (a later one of the same name is what xclient_build judges).
+ */
+static char	*xclient_words, *xforward_words;
+
+static const char *
+opt_join(char **words, const char *arg)
+{
+	char	*joined;
+
+	joined = *words == NULL ? xstrdup(arg) : xprintf("%s %s", *words, arg);
+	free(*words);
+	*words = joined;
+	return joined;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1047,10 +1072,10 @@ main(int argc, char **argv)
 			}
 			break;
 		case OPT_XCLIENT:
-			o.sp.xclient = optarg;
+			o.sp.xclient = opt_join(&xclient_words, optarg);
 			break;
 		case OPT_XFORWARD:
-			o.sp.xforward = optarg;
+			o.sp.xforward = opt_join(&xforward_words, optarg);
 			break;
 		case OPT_PROXY_PROTOCOL:
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)

@@ -34,6 +34,7 @@ struct opts {
 	int			 serve_plain;	/* --serve-plain */
 	int			 serve_limits;	/* any of the above given */
 	const char		*user;
+	int			 user_from_profile;
 	const char		*password_env;
 	const char		*password_file;
 	int			 timing;
@@ -51,9 +52,12 @@ struct opts {
 	/* The one-shot send (src/send_main.c). */
 	struct send_opts {
 		int		 active;	/* a send option was given */
-		const char	**to;
+		const char	**to;		/* as given */
 		size_t		 nto;
+		char		**to_addr;	/* parsed by send_check */
+		char		**to_name;
 		const char	*from;
+		char		*from_name;
 		const char	**headers;
 		size_t		 nheaders;
 		const char	*body;

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <idn2.h>
+
 #include "smtpscope/buf.h"
 #include "smtpscope/data.h"
 #include "smtpscope/message.h"
@@ -26,6 +28,10 @@
 #define MSG_WORD_OCTETS	45
 /* A RFC 2231 section holds at most this much of the encoded name. */
 #define MSG_SECTION	60
+/* Header lines longer than this are folded at a blank (RFC 5322 2.1.1). */
+#define MSG_FOLD	78
+/* No line of a message may be longer (RFC 5322 2.1.1). */
+#define MSG_LINE_MAX	998
 /* Attachments are read in blocks of this (a multiple of 3). */
 #define MSG_BLOCK	(57 * 1024)
 
@@ -63,7 +69,24 @@ msg_check_addr(const char *a, int empty_ok, int utf8, char *err,
 		snprintf(err, errlen, "an empty address");
 		return -1;
 	}
-	for (p = a; *p != '\0'; p++) {
+	/* A quoted local part (RFC 5321 4.1.2): "any text"@domain. */
+	if (*a == '"') {
+		for (p = a + 1; *p != '\0' && *p != '"'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			if ((unsigned char)*p < ' ' || *p == 0x7f ||
+			    ((unsigned char)*p >= 0x80 && !utf8))
+				break;
+		}
+		if (*p != '"' || p == a + 1 || p[1] != '@') {
+			snprintf(err, errlen, "'%s' is not a mailbox: a quoted "
+			    "local part is \"printable text\"@domain", a);
+			return -1;
+		}
+		at = p + 1;
+	} else
+		at = strchr(a, '@');
+	for (p = at != NULL && *a == '"' ? at : a; *p != '\0'; p++) {
 		unsigned char	c = (unsigned char)*p;
 
 		if (c <= ' ' || c == 0x7f || c == '<' || c == '>' ||
@@ -71,18 +94,20 @@ msg_check_addr(const char *a, int empty_ok, int utf8, char *err,
 		    c == '\\' || c == ';') {
 			snprintf(err, errlen, "'%s' is not a mailbox: it holds "
 			    "a blank, control or special character "
-			    "(local@domain, no <> around it)", a);
+			    "(local@domain; quote a local part that needs "
+			    "them)", a);
 			return -1;
 		}
-		if (c >= 0x80 && !utf8) {
+	}
+	for (p = a; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80 && !utf8) {
 			snprintf(err, errlen, "'%s' is not ASCII: such an "
 			    "address needs SMTPUTF8 (RFC 6531): add --smtputf8",
 			    a);
 			return -1;
 		}
-	}
-	at = strrchr(a, '@');
-	if (at == NULL || at == a || at[1] == '\0' || strchr(a, '@') != at) {
+	if (at == NULL || at == a || at[1] == '\0' || strchr(at + 1, '@') !=
+	    NULL) {
 		snprintf(err, errlen, "'%s' is not a mailbox: it wants "
 		    "local@domain", a);
 		return -1;
@@ -100,10 +125,155 @@ msg_check_addr(const char *a, int empty_ok, int utf8, char *err,
 	return 0;
 }
 
+/* Skip a quoted string at p (at its '"'); returns just past it. */
+static const char *
+msg_skip_quoted(const char *p)
+{
+	for (p++; *p != '\0' && *p != '"'; p++)
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	return *p == '"' ? p + 1 : p;
+}
+
+const char *
+msg_next_addr(const char *p)
+{
+	int	angle = 0;
+
+	while (*p != '\0') {
+		if (*p == '"') {
+			p = msg_skip_quoted(p);
+			continue;
+		}
+		if (*p == '<')
+			angle = 1;
+		else if (*p == '>')
+			angle = 0;
+		else if (*p == ',' && !angle)
+			break;
+		p++;
+	}
+	return p;
+}
+
+/*
+ * Without SMTPUTF8 a non-ASCII domain goes as its A-label (RFC 5890,
+ * IDNA2008 as libidn2 does it); an ASCII local part is needed anyway.
+ * Returns 0 with *a replaced (or left), or -1 with err.
+ */
+static int
+msg_idna(char **a, char *err, size_t errlen)
+{
+	const char	*at = strrchr(*a, '@');
+	char		*ace, *out;
+	int		 rc;
+	size_t		 i;
+
+	if (at == NULL || msg_ascii(at + 1))
+		return 0;
+	/* A UTF-8 local part needs SMTPUTF8 whatever the domain. */
+	for (i = 0; *a + i < at; i++)
+		if ((unsigned char)(*a)[i] >= 0x80)
+			return 0;
+	rc = idn2_to_ascii_8z(at + 1, &ace, IDN2_NFC_INPUT |
+	    IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK) {
+		snprintf(err, errlen, "'%s': the domain is no valid IDN "
+		    "(%s)", *a, idn2_strerror(rc));
+		return -1;
+	}
+	out = xprintf("%.*s@%s", (int)(at - *a), *a, ace);
+	idn2_free(ace);
+	free(*a);
+	*a = out;
+	return 0;
+}
+
+int
+msg_parse_mailbox(const char *item, int empty_ok, int utf8, char **addr,
+    char **name, char *err, size_t errlen)
+{
+	const char	*s, *e, *lt = NULL, *p;
+	char		*a, *n = NULL;
+
+	*addr = *name = NULL;
+	s = item + strspn(item, " \t");
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	/* "Name <addr>" or "<addr>": the last '<' outside quotes. */
+	if (e > s && e[-1] == '>') {
+		for (p = s; p < e; p++) {
+			if (*p == '"')
+				p = msg_skip_quoted(p) - 1;
+			else if (*p == '<')
+				lt = p;
+		}
+	}
+	if (lt != NULL) {
+		a = xstrndup(lt + 1, (size_t)(e - 1 - (lt + 1)));
+		for (e = lt; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		if (e > s)
+			n = xstrndup(s, (size_t)(e - s));
+	} else
+		a = xstrndup(s, (size_t)(e - s));
+	if (!utf8 && msg_idna(&a, err, errlen) == -1)
+		goto fail;
+	if (msg_check_addr(a, empty_ok, utf8, err, errlen) == -1)
+		goto fail;
+	if (n != NULL) {
+		for (p = n; *p != '\0'; p++)
+			if ((unsigned char)*p < ' ' || *p == 0x7f) {
+				snprintf(err, errlen, "the name in '%s' holds a "
+				    "control character", item);
+				goto fail;
+			}
+		if (*n == '"' && (msg_skip_quoted(n) != n + strlen(n) ||
+		    n[strlen(n) - 1] != '"' || strlen(n) < 2)) {
+			snprintf(err, errlen, "the name in '%s' has a stray "
+			    "quote", item);
+			goto fail;
+		}
+	}
+	*addr = a;
+	*name = n;
+	return 0;
+fail:
+	free(a);
+	free(n);
+	return -1;
+}
+
+void
+msg_add_mailbox(struct buf *b, const char *addr, const char *name)
+{
+	const char	*p;
+
+	if (name == NULL || *name == '\0') {
+		buf_printf(b, "<%s>", addr);
+		return;
+	}
+	/* A name with specials (RFC 5322 3.2.3) goes as a quoted-string. */
+	if (*name == '"' || strpbrk(name, "()<>[]:;@\\,.") == NULL)
+		buf_addstr(b, name);
+	else {
+		buf_addch(b, '"');
+		for (p = name; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addch(b, '\\');
+			buf_addch(b, *p);
+		}
+		buf_addch(b, '"');
+	}
+	buf_printf(b, " <%s>", addr);
+}
+
 int
 msg_check_header(const char *h, char *err, size_t errlen)
 {
 	const char	*colon = strchr(h, ':'), *p;
+	size_t		 n;
 
 	if (strpbrk(h, "\r\n") != NULL) {
 		snprintf(err, errlen, "--header holds a CR or LF: that would "
@@ -111,6 +281,14 @@ msg_check_header(const char *h, char *err, size_t errlen)
 		    "refused");
 		return -1;
 	}
+	/* RFC 5322 2.2: a value is printable text and blanks. */
+	for (p = h; *p != '\0'; p++)
+		if ((*p > 0 && *p < ' ' && *p != '\t') || *p == 0x7f) {
+			snprintf(err, errlen, "--header holds a control "
+			    "character (0x%02x): a header is printable text "
+			    "(RFC 5322 2.2)", (unsigned char)*p);
+			return -1;
+		}
 	if (colon == NULL || colon == h) {
 		snprintf(err, errlen, "--header '%s' wants 'Name: value'", h);
 		return -1;
@@ -125,6 +303,19 @@ msg_check_header(const char *h, char *err, size_t errlen)
 	if (colon - h > 76) {
 		snprintf(err, errlen, "--header: the name is too long");
 		return -1;
+	}
+	/* A word too long for a line: no blank to fold the header at. */
+	for (p = h; *p != '\0'; p += n) {
+		size_t	n0 = strspn(p, " \t");
+
+		n = n0 + strcspn(p + n0, " \t");
+		if (n - n0 + (p == h ? 1 : 0) > MSG_LINE_MAX - 1) {
+			snprintf(err, errlen, "--header %.*s: a word of it is "
+			    "longer than a line may be (998 octets, RFC 5322 "
+			    "2.1.1), with no blank to fold it at",
+			    (int)(colon - h), h);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -295,30 +486,49 @@ msg_encode_words(struct buf *b, const char *value, size_t len)
 static void
 msg_encode_addrs(struct buf *b, const char *v)
 {
-	const char	*p = v, *end, *lt, *s, *e;
+	const char	*p = v, *end, *lt, *s, *e, *q;
+	char		*name, *w;
 
 	while (*p != '\0') {
-		end = strchr(p, ',');
-		if (end == NULL)
-			end = p + strlen(p);
-		lt = memchr(p, '<', (size_t)(end - p));
-		if (lt != NULL) {
-			for (s = p; s < lt && *s == ' '; s++)
-				;
-			for (e = lt; e > s && e[-1] == ' '; e--)
-				;
-			if (e - s >= 2 && *s == '"' && e[-1] == '"') {
-				s++;
-				e--;
-			}
-			buf_add(b, p, (size_t)(s - p) - (s > p &&
-			    s[-1] == '"' ? 1 : 0));
-			msg_encode_words(b, s, (size_t)(e - s));
-			if (e > s)
-				buf_addch(b, ' ');
-			buf_add(b, lt, (size_t)(end - lt));
-		} else
+		/* A comma inside quotes or <> does not end the mailbox. */
+		end = msg_next_addr(p);
+		for (lt = NULL, q = p; q < end; q++) {
+			if (*q == '"')
+				q = msg_skip_quoted(q) - 1;
+			else if (*q == '<')
+				lt = q;
+		}
+		if (lt == NULL) {
 			buf_add(b, p, (size_t)(end - p));
+			goto next;
+		}
+		/* The fold before the name stays as it is. */
+		for (s = p; s < lt && strchr(" \t\r\n", *s) != NULL; s++)
+			;
+		for (e = lt; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		buf_add(b, p, (size_t)(s - p));
+		for (q = s; q < e && (unsigned char)*q < 0x80; q++)
+			;
+		if (q == e)
+			buf_add(b, s, (size_t)(e - s));
+		else {
+			/* An encoded word holds the text, unquoted. */
+			name = w = xmalloc((size_t)(e - s) + 1);
+			for (q = s; q < e; q++) {
+				if (*q == '"')
+					continue;
+				if (*q == '\\' && q + 1 < e)
+					q++;
+				*w++ = *q;
+			}
+			msg_encode_words(b, name, (size_t)(w - name));
+			free(name);
+		}
+		if (e > s)
+			buf_addch(b, ' ');
+		buf_add(b, lt, (size_t)(end - lt));
+next:
 		if (*end == '\0')
 			break;
 		buf_addch(b, ',');
@@ -402,6 +612,34 @@ msg_flush(struct msg_out *o, int force)
 	buf_reset(&o->b);
 }
 
+void
+msg_fold(struct buf *b, const char *s, size_t len)
+{
+	size_t	i, start = 0, done = 0, blank = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n') {
+			start = i + 1;
+			blank = 0;
+			continue;
+		}
+		/*
+		 * A blank after a word: a place to fold (RFC 5322 2.2.3),
+		 * the last one before the line grows too long.
+		 */
+		if ((s[i] == ' ' || s[i] == '\t') && i > start &&
+		    s[i - 1] != ' ' && s[i - 1] != '\t')
+			blank = i;
+		if (i - start >= MSG_FOLD && blank > start) {
+			buf_add(b, s + done, blank - done);
+			buf_add(b, "\r\n", 2);
+			done = start = blank;
+			blank = 0;
+		}
+	}
+	buf_add(b, s + done, len - done);
+}
+
 /* One header, name and value, the value encoded unless utf8. */
 static void
 msg_header(struct msg_out *o, const char *name, const char *value,
@@ -410,23 +648,29 @@ msg_header(struct msg_out *o, const char *name, const char *value,
 	static const char *const addrhdrs[] = {
 		"From", "To", "Cc", "Bcc", "Reply-To", "Sender", NULL
 	};
-	size_t	i;
+	struct buf	line;
+	size_t		i;
 
-	buf_addstr(&o->b, name);
-	buf_addstr(&o->b, ": ");
 	if (utf8 || msg_ascii(value)) {
 		if (!msg_ascii(value))
 			o->info->utf8_header = 1;
-		buf_addstr(&o->b, value);
-	} else {
-		for (i = 0; addrhdrs[i] != NULL; i++)
-			if (strcasecmp(name, addrhdrs[i]) == 0)
-				break;
-		if (addrhdrs[i] != NULL)
-			msg_encode_addrs(&o->b, value);
-		else
-			msg_encode_words(&o->b, value, strlen(value));
+		/* Long lines folded at a blank, as a mail client would. */
+		buf_init(&line);
+		buf_printf(&line, "%s: %s", name, value);
+		msg_fold(&o->b, line.data, line.len);
+		buf_add(&o->b, "\r\n", 2);
+		buf_free(&line);
+		return;
 	}
+	buf_addstr(&o->b, name);
+	buf_addstr(&o->b, ": ");
+	for (i = 0; addrhdrs[i] != NULL; i++)
+		if (strcasecmp(name, addrhdrs[i]) == 0)
+			break;
+	if (addrhdrs[i] != NULL)
+		msg_encode_addrs(&o->b, value);
+	else
+		msg_encode_words(&o->b, value, strlen(value));
 	buf_add(&o->b, "\r\n", 2);
 }
 
@@ -435,15 +679,15 @@ msg_header(struct msg_out *o, const char *name, const char *value,
  * line end at the end; says whether it holds 8-bit octets.
  */
 static int
-msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit, char *err,
-    size_t errlen)
+msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit,
+    size_t *longest, char *err, size_t errlen)
 {
 	static const char	 deftext[] = "This is a test message sent "
 	    "with smtpscope.\n";
 	FILE			*in = NULL;
 	char			 blk[8192], prev = '\n';
 	const char		*text = ms->body != NULL ? ms->body : deftext;
-	size_t			 n, i, tlen = strlen(text), toff = 0;
+	size_t			 n, i, tlen = strlen(text), toff = 0, col = 0;
 
 	if (ms->body_file != NULL) {
 		if (strcmp(ms->body_file, "-") == 0)
@@ -469,6 +713,10 @@ msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit, char *err,
 
 			if ((unsigned char)c >= 0x80)
 				*eightbit = 1;
+			if (c == '\n' || c == '\r')
+				col = 0;
+			else if (++col > *longest)
+				*longest = col;
 			if (c == '\n' && prev != '\r')
 				putc('\r', tmp);
 			if (prev == '\r' && c != '\n')
@@ -493,6 +741,60 @@ msg_body(const struct msg_spec *ms, FILE *tmp, int *eightbit, char *err,
 	return 0;
 }
 
+/*
+ * Quoted-printable (RFC 2045 6.7) for a body with CRLF line ends: lines
+ * of at most 76 with soft breaks, '=' and what is not printable ASCII as
+ * =XX, a blank at a line's end too.
+ */
+struct msg_qp {
+	size_t	col;
+	int	blank;		/* a blank held until we know what follows */
+};
+
+static void
+msg_qp_token(struct msg_qp *q, const char *tok, size_t len, struct buf *out)
+{
+	if (q->col + len > 75) {
+		buf_add(out, "=\r\n", 3);
+		q->col = 0;
+	}
+	buf_add(out, tok, len);
+	q->col += len;
+}
+
+static void
+msg_qp_feed(struct msg_qp *q, const char *s, size_t len, struct buf *out)
+{
+	char		 hex[4];
+	unsigned char	 c;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\r')
+			continue;	/* always CRLF here: the LF ends it */
+		if (q->blank != 0) {
+			if (c == '\n')
+				snprintf(hex, sizeof hex, "=%02X", q->blank);
+			else
+				snprintf(hex, sizeof hex, "%c", q->blank);
+			msg_qp_token(q, hex, strlen(hex), out);
+			q->blank = 0;
+		}
+		if (c == '\n') {
+			buf_add(out, "\r\n", 2);
+			q->col = 0;
+		} else if (c == ' ' || c == '\t')
+			q->blank = c;
+		else if (c > ' ' && c <= '~' && c != '=')
+			msg_qp_token(q, (const char *)&c, 1, out);
+		else {
+			snprintf(hex, sizeof hex, "=%02X", c);
+			msg_qp_token(q, hex, 3, out);
+		}
+	}
+}
+
 /* Stream an attachment into o as base64 lines. */
 static int
 msg_attach(struct msg_out *o, const char *path, const char *boundary,
@@ -505,14 +807,19 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 	size_t		 n;
 
 	base = base != NULL ? base + 1 : path;
-	if ((fp = fopen(path, "rb")) == NULL) {
+	/* "-": standard input, which has no name to give. */
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "--attach: cannot open %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	buf_printf(&o->b, "\r\n--%s\r\nContent-Type: %s", boundary,
 	    msg_mime_type(base));
-	if (msg_printable(base)) {
+	if (fp == stdin)
+		buf_addstr(&o->b, "\r\nContent-Disposition: attachment");
+	else if (msg_printable(base)) {
 		buf_addstr(&o->b, ";\r\n\tname=\"");
 		for (n = 0; base[n] != '\0'; n++) {
 			if (base[n] == '"' || base[n] == '\\')
@@ -521,8 +828,11 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 		}
 		buf_addch(&o->b, '"');
 	}
-	buf_addstr(&o->b, "\r\nContent-Disposition: attachment;\r\n\t");
-	msg_filename_param(&o->b, base);
+	if (fp != stdin) {
+		buf_addstr(&o->b, "\r\nContent-Disposition: attachment;"
+		    "\r\n\t");
+		msg_filename_param(&o->b, base);
+	}
 	buf_addstr(&o->b, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 	blk = xmalloc(MSG_BLOCK);
 	msg_b64_init(&e);
@@ -533,29 +843,36 @@ msg_attach(struct msg_out *o, const char *path, const char *boundary,
 	msg_b64_finish(&e, &o->b);
 	free(blk);
 	if (ferror(fp)) {
-		fclose(fp);
+		if (fp != stdin)
+			fclose(fp);
 		snprintf(err, errlen, "--attach: reading %s failed", path);
 		return -1;
 	}
-	fclose(fp);
+	if (fp != stdin)
+		fclose(fp);
 	return 0;
 }
 
-/* A header of the user's (a --header) that names name, or NULL. */
+/*
+ * The value of the user's --header that names name, or NULL.  A message
+ * has one of each of these (RFC 5322 3.6), so the last one given wins, as
+ * in swaks, and the others are dropped.
+ */
 static const char *
 msg_user_header(const struct msg_spec *ms, const char *name, int *used)
 {
-	size_t	i, len = strlen(name);
+	const char	*v = NULL;
+	size_t		 i, len = strlen(name);
 
 	for (i = 0; i < ms->nheaders; i++) {
 		if (used[i] || strncasecmp(ms->headers[i], name, len) != 0 ||
 		    ms->headers[i][len] != ':')
 			continue;
 		used[i] = 1;
-		return ms->headers[i] + len + 1 +
+		v = ms->headers[i] + len + 1 +
 		    strspn(ms->headers[i] + len + 1, " \t");
 	}
-	return NULL;
+	return v;
 }
 
 int
@@ -568,9 +885,10 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 	struct timespec		 ts;
 	FILE			*body;
 	const char		*host = ms->hostname, *uv;
+	struct msg_qp		 qp;
 	char			 boundary[64], blk[8192], *name;
-	int			*used, eightbit = 0, rc = -1, multi;
-	size_t			 i, n;
+	int			*used, eightbit = 0, rc = -1, multi, mime, cte;
+	size_t			 i, n, longest = 0;
 
 	memset(info, 0, sizeof *info);
 	memset(&o, 0, sizeof o);
@@ -587,8 +905,22 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		    strerror(errno));
 		goto out;
 	}
-	if (msg_body(ms, body, &eightbit, err, errlen) == -1)
+	if (msg_body(ms, body, &eightbit, &longest, err, errlen) == -1)
 		goto out;
+	/*
+	 * A line longer than 998 octets is not allowed in a message (RFC
+	 * 5322 2.1.1) and servers may break it: such a body goes as
+	 * quoted-printable, which keeps every octet, unless the user has
+	 * chosen the transfer encoding.
+	 */
+	cte = 0;
+	for (i = 0; i < ms->nheaders; i++)
+		if (strncasecmp(ms->headers[i], "Content-Transfer-Encoding:",
+		    26) == 0)
+			cte = 1;
+	memset(&qp, 0, sizeof qp);
+	info->qp = longest > MSG_LINE_MAX && !cte;
+	mime = multi || eightbit || info->qp;
 	if (multi)
 		for (i = 0; i < ms->nheaders; i++) {
 			n = strcspn(ms->headers[i], ":");
@@ -605,6 +937,20 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		}
 	clock_gettime(CLOCK_REALTIME, &ts);
 
+	/* Trace headers go on top, as each hop puts its own (RFC 5322 3.6.7). */
+	for (i = 0; i < ms->nheaders; i++) {
+		n = strcspn(ms->headers[i], ":");
+		if ((n == 8 && strncasecmp(ms->headers[i], "Received",
+		    n) == 0) || (n == 11 && strncasecmp(ms->headers[i],
+		    "Return-Path", n) == 0)) {
+			used[i] = 1;
+			name = xstrndup(ms->headers[i], n);
+			uv = ms->headers[i] + n + 1;
+			msg_header(&o, name, uv + strspn(uv, " \t"), ms->utf8);
+			free(name);
+		}
+	}
+
 	/* The defaults, each replaced by a --header of its name. */
 	if ((uv = msg_user_header(ms, "Date", used)) != NULL)
 		msg_header(&o, "Date", uv, ms->utf8);
@@ -617,17 +963,30 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		msg_header(&o, "From", uv, ms->utf8);
 	else {
 		buf_reset(&v);
-		buf_printf(&v, "<%s>", ms->from);
-		msg_header(&o, "From", buf_str(&v), 1);
+		/*
+		 * A From header needs a mailbox (RFC 5322 3.6.2), and "<>"
+		 * is none: a null-sender message (a bounce) comes from the
+		 * host's MAILER-DAEMON.
+		 */
+		if (*ms->from == '\0') {
+			buf_printf(&v, "MAILER-DAEMON@%s", host);
+			msg_header(&o, "From", buf_str(&v), 1);
+		} else {
+			msg_add_mailbox(&v, ms->from, ms->from_name);
+			msg_header(&o, "From", buf_str(&v), ms->utf8);
+		}
 	}
 	if ((uv = msg_user_header(ms, "To", used)) != NULL)
 		msg_header(&o, "To", uv, ms->utf8);
 	else {
 		buf_reset(&v);
-		for (i = 0; i < ms->nto; i++)
-			buf_printf(&v, "%s<%s>", i > 0 ? ",\r\n " : "",
-			    ms->to[i]);
-		msg_header(&o, "To", buf_str(&v), 1);
+		for (i = 0; i < ms->nto; i++) {
+			if (i > 0)
+				buf_addstr(&v, ",\r\n ");
+			msg_add_mailbox(&v, ms->to[i], ms->to_names != NULL ?
+			    ms->to_names[i] : NULL);
+		}
+		msg_header(&o, "To", buf_str(&v), ms->utf8);
 	}
 	if ((uv = msg_user_header(ms, "Subject", used)) != NULL)
 		msg_header(&o, "Subject", uv, ms->utf8);
@@ -664,10 +1023,10 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 		msg_header(&o, name, uv + strspn(uv, " \t"), ms->utf8);
 		free(name);
 	}
-	if (multi || eightbit || ms->nheaders > 0) {
+	if (mime || ms->nheaders > 0) {
 		if ((uv = msg_user_header(ms, "MIME-Version", used)) != NULL)
 			msg_header(&o, "MIME-Version", uv, 1);
-		else if (multi || eightbit)
+		else if (mime)
 			msg_header(&o, "MIME-Version", "1.0", 1);
 	}
 	if (multi) {
@@ -680,21 +1039,24 @@ msg_write(const struct msg_spec *ms, FILE *out, struct msg_info *info,
 	}
 	if ((uv = msg_user_header(ms, "Content-Type", used)) != NULL)
 		msg_header(&o, "Content-Type", uv, 1);
-	else if (multi || eightbit)
+	else if (mime)
 		msg_header(&o, "Content-Type", eightbit ?
 		    "text/plain; charset=utf-8" :
 		    "text/plain; charset=us-ascii", 1);
 	if ((uv = msg_user_header(ms, "Content-Transfer-Encoding", used)) !=
 	    NULL)
 		msg_header(&o, "Content-Transfer-Encoding", uv, 1);
-	else if (multi || eightbit)
-		msg_header(&o, "Content-Transfer-Encoding", eightbit ? "8bit" :
-		    "7bit", 1);
+	else if (mime)
+		msg_header(&o, "Content-Transfer-Encoding", info->qp ?
+		    "quoted-printable" : eightbit ? "8bit" : "7bit", 1);
 	buf_add(&o.b, "\r\n", 2);
 
 	rewind(body);
 	while ((n = fread(blk, 1, sizeof blk, body)) > 0) {
-		buf_add(&o.b, blk, n);
+		if (info->qp)
+			msg_qp_feed(&qp, blk, n, &o.b);
+		else
+			buf_add(&o.b, blk, n);
 		msg_flush(&o, 0);
 	}
 	for (i = 0; i < ms->nattach; i++) {

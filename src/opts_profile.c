@@ -46,8 +46,10 @@ opts_apply_profile(struct opts *o, int *argcp, char ***argvp)
 		fprintf(stderr, "smtpscope: %s\n", err);
 		return -1;
 	}
-	if (o->user == NULL)
+	if (o->user == NULL && profile.user != NULL) {
 		o->user = profile.user;
+		o->user_from_profile = 1;
+	}
 	/* A password source on the command line replaces the profile's. */
 	if (o->password_env == NULL && o->password_file == NULL) {
 		o->password_file = profile.password_file;

@@ -226,6 +226,21 @@ pipecmd_wait_ms(struct pipecmd *pc, int ms)
 	}
 }
 
+/* Wait up to ms for the process group to empty; 1 if it did not. */
+static int
+pipecmd_group_wait(pid_t pgid, int ms)
+{
+	struct timespec	ts = { 0, 10 * 1000 * 1000 };
+	int		waited;
+
+	for (waited = 0; kill(-pgid, 0) == 0; waited += 10) {
+		if (waited >= ms)
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
 void
 pipecmd_end(struct pipecmd *pc, int grace_ms, char *out, size_t len)
 {
@@ -242,6 +257,13 @@ pipecmd_end(struct pipecmd *pc, int grace_ms, char *out, size_t len)
 				;
 			pc->reaped = 1;
 		}
+		/*
+		 * The shell may have gone while a program it started ignores
+		 * SIGTERM: what is left of the group (the id stays taken
+		 * while any member lives) gets SIGKILL after a moment.
+		 */
+		if (pipecmd_group_wait(pc->pid, 500))
+			(void)kill(-pc->pid, SIGKILL);
 	}
 	pipecmd_describe(pc, out, len);
 }

@@ -50,6 +50,27 @@ script_err(struct script_state *st, const char *fmt, ...)
 	fprintf(stderr, "smtpscope: %s\n", st->reason);
 }
 
+/*
+ * The same for a line of the script: "file:line: " before it.  Lines made
+ * as the run goes (the one-shot send) are the user's options, not a file
+ * of theirs, so no place is named.
+ */
+static void
+script_err_at(struct script_state *st, size_t lineno, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*what;
+
+	va_start(ap, fmt);
+	what = xvprintf(fmt, ap);
+	va_end(ap);
+	if (st->sp->next != NULL)
+		script_err(st, "%s", what);
+	else
+		script_err(st, "%s:%zu: %s", st->sp->path, lineno, what);
+	free(what);
+}
+
 /* The reason for the summary when line lineno's :expect did not hold. */
 static void
 script_expect_reason(struct script_state *st, size_t lineno)
@@ -333,6 +354,7 @@ script_run(struct script_params *sp)
 	struct command_ctx	 ctx;
 	struct script_line	*lines = NULL;
 	char			 err[512];
+	const char		*what;
 	ssize_t			 n;
 	size_t			 i;
 	int			 rc = EXIT_OK, sent_quit = 0;
@@ -408,9 +430,9 @@ script_run(struct script_params *sp)
 		    session_info(st.s)->mode != SMODE_DATA)
 			continue;
 		if (session_fd(st.s) == -1 && text[0] != ':') {
-			script_err(&st, "%s:%zu: the connection is "
-			    "closed; the rest of the script was not run",
-			    sp->path, lines[i].lineno);
+			script_err_at(&st, lines[i].lineno, "the connection "
+			    "is closed; the rest of the %s was not run",
+			    sp->next != NULL ? "session" : "script");
 			rc = sent_quit ? EXIT_OK : script_exit_code(st.s);
 			if (rc == EXIT_OK && !sent_quit)
 				rc = EXIT_CONNECT;
@@ -429,8 +451,10 @@ script_run(struct script_params *sp)
 					}
 					goto done;
 				}
-				script_err(&st, "%s:%zu: %s failed: "
-				    "%s", sp->path, lines[i].lineno, text,
+				/* A made line's text is ours: not shown. */
+				script_err_at(&st, lines[i].lineno, "%s%s%s",
+				    sp->next != NULL ? "" : text,
+				    sp->next != NULL ? "" : " failed: ",
 				    session_errclass(st.s) != SERR_NONE ?
 				    session_error(st.s) : "see above");
 				rc = session_errclass(st.s) != SERR_NONE ?
@@ -478,8 +502,8 @@ script_run(struct script_params *sp)
 			/* The server closing after QUIT is no error. */
 			if (sent_quit && session_errclass(st.s) == SERR_NONE)
 				continue;
-			script_err(&st, "%s:%zu: %s", sp->path,
-			    lines[i].lineno, session_error(st.s));
+			script_err_at(&st, lines[i].lineno, "%s",
+			    session_error(st.s));
 			rc = script_exit_code(st.s);
 			goto done;
 		}
@@ -491,6 +515,11 @@ script_run(struct script_params *sp)
 done:
 	session_free(st.s);
 out:
+	if (sp->finish != NULL && (what = sp->finish(sp->next_arg, &rc)) !=
+	    NULL) {
+		free(st.reason);
+		st.reason = xstrdup(what);
+	}
 	script_summary(&st, rc);
 	buf_free(&st.out);
 	free(st.reason);

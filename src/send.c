@@ -28,6 +28,8 @@ struct send_state {
 	size_t			 rcpt;		/* RCPTs sent */
 	size_t			 accepted;
 	int			 failed;
+	const char		*why;		/* the step refused, if failed */
+	int			 stopped;	/* --quit-after reached */
 	int			 helo;		/* fell back to HELO */
 };
 
@@ -71,6 +73,7 @@ send_refused(struct send_state *st, struct session *s, const char *what)
 	session_note(s, TDIR_WARN, "%s: not going on; QUIT ends the session "
 	    "(exit status 1)", what);
 	st->failed = 1;
+	st->why = what;
 	st->step = SS_DONE;
 	return xstrdup("QUIT");
 }
@@ -81,6 +84,7 @@ send_stop(struct send_state *st, struct session *s)
 {
 	session_note(s, TDIR_INFO, "--quit-after %s: stopping here with QUIT",
 	    stage_names[st->p->quit_after]);
+	st->stopped = 1;
 	st->step = SS_DONE;
 	return xstrdup("QUIT");
 }
@@ -266,6 +270,11 @@ send_after_rcpts(struct send_state *st, struct session *s)
 	if (p->quit_after == STAGE_RCPT || p->msg_path == NULL)
 		return send_stop(st, s);
 	st->step = SS_MSG;
+	if (p->info.qp)
+		session_note(s, TDIR_INFO, "the body has lines longer than 998 "
+		    "octets, which a message may not have (RFC 5322 2.1.1): it "
+		    "goes as quoted-printable, which keeps every octet");
+	session_name_message(s, "the message built from the options");
 	if (p->bdat)
 		return xprintf(":bdat \"%s\" %zu", p->msg_path, p->chunk);
 	return xprintf(":send \"%s\"", p->msg_path);
@@ -275,6 +284,7 @@ static char *
 send_next(void *arg, struct session *s)
 {
 	struct send_state		*st = arg;
+	const struct session_info	*si = session_info(s);
 	struct send_params		*p = st->p;
 	int				 code = send_code(s);
 
@@ -286,10 +296,13 @@ send_next(void *arg, struct session *s)
 		    p->quit_after == STAGE_BANNER)
 			return send_stop(st, s);
 		st->step = SS_EHLO;
-		return xprintf("EHLO %s", p->ehlo);
+		return xprintf("%s %s", p->lmtp ? "LHLO" : "EHLO", p->ehlo);
 	case SS_EHLO:
-		/* An old server that knows no EHLO: HELO, as swaks does. */
-		if ((code == 500 || code == 502) && !st->helo) {
+		/*
+		 * An old server that knows no EHLO: HELO, as swaks does.
+		 * LMTP has no such fallback (RFC 2033 4.1).
+		 */
+		if ((code == 500 || code == 502) && !st->helo && !p->lmtp) {
 			st->helo = 1;
 			session_note(s, TDIR_INFO, "the server does not know "
 			    "EHLO: trying HELO (RFC 5321 3.2), with no "
@@ -297,8 +310,9 @@ send_next(void *arg, struct session *s)
 			return xprintf("HELO %s", p->ehlo);
 		}
 		if (code != 250)
-			return send_refused(st, s, st->helo ? "HELO was "
-			    "refused" : "EHLO was refused");
+			return send_refused(st, s, p->lmtp ? "LHLO was "
+			    "refused" : st->helo ? "HELO was refused" :
+			    "EHLO was refused");
 		if (p->quit_after == STAGE_EHLO)
 			return send_stop(st, s);
 		if (p->quit_after == STAGE_TLS) {
@@ -336,7 +350,18 @@ send_next(void *arg, struct session *s)
 			return send_rcpt(st, s);
 		return send_after_rcpts(st, s);
 	case SS_MSG:
-		if (code / 100 != 2)
+		if (p->lmtp && si->lmtp_delivered + si->lmtp_failed > 0) {
+			/* LMTP: one reply per recipient, the last no verdict. */
+			if (si->lmtp_delivered == 0)
+				return send_refused(st, s, "no recipient got "
+				    "the message");
+			if (si->lmtp_failed > 0)
+				session_note(s, TDIR_WARN, "%zu of %zu "
+				    "recipients did not get the message (the "
+				    "rest did)", si->lmtp_failed,
+				    si->lmtp_delivered + si->lmtp_failed);
+			st->accepted = si->lmtp_delivered;
+		} else if (code / 100 != 2)
 			return send_refused(st, s, "the message was refused");
 		session_note(s, TDIR_INFO, "the message was accepted (%llu "
 		    "octets) for %zu recipient%s", p->info.size, st->accepted,
@@ -349,21 +374,37 @@ send_next(void *arg, struct session *s)
 	return NULL;
 }
 
+/* The end: a refused step makes exit 1; the summary says what it was. */
+static const char *
+send_finish(void *arg, int *rc)
+{
+	struct send_state	*st = arg;
+
+	if (*rc != EXIT_OK)
+		return NULL;
+	if (st->failed) {
+		*rc = EXIT_EXPECT;
+		return st->why;
+	}
+	if (st->stopped)
+		return "stopped by --quit-after";
+	if (st->step == SS_DONE)
+		return "the message was accepted";
+	return NULL;
+}
+
 int
 send_run(struct script_params *sp, struct send_params *p)
 {
 	struct send_state	st;
-	int			rc;
 
 	memset(&st, 0, sizeof st);
 	st.p = p;
 	st.step = SS_BANNER;
 	sp->next = send_next;
 	sp->next_arg = &st;
+	sp->finish = send_finish;
 	if (sp->path == NULL)
 		sp->path = "send";
-	rc = script_run(sp);
-	if (rc == EXIT_OK && st.failed)
-		rc = EXIT_EXPECT;
-	return rc;
+	return script_run(sp);
 }

@@ -96,20 +96,22 @@ int
 send_option(struct opts *o, const char *name, const char *arg)
 {
 	struct send_opts	*so = &o->snd;
-	char			*copy, *w, *save = NULL;
+	const char		*p, *end;
+	char			*w;
 	int			 v;
 
 	so->active = 1;
 	if (strcmp(name, "to") == 0) {
-		copy = xstrdup(arg);
-		for (w = strtok_r(copy, ",", &save); w != NULL;
-		    w = strtok_r(NULL, ",", &save)) {
-			w += strspn(w, " \t");
-			w[strcspn(w, " \t")] = '\0';
-			if (*w != '\0')
-				send_push(&so->to, &so->nto, w);
+		/* Commas inside quotes or <> are the address's own. */
+		for (p = arg; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+			end = msg_next_addr(p);
+			p += strspn(p, " \t");
+			if (p >= end)
+				continue;
+			w = xstrndup(p, (size_t)(end - p));
+			send_push(&so->to, &so->nto, w);
+			free(w);
 		}
-		free(copy);
 		if (so->nto == 0)
 			return usage_error("--to wants an address, not '%s'",
 			    arg);
@@ -135,9 +137,13 @@ send_option(struct opts *o, const char *name, const char *arg)
 			    ":auth in smtpscope(1))", arg);
 		so->auth = arg;
 	} else if (strcmp(name, "ehlo") == 0) {
-		if (*arg == '\0' || strpbrk(arg, " \t\r\n") != NULL)
-			return usage_error("--ehlo wants a name without blanks, "
-			    "not '%s'", arg);
+		/* No blank, no control character (not echoed either). */
+		for (p = arg; *p != '\0'; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f)
+				break;
+		if (*arg == '\0' || *p != '\0')
+			return usage_error("%s", "--ehlo wants a name without "
+			    "blanks or control characters");
 		so->ehlo = arg;
 	} else if (strcmp(name, "bdat") == 0)
 		so->bdat = 1;
@@ -166,8 +172,6 @@ send_option(struct opts *o, const char *name, const char *arg)
 			return usage_error("--dsn-ret wants full or hdrs, not "
 			    "'%s'", arg);
 	} else if (strcmp(name, "dsn-envid") == 0) {
-		const char	*p;
-
 		for (p = arg; *p != '\0'; p++)
 			if (*p < ' ' || *p > '~')
 				break;
@@ -192,8 +196,16 @@ send_opts_free(struct opts *o)
 	struct send_opts	*so = &o->snd;
 	size_t			 i;
 
-	for (i = 0; i < so->nto; i++)
+	for (i = 0; i < so->nto; i++) {
 		free((char *)so->to[i]);
+		if (so->to_addr != NULL) {
+			free(so->to_addr[i]);
+			free(so->to_name[i]);
+		}
+	}
+	free(so->to_addr);
+	free(so->to_name);
+	free(so->from_name);
 	for (i = 0; i < so->nheaders; i++)
 		free((char *)so->headers[i]);
 	for (i = 0; i < so->nattach; i++)
@@ -205,7 +217,10 @@ send_opts_free(struct opts *o)
 	memset(so, 0, sizeof *so);
 }
 
-/* A readable regular file, or -1 after saying why not. */
+/*
+ * A readable regular file or pipe (as <(command) or /dev/stdin make: it
+ * is read once, while the message is built), or -1 after saying why not.
+ */
 static int
 send_readable(const char *opt, const char *path)
 {
@@ -216,7 +231,7 @@ send_readable(const char *opt, const char *path)
 		    path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
 		fprintf(stderr, "smtpscope: %s: %s is not a file\n", opt,
 		    path);
 		return -1;
@@ -231,8 +246,8 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 {
 	struct send_opts	*so = &o->snd;
 	struct passwd		*pw;
-	char			 err[512];
-	size_t			 i;
+	char			 err[512], *addr;
+	size_t			 i, stdin_users;
 	int			 mech;
 
 	if (so->nto == 0 && (so->quit_after == STAGE_ALL ||
@@ -251,13 +266,20 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 		pw = getpwuid(getuid());
 		snprintf(from, fromlen, "%s@%s", pw != NULL ? pw->pw_name :
 		    "smtpscope", host);
-	} else
-		snprintf(from, fromlen, "%s", so->from);
+	} else {
+		if (msg_parse_mailbox(so->from, 1, so->smtputf8, &addr,
+		    &so->from_name, err, sizeof err) == -1)
+			return usage_error("--from: %s", err);
+		snprintf(from, fromlen, "%s", addr);
+		free(addr);
+	}
 	if (msg_check_addr(from, 1, so->smtputf8, err, sizeof err) == -1)
 		return usage_error("--from: %s", err);
+	so->to_addr = xcalloc(so->nto + 1, sizeof *so->to_addr);
+	so->to_name = xcalloc(so->nto + 1, sizeof *so->to_name);
 	for (i = 0; i < so->nto; i++)
-		if (msg_check_addr(so->to[i], 0, so->smtputf8, err,
-		    sizeof err) == -1)
+		if (msg_parse_mailbox(so->to[i], 0, so->smtputf8,
+		    &so->to_addr[i], &so->to_name[i], err, sizeof err) == -1)
 			return usage_error("--to: %s", err);
 	for (i = 0; i < so->nheaders; i++)
 		if (msg_check_header(so->headers[i], err, sizeof err) == -1)
@@ -265,9 +287,16 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 	if (so->body_file != NULL && strcmp(so->body_file, "-") != 0 &&
 	    send_readable("--body-file", so->body_file) == -1)
 		return EXIT_USAGE;
-	for (i = 0; i < so->nattach; i++)
-		if (send_readable("--attach", so->attach[i]) == -1)
+	stdin_users = so->body_file != NULL && strcmp(so->body_file, "-") == 0;
+	for (i = 0; i < so->nattach; i++) {
+		if (strcmp(so->attach[i], "-") == 0)
+			stdin_users++;
+		else if (send_readable("--attach", so->attach[i]) == -1)
 			return EXIT_USAGE;
+	}
+	if (stdin_users > 1)
+		return usage_error("%s", "standard input ('-') can be read "
+		    "once: for --body-file or one --attach");
 	if (so->auth != NULL) {
 		mech = auth_mech_parse(so->auth);
 		if (!(sasl_handles(mech) && !sasl_needs_secret(mech)) &&
@@ -275,7 +304,8 @@ send_check(struct opts *o, char *from, size_t fromlen, char *host,
 			return usage_error("--auth %s needs --user NAME",
 			    so->auth);
 	}
-	if (o->user != NULL && so->auth == NULL)
+	/* A profile's user waits for --auth; a --user alone is a slip. */
+	if (o->user != NULL && so->auth == NULL && !o->user_from_profile)
 		return usage_error("%s", "--user goes with --auth MECH in a "
 		    "one-shot send");
 	if (so->ehlo != NULL)
@@ -295,7 +325,8 @@ send_build(struct opts *o, const char *from, const char *host,
 	FILE			*fp;
 	int			 fd;
 
-	if (dir == NULL || *dir == '\0')
+	/* The path goes to :send in quotes, which cannot hold a quote. */
+	if (dir == NULL || *dir == '\0' || strchr(dir, '"') != NULL)
 		dir = "/tmp";
 	path = xprintf("%s/smtpscope-msg.XXXXXX", dir);
 	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w+")) == NULL) {
@@ -310,7 +341,9 @@ send_build(struct opts *o, const char *from, const char *host,
 	}
 	memset(&ms, 0, sizeof ms);
 	ms.from = from;
-	ms.to = so->to;
+	ms.from_name = so->from_name;
+	ms.to = (const char *const *)so->to_addr;
+	ms.to_names = (const char *const *)so->to_name;
 	ms.nto = so->nto;
 	ms.headers = so->headers;
 	ms.nheaders = so->nheaders;
@@ -352,9 +385,10 @@ run_send(struct opts *o, int argc)
 		return rc;
 	memset(&p, 0, sizeof p);
 	p.from = from;
-	p.to = so->to;
+	p.to = (const char *const *)so->to_addr;
 	p.nto = so->nto;
 	p.ehlo = host;
+	p.lmtp = o->sp.lmtp;
 	p.auth = so->auth;
 	p.bdat = so->bdat;
 	p.chunk = so->chunk > 0 ? so->chunk : SEND_CHUNK_DEFAULT;
@@ -395,9 +429,10 @@ run_send(struct opts *o, int argc)
 	memset(&sp, 0, sizeof sp);
 	sp.path = "send";
 	sp.sp = o->sp;
-	sp.user = o->user;
+	sp.user = so->auth != NULL ? o->user : NULL;
 	sp.practice = pr;
-	if (read_password(o, &sp.password) == -1) {
+	/* No AUTH, no password: a profile's password-command is not run. */
+	if (so->auth != NULL && read_password(o, &sp.password) == -1) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -137,6 +137,7 @@ session_free(struct session *s)
 	free(s->mail_from);
 	free(s->rcpt_first);
 	free(s->send_path);
+	free(s->msg_name);
 	free(s->lmtp_ok);
 	free(s->next_rcpt);
 	free(s->q);

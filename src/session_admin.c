@@ -146,6 +146,10 @@ session_lmtp_unqueue(struct session *s, const char *rcpt)
 static void
 session_lmtp_explain(struct session *s, const char *rcpt, int code)
 {
+	if (reply_class(code) == 2)
+		s->info.lmtp_delivered++;
+	else
+		s->info.lmtp_failed++;
 	switch (reply_class(code)) {
 	case 2:
 		session_note(s, TDIR_INFO, "LMTP: <%s> has the message "

@@ -112,6 +112,26 @@ session_send_message(struct session *s, const char *text)
 	return session_input_now(s, ".", 1);
 }
 
+void
+session_name_message(struct session *s, const char *name)
+{
+	free(s->msg_name);
+	s->msg_name = name != NULL ? xstrdup(name) : NULL;
+}
+
+/* The name of path in notes: the one given for it, or the path itself. */
+static char *
+session_message_name(struct session *s, const char *path)
+{
+	char	*name;
+
+	if (s->msg_name == NULL)
+		return xstrdup(path);
+	name = s->msg_name;
+	s->msg_name = NULL;
+	return name;
+}
+
 int
 session_stream_open(struct session *s, const char *path)
 {
@@ -124,10 +144,10 @@ session_stream_open(struct session *s, const char *path)
 		return session_input_now(s, ".", 1);
 	}
 	free(s->send_path);
-	s->send_path = xstrdup(path);
+	s->send_path = session_message_name(s, path);
 	data_enc_init(&s->enc);
 	session_note(s, TDIR_INFO, "sending %s as the message content "
-	    "(line ends made CRLF, leading dots doubled)", path);
+	    "(line ends made CRLF, leading dots doubled)", s->send_path);
 	return session_stream_pump(s);
 }
 
@@ -447,12 +467,13 @@ session_send_bdat(struct session *s, const char *path, size_t chunk)
 		    fp == NULL ? strerror(errno) : "not a file");
 		if (fp != NULL)
 			fclose(fp);
+		session_name_message(s, NULL);
 		s->errclass = SERR_LOCAL;
 		session_note(s, TDIR_WARN, "%s", s->err);
 		return -1;
 	}
 	s->bdat_fp = fp;
-	s->bdat_path = xstrdup(path);
+	s->bdat_path = session_message_name(s, path);
 	s->bdat_chunk = chunk > 0 ? chunk : 1;
 	s->bdat_total = (unsigned long long)st.st_size;
 	s->bdat_sent = 0;
@@ -461,6 +482,7 @@ session_send_bdat(struct session *s, const char *path, size_t chunk)
 	session_note(s, TDIR_INFO, "sending %s with BDAT: %llu octets in "
 	    "chunks of at most %zu, sent as they are (BDAT counts octets: "
 	    "no dot-stuffing, no end-of-data line); each chunk goes once the "
-	    "one before is answered", path, s->bdat_total, s->bdat_chunk);
+	    "one before is answered", s->bdat_path, s->bdat_total,
+	    s->bdat_chunk);
 	return session_bdat_chunk(s);
 }

@@ -123,7 +123,8 @@ struct session {
 	char			*pending_file;
 	char			*pending_text;
 	FILE			*send_fp;
-	char			*send_path;
+	char			*send_path;	/* its name in notes */
+	char			*msg_name;	/* session_name_message */
 	struct data_enc		 enc;
 	unsigned long long	 send_lines;
 

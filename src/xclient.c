@@ -166,6 +166,7 @@ xclient_build(enum xclient_kind k, const char *attrs, char *err,
 	struct buf		 line;
 	char			*copy, *word, *next, *eq, *enc;
 	size_t			 i, n = 0;
+	unsigned int		 seen = 0;
 
 	names = k == XCLIENT_XCLIENT ? xclient_names : xforward_names;
 	cmd = k == XCLIENT_XCLIENT ? "XCLIENT" : "XFORWARD";
@@ -190,6 +191,13 @@ xclient_build(enum xclient_kind k, const char *attrs, char *err,
 			    "SOURCE");
 			goto fail;
 		}
+		/* Which one would the server take?  Say it, do not guess. */
+		if (seen & (1U << i)) {
+			snprintf(err, errlen, "%s: %s is given twice", cmd,
+			    names[i]);
+			goto fail;
+		}
+		seen |= 1U << i;
 		if (xclient_check(k, names[i], eq, err, errlen) == -1) {
 			/* err names the attribute; prefix the command. */
 			char	tmp[512];

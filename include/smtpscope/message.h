@@ -15,6 +15,8 @@ struct buf;
 struct msg_spec {
 	const char		*from;		/* envelope sender, or "" */
 	const char *const	*to;		/* recipients */
+	const char		*from_name;	/* display names, or NULL */
+	const char *const	*to_names;
 	size_t			 nto;
 	const char *const	*headers;	/* "Name: value", checked */
 	size_t			 nheaders;
@@ -30,6 +32,7 @@ struct msg_info {
 	unsigned long long	 size;		/* octets written */
 	int			 eightbit;	/* a byte >= 0x80 in it */
 	int			 utf8_header;	/* raw UTF-8 in the header */
+	int			 qp;		/* long lines: body as QP */
 };
 
 /*
@@ -39,11 +42,27 @@ struct msg_info {
  */
 int	 msg_check_addr(const char *, int, int, char *, size_t);
 /*
+ * One item of --to or --from: "local@domain", "<local@domain>" or
+ * "Display Name <local@domain>".  Sets the address and the name (NULL
+ * when none; allocated) after msg_check_addr, or returns -1 with err.
+ */
+int	 msg_parse_mailbox(const char *, int, int, char **, char **, char *,
+	    size_t);
+/* Where the mailbox at p ends: its ',' (outside quotes and <>) or NUL. */
+const char *msg_next_addr(const char *);
+/* "Name <addr>" for a header, the name quoted when it needs it. */
+void	 msg_add_mailbox(struct buf *, const char *, const char *);
+/*
  * Is h a "Name: value" header line we may send: a name of printable
  * ASCII without ':' or blanks, and no CR, LF or NUL anywhere (a CR or LF
  * would start a header, or a message body, of the user's making)?
  */
 int	 msg_check_header(const char *, char *, size_t);
+/*
+ * Append a header line (no CRLF at its end) to b, folded at a blank
+ * where a line would pass 78 characters; CRLF folds in it are kept.
+ */
+void	 msg_fold(struct buf *, const char *, size_t);
 /* The MIME type for a file name, by its extension. */
 const char *msg_mime_type(const char *);
 /*

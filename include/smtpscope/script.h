@@ -40,6 +40,12 @@ struct script_params {
 	 */
 	char			*(*next)(void *, struct session *);
 	void			*next_arg;
+	/*
+	 * With next: called at the end, before the --json summary, with the
+	 * exit status to change; returns the reason for the summary, or NULL
+	 * to keep the script's own.
+	 */
+	const char		*(*finish)(void *, int *);
 };
 
 /* Run the script; returns an exit code. */

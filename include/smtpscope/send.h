@@ -30,6 +30,7 @@ struct send_params {
 	const char *const	*to;
 	size_t			 nto;
 	const char		*ehlo;		/* name for EHLO */
+	int			 lmtp;		/* LHLO, not EHLO (RFC 2033) */
 	const char		*auth;		/* --auth MECH, or NULL */
 	const char		*msg_path;	/* the built message, or NULL */
 	struct msg_info		 info;

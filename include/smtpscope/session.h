@@ -117,6 +117,9 @@ struct session_info {
 	int			 answer_raw;	/* next answer sent verbatim */
 	const char		*challenge;	/* decoded last 334 text, or NULL */
 	unsigned long long	 data_octets;	/* message octets sent */
+	/* LMTP: replies after the data, by recipient, since the start. */
+	size_t			 lmtp_delivered;
+	size_t			 lmtp_failed;
 	/* After BDAT N: octets of the chunk still to send (RFC 3030 2). */
 	unsigned long long	 bdat_left;
 	/*
@@ -279,6 +282,11 @@ int	 session_send_file(struct session *, const char *);
  * Returns 0 (the replies say how it went) or -1.
  */
 int	 session_send_bdat(struct session *, const char *, size_t);
+/*
+ * What the transcript calls the next file sent with either of them, in
+ * place of its path (a temporary file means nothing to the reader).
+ */
+void	 session_name_message(struct session *, const char *);
 /* Send text (LF or CRLF lines) as a whole message, each line recorded. */
 int	 session_send_message(struct session *, const char *);
 /* 1 while a message or handshake is still being sent. */

@@ -86,6 +86,12 @@ if command -v bash >/dev/null 2>&1; then
 	bcheck "--profile: both profiles" '^work$' smtpscope --profile ""
 	bcheck "--script completes files" 'script-two\.txt$' smtpscope --script "$TMPD/files/script-t"
 	bcheck "--attach completes files" 'script-one\.txt$' smtpscope --attach "$TMPD/files/script-o"
+	: >"$TMPD/files/my report*.pdf"
+	bcomp smtpscope --attach "$TMPD/files/my" >"$TMPD/bash.out"
+	check "bash: a file name with a blank and a '*' is one candidate" \
+	    test "$(cat "$TMPD/bash.out")" = "$TMPD/files/my report*.pdf"
+	bcheck "--auth in lower case" '^scram-sha-256$' smtpscope --auth scram-sha-2
+	bcheck "--auth in upper case" '^PLAIN$' smtpscope --auth PL
 	bcheck "URL schemes" '^submission://$' smtpscope sub
 	bcheck "lmtp:// too" '^lmtp://$' smtpscope lm
 	bcomp smtpscope --json >"$TMPD/bash.out"

@@ -156,5 +156,19 @@ cp "$TMPD/out" "$TMPD/send.out"
 jcheck "one-shot send: valid, summary ok" "$TMPD/send.out" 'S["status"] == "ok"'
 jcheck "one-shot send: the message was accepted" "$TMPD/send.out" \
     'any(o.get("reply_code") == 250 and o.get("answers") == "DOT" for o in L)'
+jcheck "one-shot send: the summary says the message went" "$TMPD/send.out" \
+    'S["reason"] == "the message was accepted"'
+# A refused send exits 1, and the summary says 1 too, with the reason.
+check_run "one-shot send, recipient refused: exit 1" 1 timeout 30 "$SMTPSCOPE" \
+    --json --to x@elsewhere.example
+cp "$TMPD/out" "$TMPD/refused.out"
+jcheck "one-shot send refused: the summary's exit is 1, with the step" \
+    "$TMPD/refused.out" 'S["exit"] == 1' \
+    'S["reason"] == "no recipient was accepted"'
+check_run "one-shot --quit-after: exit 0" 0 timeout 30 "$SMTPSCOPE" --json \
+    --quit-after ehlo
+cp "$TMPD/out" "$TMPD/qa.out"
+jcheck "--quit-after: the summary says it stopped there" "$TMPD/qa.out" \
+    'S["exit"] == 0' 'S["reason"] == "stopped by --quit-after"'
 
 done_testing

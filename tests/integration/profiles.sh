@@ -49,6 +49,18 @@ check_run "profile: --json too" 0 "$SMTPSCOPE" --profile practice --json \
     --script "$TMPD/login.scr"
 check_grep "profile: --json summary" '"type":"summary","exit":0' "$TMPD/out"
 
+# A one-shot send with a profile that has a user: without --auth it sends
+# without AUTH (and runs no password-command); with --auth it logs in.
+check_run "one-shot, profile user, no --auth: sent without AUTH" 0 "$SMTPSCOPE" \
+    --profile practice --to demo@localhost
+check_nogrep "one-shot, no --auth: no AUTH line" '^C: AUTH' "$TMPD/out"
+check_grep "one-shot, no --auth: the message went" 'the message was accepted' "$TMPD/out"
+check_run "one-shot, profile user, --auth plain: logs in" 0 "$SMTPSCOPE" \
+    --profile practice --to demo@localhost --auth plain --starttls
+check_grep "one-shot, --auth: AUTH accepted" '^S: 235' "$TMPD/out"
+check_run "one-shot, --user without --auth still refused" 2 "$SMTPSCOPE" \
+    --profile practice --user someone --to demo@localhost
+
 # The command line wins: --user, the password source, the URL, --timeout.
 check_run "override: --user replaces the profile's (login fails)" 1 "$SMTPSCOPE" \
     --profile practice --user someone-else --script "$TMPD/login.scr"

@@ -78,6 +78,49 @@ check_nogrep "nothing connected for bad options" 'connecting' "$TMPD/bad.out"
 run_ss practice --to demo@localhost --body hello
 check_rc "no target: sent on the practice server, exit 0" 0
 check_grep "practice: accepted" '^S: 250 2\.6\.0' "$TMPD/practice.out"
+# The transcript names what is sent, not the temporary file it sits in;
+# a TMPDIR with a quote in it (which :send's quoting cannot hold) is not
+# used.
+mkdir -p "$TMPD/odd\"tmp dir"
+TMPDIR="$TMPD/odd\"tmp dir" run_ss named --to demo@localhost --bdat-chunk 100
+check_rc "TMPDIR with a quote: sent, exit 0" 0
+check_grep "BDAT names the message built from the options" \
+    '^# sending the message built from the options with BDAT' "$TMPD/named.out"
+check_nogrep "no temporary file in the transcript" 'smtpscope-msg' \
+    "$TMPD/named.out"
+# --body-file from a pipe (as <(command) makes) is read like a file.
+mkfifo "$TMPD/bodyfifo"
+printf 'from a pipe\n' >"$TMPD/bodyfifo" &
+run_ss bfifo --to demo@localhost --body-file "$TMPD/bodyfifo"
+check_rc "--body-file from a pipe: exit 0" 0
+# A step that fails is told in the user's terms: no script line ("send:2")
+# and no internal command (":auth plain") in the message.
+run_ss plainauth --to alice@localhost --auth plain --user "$PF_USER" \
+    --password-file "$PF_PASSWORD_FILE" "$PLAIN"
+check_rc "--auth on a plaintext connection: exit 4" 4
+check_grep "it says why" 'not sending credentials' "$TMPD/plainauth.err"
+check_nogrep "no script place or internal command named" 'send:[0-9]\|:auth' \
+    "$TMPD/plainauth.err"
+# An escape sequence in --ehlo is refused, and not echoed to the terminal.
+run_ss bad --to demo@localhost --ehlo "$(printf 'a\033[2Jb')"
+check_rc "a control character in --ehlo: exit 2" 2
+check_nogrep "the escape is not echoed" "$(printf '\033')" "$TMPD/bad.err"
+run_ss bad --to "$(printf 'a\033[2J@b.example')"
+check_rc "a control character in --to: exit 2" 2
+check_grep "the address is quoted escaped" 'a\\e\[2J@b' "$TMPD/bad.err"
+check_nogrep "no raw escape in the usage error" "$(printf '\033')" "$TMPD/bad.err"
+# An IDN domain goes as its A-label when SMTPUTF8 is not asked for.
+run_ss idn --to 'user@bücher.example' --quit-after rcpt
+check_grep "an IDN domain becomes its A-label" \
+    '^C: RCPT TO:<user@xn--bcher-kva\.example>$' "$TMPD/idn.out"
+run_ss idn --to 'user@bücher.example' --smtputf8 --quit-after rcpt
+check_grep "with --smtputf8 it goes as UTF-8" \
+    '^C: RCPT TO:<user@bücher\.example>$' "$TMPD/idn.out"
+run_ss named --to demo@localhost
+check_grep "DATA names the message built from the options" \
+    '^# sending the message built from the options as' "$TMPD/named.out"
+check_nogrep "no temporary file in the DATA transcript" 'smtpscope-msg' \
+    "$TMPD/named.out"
 
 # 3. Headers, body from stdin, two attachments, a refused recipient.
 tag=mime-$PF_TAG
@@ -96,6 +139,87 @@ check_grep "--header Subject replaced the default" "^Subject: one-shot $tag" "$f
 check_nogrep "no default Subject besides" '^Subject: smtpscope test' "$f"
 check_grep "--header Date replaced the default" '^Date: Mon, 01 Jan 2024' "$f"
 check_grep "a Message-ID by default" '^Message-ID: <.*\.smtpscope@' "$f"
+
+# Display names and <> in --to and --from: the envelope gets the bare
+# address, the header the name (quoted or RFC 2047-encoded as needed);
+# a comma inside quotes does not split the list; a quoted local part.
+tag=names-$PF_TAG
+run_ss names --to '"Doe, John" <alice@localhost>, Jörg Ü. <alice@localhost>,<alice@localhost>' \
+    --to '"alice"@localhost' --from "Tester Ö <$FROM>" \
+    --header "X-Tag: $tag" "$PLAIN"
+check_rc "display names and <> in --to/--from: exit 0" 0
+check_grep "MAIL FROM has the bare address" "^C: MAIL FROM:<$FROM>\$" "$TMPD/names.out"
+check "four RCPTs, bare addresses" test "$(grep -c '^C: RCPT TO:<alice@localhost>$' "$TMPD/names.out")" -eq 3
+check_grep "a quoted local part goes as it is" '^C: RCPT TO:<"alice"@localhost>$' "$TMPD/names.out"
+if wait_for 20 maildir_find "X-Tag: $tag" && f=$(maildir_find "X-Tag: $tag") &&
+    python3 - "$f" >"$TMPD/names.py" 2>&1 <<'PYEOF'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'),
+    policy=email.policy.default)
+fr = m['From'].addresses[0]
+assert (fr.display_name, fr.addr_spec) == ('Tester \u00d6', 'tester@smtpscope.test'), fr
+to = [(a.display_name, a.addr_spec) for a in m['To'].addresses]
+assert to == [('Doe, John', 'alice@localhost'),
+    ('J\u00f6rg \u00dc.', 'alice@localhost'), ('', 'alice@localhost'),
+    ('', 'alice@localhost')], to
+print('ok')
+PYEOF
+then ok "the header's names arrive as given"; else not_ok "the header's names arrive as given"; sed 's/^/#   /' "$TMPD/names.py"; fi
+run_ss bad --to 'Joe <alice@localhost> trailing' "$PLAIN"
+check_rc "text after <addr>: exit 2" 2
+run_ss bad --to 'Joe <alice@localhost' "$PLAIN"
+check_rc "an unclosed <: exit 2" 2
+
+# A body line over 998 octets goes as quoted-printable and arrives exact
+# (with the '=', blanks at line ends, UTF-8 and a dot line around it).
+tag=qp-$PF_TAG
+python3 -c 'import sys; sys.stdout.buffer.write(b"a =3D b  \n" + b"y" * 2500 + b" \t\n" + "\u00fc".encode() * 700 + b"\n.dot\n\nend")' >"$TMPD/long.txt"
+run_ss qp --to alice@localhost --header "X-Tag: $tag" --body-file "$TMPD/long.txt" "$PLAIN"
+check_rc "a body with long lines: exit 0" 0
+check_grep "a note says why it goes quoted-printable" \
+    'goes as quoted-printable' "$TMPD/qp.out"
+check_nogrep "no long-line warning" 'A line over 998 octets' "$TMPD/qp.out"
+if wait_for 20 maildir_find "X-Tag: $tag" && f=$(maildir_find "X-Tag: $tag") &&
+    python3 - "$f" "$TMPD/long.txt" >"$TMPD/qp.py" 2>&1 <<'PYEOF'
+import email, email.policy, sys
+raw = open(sys.argv[1], 'rb').read()
+assert max(len(l) for l in raw.split(b'\n')) <= 77, 'a long line arrived'
+m = email.message_from_bytes(raw, policy=email.policy.default)
+assert m['Content-Transfer-Encoding'] == 'quoted-printable', m['Content-Transfer-Encoding']
+got = m.get_payload(decode=True).replace(b'\r\n', b'\n')
+want = open(sys.argv[2], 'rb').read() + b'\n'
+assert got == want, (len(got), len(want))
+print('ok')
+PYEOF
+then ok "the long-line body arrives octet for octet"; else not_ok "the long-line body arrives octet for octet"; sed 's/^/#   /' "$TMPD/qp.py"; fi
+
+# Attachments from standard input ('-') and from a pipe (as <(command)
+# makes), and an empty one; stdin cannot serve two; a directory is refused.
+tag=att-$PF_TAG
+: >"$TMPD/empty.bin"
+mkfifo "$TMPD/fifo"
+printf 'from a pipe\n' >"$TMPD/fifo" &
+printf 'from stdin\n' | timeout 60 "$SMTPSCOPE" --to alice@localhost \
+    --header "X-Tag: $tag" --attach - --attach "$TMPD/fifo" \
+    --attach "$TMPD/empty.bin" "$PLAIN" >"$TMPD/att.out" 2>&1
+rc=$?
+check "--attach -, a pipe and an empty file: exit 0" [ "$rc" -eq 0 ]
+if wait_for 20 maildir_find "X-Tag: $tag" && f=$(maildir_find "X-Tag: $tag") &&
+    python3 - "$f" >"$TMPD/att.py" 2>&1 <<'PYEOF'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'),
+    policy=email.policy.default)
+parts = [(p.get_filename(), p.get_payload(decode=True))
+    for p in m.walk() if not p.is_multipart()][1:]
+assert parts == [(None, b'from stdin\n'), ('fifo', b'from a pipe\n'),
+    ('empty.bin', b'')], parts
+print('ok')
+PYEOF
+then ok "stdin, pipe and empty attachments arrive"; else not_ok "stdin, pipe and empty attachments arrive"; sed 's/^/#   /' "$TMPD/att.py"; fi
+run_ss bad --to alice@localhost --attach - --body-file - "$PLAIN" </dev/null
+check_rc "stdin for both --attach - and --body-file -: exit 2" 2
+run_ss bad --to alice@localhost --attach "$TMPD" "$PLAIN"
+check_rc "a directory as --attach: exit 2" 2
 
 # 4. BDAT in chunks of 500 octets, over STARTTLS with AUTH.
 tag=bdat-$PF_TAG

@@ -84,6 +84,25 @@ run le --script "$TMPD/ehlo.scr" --timeout 10 "lmtp://127.0.0.1:$PORT"
 check_grep "EHLO typed on LMTP: a note says LHLO" \
     "this is LMTP: it greets with LHLO" "$TMPD/le.out"
 
+# The one-shot send on LMTP greets with LHLO (not EHLO, no HELO fallback)
+# and judges the message by the per-recipient replies after the data: a
+# 452 for the last recipient does not make the whole send a failure.
+run lo --to alice@lmtp.test,full@lmtp.test --timeout 10 "lmtp://127.0.0.1:$PORT"
+check_rc "one-shot send on LMTP, one recipient full: exit 0" 0
+check_grep "the one-shot send greets with LHLO" "^C: LHLO " "$TMPD/lo.out"
+check_nogrep "no EHLO on LMTP" "^C: EHLO" "$TMPD/lo.out"
+check_grep "the full recipient is counted" \
+    "1 of 2 recipients did not get the message" "$TMPD/lo.out"
+check_grep "the message was delivered to alice" "delivered alice@lmtp.test" \
+    "$TMPD/tcp.delivered"
+run lf --to full@lmtp.test --timeout 10 "lmtp://127.0.0.1:$PORT"
+check_rc "one-shot send on LMTP, no recipient got it: exit 1" 1
+check_grep "says no recipient got it" "no recipient got the message" \
+    "$TMPD/lf.out"
+run lq --to alice@lmtp.test --quit-after rcpt --timeout 10 "lmtp://127.0.0.1:$PORT"
+check_rc "--quit-after rcpt on LMTP: exit 0" 0
+check_nogrep "--quit-after rcpt on LMTP sends no data" "^C: DATA" "$TMPD/lq.out"
+
 # A pipelined BDAT ... LAST before the RCPT replies: one reply due for
 # each recipient not refused (the refused one's taken back).
 "$PY" "$top_srcdir/tests/integration/lmtp_chunking.py" "$TMPD/cport" \
@@ -180,6 +199,31 @@ check "the program is reaped (no zombie)" sh -c "! kill -0 '$pid' 2>/dev/null"
 check "its children are ended too" \
     test "$(ps -eo args= | grep -c '^sleep 29\.37$')" -eq 0
 
+# A one-shot send to a program that ignores SIGTERM, starts a child of its
+# own and chatters on stderr: the message goes, and nothing of it is left.
+cat >"$TMPD/stubborn.sh" <<'EOF'
+trap '' TERM
+sleep 28.71 &
+head -c 200000 /dev/zero | tr '\0' e | fold -w 100 >&2
+printf '220 pipe.test ESMTP\r\n'
+while IFS= read -r l; do
+	case $l in
+	EHLO*) printf '250-pipe.test\r\n250 PIPELINING\r\n' ;;
+	DATA*) printf '354 go\r\n'
+	    while IFS= read -r d; do [ "$d" = "$(printf '.\r')" ] && break; done
+	    printf '250 ok\r\n' ;;
+	QUIT*) printf '221 bye\r\n'; sleep 28.72 ;;
+	*) printf '250 ok\r\n' ;;
+	esac
+done
+EOF
+run pstub --to a@pipe.test --timeout 10 --pipe "sh $TMPD/stubborn.sh"
+check_rc "--pipe, a stubborn program: the send exits 0" 0
+check_grep "the message was accepted" "the message was accepted" \
+    "$TMPD/pstub.out"
+check "a program that ignores SIGTERM is ended, and its child" \
+    test "$(ps -eo stat=,args= | grep -v '^Z' | grep -c 'sleep 28\.7[12]$')" -eq 0
+
 # 5. Usage errors: exit 2 before anything connects.
 for args in "--xclient FOO=1 localhost" "--xclient ADDR=not-an-ip localhost" \
     "--xclient PORT=99999 localhost" "--xforward SOURCE=ELSEWHERE localhost" \
@@ -194,6 +238,27 @@ for args in "--xclient FOO=1 localhost" "--xclient ADDR=not-an-ip localhost" \
 	run usage --script "$TMPD/ehlo.scr" $args
 	check_rc "usage error: $args" 2
 done
+
+# --xclient given more than once: the attributes add up (the last one
+# used to win alone); the same attribute twice is refused.
+cat >"$TMPD/xcsrv.sh" <<'EOF'
+printf '220 xc.test ESMTP\r\n'
+while IFS= read -r l; do
+	case $l in
+	EHLO*) printf '250-xc.test\r\n250 XCLIENT ADDR NAME\r\n' ;;
+	XCLIENT*) printf '220 xc.test ESMTP\r\n' ;;
+	QUIT*) printf '221 bye\r\n'; exit 0 ;;
+	*) printf '250 ok\r\n' ;;
+	esac
+done
+EOF
+run xcs --xclient ADDR=192.0.2.7 --xclient NAME=client.example \
+    --quit-after ehlo --timeout 10 --pipe "sh $TMPD/xcsrv.sh"
+check_grep "two --xclient: both attributes sent" \
+    '^C: XCLIENT ADDR=192\.0\.2\.7 NAME=client\.example$' "$TMPD/xcs.out"
+run xcd --xclient ADDR=192.0.2.7 --xclient ADDR=192.0.2.8 localhost
+check_rc "the same XCLIENT attribute twice: exit 2" 2
+check_grep "it says which" 'ADDR is given twice' "$TMPD/xcd.err"
 
 # A bad :xclient in a script is refused before anything connects.
 printf 'EHLO me\n:xclient ADDR=1.2.3\n' >"$TMPD/badxc.scr"

@@ -107,6 +107,68 @@ main(void)
 	OK(msg_check_addr("j\xc3\xb6rg@b.example", 0, 1, err, sizeof err) ==
 	    0, "UTF-8 address with --smtputf8");
 
+	OK(msg_check_addr("\"john doe\"@b.example", 0, 0, err, sizeof err) ==
+	    0, "a quoted local part");
+	OK(msg_check_addr("\"a\\\"b,c\"@b.example", 0, 0, err, sizeof err) ==
+	    0, "a quoted local part with an escaped quote and a comma");
+	OK(msg_check_addr("\"open@b.example", 0, 0, err, sizeof err) == -1,
+	    "an unterminated quote refused");
+	OK(msg_check_addr("\"a\r\nb\"@b.example", 0, 0, err, sizeof err) ==
+	    -1, "CR LF inside quotes refused");
+	OK(msg_check_addr("\"a@b\"@c.example", 0, 0, err, sizeof err) == 0,
+	    "an @ inside the quotes is the local part's");
+
+	/* Mailboxes as --to and --from take them. */
+	{
+		char	*a, *n;
+
+		OK(msg_parse_mailbox(" Joe Doe <j@b.example> ", 0, 0, &a, &n,
+		    err, sizeof err) == 0 && strcmp(a, "j@b.example") == 0 &&
+		    strcmp(n, "Joe Doe") == 0, "Name <addr>");
+		free(a);
+		free(n);
+		OK(msg_parse_mailbox("<j@b.example>", 0, 0, &a, &n, err,
+		    sizeof err) == 0 && strcmp(a, "j@b.example") == 0 &&
+		    n == NULL, "<addr>: no name");
+		free(a);
+		OK(msg_parse_mailbox("\"Doe, <J>\" <j@b.example>", 0, 0, &a,
+		    &n, err, sizeof err) == 0 && strcmp(a, "j@b.example") == 0,
+		    "a quoted name holding a comma and <>");
+		free(a);
+		free(n);
+		OK(msg_parse_mailbox("<>", 1, 0, &a, &n, err, sizeof err) == 0 &&
+		    *a == '\0', "<> is the null sender where allowed");
+		free(a);
+		OK(msg_parse_mailbox("J <j@b.example> x", 0, 0, &a, &n, err,
+		    sizeof err) == -1, "text after the <> refused");
+		OK(msg_parse_mailbox("J\r\nBcc: x <j@b.example>", 0, 0, &a, &n,
+		    err, sizeof err) == -1, "a line end in the name refused");
+		OK(msg_parse_mailbox("u@b\xc3\xbc" "cher.example", 0, 0, &a, &n,
+		    err, sizeof err) == 0 &&
+		    strcmp(a, "u@xn--bcher-kva.example") == 0,
+		    "an IDN domain becomes its A-label without SMTPUTF8");
+		free(a);
+		OK(msg_parse_mailbox("u@b\xc3\xbc" "cher.example", 0, 1, &a, &n,
+		    err, sizeof err) == 0 &&
+		    strcmp(a, "u@b\xc3\xbc" "cher.example") == 0,
+		    "with SMTPUTF8 it stays UTF-8");
+		free(a);
+		OK(msg_parse_mailbox("\xc3\xbc@b\xc3\xbc" "cher.example", 0, 0,
+		    &a, &n, err, sizeof err) == -1 && strstr(err, "SMTPUTF8") !=
+		    NULL, "a UTF-8 local part still needs SMTPUTF8");
+		OK(msg_parse_mailbox("u@\xe2\x98\x83.example", 0, 0, &a, &n,
+		    err, sizeof err) == -1 && strstr(err, "IDN") != NULL,
+		    "a domain IDNA does not allow is refused");
+		OK(*msg_next_addr("\"a,b\"@c, d@e") == ',' &&
+		    strcmp(msg_next_addr("\"a,b\"@c, d@e"), ", d@e") == 0,
+		    "a comma in quotes does not split the list");
+		buf_init(&b);
+		msg_add_mailbox(&b, "j@b.example", "J. Doe");
+		EQ_STR(buf_str(&b), "\"J. Doe\" <j@b.example>",
+		    "a name with a special quoted in the header");
+		buf_free(&b);
+	}
+
 	/* Headers: injection refused. */
 	OK(msg_check_header("Subject: hi", err, sizeof err) == 0,
 	    "a header");
@@ -116,10 +178,55 @@ main(void)
 	    "CR LF in a header refused");
 	OK(msg_check_header("Subject: hi\nBcc: x@y", err, sizeof err) == -1,
 	    "LF in a header refused");
+	OK(msg_check_header("Subject: a\033[2Jb", err, sizeof err) == -1 &&
+	    strstr(err, "0x1b") != NULL, "a control character refused");
+	OK(msg_check_header("Subject: a\tb", err, sizeof err) == 0,
+	    "a tab is a blank: taken");
 	OK(msg_check_header("Sub ject: hi", err, sizeof err) == -1,
 	    "a blank in the name refused");
 	OK(msg_check_header(": hi", err, sizeof err) == -1,
 	    "an empty name refused");
+
+	/* Long headers: folded at a blank; a word too long refused. */
+	{
+		char	longh[1200];
+		int	maxline = 0, cur = 0;
+
+		memcpy(longh, "X-Long: ", 8);
+		for (i = 8; i < 1100; i++)
+			longh[i] = i % 7 == 0 ? ' ' : 'w';
+		longh[i] = '\0';
+		OK(msg_check_header(longh, err, sizeof err) == 0,
+		    "a long header with blanks is taken");
+		buf_init(&b);
+		msg_fold(&b, longh, strlen(longh));
+		for (p = b.data; p < b.data + b.len; p++) {
+			if (*p == '\n')
+				cur = 0;
+			else if (*p != '\r' && ++cur > maxline)
+				maxline = cur;
+		}
+		OK(maxline <= 78, "folded into lines of at most 78");
+		OK(strstr(b.data, "\r\n ") != NULL && strstr(b.data,
+		    "X-Long: \r\n") == NULL, "folded before a blank, not "
+		    "after the colon");
+		buf_free(&b);
+		memset(longh + 8, 'w', 1100);
+		longh[1108] = '\0';
+		OK(msg_check_header(longh, err, sizeof err) == -1,
+		    "a word longer than a line refused");
+		/* A word of 997 right after the colon: folded there. */
+		memset(longh + 8, 'w', 997);
+		longh[1005] = '\0';
+		OK(msg_check_header(longh, err, sizeof err) == 0,
+		    "a word of 997 is taken");
+		buf_init(&b);
+		msg_fold(&b, longh, strlen(longh));
+		OK(strncmp(b.data, "X-Long:\r\n www", 13) == 0 &&
+		    b.len == 1007, "folded after the colon, each line within "
+		    "998");
+		buf_free(&b);
+	}
 
 	/* RFC 2047. */
 	buf_init(&b);
@@ -216,6 +323,27 @@ main(void)
 	    "Message-ID at the host name");
 	OK(strstr(m, "To: <alice@example.org>,\r\n <bob@example.org>") != NULL,
 	    "To lists the recipients");
+	free(m);
+	{
+		const char	*names[] = { "Al\xc3\xaf" "ce", NULL };
+
+		ms.from_name = "Me, Myself";
+		ms.to_names = names;
+		m = build(&ms, &info, &rc);
+		OK(strstr(m, "From: \"Me, Myself\" <me@example.org>\r\n") !=
+		    NULL, "From with a display name, quoted");
+		OK(strstr(m, "To: =?UTF-8?B?QWzDr2Nl?= <alice@example.org>,"
+		    "\r\n <bob@example.org>\r\n") != NULL,
+		    "To with a non-ASCII display name encoded");
+		ms.from_name = NULL;
+		ms.to_names = NULL;
+		free(m);
+		ms.from = "";
+		m = build(&ms, &info, &rc);
+		OK(strstr(m, "From: MAILER-DAEMON@client.example.org\r\n") !=
+		    NULL, "the null sender: From is the host's MAILER-DAEMON");
+		ms.from = "me@example.org";
+	}
 	OK(count_headers(m, "MIME-Version") == 0, "no MIME-Version for "
 	    "plain ASCII");
 	OK(strstr(m, "\r\n\r\nThis is a test message") != NULL,
@@ -234,9 +362,79 @@ main(void)
 	OK(count_headers(m, "Message-ID: <fixed@example.org>") == 1 &&
 	    count_headers(m, "Message-ID") == 1, "Message-ID replaced");
 	OK(count_headers(m, "X-Test: yes") == 1, "a new header added");
+	free(m);
+	{
+		const char	*tr[] = { "X-First: 1",
+				    "Received: from a by b; Mon, 1 Jan 2024",
+				    "Return-Path: <r@example.org>",
+				    "Subject: first", "X-First: 2",
+				    "subject: last" };
+		static const char want[] = "Received: from a by b; Mon, "
+		    "1 Jan 2024\r\nReturn-Path: <r@example.org>\r\nDate: ";
+
+		ms.headers = tr;
+		ms.nheaders = 6;
+		m = build(&ms, &info, &rc);
+		OK(strncmp(m, want, sizeof want - 1) == 0,
+		    "trace headers on top, in the order given");
+		OK(count_headers(m, "Subject:") == 1 &&
+		    count_headers(m, "Subject: last") == 1,
+		    "Subject given twice: the last wins, once");
+		OK(count_headers(m, "X-First:") == 2, "other headers repeat");
+		ms.headers = hdrs;
+		ms.nheaders = 3;
+	}
 	OK(strstr(m, "\r\n\r\nline one\r\n.\r\nline three\r\n") != NULL,
 	    "body CRLF, lone dot left to the data path, ended by CRLF");
 	free(m);
+
+	/* A body line over 998 octets: quoted-printable, lines within 76. */
+	{
+		char	*lb = malloc(1300);
+		int	 maxline = 0, cur = 0;
+
+		memcpy(lb, "a=b \n", 5);
+		memset(lb + 5, 'x', 1200);
+		memcpy(lb + 1205, " \n.end", 7);
+		ms.body = lb;
+		ms.headers = NULL;
+		ms.nheaders = 0;
+		m = build(&ms, &info, &rc);
+		OK(info.qp && strstr(m, "Content-Transfer-Encoding: "
+		    "quoted-printable\r\n") != NULL &&
+		    strstr(m, "MIME-Version: 1.0\r\n") != NULL,
+		    "a long line: the body goes quoted-printable");
+		p = strstr(m, "\r\n\r\n");
+		OK(p != NULL && strncmp(p, "\r\n\r\na=3Db=20\r\nxxx", 17) == 0,
+		    "'=' and a blank at a line's end encoded");
+		OK(strstr(m, "=20\r\n.end\r\n") != NULL,
+		    "soft breaks, then the next line as it is");
+		for (q = p; q != NULL && *q != '\0'; q++) {
+			if (*q == '\n')
+				cur = 0;
+			else if (*q != '\r' && ++cur > maxline)
+				maxline = cur;
+		}
+		OK(maxline <= 76, "quoted-printable lines within 76");
+		free(m);
+		{
+			const char	*ce[] = { "Content-Transfer-Encoding: "
+					    "8bit" };
+
+			ms.headers = ce;
+			ms.nheaders = 1;
+			m = build(&ms, &info, &rc);
+			OK(!info.qp && strstr(m, "xxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			    "xxxxxxxxxxxxxxxxxxxxxx") != NULL,
+			    "with the user's own encoding the body is as given");
+			free(m);
+			ms.headers = NULL;
+			ms.nheaders = 0;
+		}
+		ms.body = NULL;
+		free(lb);
+	}
 
 	/* Non-ASCII header and body. */
 	{
@@ -262,6 +460,13 @@ main(void)
 			OK(strstr(m, "To: =?UTF-8?B?SsO2cmc=?= <j@example.org>, "
 			    "Ann <a@example.org>\r\n") != NULL,
 			    "address header: only the display name encoded");
+			free(m);
+			ht[0] = "To: \"Doe, Ann\" <a@example.org>,\r\n "
+			    "\"J\xc3\xb6rg\" <j@example.org>";
+			m = build(&ms, &info, &rc);
+			OK(strstr(m, "To: \"Doe, Ann\" <a@example.org>,\r\n "
+			    "=?UTF-8?B?SsO2cmc=?= <j@example.org>\r\n") != NULL,
+			    "an ASCII name keeps its quotes; a fold is kept");
 			free(m);
 			ms.headers = h8;
 		}

@@ -49,6 +49,10 @@ main(void)
 
 	build(XCLIENT_XCLIENT, "ADDR=192.0.2.1", "XCLIENT ADDR=192.0.2.1",
 	    "IPv4 address");
+	build(XCLIENT_XCLIENT, "ADDR=192.0.2.1 addr=192.0.2.2", NULL,
+	    "an attribute given twice is refused");
+	build(XCLIENT_XFORWARD, "NAME=a.example NAME=b.example", NULL,
+	    "XFORWARD: an attribute given twice is refused");
 	build(XCLIENT_XCLIENT, "addr=2001:db8::1 name=x.example",
 	    "XCLIENT ADDR=2001:db8::1 NAME=x.example", "names upper-cased");
 	build(XCLIENT_XCLIENT, "ADDR=IPV6:2001:db8::1",
