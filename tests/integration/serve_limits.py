@@ -357,7 +357,9 @@ def smaller(port, pid):
 
     def flood():
         s, f = session()
-        s.settimeout(10)
+        # The timeout bounds the whole sendall: generous for a slow
+        # (sanitizer) build on a busy machine.
+        s.settimeout(30)
         # 20000 HELPs ask for some 24 MB of replies; read none till sent.
         s.sendall(b"HELP\r\n" * 20000)
         time.sleep(0.3)
@@ -374,7 +376,7 @@ def smaller(port, pid):
         # so the queue stops our reading before it reaches the flood limit
         # and the client's own writes block.  It still gets the 421.
         s, f = session()
-        s.settimeout(15)
+        s.settimeout(30)
         # 4 MB: more than the kernel buffers between us hold.
         line = b"HELP\r\n" * 1000
         for _ in range(700):
