@@ -189,8 +189,8 @@ test_configure(void)
 	    "--dns port too big: bad");
 	OK(resolve_configure("dns.example", NULL, err, sizeof err) == -1,
 	    "--dns name: bad (a resolver is named by address)");
-	EQ_STR(err, "bad DNS server 'dns.example' (use ADDR, ADDR:PORT or "
-	    "[ADDR6]:PORT)", "the message");
+	EQ_STR(err, "--dns: bad DNS server 'dns.example' (use ADDR, "
+	    "ADDR:PORT or [ADDR6]:PORT)", "the message");
 	(void)resolve_configure(NULL, NULL, err, sizeof err);
 }
 
