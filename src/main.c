@@ -564,14 +564,32 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		return -1;
 	}
 	if (o->sp.mx) {
-		char	err[512];
+		char	*host, err[512], note[512];
+		size_t	 hl, pl;
 
-		/* o->sp.host points into *store, which is ours to change. */
-		if (mx_domain_check(copy + (o->sp.host - copy), "mx://", err,
+		/*
+		 * An IDN's A-label is longer than the name typed: the host
+		 * and port get a store of their own, which replaces *store.
+		 */
+		host = xstrdup(o->sp.host);
+		if (mx_domain_check(&host, "mx://", note, sizeof note, err,
 		    sizeof err) == -1) {
+			free(host);
 			usage_error("%s", err);
 			return -1;
 		}
+		if (*note != '\0')
+			fprintf(stderr, "smtpscope: %s\n", note);
+		hl = strlen(host);
+		pl = strlen(o->sp.port);
+		p = xmalloc(hl + pl + 2);
+		memcpy(p, host, hl + 1);
+		memcpy(p + hl + 1, o->sp.port, pl + 1);
+		free(host);
+		free(*store);
+		*store = p;
+		o->sp.host = p;
+		o->sp.port = p + hl + 1;
 	}
 	return 0;
 }

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <idn2.h>
+
 #include "smtpscope/dial.h"
 #include "smtpscope/mx.h"
 #include "smtpscope/resolve.h"
@@ -619,14 +621,17 @@ mx_advance(struct mx *m)
 }
 
 int
-mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
+mx_domain_check(char **domainp, const char *what, char *note, size_t notelen,
+    char *err, size_t errlen)
 {
 	struct in6_addr	 a;
 	const char	*p, *dot;
-	char		*safe;
+	char		*domain = *domainp, *safe, *ace;
 	size_t		 len;
-	int		 ascii = 1, chars = 1, labels = 1, v6;
+	int		 ascii = 1, chars = 1, labels = 1, v6, rc = IDN2_OK;
 
+	if (note != NULL && notelen > 0)
+		*note = '\0';
 	len = strlen(domain);
 	/* "example.org." is "example.org": the root's dot changes nothing. */
 	if (len > 1 && domain[len - 1] == '.')
@@ -642,8 +647,29 @@ mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
 	for (p = domain; *p != '\0'; p++) {
 		if ((unsigned char)*p >= 0x80)
 			ascii = 0;
-		else if (!isalnum((unsigned char)*p) && *p != '-' &&
-		    *p != '.' && *p != '_')
+	}
+	/*
+	 * An internationalised name is asked about as its A-label (RFC
+	 * 5890, IDNA2008 as libidn2 does it, as for --to and --from); the
+	 * A-label is longer, so the string is replaced.  What IDNA refuses
+	 * is left to the checks below to be refused.
+	 */
+	if (!ascii && (rc = idn2_to_ascii_8z(domain, &ace, IDN2_NFC_INPUT |
+	    IDN2_NONTRANSITIONAL)) == IDN2_OK) {
+		if (note != NULL && notelen > 0) {
+			safe = sanitize_dup(domain, len);
+			snprintf(note, notelen, "%s is %s (IDNA)", safe, ace);
+			free(safe);
+		}
+		free(domain);
+		*domainp = domain = xstrdup(ace);
+		idn2_free(ace);
+		len = strlen(domain);
+		ascii = 1;
+	}
+	for (p = domain; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x80 && !isalnum((unsigned char)*p) &&
+		    *p != '-' && *p != '.' && *p != '_')
 			chars = 0;
 	}
 	for (p = domain; labels && p < domain + len; p = dot + 1) {
@@ -659,8 +685,9 @@ mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
 	}
 	safe = sanitize_dup(domain, len);
 	if (!ascii)
-		snprintf(err, errlen, "%s wants an ASCII domain: write '%s' "
-		    "in its xn-- form (an IDNA A-label, RFC 5891)", what, safe);
+		snprintf(err, errlen, "%s wants a domain name: '%s' is not "
+		    "a valid internationalised one (%s)", what, safe,
+		    idn2_strerror(rc));
 	else
 		snprintf(err, errlen, "%s wants a domain name, not '%s' "
 		    "(letters, digits and '-', in labels of 1 to 63 between "
