@@ -1352,18 +1352,11 @@ main(int argc, char **argv)
 
 		if (argc == 0 && o.sp.pipe_cmd == NULL) {
 			/* No target: a practice server of its own. */
-			if ((pr = start_script_practice(port,
+			if ((pr = start_script_practice(&o.sp, port,
 			    sizeof port)) == NULL) {
 				free(target_store);
 				return EXIT_CONNECT;
 			}
-			o.sp.host = "127.0.0.1";
-			o.sp.port = port;
-			o.sp.tls.insecure = 1;	/* made up at start */
-			/* The demo login never leaves this machine. */
-			o.sp.allow_plaintext = 1;
-			if (o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0')
-				o.sp.tls.sni = "localhost";
 		}
 		memset(&sp, 0, sizeof sp);
 		sp.path = o.script;

@@ -102,7 +102,8 @@ int	 usage_error(const char *, const char *);
 int	 run_serve(struct opts *);
 int	 run_explain(const char *);
 int	 run_replay(struct opts *, struct ui_params *);
-struct practice *start_script_practice(char *, size_t);
+struct practice *start_script_practice(struct session_params *, char *,
+	    size_t);
 int	 run_practice_ui(struct opts *, struct ui_params *);
 /* --mta-sts DOMAIN: fetch and check the policy (mode_mtasts.c). */
 int	 run_mta_sts(struct opts *);

@@ -287,13 +287,14 @@ out:
 }
 
 /*
- * No target in script mode: the practice server in this very process, on
- * a free loopback port.  The script serves it while it waits for replies
+ * No target in script mode (--script, --send): the practice server in
+ * this very process, on a free loopback port, and sp pointed at it; port
+ * holds its number.  The script serves it while it waits for replies
  * (session_set_practice), so :inbox can read what it accepted.  Returns
- * it and the port, or NULL after saying why.
+ * it, or NULL after saying why.
  */
 struct practice *
-start_script_practice(char *port, size_t portlen)
+start_script_practice(struct session_params *sp, char *port, size_t portlen)
 {
 	struct practice_params	 pp;
 	struct practice		*pr;
@@ -307,6 +308,13 @@ start_script_practice(char *port, size_t portlen)
 		return NULL;
 	}
 	snprintf(port, portlen, "%d", practice_port(pr));
+	sp->host = "127.0.0.1";
+	sp->port = port;
+	sp->tls.insecure = 1;	/* made up at start */
+	/* The demo login never leaves this machine. */
+	sp->allow_plaintext = 1;
+	if (sp->tls.sni == NULL || *sp->tls.sni == '\0')
+		sp->tls.sni = "localhost";
 	return pr;
 }
 

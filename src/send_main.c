@@ -415,16 +415,11 @@ run_send(struct opts *o, int argc)
 
 	if (argc == 0) {
 		/* No target: a practice server of its own, as --script. */
-		if ((pr = start_script_practice(port, sizeof port)) == NULL) {
+		if ((pr = start_script_practice(&o->sp, port,
+		    sizeof port)) == NULL) {
 			rc = EXIT_CONNECT;
 			goto out;
 		}
-		o->sp.host = "127.0.0.1";
-		o->sp.port = port;
-		o->sp.tls.insecure = 1;
-		o->sp.allow_plaintext = 1;
-		if (o->sp.tls.sni == NULL || *o->sp.tls.sni == '\0')
-			o->sp.tls.sni = "localhost";
 	}
 	memset(&sp, 0, sizeof sp);
 	sp.path = "send";
