@@ -667,6 +667,18 @@ cr_table_row(struct ui *ui, size_t i, int y, int *extra, int *role)
 	}
 }
 
+/* A row's latest reply, in the colour of its code ("-" before any). */
+static void
+cr_put_last(struct ui *ui, int y, int x, int w, const struct practice_row *r,
+    int role, int extra)
+{
+	int	code = atoi(r->last);
+
+	cr_put(ui, y, x, w, r->last[0] != '\0' ? r->last : "-",
+	    r->last[0] != '\0' && code >= 200 ? theme_role_of_code(code) :
+	    role, extra);
+}
+
 /* The interceptor's table: client, started, TLS, latest reply, result. */
 static void
 cr_draw_icpt(struct ui *ui, int y0, int h)
@@ -675,7 +687,7 @@ cr_draw_icpt(struct ui *ui, int y0, int h)
 	char				 id[16], ago[24], tls[24];
 	long long			 now = practice_clock_ms();
 	size_t				 i;
-	int				 y, x = 1, extra, role, code, wpeer;
+	int				 y, x = 1, extra, role, wpeer;
 	int				 wlast, wres;
 
 	wpeer = ui->cols >= 100 ? 26 : 22;
@@ -710,10 +722,7 @@ cr_draw_icpt(struct ui *ui, int y0, int h)
 		cr_put(ui, y, x + 5, wpeer - 1, r->peer, role, extra);
 		cr_put(ui, y, x + 5 + wpeer, 7, ago, role, extra);
 		cr_put(ui, y, x + 5 + wpeer + 8, 9, tls, role, extra);
-		code = atoi(r->last);
-		cr_put(ui, y, x + 5 + wpeer + 18, wlast, r->last[0] != '\0' ?
-		    r->last : "-", r->last[0] != '\0' && code >= 200 ?
-		    theme_role_of_code(code) : role, extra);
+		cr_put_last(ui, y, x + 5 + wpeer + 18, wlast, r, role, extra);
 		cr_put(ui, y, x + 5 + wpeer + 18 + wlast + 1, wres,
 		    ui->ic_rows[i].held == ICPT_HELD_COMMAND ? "HELD command" :
 		    ui->ic_rows[i].held == ICPT_HELD_REPLY ? "HELD reply" :
@@ -729,7 +738,7 @@ cr_draw_table(struct ui *ui, int y0, int h)
 	char				 phase[64], msgs[24], id[16], ago[24], lesson[24];
 	long long			 now = practice_clock_ms();
 	size_t				 i;
-	int				 y, x, extra, role, code, wpeer, wlast;
+	int				 y, x, extra, role, wpeer, wlast;
 
 	wpeer = ui->cols >= 100 ? 26 : 22;
 	wlast = ui->cols - (5 + wpeer + 20 + 6 + 7 + 6);
@@ -769,10 +778,7 @@ cr_draw_table(struct ui *ui, int y0, int h)
 		cr_put(ui, y, x, 4, id, role, extra);
 		cr_put(ui, y, x + 5, wpeer - 1, r->peer, role, extra);
 		cr_put(ui, y, x + 5 + wpeer, 19, phase, role, extra);
-		code = atoi(r->last);
-		cr_put(ui, y, x + 5 + wpeer + 20, wlast, r->last[0] != '\0' ?
-		    r->last : "-", r->last[0] != '\0' && code >= 200 ?
-		    theme_role_of_code(code) : role, extra);
+		cr_put_last(ui, y, x + 5 + wpeer + 20, wlast, r, role, extra);
 		cr_put(ui, y, x + 5 + wpeer + 20 + wlast + 1, 5, msgs, role,
 		    extra);
 		cr_lesson(ui, r, lesson, sizeof lesson);
