@@ -1358,23 +1358,13 @@ main(int argc, char **argv)
 				return EXIT_CONNECT;
 			}
 		}
-		memset(&sp, 0, sizeof sp);
-		sp.path = o.script;
-		sp.sp = o.sp;
+		script_params_init(&sp, &o, o.script, pr);
 		sp.user = o.user;
-		sp.practice = pr;
 		if (read_password(&o, &sp.password) == -1) {
 			practice_free(pr);
 			free(target_store);
 			return EXIT_USAGE;
 		}
-		sp.color = !o.no_color && isatty(STDOUT_FILENO);
-		sp.timing = o.timing;
-		sp.show_secrets = o.show_secrets;
-		sp.json = o.json;
-		if (sp.json)
-			sp.color = 0;
-		sp.out = stdout;
 		rc = script_run(&sp);
 		practice_free(pr);
 		free(target_store);

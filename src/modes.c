@@ -318,6 +318,27 @@ start_script_practice(struct session_params *sp, char *port, size_t portlen)
 	return pr;
 }
 
+/*
+ * A script run's parameters from the options (--script, --send): the
+ * session's, the practice server if any, and how the output looks.  The
+ * user and password are the caller's.
+ */
+void
+script_params_init(struct script_params *sp, const struct opts *o,
+    const char *path, struct practice *pr)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->path = path;
+	sp->sp = o->sp;
+	sp->practice = pr;
+	/* JSON Lines are for programs: no colour in them. */
+	sp->color = !o->no_color && !o->json && isatty(STDOUT_FILENO);
+	sp->timing = o->timing;
+	sp->show_secrets = o->show_secrets;
+	sp->json = o->json;
+	sp->out = stdout;
+}
+
 /* No target: the UI on a practice server in this very process. */
 int
 run_practice_ui(struct opts *o, struct ui_params *up)

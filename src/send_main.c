@@ -421,23 +421,13 @@ run_send(struct opts *o, int argc)
 			goto out;
 		}
 	}
-	memset(&sp, 0, sizeof sp);
-	sp.path = "send";
-	sp.sp = o->sp;
+	script_params_init(&sp, o, "send", pr);
 	sp.user = so->auth != NULL ? o->user : NULL;
-	sp.practice = pr;
 	/* No AUTH, no password: a profile's password-command is not run. */
 	if (so->auth != NULL && read_password(o, &sp.password) == -1) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	sp.color = !o->no_color && isatty(STDOUT_FILENO);
-	sp.timing = o->timing;
-	sp.show_secrets = o->show_secrets;
-	sp.json = o->json;
-	if (sp.json)
-		sp.color = 0;
-	sp.out = stdout;
 	rc = send_run(&sp, &p);
 out:
 	practice_free(pr);
