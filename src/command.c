@@ -822,6 +822,8 @@ cmd_connect(struct command_ctx *ctx, int argc, char **argv)
 		cmd_say(ctx, ":connect: %s", err);
 		return -1;
 	}
+	if (*t.note != '\0')
+		cmd_say(ctx, "%s", t.note);
 	return session_retarget(ctx->s, &t);
 }
 

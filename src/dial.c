@@ -61,8 +61,7 @@ struct dial {
 	char			 err[512];
 };
 
-/* Milliseconds on a clock that never jumps. */
-static long long
+long long
 dial_now(void)
 {
 	struct timespec	ts;
@@ -90,8 +89,7 @@ dial_note(struct dial *d, const char *fmt, ...)
 	d->p.note(d->p.arg, buf);
 }
 
-/* "5 s", or "0.5 s" for a time that is not whole seconds. */
-static void
+void
 dial_secs(char *out, size_t outlen, int ms)
 {
 	if (ms % 1000 == 0)

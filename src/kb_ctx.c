@@ -235,3 +235,14 @@ kb_diagnose(struct buf *out, const struct transcript *t, size_t i)
 	buf_addstr(out, d->say);
 	return 0;
 }
+
+int
+kb_diagnose_last(struct buf *out, const struct transcript *t)
+{
+	size_t	i;
+
+	for (i = t->n; i > 0; i--)
+		if (t->lines[i - 1].dir == TDIR_S)
+			return kb_diagnose(out, t, i - 1);
+	return -1;
+}

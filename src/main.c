@@ -564,14 +564,32 @@ parse_target(struct opts *o, int argc, char **argv, char **store)
 		return -1;
 	}
 	if (o->sp.mx) {
-		char	err[512];
+		char	*host, err[512], note[512];
+		size_t	 hl, pl;
 
-		/* o->sp.host points into *store, which is ours to change. */
-		if (mx_domain_check(copy + (o->sp.host - copy), "mx://", err,
+		/*
+		 * An IDN's A-label is longer than the name typed: the host
+		 * and port get a store of their own, which replaces *store.
+		 */
+		host = xstrdup(o->sp.host);
+		if (mx_domain_check(&host, "mx://", note, sizeof note, err,
 		    sizeof err) == -1) {
+			free(host);
 			usage_error("%s", err);
 			return -1;
 		}
+		if (*note != '\0')
+			fprintf(stderr, "smtpscope: %s\n", note);
+		hl = strlen(host);
+		pl = strlen(o->sp.port);
+		p = xmalloc(hl + pl + 2);
+		memcpy(p, host, hl + 1);
+		memcpy(p + hl + 1, o->sp.port, pl + 1);
+		free(host);
+		free(*store);
+		*store = p;
+		o->sp.host = p;
+		o->sp.port = p + hl + 1;
 	}
 	return 0;
 }
@@ -1334,36 +1352,19 @@ main(int argc, char **argv)
 
 		if (argc == 0 && o.sp.pipe_cmd == NULL) {
 			/* No target: a practice server of its own. */
-			if ((pr = start_script_practice(port,
+			if ((pr = start_script_practice(&o.sp, port,
 			    sizeof port)) == NULL) {
 				free(target_store);
 				return EXIT_CONNECT;
 			}
-			o.sp.host = "127.0.0.1";
-			o.sp.port = port;
-			o.sp.tls.insecure = 1;	/* made up at start */
-			/* The demo login never leaves this machine. */
-			o.sp.allow_plaintext = 1;
-			if (o.sp.tls.sni == NULL || *o.sp.tls.sni == '\0')
-				o.sp.tls.sni = "localhost";
 		}
-		memset(&sp, 0, sizeof sp);
-		sp.path = o.script;
-		sp.sp = o.sp;
+		script_params_init(&sp, &o, o.script, pr);
 		sp.user = o.user;
-		sp.practice = pr;
 		if (read_password(&o, &sp.password) == -1) {
 			practice_free(pr);
 			free(target_store);
 			return EXIT_USAGE;
 		}
-		sp.color = !o.no_color && isatty(STDOUT_FILENO);
-		sp.timing = o.timing;
-		sp.show_secrets = o.show_secrets;
-		sp.json = o.json;
-		if (sp.json)
-			sp.color = 0;
-		sp.out = stdout;
 		rc = script_run(&sp);
 		practice_free(pr);
 		free(target_store);

@@ -10,6 +10,7 @@
 
 #include "smtpscope/session.h"
 
+struct script_params;
 struct ui_params;
 
 struct opts {
@@ -102,7 +103,10 @@ int	 usage_error(const char *, const char *);
 int	 run_serve(struct opts *);
 int	 run_explain(const char *);
 int	 run_replay(struct opts *, struct ui_params *);
-struct practice *start_script_practice(char *, size_t);
+struct practice *start_script_practice(struct session_params *, char *,
+	    size_t);
+void	 script_params_init(struct script_params *, const struct opts *,
+	    const char *, struct practice *);
 int	 run_practice_ui(struct opts *, struct ui_params *);
 /* --mta-sts DOMAIN: fetch and check the policy (mode_mtasts.c). */
 int	 run_mta_sts(struct opts *);

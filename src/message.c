@@ -19,6 +19,7 @@
 
 #include <idn2.h>
 
+#include "smtpscope/b64.h"
 #include "smtpscope/buf.h"
 #include "smtpscope/data.h"
 #include "smtpscope/message.h"
@@ -430,38 +431,23 @@ msg_utf8_cut(const char *s, size_t len, size_t max)
 static void
 msg_words(struct buf *b, const char *s, size_t len)
 {
-	struct buf	 tmp;
-	size_t		 n, i;
-	int		 first = 1;
+	char	*enc;
+	size_t	 n;
+	int	 first = 1;
 
-	buf_init(&tmp);
 	while (len > 0) {
 		n = msg_utf8_cut(s, len, MSG_WORD_OCTETS);
-		buf_reset(&tmp);
-		for (i = 0; i + 3 <= n; i += 3) {
-			struct msg_b64	e;
-
-			msg_b64_init(&e);
-			msg_b64_quad(&e, (const unsigned char *)s + i, 3,
-			    &tmp);
-		}
-		if (i < n) {
-			struct msg_b64	e;
-
-			msg_b64_init(&e);
-			msg_b64_quad(&e, (const unsigned char *)s + i, n - i,
-			    &tmp);
-		}
+		enc = b64_encode(s, n);
 		if (!first)
 			buf_addstr(b, "\r\n ");
 		buf_addstr(b, "=?UTF-8?B?");
-		buf_add(b, tmp.data, tmp.len);
+		buf_addstr(b, enc);
 		buf_addstr(b, "?=");
+		free(enc);
 		first = 0;
 		s += n;
 		len -= n;
 	}
-	buf_free(&tmp);
 }
 
 void

@@ -31,23 +31,28 @@ int
 run_mta_sts(struct opts *o)
 {
 	struct mtasts_domain	*d;
-	char			*domain, *mx = NULL, err[512];
+	char			*domain, *mx = NULL, err[512], note[512];
 	int			 rc;
 
-	/* Lower case, no final dot: the policy host's URL and name. */
+	/* Lower case, no final dot, an IDN's A-label: the policy host. */
 	domain = xstrdup(o->mta_sts);
-	if (mx_domain_check(domain, "--mta-sts", err, sizeof err) == -1) {
+	if (mx_domain_check(&domain, "--mta-sts", note, sizeof note, err,
+	    sizeof err) == -1) {
 		free(domain);
 		return usage_error("%s", err);
 	}
+	if (*note != '\0')
+		printf("%s\n", note);
 	if (o->mta_sts_mx != NULL) {
 		mx = xstrdup(o->mta_sts_mx);
-		if (mx_domain_check(mx, "--mta-sts-mx", err,
-		    sizeof err) == -1) {
+		if (mx_domain_check(&mx, "--mta-sts-mx", note, sizeof note,
+		    err, sizeof err) == -1) {
 			free(domain);
 			free(mx);
 			return usage_error("%s", err);
 		}
+		if (*note != '\0')
+			printf("%s\n", note);
 	}
 	tls_global_init();
 	d = xcalloc(1, sizeof *d);

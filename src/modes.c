@@ -287,13 +287,14 @@ out:
 }
 
 /*
- * No target in script mode: the practice server in this very process, on
- * a free loopback port.  The script serves it while it waits for replies
+ * No target in script mode (--script, --send): the practice server in
+ * this very process, on a free loopback port, and sp pointed at it; port
+ * holds its number.  The script serves it while it waits for replies
  * (session_set_practice), so :inbox can read what it accepted.  Returns
- * it and the port, or NULL after saying why.
+ * it, or NULL after saying why.
  */
 struct practice *
-start_script_practice(char *port, size_t portlen)
+start_script_practice(struct session_params *sp, char *port, size_t portlen)
 {
 	struct practice_params	 pp;
 	struct practice		*pr;
@@ -307,7 +308,35 @@ start_script_practice(char *port, size_t portlen)
 		return NULL;
 	}
 	snprintf(port, portlen, "%d", practice_port(pr));
+	sp->host = "127.0.0.1";
+	sp->port = port;
+	sp->tls.insecure = 1;	/* made up at start */
+	/* The demo login never leaves this machine. */
+	sp->allow_plaintext = 1;
+	if (sp->tls.sni == NULL || *sp->tls.sni == '\0')
+		sp->tls.sni = "localhost";
 	return pr;
+}
+
+/*
+ * A script run's parameters from the options (--script, --send): the
+ * session's, the practice server if any, and how the output looks.  The
+ * user and password are the caller's.
+ */
+void
+script_params_init(struct script_params *sp, const struct opts *o,
+    const char *path, struct practice *pr)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->path = path;
+	sp->sp = o->sp;
+	sp->practice = pr;
+	/* JSON Lines are for programs: no colour in them. */
+	sp->color = !o->no_color && !o->json && isatty(STDOUT_FILENO);
+	sp->timing = o->timing;
+	sp->show_secrets = o->show_secrets;
+	sp->json = o->json;
+	sp->out = stdout;
 }
 
 /* No target: the UI on a practice server in this very process. */

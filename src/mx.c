@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <idn2.h>
+
 #include "smtpscope/dial.h"
 #include "smtpscope/mx.h"
 #include "smtpscope/resolve.h"
@@ -63,15 +65,6 @@ struct mx {
 	char			 err[512];
 };
 
-static long long
-mx_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 mx_note(struct mx *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -111,15 +104,6 @@ mx_fail(struct mx *m, enum mx_fail kind, const char *fmt, ...)
 	}
 }
 
-static void
-mx_secs(char *out, size_t outlen, int ms)
-{
-	if (ms % 1000 == 0)
-		snprintf(out, outlen, "%d s", ms / 1000);
-	else
-		snprintf(out, outlen, "%.1f s", ms / 1000.0);
-}
-
 /* "MX 10 mx1.example" or "mx.example (no MX)", for notes. */
 static void
 mx_label(const struct mx_host *h, char *out, size_t outlen)
@@ -147,7 +131,7 @@ mx_order(struct mx_host *v, size_t n)
 	unsigned int	 seed;
 	size_t		 i, j, k;
 
-	seed = (unsigned int)mx_now() ^ (unsigned int)getpid();
+	seed = (unsigned int)dial_now() ^ (unsigned int)getpid();
 	for (i = n; i > 1; i--) {
 		seed = seed * 1103515245U + 12345U;
 		j = (seed >> 8) % i;
@@ -182,7 +166,7 @@ mx_start_addrs(struct mx *m)
 	size_t	i;
 
 	m->step = MX_STEP_ADDRS;
-	m->deadline = mx_now() + m->p.timeout_ms;
+	m->deadline = dial_now() + m->p.timeout_ms;
 	for (i = 0; i < m->n; i++) {
 		snprintf(m->hosts[i].state, sizeof m->hosts[i].state,
 		    "not tried");
@@ -238,7 +222,7 @@ mx_got_mx(struct mx *m)
 		}
 		mx_note(m, "%s has %zu MX record%s (looked up in %lld ms; "
 		    "DNSSEC: %s)", m->domain, n, n > 1 ? "s" : "",
-		    mx_now() - m->start, sec);
+		    dial_now() - m->start, sec);
 		if (nulls > 0)
 			mx_note(m, "a null MX (\".\") beside other MX records "
 			    "is ignored (RFC 7505 section 3)");
@@ -487,7 +471,7 @@ mx_greet(struct mx *m)
 		return;
 	}
 	m->step = MX_STEP_TLSA;
-	m->deadline = mx_now() + m->p.timeout_ms;
+	m->deadline = dial_now() + m->p.timeout_ms;
 }
 
 /* The chosen exchanger's TLSA answer (or none): keep it and finish. */
@@ -549,9 +533,9 @@ mx_advance(struct mx *m)
 		switch (m->step) {
 		case MX_STEP_MX:
 			if (!resolve_query_done(m->q)) {
-				if (mx_now() < m->deadline)
+				if (dial_now() < m->deadline)
 					return;
-				mx_secs(secs, sizeof secs, m->p.timeout_ms);
+				dial_secs(secs, sizeof secs, m->p.timeout_ms);
 				mx_fail(m, MX_FAIL_TIMEOUT, "looking up the MX "
 				    "records of %s: no answer from the DNS "
 				    "within %s", m->domain, secs);
@@ -564,7 +548,7 @@ mx_advance(struct mx *m)
 			for (i = 0; i < m->n; i++)
 				if (m->r[i] != NULL && !resolve_done(m->r[i]))
 					alldone = 0;
-			if (!alldone && mx_now() < m->deadline)
+			if (!alldone && dial_now() < m->deadline)
 				return;
 			mx_got_addrs(m);
 			break;
@@ -584,7 +568,7 @@ mx_advance(struct mx *m)
 				dial_free(m->dial);
 				m->dial = NULL;
 				m->step = MX_STEP_GREET;
-				m->deadline = mx_now() + m->p.timeout_ms;
+				m->deadline = dial_now() + m->p.timeout_ms;
 				break;
 			case DIAL_FAILED:
 				err = dial_error(m->dial, &kind);
@@ -596,9 +580,9 @@ mx_advance(struct mx *m)
 		case MX_STEP_GREET:
 			mx_greet(m);
 			if (m->step == MX_STEP_GREET) {
-				if (mx_now() < m->deadline)
+				if (dial_now() < m->deadline)
 					return;
-				mx_secs(secs, sizeof secs, m->p.timeout_ms);
+				dial_secs(secs, sizeof secs, m->p.timeout_ms);
 				snprintf(why, sizeof why, "no greeting within "
 				    "%s", secs);
 				mx_next(m, why);
@@ -606,7 +590,7 @@ mx_advance(struct mx *m)
 			break;
 		case MX_STEP_TLSA:
 			if (m->q != NULL && !resolve_query_done(m->q) &&
-			    mx_now() < m->deadline)
+			    dial_now() < m->deadline)
 				return;
 			mx_finish(m);
 			return;
@@ -619,14 +603,17 @@ mx_advance(struct mx *m)
 }
 
 int
-mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
+mx_domain_check(char **domainp, const char *what, char *note, size_t notelen,
+    char *err, size_t errlen)
 {
 	struct in6_addr	 a;
 	const char	*p, *dot;
-	char		*safe;
+	char		*domain = *domainp, *safe, *ace;
 	size_t		 len;
-	int		 ascii = 1, chars = 1, labels = 1, v6;
+	int		 ascii = 1, chars = 1, labels = 1, v6, rc = IDN2_OK;
 
+	if (note != NULL && notelen > 0)
+		*note = '\0';
 	len = strlen(domain);
 	/* "example.org." is "example.org": the root's dot changes nothing. */
 	if (len > 1 && domain[len - 1] == '.')
@@ -642,8 +629,29 @@ mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
 	for (p = domain; *p != '\0'; p++) {
 		if ((unsigned char)*p >= 0x80)
 			ascii = 0;
-		else if (!isalnum((unsigned char)*p) && *p != '-' &&
-		    *p != '.' && *p != '_')
+	}
+	/*
+	 * An internationalised name is asked about as its A-label (RFC
+	 * 5890, IDNA2008 as libidn2 does it, as for --to and --from); the
+	 * A-label is longer, so the string is replaced.  What IDNA refuses
+	 * is left to the checks below to be refused.
+	 */
+	if (!ascii && (rc = idn2_to_ascii_8z(domain, &ace, IDN2_NFC_INPUT |
+	    IDN2_NONTRANSITIONAL)) == IDN2_OK) {
+		if (note != NULL && notelen > 0) {
+			safe = sanitize_dup(domain, len);
+			snprintf(note, notelen, "%s is %s (IDNA)", safe, ace);
+			free(safe);
+		}
+		free(domain);
+		*domainp = domain = xstrdup(ace);
+		idn2_free(ace);
+		len = strlen(domain);
+		ascii = 1;
+	}
+	for (p = domain; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x80 && !isalnum((unsigned char)*p) &&
+		    *p != '-' && *p != '.' && *p != '_')
 			chars = 0;
 	}
 	for (p = domain; labels && p < domain + len; p = dot + 1) {
@@ -659,8 +667,9 @@ mx_domain_check(char *domain, const char *what, char *err, size_t errlen)
 	}
 	safe = sanitize_dup(domain, len);
 	if (!ascii)
-		snprintf(err, errlen, "%s wants an ASCII domain: write '%s' "
-		    "in its xn-- form (an IDNA A-label, RFC 5891)", what, safe);
+		snprintf(err, errlen, "%s wants a domain name: '%s' is not "
+		    "a valid internationalised one (%s)", what, safe,
+		    idn2_strerror(rc));
 	else
 		snprintf(err, errlen, "%s wants a domain name, not '%s' "
 		    "(letters, digits and '-', in labels of 1 to 63 between "
@@ -685,7 +694,7 @@ mx_start(const struct mx_params *p)
 		m->p.timeout_ms = 30000;
 	m->fd = -1;
 	m->state = MX_RUNNING;
-	m->start = mx_now();
+	m->start = dial_now();
 	m->deadline = m->start + m->p.timeout_ms;
 	m->step = MX_STEP_MX;
 	mx_note(m, "looking up the MX records of %s", m->domain);
@@ -761,7 +770,7 @@ mx_pollfds(const struct mx *m, struct pollfd *pfd, size_t n)
 int
 mx_timeout_ms(const struct mx *m)
 {
-	long long	now = mx_now(), due;
+	long long	now = dial_now(), due;
 	int		t;
 
 	if (m->state != MX_RUNNING)

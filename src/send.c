@@ -16,6 +16,7 @@
 #include "smtpscope/ehlo.h"
 #include "smtpscope/send.h"
 #include "smtpscope/session.h"
+#include "smtpscope/xclient.h"
 #include "smtpscope/xmalloc.h"
 
 enum send_step {
@@ -89,18 +90,14 @@ send_stop(struct send_state *st, struct session *s)
 	return xstrdup("QUIT");
 }
 
-/* RFC 3461 4: xtext, '+' and '=' and anything not printable as +XX. */
+/* RFC 3461 4: xtext, as XCLIENT's values are. */
 static void
 send_xtext(struct buf *b, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
+	char	*enc = xtext_encode(s, strlen(s));
 
-		if (c < '!' || c > '~' || c == '+' || c == '=')
-			buf_printf(b, "+%02X", c);
-		else
-			buf_addch(b, (char)c);
-	}
+	buf_addstr(b, enc);
+	free(enc);
 }
 
 static int

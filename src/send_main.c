@@ -415,34 +415,19 @@ run_send(struct opts *o, int argc)
 
 	if (argc == 0) {
 		/* No target: a practice server of its own, as --script. */
-		if ((pr = start_script_practice(port, sizeof port)) == NULL) {
+		if ((pr = start_script_practice(&o->sp, port,
+		    sizeof port)) == NULL) {
 			rc = EXIT_CONNECT;
 			goto out;
 		}
-		o->sp.host = "127.0.0.1";
-		o->sp.port = port;
-		o->sp.tls.insecure = 1;
-		o->sp.allow_plaintext = 1;
-		if (o->sp.tls.sni == NULL || *o->sp.tls.sni == '\0')
-			o->sp.tls.sni = "localhost";
 	}
-	memset(&sp, 0, sizeof sp);
-	sp.path = "send";
-	sp.sp = o->sp;
+	script_params_init(&sp, o, "send", pr);
 	sp.user = so->auth != NULL ? o->user : NULL;
-	sp.practice = pr;
 	/* No AUTH, no password: a profile's password-command is not run. */
 	if (so->auth != NULL && read_password(o, &sp.password) == -1) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	sp.color = !o->no_color && isatty(STDOUT_FILENO);
-	sp.timing = o->timing;
-	sp.show_secrets = o->show_secrets;
-	sp.json = o->json;
-	if (sp.json)
-		sp.color = 0;
-	sp.out = stdout;
 	rc = send_run(&sp, &p);
 out:
 	practice_free(pr);

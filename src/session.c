@@ -811,15 +811,9 @@ static void
 session_diagnose(struct session *s)
 {
 	struct buf	d;
-	size_t		i;
 
-	for (i = s->t.n; i > 0; i--)
-		if (s->t.lines[i - 1].dir == TDIR_S)
-			break;
-	if (i == 0)
-		return;
 	buf_init(&d);
-	if (kb_diagnose(&d, &s->t, i - 1) == 0)
+	if (kb_diagnose_last(&d, &s->t) == 0)
 		session_note(s, TDIR_INFO, "diagnosis: %s", buf_str(&d));
 	buf_free(&d);
 }

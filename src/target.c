@@ -62,7 +62,7 @@ target_parse(int argc, char **argv, struct target *t, char *err,
     size_t errlen)
 {
 	const char	*arg, *rest, *defport = "25";
-	char		*p, *end;
+	char		*p, *end, *host;
 	size_t		 i, len;
 	int		 scheme = 0;
 
@@ -150,13 +150,19 @@ target_parse(int argc, char **argv, struct target *t, char *err,
 		snprintf(err, errlen, "bad port '%s' (1-65535)", t->port);
 		goto bad;
 	}
-	if (t->mx && mx_domain_check(t->host, "mx://", err, errlen) == -1)
+	/* An IDN's A-label is longer than the name typed: a copy of its own. */
+	host = xstrdup(t->host);
+	if (t->mx && mx_domain_check(&host, "mx://", t->note, sizeof t->note,
+	    err, errlen) == -1) {
+		free(host);
 		goto bad;
+	}
 	/* The port may point into argv or the table: keep a copy. */
-	len = strlen(t->host);
+	len = strlen(host);
 	end = xmalloc(len + strlen(t->port) + 2);
-	memcpy(end, t->host, len + 1);
+	memcpy(end, host, len + 1);
 	memcpy(end + len + 1, t->port, strlen(t->port) + 1);
+	free(host);
 	free(t->store);
 	t->store = end;
 	t->host = end;

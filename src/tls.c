@@ -65,7 +65,7 @@ tls_global_init(void)
 }
 
 /* Copy a string into a fixed field, cutting it if need be. */
-static void
+void
 tls_copy(char *dst, size_t dstlen, const char *src)
 {
 	size_t	n;
@@ -422,7 +422,7 @@ tls_fmt_time(char *out, size_t outlen, time_t when)
 }
 
 /* Append "item" to a list in a fixed field, after sep if not empty. */
-static void
+void
 tls_append(char *dst, size_t dstlen, const char *sep, const char *item)
 {
 	size_t	len = strlen(dst);

@@ -32,5 +32,8 @@ gnutls_session_t tls_gnutls_session(struct tls *);
 gnutls_certificate_credentials_t tls_gnutls_cred(struct tls *);
 /* 1 on the server side. */
 int	 tls_is_server(const struct tls *);
+/* Fixed fields of tls_info and tls_report: a copy, a list, cut to fit. */
+void	 tls_copy(char *, size_t, const char *);
+void	 tls_append(char *, size_t, const char *, const char *);
 
 #endif

@@ -25,23 +25,6 @@
 #include "src/tls_internal.h"
 
 static void
-rep_copy(char *dst, size_t dstlen, const char *src)
-{
-	snprintf(dst, dstlen, "%s", src != NULL ? src : "");
-}
-
-/* Append "sep item" (no sep when dst is empty), cutting at the end. */
-static void
-rep_append(char *dst, size_t dstlen, const char *sep, const char *item)
-{
-	size_t	n = strlen(dst);
-
-	if (n + 1 >= dstlen)
-		return;
-	snprintf(dst + n, dstlen - n, "%s%s", n > 0 ? sep : "", item);
-}
-
-static void
 rep_time(char *out, size_t outlen, time_t when)
 {
 	struct tm	tm;
@@ -49,7 +32,7 @@ rep_time(char *out, size_t outlen, time_t when)
 	*out = '\0';
 	if (when == (time_t)-1 || gmtime_r(&when, &tm) == NULL ||
 	    strftime(out, outlen, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		rep_copy(out, outlen, "(unknown)");
+		tls_copy(out, outlen, "(unknown)");
 }
 
 /* The curve's everyday name: "P-256" rather than "SECP256R1". */
@@ -91,19 +74,19 @@ rep_key(gnutls_x509_crt_t crt, char *out, size_t outlen)
 			snprintf(out, outlen, "ECDSA %u bits", bits);
 		break;
 	case GNUTLS_PK_EDDSA_ED25519:
-		rep_copy(out, outlen, "Ed25519");
+		tls_copy(out, outlen, "Ed25519");
 		break;
 	case GNUTLS_PK_EDDSA_ED448:
-		rep_copy(out, outlen, "Ed448");
+		tls_copy(out, outlen, "Ed448");
 		break;
 	case GNUTLS_PK_DSA:
 		snprintf(out, outlen, "DSA %u", bits);
 		break;
 	default:
-		rep_copy(out, outlen, pk >= 0 ? gnutls_pk_get_name(pk) :
+		tls_copy(out, outlen, pk >= 0 ? gnutls_pk_get_name(pk) :
 		    "(unknown)");
 		if (*out == '\0')
-			rep_copy(out, outlen, "(unknown)");
+			tls_copy(out, outlen, "(unknown)");
 		break;
 	}
 }
@@ -132,7 +115,7 @@ rep_names(gnutls_x509_crt_t crt, char *out, size_t outlen)
 		case GNUTLS_SAN_DNSNAME:
 			name[namelen < sizeof name ? namelen :
 			    sizeof name - 1] = '\0';
-			rep_copy(item, sizeof item, name);
+			tls_copy(item, sizeof item, name);
 			break;
 		case GNUTLS_SAN_IPADDRESS:
 			if (namelen == 4)
@@ -140,7 +123,7 @@ rep_names(gnutls_x509_crt_t crt, char *out, size_t outlen)
 			else if (namelen == 16)
 				inet_ntop(AF_INET6, name, ip, sizeof ip);
 			else
-				rep_copy(ip, sizeof ip, "(bad address)");
+				tls_copy(ip, sizeof ip, "(bad address)");
 			snprintf(item, sizeof item, "IP %s", ip);
 			break;
 		case GNUTLS_SAN_RFC822NAME:
@@ -156,7 +139,7 @@ rep_names(gnutls_x509_crt_t crt, char *out, size_t outlen)
 		default:
 			continue;
 		}
-		rep_append(out, outlen, ", ", item);
+		tls_append(out, outlen, ", ", item);
 	}
 }
 
@@ -176,22 +159,22 @@ rep_cert(const gnutls_datum_t *der, struct tls_cert *c)
 	if (gnutls_fingerprint(GNUTLS_DIG_SHA256, der, md, &mdlen) >= 0)
 		for (i = 0; i < mdlen; i++) {
 			snprintf(hex, sizeof hex, "%02X", md[i]);
-			rep_append(c->sha256, sizeof c->sha256, ":", hex);
+			tls_append(c->sha256, sizeof c->sha256, ":", hex);
 		}
 	if (gnutls_x509_crt_init(&crt) < 0)
 		return;
 	if (gnutls_x509_crt_import(crt, der, GNUTLS_X509_FMT_DER) < 0) {
-		rep_copy(c->subject, sizeof c->subject, "(not an X.509 "
+		tls_copy(c->subject, sizeof c->subject, "(not an X.509 "
 		    "certificate GnuTLS can read)");
 		gnutls_x509_crt_deinit(crt);
 		return;
 	}
 	if (gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
-		rep_copy(c->subject, sizeof c->subject, (char *)dn.data);
+		tls_copy(c->subject, sizeof c->subject, (char *)dn.data);
 		gnutls_free(dn.data);
 	}
 	if (gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) >= 0) {
-		rep_copy(c->issuer, sizeof c->issuer, (char *)dn.data);
+		tls_copy(c->issuer, sizeof c->issuer, (char *)dn.data);
 		gnutls_free(dn.data);
 	}
 	rep_time(c->not_before, sizeof c->not_before,
@@ -200,10 +183,10 @@ rep_cert(const gnutls_datum_t *der, struct tls_cert *c)
 	rep_time(c->not_after, sizeof c->not_after, c->expires);
 	rep_key(crt, c->key, sizeof c->key);
 	sig = gnutls_x509_crt_get_signature_algorithm(crt);
-	rep_copy(c->sig, sizeof c->sig, sig >= 0 ?
+	tls_copy(c->sig, sizeof c->sig, sig >= 0 ?
 	    gnutls_sign_get_name(sig) : NULL);
 	if (*c->sig == '\0')
-		rep_copy(c->sig, sizeof c->sig, "(unknown)");
+		tls_copy(c->sig, sizeof c->sig, "(unknown)");
 	rep_names(crt, c->names, sizeof c->names);
 	c->self_signed = gnutls_x509_crt_check_issuer(crt, crt) != 0;
 	c->ca = gnutls_x509_crt_get_basic_constraints(crt, NULL, &ca,
@@ -236,7 +219,7 @@ rep_anchor(gnutls_certificate_credentials_t cred, const gnutls_datum_t *certs,
 		    gnutls_x509_trust_list_get_issuer(tl, crt, &issuer,
 		    GNUTLS_TL_GET_COPY) >= 0) {
 			if (gnutls_x509_crt_get_dn3(issuer, &dn, 0) >= 0) {
-				rep_copy(r->anchor, sizeof r->anchor,
+				tls_copy(r->anchor, sizeof r->anchor,
 				    (char *)dn.data);
 				gnutls_free(dn.data);
 			}
@@ -297,7 +280,7 @@ rep_ocsp(gnutls_session_t session, struct tls_report *r)
 	 */
 	if (!checked && r->ocsp == TLS_OCSP_GOOD) {
 		r->ocsp = TLS_OCSP_INVALID;
-		rep_copy(r->ocsp_why, sizeof r->ocsp_why, "says good, but "
+		tls_copy(r->ocsp_why, sizeof r->ocsp_why, "says good, but "
 		    "did not check out: another signer or certificate, or "
 		    "out of date");
 	}
@@ -316,16 +299,16 @@ tls_get_report(struct tls *t, struct tls_report *r)
 
 	memset(r, 0, sizeof *r);
 	if (t == NULL || (session = tls_gnutls_session(t)) == NULL) {
-		rep_copy(r->verdict, sizeof r->verdict, "no TLS session");
+		tls_copy(r->verdict, sizeof r->verdict, "no TLS session");
 		return -1;
 	}
 	tls_get_info(t, &info);
-	rep_copy(r->verdict, sizeof r->verdict, info.verdict);
+	tls_copy(r->verdict, sizeof r->verdict, info.verdict);
 	r->verified = info.verified;
 	certs = gnutls_certificate_get_peers(session, &n);
 	if (tls_is_server(t) || certs == NULL || n == 0) {
 		if (certs == NULL || n == 0)
-			rep_copy(r->verdict, sizeof r->verdict,
+			tls_copy(r->verdict, sizeof r->verdict,
 			    "no certificate received");
 		return -1;
 	}
@@ -337,21 +320,21 @@ tls_get_report(struct tls *t, struct tls_report *r)
 
 	/* A failed handshake has a chain but nothing negotiated. */
 	if (info.version[0] != '\0') {
-		rep_copy(r->version, sizeof r->version,
+		tls_copy(r->version, sizeof r->version,
 		    gnutls_protocol_get_name(gnutls_protocol_get_version(
 		    session)));
-		rep_copy(r->cipher, sizeof r->cipher,
+		tls_copy(r->cipher, sizeof r->cipher,
 		    gnutls_cipher_get_name(gnutls_cipher_get(session)));
-		rep_copy(r->mac, sizeof r->mac,
+		tls_copy(r->mac, sizeof r->mac,
 		    gnutls_mac_get_name(gnutls_mac_get(session)));
 		if (gnutls_protocol_get_version(session) == GNUTLS_TLS1_3)
-			rep_copy(r->kx, sizeof r->kx, "(EC)DHE (TLS1.3)");
+			tls_copy(r->kx, sizeof r->kx, "(EC)DHE (TLS1.3)");
 		else if ((s = gnutls_kx_get_name(gnutls_kx_get(session))) !=
 		    NULL)
-			rep_copy(r->kx, sizeof r->kx, s);
+			tls_copy(r->kx, sizeof r->kx, s);
 		group = gnutls_group_get(session);
 		if (group != 0 && (s = gnutls_group_get_name(group)) != NULL)
-			rep_copy(r->group, sizeof r->group, s);
+			tls_copy(r->group, sizeof r->group, s);
 		r->resumed = gnutls_session_is_resumed(session) != 0;
 	}
 	/* The staple comes with the certificate: a revoked one fails. */
@@ -366,13 +349,13 @@ tls_report_expiry(time_t expires, time_t now, char *out, size_t outlen)
 	long long	days;
 
 	if (expires == (time_t)-1) {
-		rep_copy(out, outlen, "expiry unknown");
+		tls_copy(out, outlen, "expiry unknown");
 		return;
 	}
 	if (secs < 0) {
 		days = -secs / 86400;
 		if (days == 0)
-			rep_copy(out, outlen, "expired today");
+			tls_copy(out, outlen, "expired today");
 		else
 			snprintf(out, outlen, "expired %lld day%s ago", days,
 			    days == 1 ? "" : "s");
@@ -380,7 +363,7 @@ tls_report_expiry(time_t expires, time_t now, char *out, size_t outlen)
 	}
 	days = secs / 86400;
 	if (days == 0)
-		rep_copy(out, outlen, "expires within a day");
+		tls_copy(out, outlen, "expires within a day");
 	else
 		snprintf(out, outlen, "expires in %lld day%s", days,
 		    days == 1 ? "" : "s");

@@ -633,6 +633,52 @@ cr_lesson(struct ui *ui, const struct practice_row *r, char *out,
 }
 
 
+/*
+ * The session tables' rows from y0, h of them: scrolled so that the
+ * selected one shows.  Without sessions, empty says what to do instead.
+ * Returns 0 when there are no rows to draw.
+ */
+static int
+cr_table_scroll(struct ui *ui, int y0, int h, const char *empty)
+{
+	if (h <= 0)
+		return 0;
+	if (ui->cr_nrows == 0) {
+		cr_put(ui, y0 + 1, 2, ui->cols - 4, empty, R_DIM, 0);
+		return 0;
+	}
+	if (ui->cr_sel < ui->cr_top)
+		ui->cr_top = ui->cr_sel;
+	if (ui->cr_sel >= ui->cr_top + (size_t)h)
+		ui->cr_top = ui->cr_sel - (size_t)h + 1;
+	return 1;
+}
+
+/* Row i at y: the selected one in reverse across the width, ended dim. */
+static void
+cr_table_row(struct ui *ui, size_t i, int y, int *extra, int *role)
+{
+	*extra = i == ui->cr_sel ? A_REVERSE : 0;
+	*role = ui->cr_rows[i].ended ? R_DIM : R_NORMAL;
+	if (*extra) {
+		attrset(A_REVERSE);
+		mvhline(y, 0, ' ', ui->cols);
+		attrset(A_NORMAL);
+	}
+}
+
+/* A row's latest reply, in the colour of its code ("-" before any). */
+static void
+cr_put_last(struct ui *ui, int y, int x, int w, const struct practice_row *r,
+    int role, int extra)
+{
+	int	code = atoi(r->last);
+
+	cr_put(ui, y, x, w, r->last[0] != '\0' ? r->last : "-",
+	    r->last[0] != '\0' && code >= 200 ? theme_role_of_code(code) :
+	    role, extra);
+}
+
 /* The interceptor's table: client, started, TLS, latest reply, result. */
 static void
 cr_draw_icpt(struct ui *ui, int y0, int h)
@@ -641,7 +687,7 @@ cr_draw_icpt(struct ui *ui, int y0, int h)
 	char				 id[16], ago[24], tls[24];
 	long long			 now = practice_clock_ms();
 	size_t				 i;
-	int				 y, x = 1, extra, role, code, wpeer;
+	int				 y, x = 1, extra, role, wpeer;
 	int				 wlast, wres;
 
 	wpeer = ui->cols >= 100 ? 26 : 22;
@@ -661,27 +707,13 @@ cr_draw_icpt(struct ui *ui, int y0, int h)
 	    R_HEADING, 0);
 	h--;
 	y0++;
-	if (h <= 0)
+	if (!cr_table_scroll(ui, y0, h, "No sessions yet. "
+	    "Point the application at the address above."))
 		return;
-	if (ui->cr_nrows == 0) {
-		cr_put(ui, y0 + 1, 2, ui->cols - 4, "No sessions yet. Point "
-		    "the application at the address above.", R_DIM, 0);
-		return;
-	}
-	if (ui->cr_sel < ui->cr_top)
-		ui->cr_top = ui->cr_sel;
-	if (ui->cr_sel >= ui->cr_top + (size_t)h)
-		ui->cr_top = ui->cr_sel - (size_t)h + 1;
 	for (i = ui->cr_top, y = y0; i < ui->cr_nrows && y < y0 + h;
 	    i++, y++) {
 		r = &ui->cr_rows[i];
-		extra = i == ui->cr_sel ? A_REVERSE : 0;
-		role = r->ended ? R_DIM : R_NORMAL;
-		if (extra) {
-			attrset(A_REVERSE);
-			mvhline(y, 0, ' ', ui->cols);
-			attrset(A_NORMAL);
-		}
+		cr_table_row(ui, i, y, &extra, &role);
 		snprintf(id, sizeof id, "%u", r->id);
 		cr_ago(ago, sizeof ago, now - r->start_ms);
 		snprintf(tls, sizeof tls, "%s/%s", r->tls ? "TLS" : "-",
@@ -690,10 +722,7 @@ cr_draw_icpt(struct ui *ui, int y0, int h)
 		cr_put(ui, y, x + 5, wpeer - 1, r->peer, role, extra);
 		cr_put(ui, y, x + 5 + wpeer, 7, ago, role, extra);
 		cr_put(ui, y, x + 5 + wpeer + 8, 9, tls, role, extra);
-		code = atoi(r->last);
-		cr_put(ui, y, x + 5 + wpeer + 18, wlast, r->last[0] != '\0' ?
-		    r->last : "-", r->last[0] != '\0' && code >= 200 ?
-		    theme_role_of_code(code) : role, extra);
+		cr_put_last(ui, y, x + 5 + wpeer + 18, wlast, r, role, extra);
 		cr_put(ui, y, x + 5 + wpeer + 18 + wlast + 1, wres,
 		    ui->ic_rows[i].held == ICPT_HELD_COMMAND ? "HELD command" :
 		    ui->ic_rows[i].held == ICPT_HELD_REPLY ? "HELD reply" :
@@ -709,7 +738,7 @@ cr_draw_table(struct ui *ui, int y0, int h)
 	char				 phase[64], msgs[24], id[16], ago[24], lesson[24];
 	long long			 now = practice_clock_ms();
 	size_t				 i;
-	int				 y, x, extra, role, code, wpeer, wlast;
+	int				 y, x, extra, role, wpeer, wlast;
 
 	wpeer = ui->cols >= 100 ? 26 : 22;
 	wlast = ui->cols - (5 + wpeer + 20 + 6 + 7 + 6);
@@ -729,28 +758,14 @@ cr_draw_table(struct ui *ui, int y0, int h)
 	    R_HEADING, 0);
 	h--;
 	y0++;
-	if (h <= 0)
+	if (!cr_table_scroll(ui, y0, h, "No sessions yet. "
+	    "Point a client at the address above: smtpscope HOST PORT, "
+	    "swaks, a mail program."))
 		return;
-	if (ui->cr_nrows == 0) {
-		cr_put(ui, y0 + 1, 2, ui->cols - 4, "No sessions yet. Point a "
-		    "client at the address above: smtpscope HOST PORT, swaks, "
-		    "a mail program.", R_DIM, 0);
-		return;
-	}
-	if (ui->cr_sel < ui->cr_top)
-		ui->cr_top = ui->cr_sel;
-	if (ui->cr_sel >= ui->cr_top + (size_t)h)
-		ui->cr_top = ui->cr_sel - (size_t)h + 1;
 	for (i = ui->cr_top, y = y0; i < ui->cr_nrows && y < y0 + h;
 	    i++, y++) {
 		r = &ui->cr_rows[i];
-		extra = i == ui->cr_sel ? A_REVERSE : 0;
-		role = r->ended ? R_DIM : R_NORMAL;
-		if (extra) {
-			attrset(A_REVERSE);
-			mvhline(y, 0, ' ', ui->cols);
-			attrset(A_NORMAL);
-		}
+		cr_table_row(ui, i, y, &extra, &role);
 		snprintf(id, sizeof id, "%u", r->id);
 		cr_ago(ago, sizeof ago, now - r->last_ms);
 		if (r->ended)
@@ -763,10 +778,7 @@ cr_draw_table(struct ui *ui, int y0, int h)
 		cr_put(ui, y, x, 4, id, role, extra);
 		cr_put(ui, y, x + 5, wpeer - 1, r->peer, role, extra);
 		cr_put(ui, y, x + 5 + wpeer, 19, phase, role, extra);
-		code = atoi(r->last);
-		cr_put(ui, y, x + 5 + wpeer + 20, wlast, r->last[0] != '\0' ?
-		    r->last : "-", r->last[0] != '\0' && code >= 200 ?
-		    theme_role_of_code(code) : role, extra);
+		cr_put_last(ui, y, x + 5 + wpeer + 20, wlast, r, role, extra);
 		cr_put(ui, y, x + 5 + wpeer + 20 + wlast + 1, 5, msgs, role,
 		    extra);
 		cr_lesson(ui, r, lesson, sizeof lesson);

@@ -67,6 +67,8 @@ void	 kb_explain_reply(struct buf *, const struct reply *);
  * appended to out.  Returns 0, or -1 when nothing specific is known.
  */
 int	 kb_diagnose(struct buf *, const struct transcript *, size_t);
+/* The same for the last server line; -1 also when there is none. */
+int	 kb_diagnose_last(struct buf *, const struct transcript *);
 /*
  * Find an enhanced code anywhere in reply text: after the code, behind a
  * vendor tag, in qmail's "(#5.1.1)".  Prefers one whose class is cls.

@@ -76,13 +76,15 @@ struct mx_params {
 
 /*
  * Is the target of mx:// (or --mta-sts: what names it in err) a domain
- * the DNS can be asked about?  Not an address, ASCII only (an IDN in its
- * xn-- form: nothing here converts), labels of 1 to 63.  The domain is
- * made lower case and loses a final dot, so that the names shown and
- * checked, the MTA-STS policy host (its URL, its certificate) among
- * them, are the usual ones.  Returns 0, or -1 with err set.
+ * the DNS can be asked about?  Not an address, labels of 1 to 63; a
+ * non-ASCII name (an IDN) becomes its A-label: *domain, a heap string,
+ * is then freed and replaced, and note (if not NULL) says so.  The
+ * domain is made lower case and loses a final dot, so that the names
+ * shown and checked, the MTA-STS policy host (its URL, its certificate)
+ * among them, are the usual ones.  Returns 0, or -1 with err set.
  */
-int		 mx_domain_check(char *, const char *, char *, size_t);
+int		 mx_domain_check(char **, const char *, char *, size_t, char *,
+		     size_t);
 struct mx	*mx_start(const struct mx_params *);
 void		 mx_free(struct mx *);
 enum mx_state	 mx_state(const struct mx *);

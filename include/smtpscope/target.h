@@ -19,6 +19,7 @@ struct target {
 	int	 require_tls;	/* submission:// */
 	int	 lmtp;
 	int	 mx;
+	char	 note[512];	/* what became of the name (an IDN), or "" */
 };
 
 /* Parse argv[0] (and a port in argv[1]).  Returns 0, or -1 with err. */

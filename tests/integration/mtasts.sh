@@ -88,6 +88,12 @@ _n=$(wc -l <"$TMPD/requests.log")
 check_run "no TXT record: no policy" 1 sts bare.test
 check_grep "no TXT record: said" '^_mta-sts\.bare\.test TXT: no TXT record begins with "v=STSv1": the domain has no MTA-STS policy$' "$O"
 check_grep "no TLS-RPT record: said" '^_smtp\._tls\.bare\.test TXT: none: the domain asks for no TLS reports \(TLS-RPT\)$' "$O"
+U=$(printf '\303\274')
+check_run "an IDN: its A-label asked about (no record)" 1 sts "B${U}cher.test"
+check_grep "an IDN: the A-label said" "^B${U}cher\\.test is xn--bcher-kva\\.test \\(IDNA\\)$" "$O"
+check_grep "an IDN: the A-label's record" '^_mta-sts\.xn--bcher-kva\.test TXT: ' "$O"
+check_run "a name IDNA refuses: usage error" 2 sts "ab--${U}.test"
+check_grep "not an IDN: said" "^smtpscope: --mta-sts wants a domain name: 'ab--${U}\\.test' is not a valid internationalised one" "$TMPD/err"
 check_run "only other TXT records: no policy" 1 sts nopolicy.test
 check_grep "only others: said" 'the domain has no MTA-STS policy$' "$O"
 check_grep "two TLS-RPT records: none" '^_smtp\._tls\.nopolicy\.test TXT: not valid: 2 records begin with "v=TLSRPTv1"; RFC 8460 3 says that means none; no TLS reports$' "$O"

@@ -174,9 +174,18 @@ check_grep "upper case, final dot: TLSA of the MX host" "^# TLSA _${PORT}\\._tcp
 check_run "mx://ADDRESS: usage error" 2 \
     sc --script "$TMPD/s.txt" "mx://127.0.0.3:$PORT"
 check_grep "mx://ADDRESS: said" "mx:// wants a domain, not an address \\('127\\.0\\.0\\.3'\\): for the server at an address use smtp://127\\.0\\.0\\.3" "$TMPD/err"
-check_run "mx:// with a non-ASCII name: usage error" 2 \
-    sc --script "$TMPD/s.txt" "mx://b$(printf '\303\274')cher.dane.test"
-check_grep "non-ASCII: the xn-- form asked for" "write '.*' in its xn-- form" "$TMPD/err"
+U=$(printf '\303\274')
+check_run "mx:// with an IDN: its A-label looked up (no such domain)" 3 \
+    sc --timeout 2 --script "$TMPD/s.txt" "mx://B${U}cher.Dane.test:$PORT"
+check_grep "IDN: the A-label said" "^smtpscope: B${U}cher\\.Dane\\.test is xn--bcher-kva\\.dane\\.test \\(IDNA\\)$" "$TMPD/err"
+check_grep "IDN: the A-label asked about" '^# looking up the MX records of xn--bcher-kva\.dane\.test$' "$TMPD/out"
+check_run "mx:// with a name IDNA refuses: usage error" 2 \
+    sc --script "$TMPD/s.txt" "mx://ab--${U}.dane.test"
+check_grep "not an IDN: said" "mx:// wants a domain name: 'ab--${U}\\.dane\\.test' is not a valid internationalised one \\(" "$TMPD/err"
+printf ':connect mx://b%scher.dane.test\n' "$U" >"$TMPD/c.txt"
+check_run ":connect mx://IDN in a script: its A-label" 3 \
+    sc --timeout 2 --script "$TMPD/c.txt" "mx://implicit.dane.test:$PORT"
+check_grep ":connect mx://IDN: said" "b${U}cher\\.dane\\.test is xn--bcher-kva\\.dane\\.test \\(IDNA\\)" "$TMPD/out"
 check_run "mx:// with an escape in the name: usage error" 2 \
     sc --script "$TMPD/s.txt" "mx://a$(printf '\033')[2J.test"
 check_nogrep "the escape not echoed raw" "$(printf '\033')" "$TMPD/err"

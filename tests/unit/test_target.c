@@ -97,9 +97,24 @@ main(void)
 	EQ_INT(parse("mx://[2001:db8::1]:25", NULL), -1,
 	    "mx://[ADDR6] refused");
 	OK(strstr(err, "smtp://[2001:db8::1]") != NULL, "mx://[ADDR6]: said");
-	EQ_INT(parse("mx://b\xc3\xbc" "cher.example", NULL), -1,
-	    "mx:// with a non-ASCII name refused");
-	OK(strstr(err, "xn--") != NULL, "non-ASCII: the xn-- form asked for");
+	EQ_INT(parse("mx://B\xc3\xbc" "cher.Example.", NULL), 0,
+	    "mx:// with an IDN");
+	EQ_STR(t.host, "xn--bcher-kva.example", "an IDN: its A-label");
+	EQ_STR(t.note, "B\xc3\xbc" "cher.Example is xn--bcher-kva.example "
+	    "(IDNA)", "an IDN: the A-label said");
+	EQ_STR(t.port, "25", "an IDN: the port kept");
+	EQ_INT(parse("mx://b\xc3\xbc" "cher.example:2525", NULL), 0,
+	    "mx:// with an IDN and a port");
+	EQ_STR(t.port, "2525", "an IDN: the port given kept");
+	EQ_INT(parse("mx://ab--\xc3\xbc" ".example", NULL), -1,
+	    "mx:// with a name IDNA refuses");
+	OK(strstr(err, "not a valid internationalised") != NULL,
+	    "not an IDN: said");
+	EQ_INT(parse("mx://\xff\xfe.example", NULL), -1,
+	    "mx:// with bytes that are not UTF-8");
+	OK(strchr(err, '\xff') == NULL, "not UTF-8: not echoed raw");
+	EQ_INT(parse("mx://example.org", NULL), 0, "an ASCII name");
+	EQ_STR(t.note, "", "an ASCII name: no note");
 	EQ_INT(parse("mx://xn--bcher-kva.example", NULL), 0,
 	    "mx:// with an A-label");
 	EQ_INT(parse("mx://a..example", NULL), -1, "an empty label refused");
