@@ -818,7 +818,8 @@ cmd_connect(struct command_ctx *ctx, int argc, char **argv)
 
 	if (argc < 2 || argc > 3)
 		return cmd_usage(ctx, "connect");
-	if (target_parse(argc - 1, argv + 1, &t, err, sizeof err) == -1) {
+	if (target_parse(argc - 1, argv + 1, TARGET_DOMAIN_MX, &t, err,
+	    sizeof err) == -1) {
 		cmd_say(ctx, ":connect: %s", err);
 		return -1;
 	}

@@ -28,6 +28,7 @@
 #include "smtpscope/resolve.h"
 #include "smtpscope/script.h"
 #include "smtpscope/session.h"
+#include "smtpscope/target.h"
 #include "smtpscope/tls.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/xclient.h"
@@ -469,129 +470,48 @@ out:
 }
 
 /*
- * Understand the target: a URL or HOST [PORT].  Fills host, port and the
- * TLS mode.  Returns 0 or -1 (message printed).
+ * Understand the target: a URL or HOST [PORT], in target_parse's grammar
+ * (as :connect's), with the command line's rules: a bare domain is that
+ * host, not mx://, and a port is a number as the options' are.  Fills
+ * host, port and the TLS mode; the strings are in *store.  Returns 0 or
+ * -1 (message printed).
  */
 static int
 parse_target(struct opts *o, int argc, char **argv, char **store)
 {
-	const char	*arg = argv[0], *defport = "25", *rest;
-	char		*copy, *p, *hostend;
-	size_t		 schemelen;
+	struct target	 t;
+	char		*err;
+	size_t		 errlen;
+	int		 rc = -1;
 
-	rest = strstr(arg, "://");
-	if (rest != NULL) {
-		schemelen = (size_t)(rest - arg);
-		if (schemelen == 4 && strncasecmp(arg, "smtp", 4) == 0)
-			defport = "25";
-		else if (schemelen == 5 && strncasecmp(arg, "smtps", 5) == 0) {
-			defport = "465";
-			o->sp.implicit_tls = 1;
-		} else if (schemelen == 10 &&
-		    strncasecmp(arg, "submission", 10) == 0) {
-			defport = "587";
-			o->sp.require_tls = 1;
-		} else if (schemelen == 4 && strncasecmp(arg, "lmtp", 4) == 0) {
-			defport = "24";
-			o->sp.lmtp = 1;
-		} else if (schemelen == 2 && strncasecmp(arg, "mx", 2) == 0) {
-			defport = "25";
-			o->sp.mx = 1;
-		} else {
-			usage_error("unknown URL scheme in '%s' (use smtp://, "
-			    "smtps://, submission://, lmtp:// or mx://)", arg);
-			return -1;
-		}
-		if (argc > 1) {
-			usage_error("a URL already names the port: '%s' is one "
-			    "argument too many", argv[1]);
-			return -1;
-		}
-		arg = rest + 3;
-		if (*arg == '/') {
-			/* smtp:///path, lmtp:///path: a unix domain socket. */
-			if (schemelen != 4) {
-				usage_error("a unix socket goes with smtp:// or "
-				    "lmtp:// ('%s')", argv[0]);
-				return -1;
-			}
-			if (arg[1] == '\0') {
-				usage_error("no socket path in '%s'", argv[0]);
-				return -1;
-			}
-			o->sp.unix_path = arg;
-			o->sp.host = arg;
-			o->sp.port = "";
-			return 0;
-		}
-	} else if (argc > 2) {
-		usage_error("too many arguments: '%s'", argv[2]);
-		return -1;
+	/* The message may quote an argument whole, as usage_error does. */
+	errlen = strlen(argv[0]) + (argc > 1 ? strlen(argv[1]) : 0) +
+	    (argc > 2 ? strlen(argv[2]) : 0) + 512;
+	err = xmalloc(errlen);
+	if (target_parse(argc, argv, TARGET_PORT_SHORT, &t, err,
+	    errlen) == -1) {
+		usage_error("%s", err);
+		goto out;
 	}
-	copy = xstrdup(arg);
-	*store = copy;
-	if ((p = strchr(copy, '/')) != NULL)
-		*p = '\0';
-	if ((p = strrchr(copy, '@')) != NULL)	/* user@host: ignore user */
-		memmove(copy, p + 1, strlen(p + 1) + 1);
-	if (copy[0] == '[') {
-		hostend = strchr(copy, ']');
-		if (hostend == NULL) {
-			usage_error("missing ']' in '%s'", arg);
-			return -1;
-		}
-		*hostend = '\0';
-		o->sp.host = copy + 1;
-		p = hostend + 1;
-		o->sp.port = *p == ':' ? p + 1 : defport;
-	} else if ((p = strchr(copy, ':')) != NULL && strchr(p + 1, ':') ==
-	    NULL) {
-		*p = '\0';
-		o->sp.host = copy;
-		o->sp.port = p + 1;
-	} else {
-		o->sp.host = copy;
-		o->sp.port = defport;
-	}
-	if (rest == NULL && argc == 2)
-		o->sp.port = argv[1];
-	if (*o->sp.host == '\0') {
-		usage_error("no host in '%s'", argv[0]);
-		return -1;
-	}
-	if (parse_number(o->sp.port, 1, 65535, NULL) == -1) {
-		usage_error("bad port '%s' (1-65535)", o->sp.port);
-		return -1;
-	}
-	if (o->sp.mx) {
-		char	*host, err[512], note[512];
-		size_t	 hl, pl;
-
-		/*
-		 * An IDN's A-label is longer than the name typed: the host
-		 * and port get a store of their own, which replaces *store.
-		 */
-		host = xstrdup(o->sp.host);
-		if (mx_domain_check(&host, "mx://", note, sizeof note, err,
-		    sizeof err) == -1) {
-			free(host);
-			usage_error("%s", err);
-			return -1;
-		}
-		if (*note != '\0')
-			fprintf(stderr, "smtpscope: %s\n", note);
-		hl = strlen(host);
-		pl = strlen(o->sp.port);
-		p = xmalloc(hl + pl + 2);
-		memcpy(p, host, hl + 1);
-		memcpy(p + hl + 1, o->sp.port, pl + 1);
-		free(host);
-		free(*store);
-		*store = p;
-		o->sp.host = p;
-		o->sp.port = p + hl + 1;
-	}
-	return 0;
+	if (*t.note != '\0')
+		fprintf(stderr, "smtpscope: %s\n", t.note);
+	*store = t.store;
+	o->sp.host = t.host;
+	o->sp.port = t.port;
+	o->sp.unix_path = t.unix_path;
+	/* Set only: an option may have asked for one already. */
+	if (t.implicit_tls)
+		o->sp.implicit_tls = 1;
+	if (t.require_tls)
+		o->sp.require_tls = 1;
+	if (t.lmtp)
+		o->sp.lmtp = 1;
+	if (t.mx)
+		o->sp.mx = 1;
+	rc = 0;
+out:
+	free(err);
+	return rc;
 }
 
 /*

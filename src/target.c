@@ -1,6 +1,6 @@
 /*
- * target.c: parse a target typed in the UI (:connect), with the command
- * line's rules, into strings the session then owns.
+ * target.c: parse a target, on the command line or typed in the UI
+ * (:connect), into strings the caller then owns: one grammar for both.
  */
 #include "config.h"
 
@@ -31,13 +31,16 @@ static const struct {
 	{ "mx",		"25",	0, 0, 0, 1 },
 };
 
+/* TARGET_PORT_SHORT: at most 9 characters, as the command line's numbers. */
 static int
-port_ok(const char *p)
+port_ok(const char *p, int flags)
 {
 	char	*end;
 	long	 v;
 
 	if (*p < '0' || *p > '9')
+		return 0;
+	if ((flags & TARGET_PORT_SHORT) && strlen(p) > 9)
 		return 0;
 	v = strtol(p, &end, 10);
 	return *end == '\0' && v >= 1 && v <= 65535;
@@ -58,16 +61,16 @@ bare_domain(const char *s)
 }
 
 int
-target_parse(int argc, char **argv, struct target *t, char *err,
+target_parse(int argc, char **argv, int flags, struct target *t, char *err,
     size_t errlen)
 {
 	const char	*arg, *rest, *defport = "25";
-	char		*p, *end, *host;
+	char		*p, *end, *host, merr[512];
 	size_t		 i, len;
 	int		 scheme = 0;
 
 	memset(t, 0, sizeof *t);
-	if (argc < 1 || argc > 2) {
+	if (argc < 1) {
 		snprintf(err, errlen, "one target: a URL, HOST [PORT] or a "
 		    "domain");
 		return -1;
@@ -114,6 +117,9 @@ target_parse(int argc, char **argv, struct target *t, char *err,
 			t->port = t->store + strlen(t->store);
 			return 0;
 		}
+	} else if (argc > 2) {
+		snprintf(err, errlen, "too many arguments: '%s'", argv[2]);
+		return -1;
 	}
 	t->store = p = xmalloc(strlen(arg) + 2);
 	memcpy(p, arg, strlen(arg) + 1);
@@ -142,18 +148,24 @@ target_parse(int argc, char **argv, struct target *t, char *err,
 		goto bad;
 	}
 	/* A domain alone: where its mail goes. */
-	if (!scheme && t->port == NULL && bare_domain(t->host))
+	if ((flags & TARGET_DOMAIN_MX) && !scheme && t->port == NULL &&
+	    bare_domain(t->host))
 		t->mx = 1;
 	if (t->port == NULL)
 		t->port = (char *)defport;
-	if (!port_ok(t->port)) {
+	if (!port_ok(t->port, flags)) {
 		snprintf(err, errlen, "bad port '%s' (1-65535)", t->port);
 		goto bad;
 	}
-	/* An IDN's A-label is longer than the name typed: a copy of its own. */
+	/*
+	 * An IDN's A-label is longer than the name typed: a copy of its own.
+	 * The check's message is cut at 512 bytes whatever errlen is, as it
+	 * always was on the command line.
+	 */
 	host = xstrdup(t->host);
 	if (t->mx && mx_domain_check(&host, "mx://", t->note, sizeof t->note,
-	    err, errlen) == -1) {
+	    merr, sizeof merr) == -1) {
+		snprintf(err, errlen, "%s", merr);
 		free(host);
 		goto bad;
 	}

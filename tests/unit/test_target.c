@@ -1,7 +1,8 @@
 /*
- * test_target.c: :connect's target parser: every scheme with its default
- * port, HOST[:PORT], "HOST PORT", [ADDR6]:PORT, socket paths, a domain
- * alone as mx://, and what is refused.
+ * test_target.c: the target parser (:connect's and the command line's):
+ * every scheme with its default port, HOST[:PORT], "HOST PORT",
+ * [ADDR6]:PORT, socket paths, a domain alone as mx://, and what is
+ * refused; then the command line's rules.
  */
 #include "config.h"
 
@@ -25,7 +26,23 @@ parse(const char *a, const char *b)
 	argv[1] = (char *)b;
 	target_free(&t);
 	err[0] = '\0';
-	return target_parse(b != NULL ? 2 : 1, argv, &t, err, sizeof err);
+	return target_parse(b != NULL ? 2 : 1, argv, TARGET_DOMAIN_MX, &t, err,
+	    sizeof err);
+}
+
+/* As the command line calls it: argc of the three, its flags. */
+static int
+parse_cli(int argc, const char *a, const char *b, const char *c)
+{
+	char	*argv[3];
+
+	argv[0] = (char *)a;
+	argv[1] = (char *)b;
+	argv[2] = (char *)c;
+	target_free(&t);
+	err[0] = '\0';
+	return target_parse(argc, argv, TARGET_PORT_SHORT, &t, err,
+	    sizeof err);
 }
 
 int
@@ -121,6 +138,36 @@ main(void)
 	EQ_INT(parse("mx://a\033[2Jb.example", NULL), -1,
 	    "an escape refused");
 	OK(strchr(err, '\033') == NULL, "the escape not echoed raw");
+
+	/* The command line's rules: flags 0 and TARGET_PORT_SHORT. */
+	EQ_INT(parse_cli(3, "mail.example.org", "25", "x"), -1,
+	    "a third argument refused");
+	EQ_STR(err, "too many arguments: 'x'", "a third argument: said");
+	EQ_INT(parse_cli(3, "gopher://x", "25", "x"), -1,
+	    "a third argument after an unknown scheme refused");
+	OK(strstr(err, "unknown URL scheme in 'gopher://x'") == err,
+	    "the unknown scheme said first");
+	EQ_INT(parse_cli(3, "smtp://x", "25", "x"), -1,
+	    "a URL with two more refused");
+	EQ_STR(err, "a URL already names the port: '25' is one argument too "
+	    "many", "a URL with two more: the first named");
+	EQ_INT(parse_cli(1, "example.org", NULL, NULL), 0,
+	    "command line: a domain alone");
+	OK(!t.mx, "command line: a domain alone is that host");
+	EQ_STR(t.port, "25", "command line: a domain alone, port 25");
+	EQ_INT(parse_cli(1, "mail.example.org:000000025", NULL, NULL), 0,
+	    "command line: a port of 9 characters");
+	EQ_INT(parse_cli(2, "mail.example.org", "0000000025", NULL), -1,
+	    "command line: a port of 10 characters refused");
+	EQ_STR(err, "bad port '0000000025' (1-65535)",
+	    "command line: the long port said");
+	EQ_INT(parse("mail.example.org", "0000000025"), 0,
+	    ":connect: a port of 10 characters");
+	EQ_INT(parse_cli(1, "lmtp:///run/lmtp", NULL, NULL), 0,
+	    "command line: a socket path");
+	EQ_STR(t.unix_path, "/run/lmtp", "command line: the socket path");
+	EQ_STR(t.port, "", "command line: a socket has no port");
+	OK(t.lmtp, "command line: lmtp:// socket is LMTP");
 	target_free(&t);
 	return t_done();
 }
