@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "smtpscope/dial.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/resolve.h"
 #include "smtpscope/xmalloc.h"
 
@@ -60,15 +61,6 @@ struct dial {
 	enum net_err		 kind;
 	char			 err[512];
 };
-
-long long
-dial_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 dial_note(struct dial *d, const char *fmt, ...)
@@ -450,7 +442,7 @@ static void
 dial_advance(struct dial *d)
 {
 	const struct resolve_addr	*a;
-	long long			 now = dial_now();
+	long long			 now = monotime_ms();
 
 	dial_tell_answer(d, AF_INET6, now);
 	dial_tell_answer(d, AF_INET, now);
@@ -499,7 +491,7 @@ dial_start(const struct dial_params *p)
 	d->v4_at = -1;
 	d->want = AF_INET6;
 	d->state = DIAL_RUNNING;
-	d->start = dial_now();
+	d->start = monotime_ms();
 	/* No timeout: wait as long as the kernel does. */
 	d->deadline = p->timeout_ms > 0 ? d->start + p->timeout_ms :
 	    LLONG_MAX / 2;
@@ -568,7 +560,7 @@ dial_pollfds(const struct dial *d, struct pollfd *pfd, size_t n)
 int
 dial_timeout_ms(const struct dial *d)
 {
-	long long	now = dial_now(), due = d->deadline;
+	long long	now = monotime_ms(), due = d->deadline;
 	int		rt;
 
 	if (d->state != DIAL_RUNNING)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "smtpscope/conn.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/net.h"
 #include "smtpscope/xmalloc.h"
 
@@ -50,15 +51,6 @@ struct intercept {
 	long long		 pause_until;	/* out of descriptors */
 	int			 hold;
 };
-
-long long
-intercept_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 const struct intercept_params *
 intercept_params(const struct intercept *ic)
@@ -158,7 +150,7 @@ reap(struct intercept *ic)
 {
 	struct isess	*s;
 	size_t		 i, j;
-	long long	 now = intercept_now_ms();
+	long long	 now = monotime_ms();
 
 	for (i = j = 0; i < ic->nsess; i++) {
 		s = ic->sess[i];
@@ -257,7 +249,7 @@ accept_all(struct intercept *ic)
 			/* Rest a second rather than spin on a full table. */
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM)
-				ic->pause_until = intercept_now_ms() + 1000;
+				ic->pause_until = monotime_ms() + 1000;
 			break;
 		}
 		if (ic->nsess >= (size_t)ic->p.max_sessions) {
@@ -277,7 +269,7 @@ accept_all(struct intercept *ic)
 		s = xcalloc(1, sizeof *s);
 		s->ic = ic;
 		s->id = ++ic->next_id;
-		s->start_ms = s->client_ms = intercept_now_ms();
+		s->start_ms = s->client_ms = monotime_ms();
 		if (strchr(host, ':') != NULL)
 			snprintf(s->client, sizeof s->client, "[%s]:%s", host,
 			    serv);
@@ -317,7 +309,7 @@ intercept_pollfds(struct intercept *ic, struct pollfd *pfd, size_t max)
 
 	if (max == 0)
 		return 0;
-	if (ic->pause_until != 0 && intercept_now_ms() >= ic->pause_until)
+	if (ic->pause_until != 0 && monotime_ms() >= ic->pause_until)
 		ic->pause_until = 0;
 	pfd[n].fd = ic->pause_until != 0 ? -1 : ic->lfd;
 	pfd[n].events = POLLIN;
@@ -344,7 +336,7 @@ intercept_handle(struct intercept *ic, const struct pollfd *pfd, size_t n)
 			isess_io(s, pfd + s->pfd_first, (size_t)s->pfd_n);
 		s->pfd_n = 0;
 	}
-	now = intercept_now_ms();
+	now = monotime_ms();
 	for (i = 0; i < nsess; i++)
 		isess_timers(ic->sess[i], now);
 	reap(ic);
@@ -357,7 +349,7 @@ int
 intercept_timeout(const struct intercept *ic)
 {
 	struct isess	*s;
-	long long	now = intercept_now_ms();
+	long long	now = monotime_ms();
 	size_t		i;
 	int		t, next = -1;
 

@@ -144,7 +144,6 @@ int	 intercept_holding(const struct intercept *);
 
 /* smtpscope stops: 421 to the client, then the end. */
 void	 isess_stop(struct isess *);
-long long intercept_now_ms(void);
 const struct intercept_params *intercept_params(const struct intercept *);
 struct tls_server_ctx *intercept_sctx(const struct intercept *);
 void	 intercept_changed(struct intercept *);

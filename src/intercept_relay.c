@@ -16,6 +16,7 @@
 #include "smtpscope/conn.h"
 #include "smtpscope/kb.h"
 #include "smtpscope/lint.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/xmalloc.h"
 
@@ -106,7 +107,7 @@ push_verb(struct isess *s, enum verb v)
 		return -1;
 	}
 	if (s->npend == 0)
-		s->up_ms = intercept_now_ms();
+		s->up_ms = monotime_ms();
 	s->pend[(s->pend_head + s->npend++) % ISESS_PENDING_MAX] = (uint8_t)v;
 	return 0;
 }
@@ -245,7 +246,7 @@ ic_client_line(void *arg, const char *line, size_t len, unsigned int flags)
 
 	if (s->dead)
 		return;
-	s->client_ms = intercept_now_ms();
+	s->client_ms = monotime_ms();
 	/* A cut line in an AUTH exchange may be (part of) a secret. */
 	tf = s->auth || verb_of(line, len) == VERB_AUTH ? TL_SECRET : 0;
 	if (flags & LINE_TRUNCATED) {
@@ -542,7 +543,7 @@ ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
 
 	if (s->dead)
 		return;
-	s->up_ms = intercept_now_ms();
+	s->up_ms = monotime_ms();
 	if (s->ust == UP_GREETING)
 		v = VERB_NONE;
 	else if (s->ust == UP_STARTTLS)
@@ -604,7 +605,7 @@ ic_up_line(void *arg, const char *line, size_t len, unsigned int flags)
 	if (!done)
 		return;
 	/* The client's turn: its idle time counts from here. */
-	s->client_ms = intercept_now_ms();
+	s->client_ms = monotime_ms();
 	if (r.code >= 400)
 		diagnose(s);
 	if (r.code == 421) {

@@ -15,6 +15,7 @@
 
 #include "smtpscope/conn.h"
 #include "smtpscope/dial.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/net.h"
 #include "smtpscope/xmalloc.h"
 
@@ -55,7 +56,7 @@ isess_end(struct isess *s, const char *fmt, ...)
 	s->dead = 1;
 	isess_flush(s);
 	if (s->c != NULL && !s->c_hs && conn_flush(s->c) == 1)
-		s->linger_until = intercept_now_ms() + 2000;
+		s->linger_until = monotime_ms() + 2000;
 }
 
 /*
@@ -140,7 +141,7 @@ isess_start(struct isess *s)
 	dp.arg = s;
 	s->dial = dial_start(&dp);
 	s->ust = UP_DIAL;
-	s->up_ms = intercept_now_ms();
+	s->up_ms = monotime_ms();
 }
 
 void
@@ -190,7 +191,7 @@ up_connected(struct isess *s)
 	dial_free(s->dial);
 	s->dial = NULL;
 	s->u = conn_new(fd);
-	s->up_ms = intercept_now_ms();
+	s->up_ms = monotime_ms();
 	if (p->up_implicit_tls) {
 		if (conn_start_tls(s->u, &p->up_tls, NULL, &dropped, err,
 		    sizeof err) == -1) {

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "smtpscope/conn.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/xmalloc.h"
 
 #include "src/intercept_internal.h"
@@ -28,7 +29,7 @@ ic_up_starttls(struct isess *s, const char *why)
 	    VERB_STARTTLS);
 	buf_add(&s->uout, "STARTTLS\r\n", 10);
 	s->ust = UP_STARTTLS;
-	s->up_ms = intercept_now_ms();
+	s->up_ms = monotime_ms();
 }
 
 /* The client asked for STARTTLS: answer it here and upgrade both legs. */

@@ -25,6 +25,7 @@
 #include <idn2.h>
 
 #include "smtpscope/dial.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/mx.h"
 #include "smtpscope/resolve.h"
 #include "smtpscope/sanitize.h"
@@ -131,7 +132,7 @@ mx_order(struct mx_host *v, size_t n)
 	unsigned int	 seed;
 	size_t		 i, j, k;
 
-	seed = (unsigned int)dial_now() ^ (unsigned int)getpid();
+	seed = (unsigned int)monotime_ms() ^ (unsigned int)getpid();
 	for (i = n; i > 1; i--) {
 		seed = seed * 1103515245U + 12345U;
 		j = (seed >> 8) % i;
@@ -166,7 +167,7 @@ mx_start_addrs(struct mx *m)
 	size_t	i;
 
 	m->step = MX_STEP_ADDRS;
-	m->deadline = dial_now() + m->p.timeout_ms;
+	m->deadline = monotime_ms() + m->p.timeout_ms;
 	for (i = 0; i < m->n; i++) {
 		snprintf(m->hosts[i].state, sizeof m->hosts[i].state,
 		    "not tried");
@@ -222,7 +223,7 @@ mx_got_mx(struct mx *m)
 		}
 		mx_note(m, "%s has %zu MX record%s (looked up in %lld ms; "
 		    "DNSSEC: %s)", m->domain, n, n > 1 ? "s" : "",
-		    dial_now() - m->start, sec);
+		    monotime_ms() - m->start, sec);
 		if (nulls > 0)
 			mx_note(m, "a null MX (\".\") beside other MX records "
 			    "is ignored (RFC 7505 section 3)");
@@ -471,7 +472,7 @@ mx_greet(struct mx *m)
 		return;
 	}
 	m->step = MX_STEP_TLSA;
-	m->deadline = dial_now() + m->p.timeout_ms;
+	m->deadline = monotime_ms() + m->p.timeout_ms;
 }
 
 /* The chosen exchanger's TLSA answer (or none): keep it and finish. */
@@ -533,7 +534,7 @@ mx_advance(struct mx *m)
 		switch (m->step) {
 		case MX_STEP_MX:
 			if (!resolve_query_done(m->q)) {
-				if (dial_now() < m->deadline)
+				if (monotime_ms() < m->deadline)
 					return;
 				dial_secs(secs, sizeof secs, m->p.timeout_ms);
 				mx_fail(m, MX_FAIL_TIMEOUT, "looking up the MX "
@@ -548,7 +549,7 @@ mx_advance(struct mx *m)
 			for (i = 0; i < m->n; i++)
 				if (m->r[i] != NULL && !resolve_done(m->r[i]))
 					alldone = 0;
-			if (!alldone && dial_now() < m->deadline)
+			if (!alldone && monotime_ms() < m->deadline)
 				return;
 			mx_got_addrs(m);
 			break;
@@ -568,7 +569,7 @@ mx_advance(struct mx *m)
 				dial_free(m->dial);
 				m->dial = NULL;
 				m->step = MX_STEP_GREET;
-				m->deadline = dial_now() + m->p.timeout_ms;
+				m->deadline = monotime_ms() + m->p.timeout_ms;
 				break;
 			case DIAL_FAILED:
 				err = dial_error(m->dial, &kind);
@@ -580,7 +581,7 @@ mx_advance(struct mx *m)
 		case MX_STEP_GREET:
 			mx_greet(m);
 			if (m->step == MX_STEP_GREET) {
-				if (dial_now() < m->deadline)
+				if (monotime_ms() < m->deadline)
 					return;
 				dial_secs(secs, sizeof secs, m->p.timeout_ms);
 				snprintf(why, sizeof why, "no greeting within "
@@ -590,7 +591,7 @@ mx_advance(struct mx *m)
 			break;
 		case MX_STEP_TLSA:
 			if (m->q != NULL && !resolve_query_done(m->q) &&
-			    dial_now() < m->deadline)
+			    monotime_ms() < m->deadline)
 				return;
 			mx_finish(m);
 			return;
@@ -694,7 +695,7 @@ mx_start(const struct mx_params *p)
 		m->p.timeout_ms = 30000;
 	m->fd = -1;
 	m->state = MX_RUNNING;
-	m->start = dial_now();
+	m->start = monotime_ms();
 	m->deadline = m->start + m->p.timeout_ms;
 	m->step = MX_STEP_MX;
 	mx_note(m, "looking up the MX records of %s", m->domain);
@@ -770,7 +771,7 @@ mx_pollfds(const struct mx *m, struct pollfd *pfd, size_t n)
 int
 mx_timeout_ms(const struct mx *m)
 {
-	long long	now = dial_now(), due;
+	long long	now = monotime_ms(), due;
 	int		t;
 
 	if (m->state != MX_RUNNING)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "smtpscope/conn.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/net.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/tls.h"
@@ -96,7 +97,7 @@ accept_exhausted(struct practice *p, int lfd)
 {
 	int	fd;
 
-	p->lpause_until = practice_now_ms() + LISTEN_PAUSE_MS;
+	p->lpause_until = monotime_ms() + LISTEN_PAUSE_MS;
 	if (p->spare == -1)
 		return;
 	close(p->spare);
@@ -145,7 +146,7 @@ accept_all(struct practice *p, int lfd, int implicit)
 		s = xcalloc(1, sizeof *s);
 		s->p = p;
 		s->id = ++p->next_id;
-		s->last = s->start = practice_now_ms();
+		s->last = s->start = monotime_ms();
 		snprintf(s->peer, sizeof s->peer, "%s", host);
 		snprintf(s->peer_port, sizeof s->peer_port, "%s", serv);
 		s->c = conn_new(fd);
@@ -169,7 +170,7 @@ accept_all(struct practice *p, int lfd, int implicit)
 	}
 	if (nfull > 0) {
 		/* Full: rest rather than accept and refuse without end. */
-		p->lpause_until = practice_now_ms() + LISTEN_PAUSE_MS;
+		p->lpause_until = monotime_ms() + LISTEN_PAUSE_MS;
 		practice_slog(p, "%zu sessions open: refused %zu clients",
 		    p->nsess, nfull);
 	}
@@ -374,7 +375,7 @@ practice_pollfds(struct practice *p, struct pollfd *pfd, size_t max)
 	size_t		 n = 0, i;
 	int		 lfd_on, lf;
 
-	lfd_on = p->lpause_until == 0 || practice_now_ms() >= p->lpause_until;
+	lfd_on = p->lpause_until == 0 || monotime_ms() >= p->lpause_until;
 	if (lfd_on)
 		p->lpause_until = 0;
 	/* Resting listeners still take a slot, with fd -1 (ignored). */
@@ -446,7 +447,7 @@ practice_handle(struct practice *p, const struct pollfd *pfd, size_t n)
 			}
 		}
 	}
-	now = practice_now_ms();
+	now = monotime_ms();
 	nsess = p->nsess;
 	for (k = 0; k < nsess; k++) {
 		s = p->sess[k];
@@ -470,7 +471,7 @@ practice_timeout(const struct practice *p)
 	long long	 now, next = -1, t;
 	size_t		 i;
 
-	now = practice_now_ms();
+	now = monotime_ms();
 	if (p->lpause_until != 0)
 		next = p->lpause_until;
 	for (i = 0; i < p->nsess; i++) {

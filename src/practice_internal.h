@@ -218,7 +218,6 @@ int	 plog_pollfd(const struct plog *);
 void	 plog_flush(struct plog *);
 
 /* practice_sess.c: one session. */
-long long practice_now_ms(void);
 void	 practice_slog(struct practice *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 practice_log(struct psess *, const char *, ...)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "smtpscope/buf.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/xmalloc.h"
 
 #include "practice_internal.h"
@@ -118,10 +119,10 @@ plog_close(struct plog *l)
 
 	if (l == NULL)
 		return;
-	end = practice_now_ms() + PLOG_CLOSE_MS;
+	end = monotime_ms() + PLOG_CLOSE_MS;
 	plog_flush(l);
 	while (l->q.len > 0 && !l->broken &&
-	    (left = (int)(end - practice_now_ms())) > 0) {
+	    (left = (int)(end - monotime_ms())) > 0) {
 		pfd.fd = l->fd;
 		pfd.events = POLLOUT;
 		if (poll(&pfd, 1, left) == -1 && errno != EINTR)

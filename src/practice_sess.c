@@ -14,21 +14,12 @@
 
 #include "smtpscope/buf.h"
 #include "smtpscope/conn.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
 
 #include "practice_internal.h"
-
-/* Monotonic time in milliseconds. */
-long long
-practice_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 /* Log one line as it is (already safe), when logging is on. */
 static void
@@ -112,7 +103,7 @@ practice_hold(struct psess *s)
 	ms = s->p->params.slow_ms > 0 ? s->p->params.slow_ms :
 	    PRACTICE_SLOW_MS;
 	if (s->hold_until == 0)
-		s->hold_until = practice_now_ms() + ms;
+		s->hold_until = monotime_ms() + ms;
 	else
 		s->hold_until += ms;
 }
@@ -207,7 +198,7 @@ practice_close_soon(struct psess *s)
 	s->close_after = 1;
 	s->drain = 1;
 	if (s->linger_until == 0)
-		s->linger_until = practice_now_ms() + LINGER_MS;
+		s->linger_until = monotime_ms() + LINGER_MS;
 }
 
 /* conn_read() callback: route a line by the session's mode. */
@@ -224,7 +215,7 @@ sess_line(void *arg, const char *line, size_t len, unsigned int flags)
 		flooded(s);
 	if (s->dead || s->close_after)
 		return;
-	s->last = practice_now_ms();
+	s->last = monotime_ms();
 	practice_view_client(s, line, len);
 	if (s->mode == MODE_DATA)
 		practice_data_line(s, line, len, flags);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "smtpscope/conn.h"
+#include "smtpscope/monotime.h"
 #include "smtpscope/practice.h"
 #include "smtpscope/transcript.h"
 #include "smtpscope/xmalloc.h"
@@ -21,7 +22,7 @@
 long long
 practice_clock_ms(void)
 {
-	return (practice_now_ms());
+	return (monotime_ms());
 }
 
 /* Give a new session its transcript, when the view is on. */
@@ -159,7 +160,7 @@ practice_view_end(struct psess *s)
 	e->row.ended = 1;
 	e->row.phase = "ended";
 	e->t = s->t;
-	e->gone_at = practice_now_ms();
+	e->gone_at = monotime_ms();
 	s->t = NULL;
 }
 
@@ -192,7 +193,7 @@ practice_rows(struct practice *p, struct practice_row *rows, size_t max)
 {
 	size_t	i, n = 0;
 
-	practice_view_expire(p, practice_now_ms());
+	practice_view_expire(p, monotime_ms());
 	for (i = 0; i < p->nsess; i++, n++)
 		if (n < max)
 			view_row(p->sess[i], &rows[n]);

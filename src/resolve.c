@@ -28,6 +28,7 @@
 #include <unbound.h>
 #include <unistd.h>
 
+#include "smtpscope/monotime.h"
 #include "smtpscope/resolve.h"
 #include "smtpscope/xmalloc.h"
 
@@ -792,21 +793,11 @@ resolve_query_done(const struct resolve_query *q)
 	return q->st != RESOLVE_PENDING;
 }
 
-/* Milliseconds on a clock that never jumps. */
-static long long
-resolve_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 resolve_query_wait(struct resolve_query *q, int timeout_ms, int abort_fd)
 {
 	struct pollfd	 pfd[2];
-	long long	 end = resolve_now() + timeout_ms, left;
+	long long	 end = monotime_ms() + timeout_ms, left;
 	size_t		 n;
 	int		 rc;
 
@@ -817,7 +808,7 @@ resolve_query_wait(struct resolve_query *q, int timeout_ms, int abort_fd)
 			pfd[n].events = POLLIN;
 			pfd[n].revents = 0;
 		}
-		left = end - resolve_now();
+		left = end - monotime_ms();
 		if (timeout_ms > 0 && left <= 0)
 			return -1;
 		rc = poll(pfd, n + (abort_fd != -1), timeout_ms > 0 ?

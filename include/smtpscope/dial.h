@@ -84,8 +84,6 @@ int		 dial_take_fd(struct dial *);
 const char	*dial_addr(const struct dial *);
 /* Why the dial failed (one sentence) and the kind of failure. */
 const char	*dial_error(const struct dial *, enum net_err *);
-/* Milliseconds on a clock that never jumps (dial's and mx's deadlines). */
-long long	 dial_now(void);
 /* "5 s", or "0.5 s" for a time that is not whole seconds. */
 void		 dial_secs(char *, size_t, int);
 

@@ -135,7 +135,7 @@ struct practice_row {
 	int		 ended;
 	char		 last[80];	/* first line of the latest reply, raw */
 	unsigned long	 msgs;		/* messages accepted in this session */
-	long long	 start_ms;	/* practice_now_ms() clock */
+	long long	 start_ms;	/* monotime_ms() clock */
 	long long	 last_ms;	/* last activity */
 };
 
