@@ -92,8 +92,7 @@ prefs_sidebar(struct prefs *p, const char *v)
 	return (0);
 }
 
-/* Trim blanks at both ends in place. */
-static char *
+char *
 prefs_trim(char *s)
 {
 	char	*e;

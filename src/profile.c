@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "smtpscope/prefs.h"
 #include "smtpscope/profile.h"
 #include "smtpscope/sanitize.h"
 #include "smtpscope/xmalloc.h"
@@ -67,18 +68,6 @@ profile_fail(struct profile_reader *r, const char *what, const char *text)
 	return -1;
 }
 
-static char *
-profile_trim(char *s)
-{
-	char	*e;
-
-	s += strspn(s, " \t");
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /* yes/no and their friends; -1 for anything else. */
 static int
 profile_bool(const char *v)
@@ -128,12 +117,12 @@ profile_section(struct profile_reader *r, char *line)
 		return profile_fail(r, "a section line must end with ']'",
 		    line);
 	*end = '\0';
-	name = profile_trim(line + 1);
+	name = prefs_trim(line + 1);
 	if (strncmp(name, "profile", 7) != 0 || (name[7] != ' ' &&
 	    name[7] != '\t'))
 		return profile_fail(r, "unknown section (only "
 		    "\"[profile NAME]\" is known)", name);
-	name = profile_trim(name + 7);
+	name = prefs_trim(name + 7);
 	len = strlen(name);
 	if (len == 0 || len > PROFILE_NAME_MAX || name[0] == '-' ||
 	    strspn(name, "abcdefghijklmnopqrstuvwxyz"
@@ -171,10 +160,10 @@ profile_line(struct profile_reader *r, struct profile *p, char *line)
 
 	if ((eq = strchr(line, '=')) != NULL) {
 		*eq = '\0';
-		val = profile_trim(eq + 1);
+		val = prefs_trim(eq + 1);
 	} else
 		val = line + strlen(line);	/* a bare flag: "starttls" */
-	key = profile_trim(line);
+	key = prefs_trim(line);
 	if (eq == NULL && (strcasecmp(key, "starttls") != 0 &&
 	    strcasecmp(key, "insecure") != 0 &&
 	    strcasecmp(key, "allow-plaintext") != 0))
@@ -339,7 +328,7 @@ profile_load(struct profile *p, const char *path, const char *name,
 		if (next != NULL)
 			*next++ = '\0';
 		r.lineno++;
-		line = profile_trim(line);
+		line = prefs_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
 		if (*line == '[') {

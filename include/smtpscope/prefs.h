@@ -28,6 +28,11 @@ char	*prefs_path(void);
  */
 int	 prefs_load(struct prefs *, const char *);
 void	 prefs_free(struct prefs *);
+/*
+ * Trim blanks (and a CR) at both ends of a line of the file, in place;
+ * profiles read the same file and trim its lines so too.
+ */
+char	*prefs_trim(char *);
 /* Add a warning line (for the caller's own checks, e.g. the theme). */
 void	 prefs_warn(struct prefs *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
