@@ -60,6 +60,8 @@ struct dial {
 	int			 worst_errno;
 	enum net_err		 kind;
 	char			 err[512];
+	/* --bind's address, ours: the caller's may be gone. */
+	struct sockaddr_storage	 bind_ss;
 };
 
 static void
@@ -485,6 +487,12 @@ dial_start(const struct dial_params *p)
 	d->port = xstrdup(p->port);
 	d->p.host = d->host;
 	d->p.port = d->port;
+	if (p->bind != NULL) {
+		if (p->bind_len > sizeof d->bind_ss)
+			d->p.bind_len = sizeof d->bind_ss;
+		memcpy(&d->bind_ss, p->bind, d->p.bind_len);
+		d->p.bind = (const struct sockaddr *)&d->bind_ss;
+	}
 	if (d->p.delay_ms <= 0)
 		d->p.delay_ms = DIAL_ATTEMPT_DELAY_MS;
 	d->fd = -1;

@@ -124,6 +124,15 @@ check_rc "--bind 127.0.0.2: the script exits 0" 0
 qid=$(queue_id bind)
 log_has "--bind: Postfix logs client 127.0.0.2" \
     "$qid: client=[^ ]*\[127\.0\.0\.2\]"
+# A name to look up first: the dial binds after the caller has returned
+# (the bound address must be the dial's own copy).
+msg_script "$TMPD/bindname.scr" "bindname-$PF_TAG"
+run_ss bindname --script "$TMPD/bindname.scr" --timeout 15 -4 \
+    --bind 127.0.0.2 "smtp://localhost:${XC##*:}"
+check_rc "--bind with a name looked up: the script exits 0" 0
+qid=$(queue_id bindname)
+log_has "--bind with a name: Postfix logs client 127.0.0.2" \
+    "$qid: client=[^ ]*\[127\.0\.0\.2\]"
 run_ss badbind --script "$TMPD/bind.scr" --timeout 15 --bind 192.0.2.77 \
     "smtp://$XC"
 check_rc "--bind to an address not ours: exit 3" 3
