@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "smtpscope/monotime.h"
 #include "smtpscope/prefs.h"
 #include "smtpscope/profile.h"
 #include "smtpscope/sanitize.h"
@@ -22,6 +24,8 @@
 #define PROFILE_FILE_MAX	(64 * 1024)
 #define PROFILE_NAME_MAX	64
 #define PROFILE_PASSWORD_MAX	4096
+/* Seconds a password-command has, unless password-timeout says. */
+#define PROFILE_PASSWORD_TIMEOUT 120
 
 /* The keys a profile knows, for the error message. */
 #define PROFILE_KEYS	"url, user, password-command, password-file, " \
@@ -208,6 +212,16 @@ profile_line(struct profile_reader *r, struct profile *p, char *line)
 		p->timeout = (int)n;
 		return 0;
 	}
+	if (strcasecmp(key, "password-timeout") == 0) {
+		errno = 0;
+		n = strtol(val, &end, 10);
+		if (!isdigit((unsigned char)*val) || *end != '\0' ||
+		    errno != 0 || n < 1 || n > 3600)
+			return profile_fail(r, "password-timeout wants seconds "
+			    "(1-3600), not", val);
+		p->password_timeout = (int)n;
+		return 0;
+	}
 	if (strcasecmp(key, "family") == 0) {
 		if (strcmp(val, "4") == 0 || strcasecmp(val, "ipv4") == 0)
 			p->family = 4;
@@ -390,8 +404,10 @@ profile_password(const struct profile *p, char *err, size_t errlen)
 	size_t	 n = 0;
 	ssize_t	 r;
 	pid_t	 pid;
-	int	 fds[2], status, devnull, overflow = 0;
+	int	 fds[2], status, devnull, overflow = 0, timedout = 0;
 	char	 sink[256];
+	struct pollfd pfd;
+	long long deadline, left;
 
 	if (pipe(fds) == -1) {
 		snprintf(err, errlen, "password-command: pipe: %s",
@@ -423,8 +439,25 @@ profile_password(const struct profile *p, char *err, size_t errlen)
 		_exit(127);
 	}
 	close(fds[1]);
-	/* Read it all (so the command never blocks), keep the first line. */
+	deadline = monotime_ms() + 1000LL * (p->password_timeout > 0 ?
+	    p->password_timeout : PROFILE_PASSWORD_TIMEOUT);
+	/*
+	 * Read it all (so the command never blocks), keep the first line;
+	 * a command that neither answers nor ends within the time (a prompt
+	 * nobody sees) is ended.  It keeps our process group: one that asks
+	 * on /dev/tty must not be stopped as a background job.
+	 */
 	for (;;) {
+		pfd.fd = fds[0];
+		pfd.events = POLLIN;
+		left = deadline - monotime_ms();
+		if (left <= 0) {
+			(void)kill(pid, SIGKILL);
+			timedout = 1;
+			break;
+		}
+		if (poll(&pfd, 1, (int)(left > 1000 ? 1000 : left)) <= 0)
+			continue;	/* the time, or a signal: look again */
 		if (n < sizeof buf - 1)
 			r = read(fds[0], buf + n, sizeof buf - 1 - n);
 		else {
@@ -451,7 +484,14 @@ profile_password(const struct profile *p, char *err, size_t errlen)
 			status = -1;
 			break;
 		}
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (timedout)
+		snprintf(err, errlen, "%s: profile %s: password-command gave "
+		    "no password within %d s and was ended (a prompt nobody "
+		    "sees?  password-timeout sets the time)", p->path, p->name,
+		    p->password_timeout > 0 ? p->password_timeout :
+		    PROFILE_PASSWORD_TIMEOUT);
+	else if (status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
 		if (status != -1 && WIFEXITED(status))
 			snprintf(err, errlen, "%s: profile %s: "
 			    "password-command failed (exit status %d%s)",

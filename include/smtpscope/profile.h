@@ -29,6 +29,7 @@ struct profile {
 	char	*sni;
 	char	*tls_priority;
 	int	 timeout;	/* seconds, 0: not given */
+	int	 password_timeout; /* seconds for password-command; 0: 120 */
 	int	 starttls;	/* -1: not given, 0 no, 1 yes */
 	int	 insecure;
 	int	 allow_plaintext;

@@ -116,6 +116,20 @@ sed 's/^password-command = .*/password-command = true/' "$TMPD/good.conf" >"$CON
 check_run "silent password-command: exit 2" 2 "$SMTPSCOPE" --profile practice \
     --script "$TMPD/login.scr"
 check_grep "silent password-command: said" 'printed no password' "$TMPD/err"
+# One that never answers (a prompt nobody sees) is ended at password-timeout.
+sed 's/^password-command = .*/password-command = sleep 30\npassword-timeout = 1/' \
+    "$TMPD/good.conf" >"$CONF"
+_t0=$(date +%s)
+check_run "hanging password-command: exit 2" 2 "$SMTPSCOPE" --profile practice \
+    --script "$TMPD/login.scr"
+check "hanging password-command: ended within seconds" \
+    test $(( $(date +%s) - _t0 )) -lt 10
+check_grep "hanging password-command: said" 'no password within 1 s' "$TMPD/err"
+sed 's/^password-command = .*/password-command = true\npassword-timeout = 0/' \
+    "$TMPD/good.conf" >"$CONF"
+check_run "password-timeout 0: exit 2" 2 "$SMTPSCOPE" --profile practice \
+    --script "$TMPD/login.scr"
+check_grep "password-timeout 0: said" 'password-timeout wants seconds' "$TMPD/err"
 cp "$TMPD/good.conf" "$CONF"
 chmod 664 "$CONF"
 check_run "group-writable file with password-command: exit 2" 2 "$SMTPSCOPE" \
